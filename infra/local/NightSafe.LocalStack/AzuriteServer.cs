@@ -1,0 +1,148 @@
+using System.Globalization;
+
+namespace NightSafe.LocalStack;
+
+/// <summary>Ports for Azurite's three services; 0 picks a free port.</summary>
+public sealed record AzuriteOptions
+{
+    public int BlobPort { get; init; }
+
+    public int QueuePort { get; init; }
+
+    public int TablePort { get; init; }
+
+    /// <summary>Keep data in memory only (tests); otherwise it lives under <see cref="Location"/>.</summary>
+    public bool InMemory { get; init; } = true;
+
+    /// <summary>Where persistent data lives when <see cref="InMemory"/> is false (default infra/local/.azurite).</summary>
+    public string? Location { get; init; }
+
+    public Action<string>? Log { get; init; }
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>Azurite (the pinned npm package in infra/local) running as a child process.</summary>
+public sealed class AzuriteServer : IAsyncDisposable
+{
+    /// <summary>Azurite's well-known development account and key (public, documented by Microsoft).</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly ChildProcess _process;
+
+    private AzuriteServer(ChildProcess process, int blobPort, int queuePort, int tablePort)
+    {
+        _process = process;
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+    }
+
+    public int BlobPort { get; }
+
+    public int QueuePort { get; }
+
+    public int TablePort { get; }
+
+    public string ConnectionString => string.Create(
+        CultureInfo.InvariantCulture,
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};");
+
+    public static async Task<AzuriteServer> StartAsync(AzuriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new AzuriteOptions();
+        var localInfra = RepositoryLayout.LocalInfra();
+        var entry = await NodeTools.EnsureInstalledAsync(localInfra, Path.Combine("node_modules", "azurite", "dist", "src", "azurite.js"), options.Log, cancellationToken);
+
+        // A free port can be taken between the check and Azurite's bind; try a few fresh sets.
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            var blob = options.BlobPort == 0 ? FreeTcpPort.Next() : options.BlobPort;
+            var queue = options.QueuePort == 0 ? FreeTcpPort.Next() : options.QueuePort;
+            var table = options.TablePort == 0 ? FreeTcpPort.Next() : options.TablePort;
+            string[] storage = options.InMemory
+                ? ["--inMemoryPersistence"]
+                : ["--location", Directory.CreateDirectory(options.Location ?? Path.Combine(localInfra, ".azurite")).FullName];
+
+            string[] arguments =
+            [
+                entry,
+                "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl", "--disableTelemetry",
+                "--blobHost", "127.0.0.1", "--blobPort", Port(blob),
+                "--queueHost", "127.0.0.1", "--queuePort", Port(queue),
+                "--tableHost", "127.0.0.1", "--tablePort", Port(table),
+                .. storage,
+            ];
+
+            var recent = new Queue<string>();
+            var process = ChildProcess.Start("azurite", "node", arguments, localInfra, line =>
+            {
+                lock (recent)
+                {
+                    recent.Enqueue(line);
+                    if (recent.Count > 20)
+                    {
+                        recent.Dequeue();
+                    }
+                }
+
+                options.Log?.Invoke(line);
+            });
+            var server = new AzuriteServer(process, blob, queue, table);
+            if (await server.WaitReadyAsync(options.StartTimeout, cancellationToken))
+            {
+                return server;
+            }
+
+            var exited = process.HasExited;
+            await server.DisposeAsync();
+            if (!exited || attempt == attempts || options.BlobPort != 0)
+            {
+                string output;
+                lock (recent)
+                {
+                    output = string.Join(Environment.NewLine, recent);
+                }
+
+                throw new InvalidOperationException(
+                    $"Azurite did not start on ports {blob}/{queue}/{table} within {options.StartTimeout.TotalSeconds:0} s (exited: {exited}).{Environment.NewLine}{output}");
+            }
+        }
+
+        static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private async Task<bool> WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            var left = deadline - DateTime.UtcNow;
+            using var exited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var watch = _process.WaitForExitAsync(exited.Token).ContinueWith(_ => exited.Cancel(), TaskScheduler.Default);
+            try
+            {
+                if (_process.HasExited || left <= TimeSpan.Zero || !await FreeTcpPort.WaitUntilListeningAsync(port, left, exited.Token))
+                {
+                    return false;
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+            finally
+            {
+                await exited.CancelAsync();
+                await watch;
+            }
+        }
+
+        return !_process.HasExited;
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+}
