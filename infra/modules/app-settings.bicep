@@ -1,0 +1,76 @@
+// The app's settings: the contract between this infrastructure and the hub's configuration.
+// Everything is by identity or a Key Vault reference; no key, token or connection secret appears here.
+
+@description('The Function App to configure.')
+param appName string
+
+@description('The hub\'s storage account (identity-based AzureWebJobsStorage).')
+param storageAccountName string
+
+@description('Service Bus host name, e.g. sb-example.servicebus.windows.net.')
+param serviceBusFullyQualifiedNamespace string
+
+@description('Key Vault holding the Twilio and partner key secrets.')
+param vaultName string
+
+@description('Application Insights component the app reports to.')
+param applicationInsightsName string
+
+@description('Agency ids in routing.json order; agency i authenticates with Partners__Keys__i.')
+param agencyIds string[]
+
+@description('Days personal data is kept before the retention purge removes it.')
+param retentionDays int
+
+resource app 'Microsoft.Web/sites@2024-04-01' existing = {
+  name: appName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+// Secret names in the vault; the operator creates them (see infra/README.md).
+var twilioSecrets = {
+  accountSid: 'twilio-account-sid'
+  authToken: 'twilio-auth-token'
+  from: 'twilio-from'
+}
+
+var hubSettings = {
+  AzureWebJobsStorage__accountName: storageAccountName
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  ServiceBus__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
+  Twilio__AccountSid: keyVaultReference(vaultName, twilioSecrets.accountSid)
+  Twilio__AuthToken: keyVaultReference(vaultName, twilioSecrets.authToken)
+  Twilio__From: keyVaultReference(vaultName, twilioSecrets.from)
+  // Twilio signs webhooks against the URL it was given, which is this host name, not what the worker sees.
+  NightSafe__PublicBaseUrl: 'https://${app.properties.defaultHostName}'
+  Retention__Days: string(retentionDays)
+}
+
+// Only a SHA-256 of each partner key is stored; the partner keeps the key itself.
+var partnerKeySettings = toObject(
+  flatten(map(range(0, length(agencyIds)), i => [
+    {
+      name: 'Partners__Keys__${i}__Agency'
+      value: agencyIds[i]
+    }
+    {
+      name: 'Partners__Keys__${i}__Sha256'
+      value: keyVaultReference(vaultName, 'partner-key-sha256-${agencyIds[i]}')
+    }
+  ])),
+  setting => setting.name,
+  setting => setting.value
+)
+
+func keyVaultReference(vault string, secretName string) string =>
+  '@Microsoft.KeyVault(VaultName=${vault};SecretName=${secretName})'
+
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: union(hubSettings, partnerKeySettings)
+}
