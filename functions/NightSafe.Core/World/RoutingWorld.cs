@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace NightSafe.Core.World;
+
+/// <summary>
+/// The world as data: towns, categories, agencies and who is on duty, loaded from routing.json.
+/// <see cref="Parse"/> and <see cref="Load"/> validate the file and throw <see cref="RoutingWorldException"/> listing every problem.
+/// </summary>
+public sealed record RoutingWorld
+{
+    /// <summary>The routing.json schema this code reads.</summary>
+    public const int SupportedSchemaVersion = 1;
+
+    public required int SchemaVersion { get; init; }
+    public required string County { get; init; }
+    public required TimeZoneInfo TimeZone { get; init; }
+    public required TimeOnly NightStarts { get; init; }
+    public required TimeOnly NightEnds { get; init; }
+    public required string FallbackAgencyId { get; init; }
+    public required IReadOnlyList<Town> Towns { get; init; }
+    public required IReadOnlyList<Category> Categories { get; init; }
+    public required IReadOnlyList<Agency> Agencies { get; init; }
+    public required IReadOnlyList<DutyInspector> DutyInspectors { get; init; }
+    public required IReadOnlyList<RosterOfficer> OfficerRosterSeed { get; init; }
+
+    /// <summary>Reads and validates routing.json text.</summary>
+    /// <exception cref="RoutingWorldException">The JSON is malformed or breaks a rule; every problem is listed.</exception>
+    public static RoutingWorld Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        RoutingWorldDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(json, RoutingWorldJsonContext.Default.RoutingWorldDocument);
+        }
+        catch (JsonException e)
+        {
+            throw new RoutingWorldException($"not valid JSON: {e.Message}", e);
+        }
+
+        if (document is null)
+        {
+            throw new RoutingWorldException("the document is empty (null)");
+        }
+
+        var problems = new List<string>();
+        var world = RoutingWorldReader.Read(document, problems);
+        problems.AddRange(world.FindProblems());
+        return problems.Count == 0 ? world : throw new RoutingWorldException(problems.Distinct().ToList());
+    }
+
+    /// <summary>Reads and validates routing.json from a file.</summary>
+    public static RoutingWorld Load(string path) => Parse(File.ReadAllText(path));
+
+    public Town? FindTown(string id) => Towns.FirstOrDefault(t => t.Id == id);
+
+    public Category? FindCategory(string id) => Categories.FirstOrDefault(c => c.Id == id);
+
+    public Agency? FindAgency(string id) => Agencies.FirstOrDefault(a => a.Id == id);
+
+    /// <summary>The control-room agency that takes whatever no other agency on duty covers.</summary>
+    public Agency FallbackAgency =>
+        FindAgency(FallbackAgencyId) ?? throw new InvalidOperationException($"fallback agency '{FallbackAgencyId}' is not in agencies");
+
+    /// <summary>High when any of the known categories is high priority.</summary>
+    public Priority PriorityOf(IEnumerable<string> categoryIds) =>
+        categoryIds.Select(FindCategory).Any(c => c?.Priority == Priority.High) ? Priority.High : Priority.Normal;
+
+    /// <summary>The local wall-clock time (in <see cref="TimeZone"/>) of an instant.</summary>
+    public DateTime ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone).DateTime;
+
+    /// <summary>
+    /// The instant at which local clocks show <paramref name="time"/> on <paramref name="date"/>. A time skipped by
+    /// a clock change maps to the same distance past the change; a repeated time maps to its first occurrence.
+    /// </summary>
+    public DateTimeOffset ToInstant(DateOnly date, TimeOnly time)
+    {
+        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
+        if (TimeZone.IsInvalidTime(local))
+        {
+            // Read the skipped wall time with the offset in force before the change: 01:30 in the UK gap becomes 02:30 BST.
+            var before = TimeZone.GetUtcOffset(local.AddHours(-6));
+            return TimeZoneInfo.ConvertTime(new DateTimeOffset(local - before, TimeSpan.Zero), TimeZone);
+        }
+
+        var offset = TimeZone.IsAmbiguousTime(local) ? TimeZone.GetAmbiguousTimeOffsets(local).Max() : TimeZone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
+    }
+
+    /// <summary>Every rule this world breaks (empty when valid). <see cref="Parse"/> runs it for you.</summary>
+    public IReadOnlyList<string> FindProblems() => RoutingWorldRules.Check(this);
+
+    internal static bool TryParseClock(string? text, bool allowEndOfDay, out TimeOnly time)
+    {
+        time = default;
+        if (text is null)
+        {
+            return false;
+        }
+
+        if (allowEndOfDay && text == "24:00")
+        {
+            time = TimeOnly.MinValue;
+            return true;
+        }
+
+        return TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+    }
+}

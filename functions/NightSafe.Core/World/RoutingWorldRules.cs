@@ -1,0 +1,212 @@
+using NightSafe.Core.Phones;
+using NightSafe.Core.Sms;
+
+namespace NightSafe.Core.World;
+
+// The rules a world must keep so that routing never drops a referral and never over-shares.
+internal static class RoutingWorldRules
+{
+    private const int MaxAdviceSegments = 2;
+
+    public static IReadOnlyList<string> Check(RoutingWorld world)
+    {
+        var problems = new List<string>();
+        if (world.SchemaVersion != RoutingWorld.SupportedSchemaVersion)
+        {
+            problems.Add($"schemaVersion {world.SchemaVersion} is not supported (this code reads {RoutingWorld.SupportedSchemaVersion})");
+        }
+
+        if (world.NightStarts == world.NightEnds)
+        {
+            problems.Add("night.starts and night.ends are the same time");
+        }
+
+        CheckTowns(world, problems);
+        CheckCategories(world, problems);
+        CheckAgencies(world, problems);
+        CheckFallback(world, problems);
+        CheckPeople(world, problems);
+        return problems;
+    }
+
+    private static void CheckTowns(RoutingWorld world, List<string> problems)
+    {
+        Duplicates(world.Towns.Select(t => t.Id), "town id", problems);
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var town in world.Towns)
+        {
+            CheckId(town.Id, "town", problems);
+            foreach (var name in town.Aliases.Append(town.Name).Append(town.Id).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (names.TryGetValue(name, out var other) && other != town.Id)
+                {
+                    problems.Add($"town name or alias '{name}' is used by both '{other}' and '{town.Id}'");
+                }
+
+                names.TryAdd(name, town.Id);
+            }
+        }
+    }
+
+    private static void CheckCategories(RoutingWorld world, List<string> problems)
+    {
+        Duplicates(world.Categories.Select(c => c.Id), "category id", problems);
+        var synonyms = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var category in world.Categories)
+        {
+            CheckId(category.Id, "category", problems);
+            foreach (var synonym in category.Synonyms.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (synonyms.TryGetValue(synonym, out var other) && other != category.Id)
+                {
+                    problems.Add($"synonym '{synonym}' is used by both categories '{other}' and '{category.Id}'");
+                }
+
+                synonyms.TryAdd(synonym, category.Id);
+            }
+
+            if (category.Advice.Length == 0)
+            {
+                continue;
+            }
+
+            if (!SmsText.IsGsm7(category.Advice))
+            {
+                problems.Add($"category '{category.Id}' advice is not GSM-7 (it would go as UCS-2 at 70 characters a segment)");
+            }
+            else if (SmsText.Segments(category.Advice) > MaxAdviceSegments)
+            {
+                problems.Add($"category '{category.Id}' advice needs {SmsText.Segments(category.Advice)} SMS segments; the limit is {MaxAdviceSegments}");
+            }
+        }
+    }
+
+    private static void CheckAgencies(RoutingWorld world, List<string> problems)
+    {
+        Duplicates(world.Agencies.Select(a => a.Id), "agency id", problems);
+        foreach (var agency in world.Agencies)
+        {
+            var at = $"agency '{agency.Id}'";
+            CheckId(agency.Id, "agency", problems);
+            foreach (var town in agency.Towns.Where(t => t != Agency.CountyWide && world.FindTown(t) is null))
+            {
+                problems.Add($"{at} names town '{town}', which is not in towns");
+            }
+
+            foreach (var category in agency.Categories.Where(c => world.FindCategory(c) is null))
+            {
+                problems.Add($"{at} names category '{category}', which is not in categories");
+            }
+
+            foreach (var field in agency.Shares.Concat(agency.SharesWithConsent).Where(f => !ReferralFields.All.Contains(f)))
+            {
+                problems.Add($"{at} shares '{field}', which is not a referral field ({string.Join(", ", ReferralFields.All)})");
+            }
+
+            foreach (var window in agency.Hours.Where(w => w.From == w.To && w.From != TimeOnly.MinValue))
+            {
+                problems.Add($"{at} has hours from {window.From:HH\\:mm} to {window.To:HH\\:mm}, an empty or ambiguous window (use 00:00 to 24:00 for all day)");
+            }
+
+            CheckPhone(agency.Phone, $"{at} phone", problems);
+        }
+    }
+
+    private static void CheckFallback(RoutingWorld world, List<string> problems)
+    {
+        if (world.FallbackAgencyId.Length == 0)
+        {
+            return;
+        }
+
+        var fallback = world.FindAgency(world.FallbackAgencyId);
+        if (fallback is null)
+        {
+            problems.Add($"fallbackAgency '{world.FallbackAgencyId}' is not in agencies");
+            return;
+        }
+
+        var missing = world.Categories.Select(c => c.Id).Where(c => !fallback.Accepts(c)).ToList();
+        if (missing.Count > 0)
+        {
+            problems.Add($"fallback agency '{fallback.Id}' must accept every category but does not accept {string.Join(", ", missing)}");
+        }
+
+        if (!fallback.Towns.Contains(Agency.CountyWide))
+        {
+            problems.Add($"fallback agency '{fallback.Id}' must cover every town (towns: [\"*\"])");
+        }
+
+        if (fallback.Hours.Count > 0 && !AlwaysOnDuty(fallback))
+        {
+            problems.Add($"fallback agency '{fallback.Id}' must be on duty at every hour of every day");
+        }
+    }
+
+    private static void CheckPeople(RoutingWorld world, List<string> problems)
+    {
+        if (world.DutyInspectors.Count == 0)
+        {
+            problems.Add("dutyInspectors is empty: summaries and alerts need someone to go to");
+        }
+
+        foreach (var inspector in world.DutyInspectors)
+        {
+            CheckPhone(inspector.Phone, $"duty inspector '{inspector.Name}' phone", problems);
+        }
+
+        Duplicates(world.OfficerRosterSeed.Select(o => o.Phone), "officer roster phone", problems);
+        foreach (var officer in world.OfficerRosterSeed)
+        {
+            CheckPhone(officer.Phone, $"officer '{officer.Collar}' phone", problems);
+            if (officer.Town.Length > 0 && world.FindTown(officer.Town) is null)
+            {
+                problems.Add($"officer '{officer.Collar}' names town '{officer.Town}', which is not in towns");
+            }
+        }
+    }
+
+    private static bool AlwaysOnDuty(Agency agency)
+    {
+        // Every minute of a week, as wall-clock times: a week covers every day-of-week and time combination.
+        var monday = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
+        for (var minute = 0; minute < 7 * 24 * 60; minute++)
+        {
+            if (!agency.IsOnDuty(monday.AddMinutes(minute)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void CheckPhone(string phone, string at, List<string> problems)
+    {
+        if (phone.Length == 0)
+        {
+            return;
+        }
+
+        if (!UkPhoneNumber.IsE164(phone) || !UkPhoneNumber.TryNormalise(phone, out var normalised) || normalised != phone)
+        {
+            problems.Add($"{at} '{UkPhoneNumber.Mask(phone)}' is not an E.164 number such as +447700900123");
+        }
+    }
+
+    private static void CheckId(string id, string what, List<string> problems)
+    {
+        if (id.Length > 0 && !id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        {
+            problems.Add($"{what} id '{id}' must use only a-z, 0-9 and '-' (ids appear in message ids and subscription filters)");
+        }
+    }
+
+    private static void Duplicates(IEnumerable<string> ids, string what, List<string> problems)
+    {
+        foreach (var group in ids.Where(id => id.Length > 0).GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            problems.Add($"{what} '{group.Key}' appears {group.Count()} times");
+        }
+    }
+}
