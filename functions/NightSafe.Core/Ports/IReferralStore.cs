@@ -1,0 +1,88 @@
+using NightSafe.Core.Nights;
+using NightSafe.Core.References;
+using NightSafe.Core.Referrals;
+
+namespace NightSafe.Core.Ports;
+
+/// <summary>A value read from a store with the version (ETag) an update must match.</summary>
+public sealed record Stored<T>(T Value, string Version);
+
+/// <summary>
+/// A set of writes to one referral that commit together or not at all: the referral itself (optimistic
+/// concurrency on <see cref="ReferralVersion"/>), new or changed partner cases, and new audit events.
+/// </summary>
+public sealed record ReferralChange(NightId Night, ReferenceCode Reference)
+{
+    /// <summary>The referral's new state, or null to leave it as it is.</summary>
+    public Referral? Referral { get; init; }
+
+    /// <summary>The version the referral was read at; required when <see cref="Referral"/> is set.</summary>
+    public string? ReferralVersion { get; init; }
+
+    /// <summary>Cases to write: a null version adds a new case (fails if it exists), otherwise replaces that version.</summary>
+    public IReadOnlyList<(PartnerCase Case, string? Version)> Cases { get; init; } = [];
+
+    public IReadOnlyList<ReferralEvent> Events { get; init; } = [];
+}
+
+/// <summary>Thrown when a write lost a race: something changed since it was read. Read again and retry.</summary>
+public sealed class ConcurrencyConflictException : Exception
+{
+    public ConcurrencyConflictException()
+    {
+    }
+
+    public ConcurrencyConflictException(string message)
+        : base(message)
+    {
+    }
+
+    public ConcurrencyConflictException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Referrals, their partner cases and their audit trail. One night is one partition, and a referral's rows live
+/// together, so every <see cref="ReferralChange"/> is one atomic transaction.
+/// </summary>
+public interface IReferralStore
+{
+    /// <summary>Adds a new referral with its first events. False when the reference is already taken that night.</summary>
+    Task<bool> TryCreateAsync(Referral referral, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken);
+
+    Task<Stored<Referral>?> FindAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken);
+
+    /// <summary>Commits the change atomically; <see cref="ConcurrencyConflictException"/> when a version no longer matches.</summary>
+    Task SaveAsync(ReferralChange change, CancellationToken cancellationToken);
+
+    /// <summary>Appends audit events (consultations, refused attempts) without touching the referral.</summary>
+    Task AppendAsync(NightId night, ReferenceCode reference, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Stored<PartnerCase>>> CasesAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken);
+
+    Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, string agencyId, CancellationToken cancellationToken);
+
+    /// <summary>Every case routed to <paramref name="agencyId"/> in that night.</summary>
+    Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, string agencyId, CancellationToken cancellationToken);
+
+    /// <summary>The audit trail in time order.</summary>
+    Task<IReadOnlyList<ReferralEvent>> TrailAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken);
+
+    /// <summary>Every referral of a night (for its summary).</summary>
+    Task<IReadOnlyList<Referral>> NightAsync(NightId night, CancellationToken cancellationToken);
+
+    /// <summary>Every case of a night (for its summary).</summary>
+    Task<IReadOnlyList<PartnerCase>> NightCasesAsync(NightId night, CancellationToken cancellationToken);
+
+    /// <summary>Referrals of nights before <paramref name="cutoff"/> whose personal data has not been erased yet.</summary>
+    IAsyncEnumerable<Referral> UnerasedBeforeAsync(NightId cutoff, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Erases the referral's personal data everywhere it is stored (the referral's location, description and subject
+    /// phone; each case's disclosed view; each event's note), marks it erased and appends <paramref name="erasure"/>,
+    /// which must not carry the erased data.
+    /// </summary>
+    Task EraseAsync(NightId night, ReferenceCode reference, DateTimeOffset erasedAt, ReferralEvent erasure, CancellationToken cancellationToken);
+}

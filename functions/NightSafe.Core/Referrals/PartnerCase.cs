@@ -1,0 +1,46 @@
+using NightSafe.Core.Nights;
+using NightSafe.Core.References;
+
+namespace NightSafe.Core.Referrals;
+
+/// <summary>What an agency has done with a case routed to it.</summary>
+public enum CaseStatus
+{
+    /// <summary>Published to the agency; no answer yet.</summary>
+    Sent,
+    Accepted,
+    Declined,
+    Attended,
+    Closed,
+}
+
+/// <summary>
+/// One disclosure of a referral to one agency: exactly the fields it was allowed to see (as sent), and its outcome.
+/// </summary>
+public sealed record PartnerCase
+{
+    public required NightId Night { get; init; }
+
+    public required ReferenceCode Reference { get; init; }
+
+    public required string AgencyId { get; init; }
+
+    public required DateTimeOffset DisclosedAt { get; init; }
+
+    /// <summary>The referral fields disclosed, as named in routing.json's <c>shares</c>.</summary>
+    public required IReadOnlyList<string> Fields { get; init; }
+
+    /// <summary>The JSON body the agency received (its minimised view); erased with the referral's personal data.</summary>
+    public required string View { get; init; }
+
+    public CaseStatus Status { get; init; } = CaseStatus.Sent;
+
+    public DateTimeOffset? AcceptedAt { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    public bool IsFinished => Status is CaseStatus.Closed or CaseStatus.Declined;
+
+    /// <summary>Service Bus MessageId: duplicate detection absorbs a retried publish.</summary>
+    public static string MessageIdFor(NightId night, ReferenceCode reference, string agencyId) => $"{night}/{reference}/{agencyId}";
+}

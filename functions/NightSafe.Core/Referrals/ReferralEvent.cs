@@ -1,0 +1,48 @@
+namespace NightSafe.Core.Referrals;
+
+/// <summary>
+/// One line of a referral's audit trail (DPA 2018 s.62 logging): every disclosure, consultation, change and erasure.
+/// Data holds identifiers and field names, never the personal data itself, except <see cref="ReferralEventData.Note"/>
+/// (a partner's or officer's note), which retention erases.
+/// </summary>
+public sealed record ReferralEvent(DateTimeOffset At, string Kind, string Actor, IReadOnlyDictionary<string, string> Data)
+{
+    public static ReferralEvent Of(DateTimeOffset at, string kind, string actor, params (string Key, string? Value)[] data) =>
+        new(at, kind, actor, data.Where(d => d.Value is not null).ToDictionary(d => d.Key, d => d.Value!, StringComparer.Ordinal));
+}
+
+/// <summary>The kinds of audit event.</summary>
+public static class ReferralEventKinds
+{
+    public const string Received = "received";
+    public const string Routed = "routed";
+    public const string Disclosed = "disclosed";
+    public const string Fallback = "fallback";
+    public const string AdviceSkipped = "advice-skipped";
+    public const string AdviceSending = "advice-sending";
+    public const string AdviceSent = "advice-sent";
+    public const string AdviceFailed = "advice-failed";
+    public const string SmsStatus = "sms-status";
+    public const string Outcome = "outcome";
+    public const string OutcomeRefused = "outcome-refused";
+    public const string Consulted = "consulted";
+    public const string Closed = "closed";
+    public const string ManualRouting = "manual-routing";
+    public const string Erased = "erased";
+}
+
+/// <summary>Keys used in <see cref="ReferralEvent.Data"/>.</summary>
+public static class ReferralEventData
+{
+    public const string Agency = "agency";
+    public const string Fields = "fields";
+    public const string Categories = "categories";
+    public const string Reason = "reason";
+    public const string Status = "status";
+    public const string MessageId = "messageId";
+    public const string ErrorCode = "errorCode";
+    public const string Source = "source";
+
+    /// <summary>Free text from a person: erased by retention, never logged.</summary>
+    public const string Note = "note";
+}

@@ -1,0 +1,51 @@
+using NightSafe.Core.Nights;
+
+namespace NightSafe.Core.Summaries;
+
+/// <summary>How one agency answered the cases routed to it in a night.</summary>
+public sealed record AgencyFigures(
+    string AgencyId,
+    int Cases,
+    int Accepted,
+    int Attended,
+    int Declined,
+    int Closed,
+    int Unanswered,
+    double? MedianMinutesToAccept);
+
+/// <summary>The night at a glance for the duty inspector: stored, sent by SMS, and published per agency.</summary>
+public sealed record NightSummary
+{
+    public required NightId Night { get; init; }
+
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    public required int Referrals { get; init; }
+
+    public required IReadOnlyDictionary<string, int> ByTown { get; init; }
+
+    public required IReadOnlyDictionary<string, int> ByCategory { get; init; }
+
+    public required IReadOnlyList<AgencyFigures> Agencies { get; init; }
+
+    /// <summary>Referrals not closed when the summary ran.</summary>
+    public required int OpenReferrals { get; init; }
+
+    /// <summary>Referrals that matched no agency on duty and went to the fallback agency.</summary>
+    public required int RoutedToFallback { get; init; }
+
+    /// <summary>Referrals that could not be routed at all (manual routing).</summary>
+    public required int Unrouted { get; init; }
+
+    public required int AdviceSent { get; init; }
+
+    public required int AdviceFailed { get; init; }
+
+    public double? MedianMinutesToAccept { get; init; }
+
+    /// <summary>The SMS text sent to the duty inspectors (GSM-7, at most 3 segments).</summary>
+    public required string Text { get; init; }
+
+    /// <summary>When the SMS and the per-agency messages went out; null until then.</summary>
+    public DateTimeOffset? DeliveredAt { get; init; }
+}
