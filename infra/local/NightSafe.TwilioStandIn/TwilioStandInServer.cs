@@ -82,7 +82,8 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", api.CreateAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", api.ListAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages/{sid}.json", api.FetchAsync);
-        app.MapFallback(MessagesApi.NotFoundAsync);
+        // Twilio answers any other path with its JSON 404; the default fallback would skip paths that look like files (*.json).
+        app.MapFallback("/{**path}", MessagesApi.NotFoundAsync);
 
         try
         {
