@@ -1,0 +1,27 @@
+namespace NightSafe.Core;
+
+/// <summary>Settings the application services need, validated by the app at start-up.</summary>
+/// <param name="PublicBaseUrl">The public address Twilio calls (and signs), e.g. https://nightsafe.example.net/.</param>
+/// <param name="RetentionDays">Nights older than this lose their personal data.</param>
+public sealed record HubSettings(Uri PublicBaseUrl, int RetentionDays = 31)
+{
+    /// <summary>Where Twilio reports delivery of an advice SMS; the query names the referral.</summary>
+    public Uri SmsStatusCallback(string night, string reference) =>
+        new(PublicBaseUrl, $"api/sms/status?night={Uri.EscapeDataString(night)}&ref={Uri.EscapeDataString(reference)}");
+
+    /// <summary>Where Twilio reports delivery of an SMS that belongs to no referral (alerts, summaries).</summary>
+    public Uri SmsStatusCallback() => new(PublicBaseUrl, "api/sms/status");
+}
+
+/// <summary>Who did something, as written in the audit trail.</summary>
+public static class Actors
+{
+    public const string System = "system";
+    public const string ControlRoom = "control-room";
+
+    public static string Officer(string collar) => "officer:" + collar;
+
+    public static string Partner(string agencyId) => "partner:" + agencyId;
+
+    public static string ExternalSystem(string name) => "system:" + name;
+}

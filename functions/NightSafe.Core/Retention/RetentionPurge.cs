@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using NightSafe.Core.Nights;
+using NightSafe.Core.Ports;
+using NightSafe.Core.Referrals;
+using NightSafe.Core.World;
+
+namespace NightSafe.Core.Retention;
+
+/// <summary>
+/// Erases personal data once it is no longer needed (UK GDPR storage limitation): referrals of nights older than the
+/// retention period lose their location, description, subject phone, disclosed case views and notes; the aggregates
+/// (town, categories, status, times, outcomes) stay for the figures; each erasure is logged without the erased data.
+/// </summary>
+public sealed partial class RetentionPurge(
+    IReferralStore store,
+    IInboundLedger ledger,
+    RoutingWorld world,
+    HubSettings settings,
+    TimeProvider time,
+    ILogger<RetentionPurge> logger)
+{
+    /// <summary>What an erasure removes, named in its audit event.</summary>
+    public const string ErasedFields = "location,description,subjectPhone,caseViews,notes";
+
+    /// <summary>The timer's NCRONTAB schedule (UTC): daily at 09:30, after every night has ended.</summary>
+    public const string Cron = "0 30 9 * * *";
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        // A night is kept whole for RetentionDays after it ends; nights before the cutoff are past it.
+        var cutoff = new NightId(NightId.For(now, world).Date.AddDays(-settings.RetentionDays));
+        var erased = 0;
+        await foreach (var referral in store.UnerasedBeforeAsync(cutoff, cancellationToken))
+        {
+            var erasure = ReferralEvent.Of(
+                now,
+                ReferralEventKinds.Erased,
+                Actors.System,
+                (ReferralEventData.Fields, ErasedFields),
+                (ReferralEventData.Reason, $"retention: {settings.RetentionDays} days"));
+            await store.EraseAsync(referral.Night, referral.Reference, now, erasure, cancellationToken);
+            erased++;
+        }
+
+        var forgotten = await ledger.PurgeAsync(now.AddDays(-settings.RetentionDays), cancellationToken);
+        LogPurged(erased, cutoff, forgotten);
+        return erased;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: personal data erased from {Count} referrals of nights before {Cutoff}; {Forgotten} inbound message records deleted")]
+    private partial void LogPurged(int count, NightId cutoff, int forgotten);
+}

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging;
+using NightSafe.Core.Nights;
+using NightSafe.Core.Ports;
+using NightSafe.Core.References;
+using NightSafe.Core.Referrals;
+using NightSafe.Core.Sms;
+using NightSafe.Core.World;
+
+namespace NightSafe.Core.Routing;
+
+/// <summary>
+/// The last resort when routing failed after every retry (the poison queue): the referral is flagged for the control
+/// room to route by hand and every duty inspector is alerted by SMS. Nothing is dropped silently.
+/// </summary>
+public sealed partial class ManualRouting(
+    IReferralStore store,
+    ISmsSender sms,
+    RoutingWorld world,
+    HubSettings settings,
+    TimeProvider time,
+    ILogger<ManualRouting> logger)
+{
+    private const int MaxAttempts = 5;
+
+    /// <summary>Flags the referral and alerts the inspectors; <paramref name="messageId"/> names an unreadable message.</summary>
+    public async Task HandleAsync(RoutingWorkItem? item, string messageId, CancellationToken cancellationToken)
+    {
+        string alert;
+        if (item is null || !NightId.TryParse(item.Night, out var night) || !ReferenceCode.TryParse(item.Reference, out var reference))
+        {
+            LogUnreadable(messageId);
+            alert = $"NightSafe ALERT: a routing message ({messageId}) could not be read, so a referral may not have reached partners. Check the referrals-routing-poison queue.";
+        }
+        else
+        {
+            var referral = await FlagAsync(night, reference, cancellationToken);
+            alert = referral is null
+                ? $"NightSafe ALERT: referral {night}/{reference} could not be routed and was not found. Check the control room log."
+                : $"NightSafe ALERT: referral {reference} ({world.FindTown(referral.TownId)?.Name ?? referral.TownId}, {string.Join(", ", referral.Categories)}) could not be routed automatically. Please route it by hand.";
+        }
+
+        await AlertInspectorsAsync(SmsText.Truncate(SmsText.ToGsm7(alert), 2), cancellationToken);
+    }
+
+    private async Task<Referral?> FlagAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await store.FindAsync(night, reference, cancellationToken);
+            if (stored is null)
+            {
+                LogMissing(night, reference);
+                return null;
+            }
+
+            var referral = stored.Value;
+            if (referral.Status == ReferralStatus.NeedsManualRouting)
+            {
+                return referral;
+            }
+
+            var now = time.GetUtcNow();
+            try
+            {
+                await store.SaveAsync(
+                    new ReferralChange(night, reference)
+                    {
+                        Referral = referral with { Status = ReferralStatus.NeedsManualRouting, Flagged = true },
+                        ReferralVersion = stored.Version,
+                        Events = [ReferralEvent.Of(now, ReferralEventKinds.ManualRouting, Actors.System, (ReferralEventData.Reason, "routing failed after every retry"))],
+                    },
+                    cancellationToken);
+                LogFlagged(night, reference);
+                return referral;
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+            {
+                // Changed meanwhile: read again.
+            }
+        }
+    }
+
+    private async Task AlertInspectorsAsync(string text, CancellationToken cancellationToken)
+    {
+        foreach (var inspector in world.DutyInspectors)
+        {
+            // An outage throws, so the poison message is retried and the alert is not lost.
+            var result = await sms.SendAsync(new OutgoingSms(inspector.Phone, text, settings.SmsStatusCallback()), cancellationToken);
+            if (result is SmsSendResult.Refused refused)
+            {
+                LogAlertRefused(inspector.Name, refused.ErrorCode);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Referral {Night}/{ReferenceCode} could not be routed after every retry; flagged for manual routing and inspectors alerted")]
+    private partial void LogFlagged(NightId night, ReferenceCode referenceCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Referral {Night}/{ReferenceCode} in the poison queue was not found")]
+    private partial void LogMissing(NightId night, ReferenceCode referenceCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unreadable routing message {MessageId} reached the poison queue; inspectors alerted")]
+    private partial void LogUnreadable(string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert SMS to {Inspector} refused with {ErrorCode}")]
+    private partial void LogAlertRefused(string inspector, string errorCode);
+}

@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using NightSafe.Core.Nights;
+using NightSafe.Core.Ports;
+using NightSafe.Core.World;
+
+namespace NightSafe.Core.Summaries;
+
+/// <summary>What a summary run did.</summary>
+public enum SummaryRun
+{
+    /// <summary>Calculated, stored, texted to the inspectors and published to each agency.</summary>
+    Delivered,
+
+    /// <summary>The night's summary had gone out already: nothing done.</summary>
+    AlreadyDelivered,
+}
+
+/// <summary>
+/// The end-of-night summary: calculated once, stored, then sent by SMS to the duty inspectors and published per agency
+/// on topic <c>summaries</c>. Running again for the same night does nothing; a run interrupted before delivery
+/// delivers the stored figures on the next run.
+/// </summary>
+public sealed partial class NightSummaries(
+    IReferralStore referrals,
+    ISummaryStore summaries,
+    ISmsSender sms,
+    ICasePublisher publisher,
+    RoutingWorld world,
+    HubSettings settings,
+    TimeProvider time,
+    ILogger<NightSummaries> logger)
+{
+    /// <summary>Local time at which a night's summary is due (the plan runs timers in UTC; see <see cref="SummarySchedule"/>).</summary>
+    public static readonly TimeOnly DueAt = new(6, 0);
+
+    public async Task<SummaryRun> RunAsync(NightId night, CancellationToken cancellationToken)
+    {
+        var stored = await summaries.FindAsync(night, cancellationToken);
+        if (stored?.Value.DeliveredAt is not null)
+        {
+            LogAlreadyDone(night);
+            return SummaryRun.AlreadyDelivered;
+        }
+
+        if (stored is null)
+        {
+            var calculated = NightSummaryCalculator.Calculate(
+                night,
+                await referrals.NightAsync(night, cancellationToken),
+                await referrals.NightCasesAsync(night, cancellationToken),
+                world,
+                time.GetUtcNow());
+            await summaries.TryAddAsync(calculated, cancellationToken);
+            // Whether this run or a concurrent one stored it, deliver what is stored.
+            stored = await summaries.FindAsync(night, cancellationToken)
+                ?? throw new InvalidOperationException($"The summary of night {night} was stored but cannot be read back.");
+        }
+
+        var summary = stored.Value;
+        await publisher.PublishSummariesAsync(
+            summary.Agencies.Select(a => new OutgoingSummary($"{night}/summary/{a.AgencyId}", a.AgencyId, night.ToString(), AgencyBody(summary, a))).ToList(),
+            cancellationToken);
+        foreach (var inspector in world.DutyInspectors)
+        {
+            var result = await sms.SendAsync(new OutgoingSms(inspector.Phone, summary.Text, settings.SmsStatusCallback()), cancellationToken);
+            if (result is SmsSendResult.Refused refused)
+            {
+                LogSmsRefused(night, inspector.Name, refused.ErrorCode);
+            }
+        }
+
+        await summaries.MarkDeliveredAsync(night, stored.Version, time.GetUtcNow(), cancellationToken);
+        LogDelivered(night, summary.Referrals, world.DutyInspectors.Count, summary.Agencies.Count);
+        return SummaryRun.Delivered;
+    }
+
+    /// <summary>One agency's figures (no personal data), as JSON with a schema version.</summary>
+    public static string AgencyBody(NightSummary summary, AgencyFigures figures)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(figures);
+        return new JsonObject
+        {
+            ["schemaVersion"] = 1,
+            ["type"] = "summary",
+            ["agency"] = figures.AgencyId,
+            ["night"] = summary.Night.ToString(),
+            ["cases"] = figures.Cases,
+            ["accepted"] = figures.Accepted,
+            ["attended"] = figures.Attended,
+            ["declined"] = figures.Declined,
+            ["closed"] = figures.Closed,
+            ["unanswered"] = figures.Unanswered,
+            ["medianMinutesToAccept"] = figures.MedianMinutesToAccept is { } m ? Math.Round(m, 1) : null,
+            ["countyReferrals"] = summary.Referrals,
+        }.ToJsonString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Summary of night {Night} had been delivered already; nothing to do")]
+    private partial void LogAlreadyDone(NightId night);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Summary of night {Night} delivered: {Referrals} referrals; SMS to {Inspectors} inspectors; {Agencies} agency summaries published")]
+    private partial void LogDelivered(NightId night, int referrals, int inspectors, int agencies);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Summary SMS of night {Night} to {Inspector} refused with {ErrorCode}")]
+    private partial void LogSmsRefused(NightId night, string inspector, string errorCode);
+}
+
+/// <summary>
+/// When the nightly summary is due. Linux and Flex Consumption plans run timers in UTC and ignore WEBSITE_TIME_ZONE,
+/// so the timer fires at both candidate UTC hours (05:00 and 06:00) and this decides in Europe/London time.
+/// </summary>
+public static class SummarySchedule
+{
+    /// <summary>The timer's NCRONTAB schedule (UTC): 05:00 and 06:00 every day; one of them is 06:00 in London.</summary>
+    public const string Cron = "0 0 5,6 * * *";
+
+    /// <summary>The night whose summary is due at <paramref name="now"/>, or null when it is not summary time locally.</summary>
+    public static NightId? Due(DateTimeOffset now, RoutingWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        var local = TimeOnly.FromDateTime(world.ToLocal(now));
+        // From 06:00 until the night ends (08:00); a second firing inside the window is absorbed by idempotency.
+        return local >= NightSummaries.DueAt && local < world.NightEnds ? NightId.For(now, world) : null;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using NightSafe.Core.Nights;
+using NightSafe.Core.Referrals;
+using NightSafe.Core.Sms;
+using NightSafe.Core.World;
+
+namespace NightSafe.Core.Summaries;
+
+/// <summary>Works out a night's figures from its referrals and cases (pure; no I/O).</summary>
+public static class NightSummaryCalculator
+{
+    /// <summary>The inspectors' SMS may use up to three segments.</summary>
+    public const int MaxSegments = 3;
+
+    public static NightSummary Calculate(
+        NightId night,
+        IReadOnlyList<Referral> referrals,
+        IReadOnlyList<PartnerCase> cases,
+        RoutingWorld world,
+        DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(referrals);
+        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(world);
+
+        var byTown = world.Towns
+            .Select(t => (t.Id, Count: referrals.Count(r => r.TownId == t.Id)))
+            .Where(t => t.Count > 0)
+            .ToDictionary(t => t.Id, t => t.Count, StringComparer.Ordinal);
+        var byCategory = world.Categories
+            .Select(c => (c.Id, Count: referrals.Count(r => r.Categories.Contains(c.Id))))
+            .Where(c => c.Count > 0)
+            .ToDictionary(c => c.Id, c => c.Count, StringComparer.Ordinal);
+        var agencies = cases
+            .GroupBy(c => c.AgencyId, StringComparer.Ordinal)
+            .OrderBy(g => IndexOf(world, g.Key))
+            .Select(g => new AgencyFigures(
+                g.Key,
+                g.Count(),
+                g.Count(c => c.AcceptedAt is not null),
+                g.Count(c => c.Status == CaseStatus.Attended),
+                g.Count(c => c.Status == CaseStatus.Declined),
+                g.Count(c => c.Status == CaseStatus.Closed),
+                g.Count(c => c.Status == CaseStatus.Sent),
+                Median(g.Where(c => c.AcceptedAt is not null).Select(MinutesToAccept))))
+            .ToList();
+
+        var summary = new NightSummary
+        {
+            Night = night,
+            GeneratedAt = now,
+            Referrals = referrals.Count,
+            ByTown = byTown,
+            ByCategory = byCategory,
+            Agencies = agencies,
+            OpenReferrals = referrals.Count(r => r.IsOpen),
+            RoutedToFallback = referrals.Count(r => r.Flagged && r.Status != ReferralStatus.NeedsManualRouting),
+            Unrouted = referrals.Count(r => r.Status == ReferralStatus.NeedsManualRouting),
+            AdviceSent = referrals.Count(r => r.Advice is AdviceState.Sent or AdviceState.Delivered),
+            AdviceFailed = referrals.Count(r => r.Advice == AdviceState.Failed),
+            MedianMinutesToAccept = Median(cases.Where(c => c.AcceptedAt is not null).Select(MinutesToAccept)),
+            Text = string.Empty,
+        };
+        return summary with { Text = Text(summary, world) };
+    }
+
+    /// <summary>The duty inspector's SMS: the headline figures first, detail after, cut to three segments.</summary>
+    public static string Text(NightSummary summary, RoutingWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(world);
+        var c = CultureInfo.InvariantCulture;
+        var cases = summary.Agencies.Sum(a => a.Cases);
+        var answered = summary.Agencies.Sum(a => a.Cases - a.Unanswered);
+        var text = new StringBuilder();
+        text.Append(c, $"NightSafe {summary.Night} {world.County}: {summary.Referrals} referrals, {summary.OpenReferrals} open. ");
+        text.Append(c, $"Partners answered {answered}/{cases} cases");
+        text.Append(summary.MedianMinutesToAccept is { } median ? string.Create(c, $", median {median:0} min to accept. ") : ". ");
+        text.Append(c, $"Fallback {summary.RoutedToFallback}, unrouted {summary.Unrouted}. Advice SMS sent {summary.AdviceSent}, failed {summary.AdviceFailed}. ");
+        if (summary.ByTown.Count > 0)
+        {
+            text.Append("Towns: ").AppendJoin(", ", summary.ByTown.OrderByDescending(t => t.Value).Select(t => string.Create(c, $"{world.FindTown(t.Key)?.Name ?? t.Key} {t.Value}"))).Append(". ");
+        }
+
+        if (summary.ByCategory.Count > 0)
+        {
+            text.Append("Top: ").AppendJoin(", ", summary.ByCategory.OrderByDescending(x => x.Value).Select(x => string.Create(c, $"{x.Key} {x.Value}"))).Append('.');
+        }
+
+        return SmsText.Truncate(SmsText.ToGsm7(text.ToString().Trim()), MaxSegments);
+    }
+
+    private static double MinutesToAccept(PartnerCase c) => (c.AcceptedAt!.Value - c.DisclosedAt).TotalMinutes;
+
+    private static double? Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return null;
+        }
+
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static int IndexOf(RoutingWorld world, string agencyId)
+    {
+        for (var i = 0; i < world.Agencies.Count; i++)
+        {
+            if (world.Agencies[i].Id == agencyId)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
+}
