@@ -30,6 +30,7 @@ public sealed partial class QueueFunctions(ILogger<QueueFunctions> logger)
         if (message.StartsWith("hang-once", StringComparison.Ordinal) && attempt == "1")
         {
             // Never finishes on the first try: the test kills the worker while this runs.
+            Holding(context.GetLogger("Relay"), Binding(context, "Id"));
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
         }
 
@@ -38,6 +39,9 @@ public sealed partial class QueueFunctions(ILogger<QueueFunctions> logger)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Work item {MessageId} attempt {DequeueCount}")]
     private static partial void WorkAttempt(ILogger logger, string? messageId, string? dequeueCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Relay holding {MessageId}")]
+    private static partial void Holding(ILogger logger, string? messageId);
 
     private static string? Binding(FunctionContext context, string name) =>
         context.BindingContext.BindingData.TryGetValue(name, out var value) ? value?.ToString()?.Trim('"') : null;

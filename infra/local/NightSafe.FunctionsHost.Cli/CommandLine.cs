@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace NightSafe.FunctionsHost.Cli;
 
@@ -55,24 +54,5 @@ internal sealed record CommandLine(string AppDirectory, int Port, string? Settin
         return app is null
             ? throw new ArgumentException("--app is required.")
             : new CommandLine(app, port, settings, masterKey, functionKey, verbose, false);
-    }
-}
-
-/// <summary>Reads the Values of a local.settings.json file.</summary>
-internal static class LocalSettings
-{
-    public static IReadOnlyDictionary<string, string?> Read(string path)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (document.RootElement.TryGetProperty("Values", out var section))
-        {
-            foreach (var property in section.EnumerateObject())
-            {
-                values[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
-            }
-        }
-
-        return values;
     }
 }

@@ -28,7 +28,7 @@ internal sealed record FunctionApp(string Directory, WorkerDescription Worker, H
         var localSettings = Path.Combine(full, "local.settings.json");
         if (File.Exists(localSettings))
         {
-            foreach (var (key, value) in ReadLocalSettings(File.ReadAllText(localSettings)))
+            foreach (var (key, value) in LocalSettingsFile.Parse(File.ReadAllText(localSettings)))
             {
                 settings[key] = value;
             }
@@ -40,27 +40,6 @@ internal sealed record FunctionApp(string Directory, WorkerDescription Worker, H
         }
 
         return new FunctionApp(full, worker, host, settings);
-    }
-
-    /// <summary>The <c>Values</c> of a local.settings.json file.</summary>
-    public static IReadOnlyDictionary<string, string?> ReadLocalSettings(string json)
-    {
-        using var document = JsonDocument.Parse(json, ReadOptions);
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (document.RootElement.TryGetProperty("Values", out var section) && section.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in section.EnumerateObject())
-            {
-                values[property.Name] = property.Value.ValueKind switch
-                {
-                    JsonValueKind.String => property.Value.GetString(),
-                    JsonValueKind.Null => null,
-                    _ => property.Value.GetRawText(),
-                };
-            }
-        }
-
-        return values;
     }
 
     internal static WorkerDescription ReadWorker(string json, string appDirectory)
@@ -97,5 +76,33 @@ internal sealed record FunctionApp(string Directory, WorkerDescription Worker, H
 
         arguments.Add(Path.IsPathRooted(workerPath) ? workerPath : Path.Combine(appDirectory, workerPath));
         return new WorkerDescription(executable, arguments);
+    }
+}
+
+/// <summary>local.settings.json: the <c>Values</c> section is what the host puts in the worker's environment.</summary>
+public static class LocalSettingsFile
+{
+    private static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    public static IReadOnlyDictionary<string, string?> Read(string path) => Parse(File.ReadAllText(path));
+
+    public static IReadOnlyDictionary<string, string?> Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json, ReadOptions);
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (document.RootElement.TryGetProperty("Values", out var section) && section.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in section.EnumerateObject())
+            {
+                values[property.Name] = property.Value.ValueKind switch
+                {
+                    JsonValueKind.String => property.Value.GetString(),
+                    JsonValueKind.Null => null,
+                    _ => property.Value.GetRawText(),
+                };
+            }
+        }
+
+        return values;
     }
 }
