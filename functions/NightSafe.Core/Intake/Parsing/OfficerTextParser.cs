@@ -1,0 +1,344 @@
+using NightSafe.Core.References;
+using NightSafe.Core.World;
+
+namespace NightSafe.Core.Intake.Parsing;
+
+/// <summary>
+/// Reads an officer's SMS, typed on a phone at 2 a.m.: HELP, STATUS &lt;ref&gt;, CLOSE &lt;ref&gt; &lt;outcome&gt;, or a
+/// referral with a town (typos and aliases tolerated), categories by keyword and synonym, the subject's phone number in
+/// any common UK format, consent words, a location ("outside X", "near X", "on X St") and the rest as the description.
+/// Never throws; linear-ish in the text (no regular expressions); texts longer than <see cref="MaxLength"/> are cut.
+/// Build one per world and share it: it is immutable and thread-safe.
+/// </summary>
+public sealed class OfficerTextParser
+{
+    /// <summary>Twilio's longest message body; anything beyond is ignored.</summary>
+    public const int MaxLength = 1600;
+
+    private const int TownScoreName = 100;
+    private const int TownScoreAlias = 90;
+    private const int TownScoreShortAlias = 60;
+    private const int RoadNamePenalty = 80;
+
+    private readonly RoutingWorld _world;
+    private readonly PhraseIndex _towns;
+    private readonly PhraseIndex _categories;
+    private readonly ParserReplies _replies;
+
+    public OfficerTextParser(RoutingWorld world)
+    {
+        _world = world ?? throw new ArgumentNullException(nameof(world));
+        _towns = new PhraseIndex(TownPhrases(world), shortestFuzzyTarget: 6);
+        _categories = new PhraseIndex(CategoryPhrases(world), shortestFuzzyTarget: 5);
+        _replies = new ParserReplies(world);
+    }
+
+    /// <summary>A referral text that this parser reads fully, for HELP replies and examples.</summary>
+    public string ExampleReferral => _replies.Example;
+
+    /// <summary>Reads a text; a referral without a town is <see cref="NotUnderstood"/>.</summary>
+    public OfficerMessage Parse(string? text) => Parse(text, defaultTownId: null);
+
+    /// <summary>
+    /// Reads a text; a referral that names no town takes <paramref name="defaultTownId"/> when it is a town in the world
+    /// (for example the rostered officer's town).
+    /// </summary>
+    public OfficerMessage Parse(string? text, string? defaultTownId)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return _replies.NothingUnderstood();
+        }
+
+        if (text.Length > MaxLength)
+        {
+            text = text[..MaxLength];
+        }
+
+        var tokens = Corrected(Tokenizer.Split(text));
+        if (tokens.Count == 0)
+        {
+            return text.Contains('?', StringComparison.Ordinal) ? new HelpRequest() : _replies.NothingUnderstood();
+        }
+
+        var first = tokens[0].Word;
+        if (Words.HelpWords.Contains(first)
+            && (tokens.Count == 1 || (tokens.Count == 2 && Words.HelpTails.Contains(tokens[1].Word))))
+        {
+            return new HelpRequest();
+        }
+
+        if (IsStatusWord(first))
+        {
+            return ReadReference(text, tokens, 1, out var code, out _)
+                ? new StatusRequest(code)
+                : _replies.StatusWithoutReference();
+        }
+
+        if (IsCloseWord(first))
+        {
+            if (ReadReference(text, tokens, 1, out var code, out var end))
+            {
+                var outcome = TextTidy.Outcome(text[end..]);
+                return outcome.Length > 0 ? new CloseRequest(code, outcome) : ParserReplies.CloseWithoutOutcome(code);
+            }
+
+            // "close to the station..." may be a referral; if nothing of one is there, the officer meant CLOSE.
+            var attempt = ReadReferral(text, tokens, defaultTownId);
+            return attempt is NotUnderstood { Missing.Count: 2 } ? _replies.CloseWithoutReference() : attempt;
+        }
+
+        var referral = ReadReferral(text, tokens, defaultTownId);
+        return referral is NotUnderstood { Missing.Count: 2 } && Words.HelpWords.Contains(first) ? new HelpRequest() : referral;
+    }
+
+    private OfficerMessage ReadReferral(string text, List<Token> tokens, string? defaultTownId)
+    {
+        var reading = new Reading(text, tokens);
+        var phones = PhoneFinder.Find(text);
+        reading.MarkPhones(phones);
+        var consent = ConsentReader.Read(reading);
+        var categories = ReadCategories(reading);
+        var townId = ReadTown(reading);
+        if (townId is null && defaultTownId is not null && _world.FindTown(defaultTownId) is not null)
+        {
+            townId = defaultTownId;
+        }
+
+        var missing = new List<string>(2);
+        if (townId is null)
+        {
+            missing.Add(MissingParts.Town);
+        }
+
+        if (categories.Count == 0)
+        {
+            missing.Add(MissingParts.Category);
+        }
+
+        if (missing.Count > 0)
+        {
+            return _replies.Missing(missing);
+        }
+
+        var location = LocationReader.Read(reading);
+        var subjectPhone = phones.FirstOrDefault(p => p.E164 is not null).E164;
+        var ordered = _world.Categories.Select(c => c.Id).Where(categories.Contains).ToList();
+        var draft = new ReferralDraft(townId!, ordered, subjectPhone, consent, location, TextTidy.Description(reading))
+        {
+            UnreadablePhone = subjectPhone is null && phones.Count > 0,
+        };
+        return new ReferralRequest(draft);
+    }
+
+    private HashSet<string> ReadCategories(Reading reading)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        var tokens = reading.Tokens;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (reading.Taken[i] || tokens[i].IsNumber)
+            {
+                continue;
+            }
+
+            if (_categories.ExactAt(tokens, reading.Taken, i) is not { } m || IsNegated(reading, m.First) || IsPlaceName(reading, m))
+            {
+                continue;
+            }
+
+            var first = m.First;
+            while (first > 0 && !reading.Taken[first - 1] && reading.Joined(first - 1, first)
+                   && Words.Intensifiers.Contains(tokens[first - 1].Word))
+            {
+                first--;
+            }
+
+            found.Add(m.Phrase.Value);
+            reading.Mark(first, m.Last, Role.Category);
+            i = m.Last;
+        }
+
+        return found;
+    }
+
+    private string? ReadTown(Reading reading)
+    {
+        var tokens = reading.Tokens;
+        PhraseMatch? best = null;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (reading.Taken[i] || tokens[i].IsNumber)
+            {
+                continue;
+            }
+
+            foreach (var candidate in (ReadOnlySpan<PhraseMatch?>)[_towns.ExactAt(tokens, reading.Taken, i), _towns.JoinedAt(tokens, reading.Taken, i)])
+            {
+                if (candidate is not { } c)
+                {
+                    continue;
+                }
+
+                // "Colchester Road" in Southend is a road, not the town.
+                var score = reading.FollowedBy(c.Last, Words.StreetSuffixes) ? c.Score - RoadNamePenalty : c.Score;
+                if (best is null || score > best.Value.Score)
+                {
+                    best = c with { Score = score };
+                }
+            }
+        }
+
+        if (best is not { } chosen)
+        {
+            return null;
+        }
+
+        reading.Mark(chosen.First, chosen.Last, Role.Town);
+        if (chosen.First > 0 && !reading.Taken[chosen.First - 1] && reading.Joined(chosen.First - 1, chosen.First)
+            && Words.PrepositionsBeforeTown.Contains(tokens[chosen.First - 1].Word))
+        {
+            reading.Mark(chosen.First - 1, chosen.First - 1, Role.Filler);
+        }
+
+        return chosen.Phrase.Value;
+    }
+
+    // Typos are corrected word by word before any matching, so "spikd drink" reads as the phrase "spiked drink".
+    private List<Token> Corrected(List<Token> tokens)
+    {
+        List<Token>? corrected = null;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            var word = token.Word;
+            if (word.Length < 4 || token.IsNumber || Words.NeverCorrected.Contains(word) || _categories.Knows(word) || _towns.Knows(word))
+            {
+                continue;
+            }
+
+            // Town names are distinctive enough for two typos in a long name; category words are not ("injunction").
+            var category = _categories.Correction(word, longWordEdits: 1);
+            var town = word.Length >= 5 ? _towns.Correction(word, longWordEdits: 2) : null;
+            var best = town is { } t && (category is null || t.Distance < category.Value.Distance) ? town : category;
+            if (best is { } b)
+            {
+                corrected ??= [.. tokens];
+                corrected[i] = token with { Word = b.Word, Typos = b.Distance };
+            }
+        }
+
+        return corrected ?? tokens;
+    }
+
+    private static bool IsNegated(Reading reading, int first)
+    {
+        var steps = 0;
+        for (var i = first - 1; i >= 0 && steps < 3 && !reading.Taken[i] && reading.Joined(i, i + 1); i--, steps++)
+        {
+            var word = reading.Tokens[i].Word;
+            if (Words.Negations.Contains(word))
+            {
+                return true;
+            }
+
+            if (!Words.NegationLinks.Contains(word))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    // "taxi rank", "High St": a one-word synonym naming a place, not a concern.
+    private static bool IsPlaceName(Reading reading, PhraseMatch match) =>
+        match.First == match.Last && reading.FollowedBy(match.Last, Words.PlaceNouns);
+
+    private static bool ReadReference(string text, List<Token> tokens, int from, out ReferenceCode code, out int end)
+    {
+        code = default;
+        end = 0;
+        var i = from;
+        for (var skipped = 0; i < tokens.Count && skipped < 2 && Words.ReferenceFillers.Contains(tokens[i].Word); skipped++)
+        {
+            i++;
+        }
+
+        // The code may be typed whole ("7KQ2MX") or in pieces ("7KQ 2MX", "7KQ-2MX").
+        var length = 0;
+        for (var last = i; last < tokens.Count && last < i + 3; last++)
+        {
+            length += tokens[last].End - tokens[last].Start;
+            if (last > i && !OnlySeparators(text, tokens[last - 1].End, tokens[last].Start))
+            {
+                return false;
+            }
+
+            if (length > ReferenceCode.Length)
+            {
+                return false;
+            }
+
+            if (length == ReferenceCode.Length)
+            {
+                var typed = text[tokens[i].Start..tokens[last].End];
+                if (ReferenceCode.TryParse(typed, out code))
+                {
+                    end = tokens[last].End;
+                    return true;
+                }
+
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool OnlySeparators(string text, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            if (text[i] is not (' ' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsStatusWord(string word) =>
+        Words.StatusWords.Contains(word) || (word.Length >= 5 && TextDistance.Within(word, "status", 1) <= 1);
+
+    private static bool IsCloseWord(string word) =>
+        Words.CloseWords.Contains(word) || (word.Length >= 4 && word[0] == 'c' && TextDistance.Within(word, "close", 1) <= 1);
+
+    private static IEnumerable<Phrase> TownPhrases(RoutingWorld world)
+    {
+        foreach (var town in world.Towns)
+        {
+            yield return new Phrase(town.Id, Tokenizer.Words(town.Name), TownScoreName);
+            yield return new Phrase(town.Id, Tokenizer.Words(town.Id), TownScoreName);
+            foreach (var alias in town.Aliases)
+            {
+                var words = Tokenizer.Words(alias);
+                yield return new Phrase(town.Id, words, words.Sum(w => w.Length) >= 5 ? TownScoreAlias : TownScoreShortAlias);
+            }
+        }
+    }
+
+    private static IEnumerable<Phrase> CategoryPhrases(RoutingWorld world)
+    {
+        foreach (var category in world.Categories)
+        {
+            foreach (var synonym in category.Synonyms)
+            {
+                yield return new Phrase(category.Id, Tokenizer.Words(synonym), 100);
+            }
+
+            yield return new Phrase(category.Id, Tokenizer.Words(category.Id), 100);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+namespace NightSafe.Core.Intake.Parsing;
+
+/// <summary>A vocabulary phrase (a town name, a category synonym) and what it names.</summary>
+internal sealed record Phrase(string Value, string[] Words, int Score);
+
+/// <summary>A phrase found in the text: tokens [<see cref="First"/>, <see cref="Last"/>].</summary>
+internal readonly record struct PhraseMatch(Phrase Phrase, int First, int Last, int Score);
+
+/// <summary>
+/// Finds vocabulary phrases in tokens: exactly (allowing simple plural and -ed/-ing endings, and a few filler words such
+/// as "was" or "her" inside a phrase) or, for single long words, with a small typo.
+/// </summary>
+internal sealed class PhraseIndex
+{
+    private const int MaxSkippedWords = 2;
+
+    private static readonly HashSet<string> FillerInsidePhrase = new(StringComparer.Ordinal)
+    {
+        "was", "were", "is", "been", "has", "had", "got", "get", "her", "his", "their", "my", "a", "the", "very", "being",
+        "have", "really", "totally",
+    };
+
+    private readonly Dictionary<string, List<Phrase>> _byFirstWord = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Phrase>>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly HashSet<string> _words = new(StringComparer.Ordinal);
+    private readonly List<string> _fuzzyTargets = [];
+
+    public PhraseIndex(IEnumerable<Phrase> phrases, int shortestFuzzyTarget)
+    {
+        foreach (var phrase in phrases.Where(p => p.Words.Length > 0))
+        {
+            if (!_byFirstWord.TryGetValue(phrase.Words[0], out var list))
+            {
+                _byFirstWord[phrase.Words[0]] = list = [];
+            }
+
+            if (!list.Any(p => p.Words.SequenceEqual(phrase.Words)))
+            {
+                list.Add(phrase);
+            }
+
+            foreach (var word in phrase.Words)
+            {
+                if (_words.Add(word) && word.Length >= shortestFuzzyTarget && !char.IsAsciiDigit(word[0]))
+                {
+                    _fuzzyTargets.Add(word);
+                }
+            }
+        }
+
+        foreach (var list in _byFirstWord.Values)
+        {
+            list.Sort((x, y) => y.Words.Length.CompareTo(x.Words.Length));
+        }
+
+        _lookup = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The longest phrase that starts at token <paramref name="index"/>, using only free tokens.</summary>
+    public PhraseMatch? ExactAt(IReadOnlyList<Token> tokens, ReadOnlySpan<bool> taken, int index)
+    {
+        foreach (var stem in Stems(tokens[index].Word))
+        {
+            if (!_lookup.TryGetValue(stem, out var phrases))
+            {
+                continue;
+            }
+
+            foreach (var phrase in phrases)
+            {
+                if (TryMatchRest(phrase, tokens, taken, index, out var last))
+                {
+                    return new PhraseMatch(phrase, index, last, phrase.Score - TypoPenalty(tokens, index, last));
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Two tokens written as one vocabulary word ("chelms ford", "south end").</summary>
+    public PhraseMatch? JoinedAt(IReadOnlyList<Token> tokens, ReadOnlySpan<bool> taken, int index)
+    {
+        if (index + 1 >= tokens.Count || taken[index + 1] || tokens[index].IsNumber || tokens[index + 1].IsNumber)
+        {
+            return null;
+        }
+
+        var joined = string.Concat(tokens[index].Word, tokens[index + 1].Word);
+        return _lookup.TryGetValue(joined, out var phrases) && phrases.FirstOrDefault(p => p.Words.Length == 1) is { } phrase
+            ? new PhraseMatch(phrase, index, index + 1, phrase.Score - 10)
+            : null;
+    }
+
+    /// <summary>Whether the word, or its form without a plural or -ed/-ing ending, is a word of some phrase.</summary>
+    public bool Knows(string word)
+    {
+        foreach (var stem in Stems(word))
+        {
+            if (_words.GetAlternateLookup<ReadOnlySpan<char>>().Contains(stem))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The phrase word the token is a typo of (same first letter; one edit, or up to <paramref name="longWordEdits"/>
+    /// for words of nine letters or more), with its distance; null when none is close.
+    /// </summary>
+    public (string Word, int Distance)? Correction(string word, int longWordEdits)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in _fuzzyTargets)
+        {
+            if (candidate[0] != word[0])
+            {
+                continue;
+            }
+
+            var allowed = candidate.Length >= 9 ? longWordEdits : 1;
+            var distance = TextDistance.Within(word, candidate, allowed);
+            if (distance > 0 && distance <= allowed && distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+
+        return best is null ? null : (best, bestDistance);
+    }
+
+    private static int TypoPenalty(IReadOnlyList<Token> tokens, int first, int last)
+    {
+        var typos = 0;
+        for (var i = first; i <= last; i++)
+        {
+            typos += tokens[i].Typos;
+        }
+
+        return 20 * typos;
+    }
+
+    private static bool TryMatchRest(Phrase phrase, IReadOnlyList<Token> tokens, ReadOnlySpan<bool> taken, int index, out int last)
+    {
+        last = index;
+        var skipped = 0;
+        var position = index + 1;
+        for (var w = 1; w < phrase.Words.Length; w++)
+        {
+            while (position < tokens.Count && !taken[position] && !Matches(tokens[position].Word, phrase.Words[w])
+                   && FillerInsidePhrase.Contains(tokens[position].Word) && skipped < MaxSkippedWords)
+            {
+                position++;
+                skipped++;
+            }
+
+            if (position >= tokens.Count || taken[position] || !Matches(tokens[position].Word, phrase.Words[w]))
+            {
+                return false;
+            }
+
+            last = position;
+            position++;
+        }
+
+        return true;
+    }
+
+    private static bool Matches(string token, string word)
+    {
+        foreach (var stem in Stems(token))
+        {
+            if (stem.SequenceEqual(word))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The word and its forms without a plural or -ed/-ing ending ("injuries" is also "injury").</summary>
+    private static StemEnumerable Stems(string word) => new(word);
+
+    private readonly ref struct StemEnumerable(string word)
+    {
+        public StemEnumerator GetEnumerator() => new(word);
+    }
+
+    private ref struct StemEnumerator(string word)
+    {
+        private int _step = -1;
+        private ReadOnlySpan<char> _current;
+        private char[]? _buffer;
+
+        public readonly ReadOnlySpan<char> Current => _current;
+
+        public bool MoveNext()
+        {
+            while (++_step <= 5)
+            {
+                var span = word.AsSpan();
+                switch (_step)
+                {
+                    case 0:
+                        _current = span;
+                        return true;
+                    case 1 when span.Length >= 4 && span.EndsWith("ies"):
+                        _buffer ??= new char[span.Length];
+                        span[..^3].CopyTo(_buffer);
+                        _buffer[span.Length - 3] = 'y';
+                        _current = _buffer.AsSpan(0, span.Length - 2);
+                        return true;
+                    case 2 when span.Length >= 4 && span.EndsWith("s") && !span.EndsWith("ss"):
+                        _current = span[..^1];
+                        return true;
+                    case 3 when span.Length >= 5 && span.EndsWith("es"):
+                        _current = span[..^2];
+                        return true;
+                    case 4 when span.Length >= 6 && span.EndsWith("ed"):
+                        _current = span[..^2];
+                        return true;
+                    case 5 when span.Length >= 7 && span.EndsWith("ing"):
+                        _current = span[..^3];
+                        return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System.Text;
+
+namespace NightSafe.Core.Intake.Parsing;
+
+/// <summary>Builds the description from what is left of a text, and tidies whitespace and stray punctuation.</summary>
+internal static class TextTidy
+{
+    private const string Separators = ",;:.!?-/&+|";
+
+    /// <summary>The text without recognised words and phone numbers, tidied; null when nothing is left.</summary>
+    public static string? Description(Reading reading)
+    {
+        var text = reading.Text;
+        var removed = new bool[text.Length];
+        for (var i = 0; i < reading.Tokens.Count; i++)
+        {
+            if (reading.Roles[i] != Role.Free)
+            {
+                Array.Fill(removed, true, reading.Tokens[i].Start, reading.Tokens[i].End - reading.Tokens[i].Start);
+            }
+        }
+
+        foreach (var phone in reading.Phones)
+        {
+            Array.Fill(removed, true, phone.Start, phone.End - phone.Start);
+        }
+
+        var words = Rebuild(text, removed);
+        var result = TrimConnectors(words);
+        return result.Length == 0 ? null : result;
+    }
+
+    /// <summary>A CLOSE outcome: the rest of the text, whitespace tidied, leading punctuation dropped.</summary>
+    public static string Outcome(string rest) => Spaces(rest).TrimStart(':', '-', ',', '.', ';', ' ').Trim();
+
+    /// <summary>Runs of whitespace as one space, ends trimmed.</summary>
+    public static string Spaces(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = builder.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                builder.Append(' ');
+                space = false;
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+
+    // Walks the kept characters: words stay as typed; a run of separators between two words becomes the strongest one.
+    private static string Rebuild(string text, bool[] removed)
+    {
+        var builder = new StringBuilder(text.Length);
+        char? pending = null;
+        var gap = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (removed[i] || char.IsWhiteSpace(c) || char.IsControl(c) || c is '(' or ')' or '[' or ']' or '{' or '}')
+            {
+                gap = true;
+                continue;
+            }
+
+            // A mark inside a word ("A&E", "2.30", "male/female") stays; between words it may be left orphaned.
+            var inside = !gap && WordBefore(builder) && NextIsWord(text, removed, i);
+            if (Separators.Contains(c, StringComparison.Ordinal) && !inside)
+            {
+                pending = Stronger(pending, c);
+                gap = true;
+                continue;
+            }
+
+            if (builder.Length > 0)
+            {
+                if (pending is { } p)
+                {
+                    builder.Append(p is '-' or '&' or '+' or '/' or '|' ? $" {p} " : $"{p} ");
+                }
+                else if (gap)
+                {
+                    builder.Append(' ');
+                }
+            }
+
+            pending = null;
+            gap = false;
+            builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+
+    // Each clause loses connectors left dangling at its ends ("not injured but,"); clauses left empty go.
+    private static string TrimConnectors(string text)
+    {
+        var clauses = new List<(List<string> Words, char End)>();
+        var current = new List<string>();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var end = word[^1];
+            if (word.Length > 1 && end is ',' or ';' or ':' or '.' or '!' or '?')
+            {
+                current.Add(word[..^1]);
+                clauses.Add((current, end));
+                current = [];
+            }
+            else
+            {
+                current.Add(word);
+            }
+        }
+
+        clauses.Add((current, ' '));
+        var kept = new List<string>();
+        foreach (var (words, end) in clauses)
+        {
+            while (words.Count > 0 && (Words.LeadingConnectors.Contains(Bare(words[0])) || Bare(words[0]).Length == 0))
+            {
+                words.RemoveAt(0);
+            }
+
+            while (words.Count > 0 && (Words.TrailingConnectors.Contains(Bare(words[^1])) || Bare(words[^1]).Length == 0))
+            {
+                words.RemoveAt(words.Count - 1);
+            }
+
+            if (words.Count > 0)
+            {
+                kept.Add(string.Join(' ', words) + (end == ' ' ? string.Empty : end.ToString()));
+            }
+        }
+
+        if (kept.Count > 0 && kept[^1][^1] is ',' or ';' or ':')
+        {
+            kept[^1] = kept[^1][..^1];
+        }
+
+        return string.Join(' ', kept);
+    }
+
+    private static string Bare(string word) => word.Trim(Separators.ToCharArray()).ToLowerInvariant();
+
+    private static char Stronger(char? current, char next)
+    {
+        const string Strength = "+&/-|,:;!?.";
+        if (current is not { } c)
+        {
+            return next;
+        }
+
+        return Strength.IndexOf(next, StringComparison.Ordinal) > Strength.IndexOf(c, StringComparison.Ordinal) ? next : c;
+    }
+
+    private static bool WordBefore(StringBuilder builder) => builder.Length > 0 && char.IsLetterOrDigit(builder[^1]);
+
+    private static bool NextIsWord(string text, bool[] removed, int i) =>
+        i + 1 < text.Length && !removed[i + 1] && char.IsLetterOrDigit(text[i + 1]);
+}
