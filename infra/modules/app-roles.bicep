@@ -57,7 +57,10 @@ resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roles.storageQueueDataContributor
+    )
   }
 }
 
@@ -67,7 +70,10 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roles.storageTableDataContributor
+    )
   }
 }
 
@@ -98,6 +104,9 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roles.monitoringMetricsPublisher
+    )
   }
 }

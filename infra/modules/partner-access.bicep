@@ -27,12 +27,16 @@ var topicNames = [
 // Azure Service Bus Data Receiver.
 var dataReceiverRoleId = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
 
-var grants = flatten(map(partnerPrincipals, partner => map(topicNames, topic => {
-  topic: topic
-  agencyId: partner.agencyId
-  principalId: partner.principalId
-  principalType: partner.?principalType ?? 'ServicePrincipal'
-})))
+var grants = flatten(map(
+  partnerPrincipals,
+  partner =>
+    map(topicNames, topic => {
+      topic: topic
+      agencyId: partner.agencyId
+      principalId: partner.principalId
+      principalType: partner.?principalType ?? 'ServicePrincipal'
+    })
+))
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
   name: namespaceName

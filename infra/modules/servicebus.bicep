@@ -26,10 +26,14 @@ var topicNames = [
 ]
 
 // One entry per (topic, agency): the subscriptions and their rules are generated from this list.
-var topicAgencies = flatten(map(topicNames, topic => map(agencyIds, agency => {
-  topic: topic
-  agency: agency
-})))
+var topicAgencies = flatten(map(
+  topicNames,
+  topic =>
+    map(agencyIds, agency => {
+      topic: topic
+      agency: agency
+    })
+))
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: namespaceName
