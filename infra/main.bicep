@@ -1,5 +1,5 @@
 // NightSafe in Azure: the hub's Function App on Flex Consumption, its storage, Service Bus, Key Vault and monitoring.
-// Deploy with `azd up`, or `az deployment group create --resource-group <rg> --parameters infra/main.bicepparam`.
+// Deploy with `azd up`, or az deployment group create --template-file infra/main.bicep --parameters infra/main.bicepparam.
 
 targetScope = 'resourceGroup'
 
