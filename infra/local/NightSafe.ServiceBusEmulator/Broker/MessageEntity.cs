@@ -361,7 +361,7 @@ internal sealed partial class MessageEntity : ISendTarget
         var peeked = new List<Message>();
         lock (_gate)
         {
-            if (_order.Count == 0 || count <= 0)
+            if (_order.Count == 0 || count <= 0 || fromSequenceNumber > _order.Max)
             {
                 return peeked;
             }

@@ -23,8 +23,9 @@ internal static class AmqpMessageCodec
     public const string ScheduledEnqueueTime = "x-opt-scheduled-enqueue-time";
     public const string DeadLetterSource = "x-opt-deadletter-source";
     public const string EnqueueSequenceNumber = "x-opt-enqueue-sequence-number";
+    public const string MessageState = "x-opt-message-state";
 
-    private static readonly HashSet<string> BrokerAnnotations = [SequenceNumber, EnqueuedTime, LockedUntil, DeadLetterSource, EnqueueSequenceNumber];
+    private static readonly HashSet<string> BrokerAnnotations = [SequenceNumber, EnqueuedTime, LockedUntil, DeadLetterSource, EnqueueSequenceNumber, MessageState];
 
     /// <summary>The messages carried by one transfer, each with its encoded size.</summary>
     public static List<(Message Message, int Size)> Unpack(Message transfer)
@@ -116,6 +117,8 @@ internal static class AmqpMessageCodec
             annotations.Map[new Symbol(ScheduledEnqueueTime)] = scheduled.UtcDateTime;
         }
 
+        // The SDK unboxes this straight into its state enum: it must be an int (0 active, 1 deferred, 2 scheduled).
+        annotations.Map[new Symbol(MessageState)] = message.IsDeferred ? 1 : message.State == Broker.MessageState.Scheduled ? 2 : 0;
         if (message.DeadLetterSource is { } deadLetterSource)
         {
             annotations.Map[new Symbol(DeadLetterSource)] = deadLetterSource;

@@ -39,7 +39,7 @@ internal sealed partial class BrokerLinkProcessor(
             var entityPath = path[..^EntityAddress.ManagementSuffix.Length];
             entities.TryGetReceiveEntity(entityPath, out var receiveEntity);
             entities.TryGetSendTarget(entityPath, out var sendTarget);
-            if (Refuse(attachContext, connection, entityPath, exists: receiveEntity is not null || sendTarget is not null))
+            if (Refuse(attachContext, connection, path, exists: receiveEntity is not null || sendTarget is not null))
             {
                 return;
             }

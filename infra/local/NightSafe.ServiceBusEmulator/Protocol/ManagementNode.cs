@@ -28,9 +28,14 @@ internal sealed class ManagementNode(MessageEntity? entity, ISendTarget? sendTar
                 _ => Reply(501, $"Operation '{operation}' is not supported by the emulator on this entity.", Errors.NotImplemented),
             };
         }
-        catch (Exception exception) when (exception is InvalidCastException or FormatException or AmqpException or KeyNotFoundException)
+        catch (Exception exception) when (exception is InvalidCastException or FormatException or AmqpException or KeyNotFoundException or NullReferenceException)
         {
             return Reply(400, exception.Message, Errors.ArgumentError);
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+            // A fault in one request must not close the management link the SDK shares across operations.
+            return Reply(500, exception.Message, Errors.InternalError);
         }
     }
 
