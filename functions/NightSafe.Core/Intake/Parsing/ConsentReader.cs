@@ -79,6 +79,12 @@ internal static class ConsentReader
             }
         }
 
+        while (first > 0 && first < at && !reading.Taken[first - 1] && reading.Joined(first - 1, first)
+               && Words.ConsentAuxiliaries.Contains(tokens[first - 1].Word))
+        {
+            first--;
+        }
+
         var last = at;
         var next = at + 1;
         while (next < tokens.Count && next - at <= 2 && !reading.Taken[next] && Words.ConsentLinkAfter.Contains(tokens[next].Word)

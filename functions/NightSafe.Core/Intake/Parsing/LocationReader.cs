@@ -96,7 +96,8 @@ internal static class LocationReader
                 break;
             }
 
-            if (word != "and" && Words.LocationStops.Contains(word))
+            var possessive = (k == start && Words.Possessives.Contains(word)) || reading.Possessive(k);
+            if (word != "and" && !possessive && Words.LocationStops.Contains(word))
             {
                 break;
             }

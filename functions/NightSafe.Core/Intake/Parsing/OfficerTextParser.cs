@@ -182,7 +182,8 @@ public sealed class OfficerTextParser
 
                 // "Colchester Road" in Southend is a road, not the town.
                 var score = reading.FollowedBy(c.Last, Words.StreetSuffixes) ? c.Score - RoadNamePenalty : c.Score;
-                if (best is null || score > best.Value.Score)
+                // Ties go to the longer match ("chelms ford" is Chelmsford, not the alias "chelms" and a ford).
+                if (best is not { } b || score > b.Score || (score == b.Score && c.First == b.First && c.Last > b.Last))
                 {
                     best = c with { Score = score };
                 }

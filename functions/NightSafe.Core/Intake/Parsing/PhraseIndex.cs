@@ -88,7 +88,7 @@ internal sealed class PhraseIndex
 
         var joined = string.Concat(tokens[index].Word, tokens[index + 1].Word);
         return _lookup.TryGetValue(joined, out var phrases) && phrases.FirstOrDefault(p => p.Words.Length == 1) is { } phrase
-            ? new PhraseMatch(phrase, index, index + 1, phrase.Score - 10)
+            ? new PhraseMatch(phrase, index, index + 1, phrase.Score - TypoPenalty(tokens, index, index + 1))
             : null;
     }
 

@@ -74,6 +74,13 @@ internal sealed class Reading(string text, List<Token> tokens)
     public bool FollowedBy(int index, HashSet<string> words) =>
         index + 1 < Tokens.Count && Joined(index, index + 1) && words.Contains(Tokens[index + 1].Word);
 
+    /// <summary>Whether a token was typed with a possessive "'s" ("friend's").</summary>
+    public bool Possessive(int index)
+    {
+        var typed = Text.AsSpan(Tokens[index].Start, Tokens[index].End - Tokens[index].Start);
+        return typed.Length > 2 && typed[^1] is 's' or 'S' && typed[^2] is '\'' or '\u2019';
+    }
+
     /// <summary>Whether a token was typed starting with a capital letter (officers capitalise names of places).</summary>
     public bool Capitalised(int index) => char.IsUpper(Text[Tokens[index].Start]);
 }

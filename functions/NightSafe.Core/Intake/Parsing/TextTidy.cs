@@ -64,29 +64,36 @@ internal static class TextTidy
         var builder = new StringBuilder(text.Length);
         char? pending = null;
         var gap = false;
+        var removedInGap = false;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            removedInGap |= removed[i];
             if (removed[i] || char.IsWhiteSpace(c) || char.IsControl(c) || c is '(' or ')' or '[' or ']' or '{' or '}')
             {
                 gap = true;
                 continue;
             }
 
-            // A mark inside a word ("A&E", "2.30", "male/female") stays; between words it may be left orphaned.
-            var inside = !gap && WordBefore(builder) && NextIsWord(text, removed, i);
-            if (Separators.Contains(c, StringComparison.Ordinal) && !inside)
+            // A mark touching a kept word ("A&E", "2.30", "£20", "male/female") stays; one left between removed words goes,
+            // and a left-over comma or full stop becomes one separator between what remains.
+            if (!char.IsLetterOrDigit(c) && !Touches(text, removed, builder, gap, i))
             {
-                pending = Stronger(pending, c);
+                if (Separators.Contains(c, StringComparison.Ordinal))
+                {
+                    pending = Stronger(pending, c);
+                }
+
                 gap = true;
                 continue;
             }
 
             if (builder.Length > 0)
             {
-                if (pending is { } p)
+                var joining = pending is '-' or '&' or '+' or '/' or '|';
+                if (pending is { } p && !(joining && removedInGap))
                 {
-                    builder.Append(p is '-' or '&' or '+' or '/' or '|' ? $" {p} " : $"{p} ");
+                    builder.Append(joining ? $" {p} " : $"{p} ");
                 }
                 else if (gap)
                 {
@@ -96,6 +103,7 @@ internal static class TextTidy
 
             pending = null;
             gap = false;
+            removedInGap = false;
             builder.Append(c);
         }
 
@@ -162,6 +170,11 @@ internal static class TextTidy
 
         return Strength.IndexOf(next, StringComparison.Ordinal) > Strength.IndexOf(c, StringComparison.Ordinal) ? next : c;
     }
+
+    private static bool Touches(string text, bool[] removed, StringBuilder builder, bool gap, int i) =>
+        Separators.Contains(text[i], StringComparison.Ordinal)
+            ? !gap && WordBefore(builder) && NextIsWord(text, removed, i)
+            : (!gap && WordBefore(builder)) || NextIsWord(text, removed, i);
 
     private static bool WordBefore(StringBuilder builder) => builder.Length > 0 && char.IsLetterOrDigit(builder[^1]);
 

@@ -11,7 +11,8 @@ internal static class Words
 
     public static readonly HashSet<string> CloseWords = Set("close", "closed", "closing", "cls", "clse", "clsd", "clsoe", "colse");
 
-    public static readonly HashSet<string> ReferenceFillers = Set("ref", "reference", "refs", "no", "number", "num", "for", "of", "case", "referral", "code");
+    public static readonly HashSet<string> ReferenceFillers = Set(
+        "ref", "reference", "refs", "no", "number", "num", "for", "of", "case", "referral", "code", "please", "pls", "plz", "on");
 
     public static readonly HashSet<string> ConsentWords = Set(
         "consent", "consents", "consented", "consenting", "concent", "concents", "concented", "consnt", "cnsnt", "consant", "consen", "consnet", "consetn");
@@ -23,6 +24,8 @@ internal static class Words
     public static readonly HashSet<string> ConsentGivenBefore = Set("given", "gave", "gives", "has", "have", "with", "verbal", "full", "gives");
 
     public static readonly HashSet<string> ConsentLinkBefore = Set("to", "give", "any", "a", "the", "does", "did", "do", "is", "was", "her", "his", "their", "been", "has", "had");
+
+    public static readonly HashSet<string> ConsentAuxiliaries = Set("does", "did", "do", "has", "had", "is", "was", "would", "will");
 
     public static readonly HashSet<string> ConsentLinkAfter = Set("is", "was", "been", "has");
 
@@ -38,7 +41,8 @@ internal static class Words
 
     public static readonly HashSet<string> Intensifiers = Set(
         "very", "v", "really", "extremely", "totally", "heavily", "quite", "so", "super", "absolutely", "completely",
-        "highly", "severely", "badly", "seriously", "well", "proper", "possibly", "poss", "suspected", "susp", "query", "potential");
+        "highly", "severely", "badly", "seriously", "well", "proper", "possibly", "possible", "poss", "suspected", "susp", "query",
+        "potential", "likely", "maybe", "prob", "probably");
 
     // Everyday words one typo away from a vocabulary word: never "correct" them.
     public static readonly HashSet<string> NeverCorrected = Set(
@@ -73,10 +77,13 @@ internal static class Words
     public static readonly HashSet<string> PhoneLabels = Set(
         "tel", "tele", "telephone", "mob", "mobile", "phone", "ph", "number", "num", "no", "contact", "on", "cell", "nbr", "nmbr");
 
-    public static readonly HashSet<string> LeadingConnectors = Set("and", "with", "also", "but", "plus", "pls", "please", "is", "has", "for", "so");
+    public static readonly HashSet<string> LeadingConnectors = Set("and", "with", "also", "but", "plus", "pls", "please", "is", "has", "for", "so", "as");
 
     public static readonly HashSet<string> TrailingConnectors = Set(
-        "and", "with", "in", "at", "on", "of", "from", "by", "to", "the", "a", "is", "has", "pls", "please", "but", "plus", "also", "for", "so", "very");
+        "and", "with", "in", "at", "on", "of", "from", "by", "to", "the", "a", "is", "has", "pls", "please", "but", "plus", "also", "for", "so", "very", "as", "needs", "need", "needing",
+        "wants", "requires");
+
+    public static readonly HashSet<string> Possessives = Set("her", "his", "their", "my", "a", "the", "our");
 
     private static HashSet<string> Set(params string[] words) => new(words, StringComparer.Ordinal);
 
