@@ -30,7 +30,9 @@ public sealed partial class QueueFunctions(ILogger<QueueFunctions> logger)
         if (message.StartsWith("hang-once", StringComparison.Ordinal) && attempt == "1")
         {
             // Never finishes on the first try: the test kills the worker while this runs.
-            Holding(context.GetLogger("Relay"), Binding(context, "Id"));
+            var logger = context.GetLogger("Relay");
+            var id = Binding(context, "Id");
+            Holding(logger, id);
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
         }
 

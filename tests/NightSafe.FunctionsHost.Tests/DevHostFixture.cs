@@ -4,7 +4,7 @@ using NightSafe.LocalStack;
 namespace NightSafe.FunctionsHost.Tests;
 
 /// <summary>Azurite plus one dev host running the test app, shared by a collection and stopped afterwards.</summary>
-public sealed class DevHostFixture : IAsyncLifetime
+public sealed class DevHostFixture : IAsyncLifetime, IDisposable
 {
     private readonly RecordingLoggerProvider _logs = new();
     private AzuriteServer? _azurite;
@@ -42,7 +42,10 @@ public sealed class DevHostFixture : IAsyncLifetime
         }
 
         _loggerFactory?.Dispose();
+        _logs.Dispose();
     }
+
+    public void Dispose() => _logs.Dispose();
 
     internal static Task<FunctionsDevHost> StartHostAsync(string storage, ILoggerFactory loggerFactory, string heartbeat) =>
         FunctionsDevHost.StartAsync(new FunctionsDevHostOptions

@@ -34,14 +34,14 @@ public sealed partial class QueueTriggerTests(DevHostFixture fixture)
         var sent = (await work.SendMessageAsync(text)).Value;
 
         await Eventually.UntilAsync(async () => (await Queues.PeekTextsAsync(poison)).Contains(text), Deadline, "the failing message in work-items-poison");
-        Assert.Empty((await work.PeekMessagesAsync(32)).Value.Where(m => m.MessageId == sent.MessageId));
+        Assert.DoesNotContain((await work.PeekMessagesAsync(32)).Value, m => m.MessageId == sent.MessageId);
 
         // The worker's own log lines (RpcLog) are forwarded with their level and category: one per attempt, DequeueCount 1, 2, 3 (host.json maxDequeueCount).
         var attempts = fixture.Logs
             .Where(r => r.Message.Contains(sent.MessageId, StringComparison.Ordinal) && r.Message.StartsWith("Work item", StringComparison.Ordinal))
             .ToList();
         Assert.All(attempts, r => Assert.Equal(LogLevel.Information, r.Level));
-        Assert.All(attempts, r => Assert.Contains("ProcessWork", r.Category, StringComparison.Ordinal));
+        Assert.All(attempts, r => Assert.Equal("NightSafe.FunctionsHost.TestApp.QueueFunctions", r.Category));
         Assert.Equal([1, 2, 3], attempts.Select(r => int.Parse(Attempt().Match(r.Message).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Contains(fixture.Logs, r => r.Level == LogLevel.Warning && r.Message.Contains(sent.MessageId, StringComparison.Ordinal) && r.Message.Contains("work-items-poison", StringComparison.Ordinal));
     }
