@@ -1,0 +1,90 @@
+using Azure.Messaging.ServiceBus;
+using Microsoft.Extensions.Logging;
+using NightSafe.Core.Ports;
+
+namespace NightSafe.Integrations.ServiceBus;
+
+/// <summary>
+/// Publishes partner messages to topics <c>cases</c> and <c>summaries</c>, one sender each, created once. The messages
+/// of one call go in one batch, sent atomically; only when they exceed a batch's size are several batches sent, and
+/// a retry of the whole call is then absorbed by the topics' duplicate detection (MessageId).
+/// </summary>
+public sealed partial class ServiceBusCasePublisher : ICasePublisher, IAsyncDisposable
+{
+    private readonly ServiceBusSender _cases;
+    private readonly ServiceBusSender _summaries;
+    private readonly ILogger<ServiceBusCasePublisher> _logger;
+
+    public ServiceBusCasePublisher(ServiceBusClient client, ILogger<ServiceBusCasePublisher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _cases = client.CreateSender(PartnerMessages.CasesTopic);
+        _summaries = client.CreateSender(PartnerMessages.SummariesTopic);
+        _logger = logger;
+    }
+
+    public Task PublishCasesAsync(IReadOnlyList<OutgoingCase> cases, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        return SendAsync(_cases, [.. cases.Select(PartnerMessages.ForCase)], cancellationToken);
+    }
+
+    public Task PublishSummariesAsync(IReadOnlyList<OutgoingSummary> summaries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(summaries);
+        return SendAsync(_summaries, [.. summaries.Select(PartnerMessages.ForSummary)], cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cases.DisposeAsync();
+        await _summaries.DisposeAsync();
+    }
+
+    private async Task SendAsync(ServiceBusSender sender, IReadOnlyList<ServiceBusMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var batches = 0;
+        var batch = await sender.CreateMessageBatchAsync(cancellationToken);
+        try
+        {
+            foreach (var message in messages)
+            {
+                if (batch.TryAddMessage(message))
+                {
+                    continue;
+                }
+
+                if (batch.Count == 0)
+                {
+                    throw new InvalidOperationException($"Message {message.MessageId} is larger than {sender.EntityPath} accepts.");
+                }
+
+                await sender.SendMessagesAsync(batch, cancellationToken);
+                batches++;
+                batch.Dispose();
+                batch = await sender.CreateMessageBatchAsync(cancellationToken);
+                if (!batch.TryAddMessage(message))
+                {
+                    throw new InvalidOperationException($"Message {message.MessageId} is larger than {sender.EntityPath} accepts.");
+                }
+            }
+
+            await sender.SendMessagesAsync(batch, cancellationToken);
+            batches++;
+        }
+        finally
+        {
+            batch.Dispose();
+        }
+
+        LogPublished(messages.Count, sender.EntityPath, batches);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} message(s) to topic {Topic} in {Batches} batch(es)")]
+    private partial void LogPublished(int count, string topic, int batches);
+}

@@ -1,0 +1,291 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using NightSafe.Core.Nights;
+using NightSafe.Core.Ports;
+using NightSafe.Core.References;
+using NightSafe.Core.Referrals;
+
+namespace NightSafe.Integrations.Storage;
+
+/// <summary>
+/// Referrals, their partner cases and their audit trail in the Referrals table. A night is a partition and a
+/// referral's rows sit together in it, so each change is one entity-group transaction (at most 100 rows).
+/// </summary>
+public sealed class TableReferralStore : IReferralStore
+{
+    /// <summary>The Table service's limit on the operations of one transaction.</summary>
+    public const int MaxTransactionSize = 100;
+
+    private readonly TableClient _table;
+    private readonly StorageInitializer _storage;
+
+    public TableReferralStore(TableServiceClient tables, StorageInitializer storage)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        _table = tables.GetTableClient(StorageNames.ReferralsTable);
+        _storage = storage;
+    }
+
+    public async Task<bool> TryCreateAsync(Referral referral, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        ArgumentNullException.ThrowIfNull(events);
+        List<TableTransactionAction> actions = [new(TableTransactionActionType.Add, ReferralRows.ToEntity(referral))];
+        actions.AddRange(EventActions(referral.Night, referral.Reference, events));
+        EnsureFits(actions.Count, referral.Night, referral.Reference);
+
+        await _storage.EnsureAsync(cancellationToken);
+        try
+        {
+            await _table.SubmitTransactionAsync(actions, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (TableErrors.IsConflict(e))
+        {
+            return false;
+        }
+    }
+
+    public async Task<Stored<Referral>?> FindAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
+    {
+        await _storage.EnsureAsync(cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(night.ToString(), ReferralRows.ReferralKey(reference), cancellationToken: cancellationToken);
+        return found.HasValue && found.Value is { } entity ? new Stored<Referral>(ReferralRows.ToReferral(entity), entity.ETag.ToString()) : null;
+    }
+
+    public async Task SaveAsync(ReferralChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var actions = new List<TableTransactionAction>();
+        if (change.Referral is { } referral)
+        {
+            if (change.ReferralVersion is null)
+            {
+                throw new ArgumentException("A changed referral needs the version it was read at.", nameof(change));
+            }
+
+            EnsureSameReferral(change, referral.Night, referral.Reference);
+            actions.Add(new(TableTransactionActionType.UpdateReplace, ReferralRows.ToEntity(referral), new ETag(change.ReferralVersion)));
+        }
+
+        foreach (var (partnerCase, version) in change.Cases)
+        {
+            EnsureSameReferral(change, partnerCase.Night, partnerCase.Reference);
+            EnsureAgencyKey(partnerCase.AgencyId);
+            var entity = ReferralRows.ToEntity(partnerCase);
+            actions.Add(version is null
+                ? new(TableTransactionActionType.Add, entity)
+                : new(TableTransactionActionType.UpdateReplace, entity, new ETag(version)));
+        }
+
+        actions.AddRange(EventActions(change.Night, change.Reference, change.Events));
+        if (actions.Count == 0)
+        {
+            return;
+        }
+
+        EnsureFits(actions.Count, change.Night, change.Reference);
+        await _storage.EnsureAsync(cancellationToken);
+        try
+        {
+            await _table.SubmitTransactionAsync(actions, cancellationToken);
+        }
+        catch (RequestFailedException e) when (TableErrors.IsLostRace(e))
+        {
+            throw new ConcurrencyConflictException($"Referral {change.Night}/{change.Reference} changed since it was read; nothing was written.", e);
+        }
+    }
+
+    public async Task AppendAsync(NightId night, ReferenceCode reference, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var actions = EventActions(night, reference, events).ToList();
+        if (actions.Count == 0)
+        {
+            return;
+        }
+
+        await _storage.EnsureAsync(cancellationToken);
+        foreach (var chunk in actions.Chunk(MaxTransactionSize))
+        {
+            await _table.SubmitTransactionAsync(chunk, cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<Stored<PartnerCase>>> CasesAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
+    {
+        var rows = await RangeAsync(night, ReferralRows.CasesOfPrefix(reference), cancellationToken);
+        return [.. rows.Select(e => new Stored<PartnerCase>(ReferralRows.ToCase(e), e.ETag.ToString()))];
+    }
+
+    public async Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, string agencyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agencyId);
+        if (!IsAgencyKey(agencyId))
+        {
+            return null;
+        }
+
+        await _storage.EnsureAsync(cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(night.ToString(), ReferralRows.CaseKey(reference, agencyId), cancellationToken: cancellationToken);
+        return found.HasValue && found.Value is { } entity ? new Stored<PartnerCase>(ReferralRows.ToCase(entity), entity.ETag.ToString()) : null;
+    }
+
+    public async Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, string agencyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agencyId);
+        var prefix = ReferralRows.CasePrefix;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {night.ToString()} and RowKey ge {prefix} and RowKey lt {TableKeys.AfterPrefix(prefix)} and Agency eq {agencyId}");
+        var rows = await QueryAsync(filter, cancellationToken);
+        return [.. rows.Select(ReferralRows.ToCase)];
+    }
+
+    public async Task<IReadOnlyList<ReferralEvent>> TrailAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
+    {
+        var rows = await RangeAsync(night, ReferralRows.EventsOfPrefix(reference), cancellationToken);
+        return [.. rows.Select(ReferralRows.ToEvent)];
+    }
+
+    public async Task<IReadOnlyList<Referral>> NightAsync(NightId night, CancellationToken cancellationToken)
+    {
+        var rows = await RangeAsync(night, ReferralRows.ReferralPrefix, cancellationToken);
+        return [.. rows.Select(ReferralRows.ToReferral)];
+    }
+
+    public async Task<IReadOnlyList<PartnerCase>> NightCasesAsync(NightId night, CancellationToken cancellationToken)
+    {
+        var rows = await RangeAsync(night, ReferralRows.CasePrefix, cancellationToken);
+        return [.. rows.Select(ReferralRows.ToCase)];
+    }
+
+    public async IAsyncEnumerable<Referral> UnerasedBeforeAsync(NightId cutoff, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var prefix = ReferralRows.ReferralPrefix;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey lt {cutoff.ToString()} and RowKey ge {prefix} and RowKey lt {TableKeys.AfterPrefix(prefix)} and Erased eq {false}");
+        await _storage.EnsureAsync(cancellationToken);
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return ReferralRows.ToReferral(entity);
+        }
+    }
+
+    public async Task EraseAsync(NightId night, ReferenceCode reference, DateTimeOffset erasedAt, ReferralEvent erasure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(erasure);
+        await _storage.EnsureAsync(cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(night.ToString(), ReferralRows.ReferralKey(reference), cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value is not { } referralRow)
+        {
+            return;
+        }
+
+        var erased = ReferralRows.ToReferral(referralRow) with { Location = null, Description = null, SubjectPhone = null, ErasedAt = erasedAt };
+        var cases = await RangeAsync(night, ReferralRows.CasesOfPrefix(reference), cancellationToken);
+        var events = await RangeAsync(night, ReferralRows.EventsOfPrefix(reference), cancellationToken);
+
+        var rest = new List<TableTransactionAction>();
+        foreach (var row in cases)
+        {
+            var blanked = ReferralRows.ToEntity(ReferralRows.ToCase(row) with { View = "{}" });
+            rest.Add(new(TableTransactionActionType.UpdateReplace, blanked, row.ETag));
+        }
+
+        foreach (var row in events)
+        {
+            var data = ReferralRows.ReadData(row.GetString(ReferralRows.Data));
+            if (data.Remove(ReferralEventData.Note))
+            {
+                var blanked = ReferralRows.ToEntity(night, reference, ReferralRows.ToEvent(row) with { Data = data }, row.RowKey);
+                rest.Add(new(TableTransactionActionType.UpdateReplace, blanked, row.ETag));
+            }
+        }
+
+        List<TableTransactionAction> last =
+        [
+            new(TableTransactionActionType.UpdateReplace, ReferralRows.ToEntity(erased), referralRow.ETag),
+            .. EventActions(night, reference, [erasure]),
+        ];
+
+        try
+        {
+            if (rest.Count + last.Count <= MaxTransactionSize)
+            {
+                await _table.SubmitTransactionAsync([.. rest, .. last], cancellationToken);
+                return;
+            }
+
+            // Too many rows for one transaction: the referral goes last, so until it is marked erased a retry redoes all.
+            foreach (var chunk in rest.Chunk(MaxTransactionSize))
+            {
+                await _table.SubmitTransactionAsync(chunk, cancellationToken);
+            }
+
+            await _table.SubmitTransactionAsync(last, cancellationToken);
+        }
+        catch (RequestFailedException e) when (TableErrors.IsLostRace(e))
+        {
+            throw new ConcurrencyConflictException($"Referral {night}/{reference} changed while it was being erased; run the erasure again.", e);
+        }
+    }
+
+    private static IEnumerable<TableTransactionAction> EventActions(NightId night, ReferenceCode reference, IReadOnlyList<ReferralEvent> events)
+    {
+        // Keys rise strictly within one write, so events stamped with the same instant keep the order they were given in.
+        long? previous = null;
+        foreach (var referralEvent in events)
+        {
+            var ticks = previous is { } before ? Math.Max(referralEvent.At.UtcTicks, before + 1) : referralEvent.At.UtcTicks;
+            previous = ticks;
+            var key = ReferralRows.EventKey(reference, ticks, RandomNumberGenerator.GetHexString(8, lowercase: true));
+            yield return new(TableTransactionActionType.Add, ReferralRows.ToEntity(night, reference, referralEvent, key));
+        }
+    }
+
+    private static void EnsureFits(int count, NightId night, ReferenceCode reference)
+    {
+        if (count > MaxTransactionSize)
+        {
+            throw new InvalidOperationException(
+                $"A change to referral {night}/{reference} has {count} rows; one transaction holds at most {MaxTransactionSize}.");
+        }
+    }
+
+    private static void EnsureSameReferral(ReferralChange change, NightId night, ReferenceCode reference)
+    {
+        if (night != change.Night || reference != change.Reference)
+        {
+            throw new ArgumentException($"A change to {change.Night}/{change.Reference} cannot write rows of {night}/{reference}.", nameof(change));
+        }
+    }
+
+    private static bool IsAgencyKey(string agencyId) => TableKeys.IsAllowed(agencyId) && !agencyId.Contains('|', StringComparison.Ordinal);
+
+    private static void EnsureAgencyKey(string agencyId)
+    {
+        if (!IsAgencyKey(agencyId))
+        {
+            throw new ArgumentException("An agency id cannot contain / \\ # ? | or control characters.", nameof(agencyId));
+        }
+    }
+
+    private Task<List<TableEntity>> RangeAsync(NightId night, string prefix, CancellationToken cancellationToken) =>
+        QueryAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {night.ToString()} and RowKey ge {prefix} and RowKey lt {TableKeys.AfterPrefix(prefix)}"),
+            cancellationToken);
+
+    private async Task<List<TableEntity>> QueryAsync(string filter, CancellationToken cancellationToken)
+    {
+        await _storage.EnsureAsync(cancellationToken);
+        var rows = new List<TableEntity>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(entity);
+        }
+
+        return rows;
+    }
+}
