@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NightSafe.Core.Advice;
+using NightSafe.Core.Control;
+using NightSafe.Core.Intake;
+using NightSafe.Core.Intake.Parsing;
+using NightSafe.Core.Outcomes;
+using NightSafe.Core.Ports;
+using NightSafe.Core.Retention;
+using NightSafe.Core.Routing;
+using NightSafe.Core.Summaries;
+using NightSafe.Core.World;
+
+namespace NightSafe.Core.Tests.Services;
+
+/// <summary>Core's services wired as the app wires them, over in-memory ports and a fake clock.</summary>
+internal sealed class Hub
+{
+    public const string OfficerPhone = "+447700900001";
+
+    private static readonly Lazy<RoutingWorld> SharedWorld = new(() => RoutingWorld.Load(FindRoutingJson()));
+
+    /// <summary>Friday 18 December 2026, 23:30 in London (GMT): street pastors and councils are on duty.</summary>
+    public static readonly DateTimeOffset FridayNight = new(2026, 12, 18, 23, 30, 0, TimeSpan.Zero);
+
+    public Hub(DateTimeOffset? now = null)
+    {
+        Time = new FakeTimeProvider(now ?? FridayNight);
+        Ledger = new InMemoryLedger(Time);
+        Settings = new HubSettings(new Uri("https://nightsafe.example.net/"), RetentionDays: 31);
+        var policy = new RoutingPolicy(World);
+        Intake = new ReferralIntake(Store, RoutingQueue, policy, World, Time, NullLogger<ReferralIntake>.Instance);
+        Gate = new InboundGate(Ledger, NullLogger<InboundGate>.Instance);
+        Conversation = new OfficerConversation(Gate, Roster, OptOuts, Store, new OfficerTextParser(World), Intake, new OfficerReplies(World), World, Time, NullLogger<OfficerConversation>.Instance);
+        Advice = new AdviceSms(Store, OptOuts, Sms, new AdviceTemplates(World), Settings, Time, NullLogger<AdviceSms>.Instance);
+        Router = new ReferralRouter(Store, Publisher, Advice, policy, World, Time, NullLogger<ReferralRouter>.Instance);
+        Manual = new ManualRouting(Store, Sms, World, Settings, Time, NullLogger<ManualRouting>.Instance);
+        Partners = new PartnerCases(Store, Time, NullLogger<PartnerCases>.Instance);
+        Reports = new AdviceDeliveryReports(Store, Time, NullLogger<AdviceDeliveryReports>.Instance);
+        Summaries = new NightSummaries(Store, SummaryStore, Sms, Publisher, World, Settings, Time, NullLogger<NightSummaries>.Instance);
+        Retention = new RetentionPurge(Store, Ledger, World, Settings, Time, NullLogger<RetentionPurge>.Instance);
+        Dossiers = new ReferralDossiers(Store, Time, NullLogger<ReferralDossiers>.Instance);
+        Roster.UpsertAsync(new Officer(OfficerPhone, "PC Patel", "PC 4107", "chelmsford"), CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    public static RoutingWorld World => SharedWorld.Value;
+
+    public FakeTimeProvider Time { get; }
+
+    public HubSettings Settings { get; }
+
+    public InMemoryReferralStore Store { get; } = new();
+
+    public InMemoryLedger Ledger { get; }
+
+    public InMemoryRoster Roster { get; } = new();
+
+    public InMemoryOptOuts OptOuts { get; } = new();
+
+    public RecordingRoutingQueue RoutingQueue { get; } = new();
+
+    public RecordingPublisher Publisher { get; } = new();
+
+    public ScriptedSmsSender Sms { get; } = new();
+
+    public InMemorySummaryStore SummaryStore { get; } = new();
+
+    public InboundGate Gate { get; }
+
+    public ReferralIntake Intake { get; }
+
+    public OfficerConversation Conversation { get; }
+
+    public AdviceSms Advice { get; }
+
+    public ReferralRouter Router { get; }
+
+    public ManualRouting Manual { get; }
+
+    public PartnerCases Partners { get; }
+
+    public AdviceDeliveryReports Reports { get; }
+
+    public NightSummaries Summaries { get; }
+
+    public RetentionPurge Retention { get; }
+
+    public ReferralDossiers Dossiers { get; }
+
+    private int _sid;
+
+    /// <summary>An officer's text, as Twilio would deliver it (a fresh MessageSid each time unless given).</summary>
+    public Task<string?> TextAsync(string body, string from = OfficerPhone, string? messageSid = null) =>
+        Conversation.ReplyToAsync(new InboundSms(messageSid ?? "SM" + Interlocked.Increment(ref _sid).ToString("D32", System.Globalization.CultureInfo.InvariantCulture), from, body), null, CancellationToken.None);
+
+    /// <summary>Routes everything waiting on the routing queue.</summary>
+    public async Task RouteQueuedAsync()
+    {
+        while (RoutingQueue.Items.TryDequeue(out var item))
+        {
+            await Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None);
+        }
+    }
+
+    private static string FindRoutingJson()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "functions", "NightSafe.Functions", "routing.json");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("functions/NightSafe.Functions/routing.json not found above the test folder.");
+    }
+}

@@ -1,0 +1,173 @@
+using NightSafe.Core.Intake;
+using NightSafe.Core.Intake.Parsing;
+using NightSafe.Core.Referrals;
+
+namespace NightSafe.Core.Tests.Services;
+
+public sealed class IntakeServiceTests
+{
+    private const string Referral = "Chelmsford spiked outside Bar 9 on Moulsham St, female 20s blue dress, 07700 900123, consent y";
+
+    [Fact]
+    public async Task An_officers_referral_is_stored_queued_and_answered_with_its_reference()
+    {
+        var hub = new Hub();
+
+        var reply = await hub.TextAsync(Referral);
+
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Equal("chelmsford", referral.TownId);
+        Assert.Contains("spiking", referral.Categories);
+        Assert.Equal("+447700900123", referral.SubjectPhone);
+        Assert.Equal(Consent.Given, referral.Consent);
+        Assert.Equal(AdviceState.Pending, referral.Advice);
+        Assert.Equal("PC 4107", referral.Officer);
+        Assert.Equal("2026-12-18", referral.Night.ToString());
+        var queued = Assert.Single(hub.RoutingQueue.Items);
+        Assert.Equal(referral.Reference.ToString(), queued.Reference);
+        Assert.NotNull(reply);
+        Assert.Contains(referral.Reference.ToString(), reply, StringComparison.Ordinal);
+        Assert.True(Sms.SmsText.IsGsm7(reply));
+        Assert.True(Sms.SmsText.Segments(reply) <= 2, reply);
+        Assert.Contains(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.Received && e.Actor == "officer:PC 4107");
+    }
+
+    [Fact]
+    public async Task The_same_MessageSid_twice_makes_one_referral_and_the_same_reply()
+    {
+        var hub = new Hub();
+
+        var first = await hub.TextAsync(Referral, messageSid: "SM00000000000000000000000000000042");
+        var second = await hub.TextAsync(Referral, messageSid: "SM00000000000000000000000000000042");
+
+        Assert.Single(hub.Store.Referrals);
+        Assert.Single(hub.RoutingQueue.Items);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_failure_resumes_the_stored_referral_instead_of_making_another()
+    {
+        var hub = new Hub();
+        var failingOnce = new FailingOnceQueue(hub.RoutingQueue);
+        var intake = new ReferralIntake(hub.Store, failingOnce, new Routing.RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralIntake>.Instance);
+        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
+        var sms = new InboundSms("SM00000000000000000000000000000077", Hub.OfficerPhone, Referral);
+
+        await Assert.ThrowsAsync<IOException>(() => conversation.ReplyToAsync(sms, null, CancellationToken.None));
+        var reply = await conversation.ReplyToAsync(sms, null, CancellationToken.None);
+
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Single(hub.RoutingQueue.Items);
+        Assert.Contains(referral.Reference.ToString(), reply, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_number_not_on_the_roster_gets_a_neutral_reply_and_no_referral()
+    {
+        var hub = new Hub();
+
+        var reply = await hub.TextAsync(Referral, from: "+447700900555");
+
+        Assert.Empty(hub.Store.Referrals);
+        Assert.Empty(hub.RoutingQueue.Items);
+        Assert.Equal(OfficerReplies.Neutral, reply);
+    }
+
+    [Fact]
+    public async Task Stop_and_start_from_anyone_update_the_opt_outs()
+    {
+        var hub = new Hub();
+
+        var stop = await hub.TextAsync("STOP", from: "07700 900555");
+        Assert.Contains("+447700900555", hub.OptOuts.Numbers);
+        Assert.Equal(string.Empty, stop);
+
+        var start = await hub.TextAsync("start", from: "+447700900555");
+        Assert.DoesNotContain("+447700900555", hub.OptOuts.Numbers);
+        Assert.Equal(OfficerReplies.OptedIn, start);
+        Assert.Empty(hub.Store.Referrals);
+    }
+
+    [Fact]
+    public async Task A_text_without_a_town_is_answered_with_what_is_missing_and_stores_nothing()
+    {
+        var hub = new Hub();
+
+        var reply = await hub.TextAsync("spiked outside the station, consent y");
+
+        Assert.Empty(hub.Store.Referrals);
+        Assert.NotNull(reply);
+        Assert.Contains("town", reply, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Help_status_and_close_work_for_an_officer()
+    {
+        var hub = new Hub();
+        Assert.Contains("STATUS", await hub.TextAsync("help"), StringComparison.Ordinal);
+        await hub.TextAsync(Referral);
+        await hub.RouteQueuedAsync();
+        var referral = Assert.Single(hub.Store.Referrals);
+
+        var status = await hub.TextAsync($"status {referral.Reference.ToString().ToLowerInvariant()}");
+        Assert.Contains(referral.Reference.ToString(), status, StringComparison.Ordinal);
+        Assert.Contains("routed", status, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.Consulted);
+
+        var close = await hub.TextAsync($"CLOSE {referral.Reference} taken home by sister");
+        Assert.Equal(OfficerReplies.Closed(referral.Reference), close);
+        var closed = Assert.Single(hub.Store.Referrals);
+        Assert.Equal(ReferralStatus.Closed, closed.Status);
+        Assert.Contains(hub.Store.Events(closed), e => e.Kind == ReferralEventKinds.Closed && e.Data[ReferralEventData.Note] == "taken home by sister");
+    }
+
+    [Fact]
+    public async Task Status_of_an_unknown_reference_says_so()
+    {
+        var hub = new Hub();
+
+        var reply = await hub.TextAsync("STATUS 7KQ2MX");
+
+        Assert.Equal(OfficerReplies.NotFound(References.ReferenceCode.Parse("7KQ2MX")), reply);
+    }
+
+    [Fact]
+    public void A_referral_document_names_each_invalid_field()
+    {
+        var (submission, errors) = ReferralDocumentRules.Check(
+            new ReferralDocument { Town = "Atlantis", Categories = ["spiking", "levitation"], SubjectPhone = "12", Consent = "maybe", Description = new string('x', 2000) },
+            ReferralSource.Api,
+            "api",
+            Hub.World);
+
+        Assert.Null(submission);
+        Assert.Equal(["categories", "consent", "description", "subjectPhone", "town"], errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_valid_referral_document_becomes_a_submission()
+    {
+        var (submission, errors) = ReferralDocumentRules.Check(
+            new ReferralDocument { Town = "Southend-on-Sea", Categories = ["Alone", "transport"], SubjectPhone = "+44 7700 900321", Consent = "given", Referrer = "cad" },
+            ReferralSource.Api,
+            "api",
+            Hub.World);
+
+        Assert.Empty(errors);
+        Assert.NotNull(submission);
+        Assert.Equal("southend", submission.TownId);
+        Assert.Equal(["alone", "transport"], submission.Categories);
+        Assert.Equal("+447700900321", submission.SubjectPhone);
+        Assert.Equal(Consent.Given, submission.Consent);
+        Assert.Equal("system:cad", submission.Actor);
+    }
+
+    private sealed class FailingOnceQueue(Ports.IRoutingQueue inner) : Ports.IRoutingQueue
+    {
+        private int _calls;
+
+        public Task EnqueueAsync(Ports.RoutingWorkItem item, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) == 1 ? throw new IOException("queue unavailable") : inner.EnqueueAsync(item, cancellationToken);
+    }
+}
