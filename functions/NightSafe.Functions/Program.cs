@@ -1,5 +1,11 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using NightSafe.Functions.Hosting;
+using NightSafe.Integrations.DependencyInjection;
 
+// The composition root: telemetry, the adapters (Azure SDK clients, Twilio), then the application services.
 var builder = FunctionsApplication.CreateBuilder(args);
+builder.Services.AddNightSafeTelemetry(builder.Configuration);
+builder.Services.AddNightSafeIntegrations(builder.Configuration);
+builder.Services.AddNightSafeApplication(builder.Configuration, builder.Environment);
 builder.Build().Run();

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using NightSafe.Core;
+using NightSafe.Core.Advice;
+using NightSafe.Core.Control;
+using NightSafe.Core.Intake;
+using NightSafe.Core.Intake.Parsing;
+using NightSafe.Core.Outcomes;
+using NightSafe.Core.Retention;
+using NightSafe.Core.Routing;
+using NightSafe.Core.Summaries;
+using NightSafe.Core.World;
+
+namespace NightSafe.Functions.Hosting;
+
+/// <summary>The application layer: routing.json, Core's services, the clock and the app's own options.</summary>
+public static class ApplicationServices
+{
+    public static IServiceCollection AddNightSafeApplication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+
+        services.AddOptions<NightSafeOptions>()
+            .Bind(configuration.GetSection(NightSafeOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.PublicBaseUrl is null || o.PublicBaseUrl.IsAbsoluteUri, "NightSafe:PublicBaseUrl must be an absolute URL.")
+            .Validate(o => o.ClockStart is null || environment.IsDevelopment(), "NightSafe:ClockStart is for development only; remove it outside the Development environment.")
+            .ValidateOnStart();
+        services.AddOptions<RetentionOptions>()
+            .Bind(configuration.GetSection(RetentionOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<PartnersOptions>().Bind(configuration.GetSection(PartnersOptions.Section));
+
+        services.AddSingleton(sp =>
+        {
+            var file = sp.GetRequiredService<IOptions<NightSafeOptions>>().Value.RoutingFile;
+            return RoutingWorld.Load(Path.IsPathRooted(file) ? file : Path.Combine(AppContext.BaseDirectory, file));
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<NightSafeOptions>>().Value;
+            var baseUrl = options.PublicBaseUrl!.AbsoluteUri.EndsWith('/') ? options.PublicBaseUrl : new Uri(options.PublicBaseUrl.AbsoluteUri + "/");
+            return new HubSettings(baseUrl, sp.GetRequiredService<IOptions<RetentionOptions>>().Value.Days);
+        });
+        services.AddSingleton(sp => new PartnerKeyRing(
+            sp.GetRequiredService<IOptions<PartnersOptions>>().Value.Keys.Select(k => KeyValuePair.Create(k.Agency, k.Sha256.Trim().ToLowerInvariant()))));
+
+        // The development clock replaces the system clock before anything else asks for one.
+        var clockStart = configuration.GetValue<DateTime?>($"{NightSafeOptions.Section}:{nameof(NightSafeOptions.ClockStart)}");
+        if (clockStart is { } start && environment.IsDevelopment())
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(sp =>
+            {
+                var world = sp.GetRequiredService<RoutingWorld>();
+                var instant = world.ToInstant(DateOnly.FromDateTime(start), TimeOnly.FromDateTime(start));
+                return new ShiftedTimeProvider(instant - TimeProvider.System.GetUtcNow());
+            }));
+        }
+        else
+        {
+            services.TryAddSingleton(TimeProvider.System);
+        }
+
+        services.AddSingleton(sp => new OfficerTextParser(sp.GetRequiredService<RoutingWorld>()));
+        services.AddSingleton(sp => new RoutingPolicy(sp.GetRequiredService<RoutingWorld>()));
+        services.AddSingleton(sp => new AdviceTemplates(sp.GetRequiredService<RoutingWorld>()));
+        services.AddSingleton(sp => new OfficerReplies(sp.GetRequiredService<RoutingWorld>()));
+        services.AddSingleton<InboundGate>();
+        services.AddSingleton<ReferralIntake>();
+        services.AddSingleton<OfficerConversation>();
+        services.AddSingleton<AdviceSms>();
+        services.AddSingleton<ReferralRouter>();
+        services.AddSingleton<ManualRouting>();
+        services.AddSingleton<PartnerCases>();
+        services.AddSingleton<AdviceDeliveryReports>();
+        services.AddSingleton<NightSummaries>();
+        services.AddSingleton<RetentionPurge>();
+        services.AddSingleton<ReferralDossiers>();
+
+        if (configuration.GetValue<bool>($"{NightSafeOptions.Section}:{nameof(NightSafeOptions.SeedRoster)}"))
+        {
+            services.AddHostedService<RosterSeeder>();
+        }
+
+        return services;
+    }
+}
