@@ -1,0 +1,123 @@
+using Azure.Messaging.ServiceBus;
+
+namespace NightSafe.ServiceBusEmulator.Tests;
+
+public sealed class TopicTests
+{
+    private static readonly EmulatorTopology Topology = EmulatorTopology.Empty
+        .WithTopic("events")
+        .WithSubscription("events", "everything")
+        .WithSubscription("events", "spiking-in-chelmsford", rules: new RuleDefinition(
+            "spiking",
+            new CorrelationRuleFilter { Subject = "referral", ApplicationProperties = new Dictionary<string, object?> { ["category"] = "spiking", ["town"] = "chelmsford" } }))
+        .WithSubscription("events", "high-priority", rules: new RuleDefinition(
+            "high",
+            new SqlRuleFilter("priority = 'high' AND (sys.Label LIKE 'ref%' OR EXISTS(escalated)) AND town NOT IN ('grays')")))
+        .WithSubscription("events", "nothing", rules: new RuleDefinition("none", FalseRuleFilter.Instance))
+        .WithSubscription("events", "either", rules:
+        [
+            new RuleDefinition("basildon", new CorrelationRuleFilter { ApplicationProperties = new Dictionary<string, object?> { ["town"] = "basildon" } }),
+            new RuleDefinition("retries", new SqlRuleFilter("attempt >= 2")),
+        ]);
+
+    [Fact]
+    public async Task The_default_rule_matches_everything_and_a_false_filter_nothing()
+    {
+        await using var harness = await EmulatorHarness.StartAsync(Topology);
+        await PublishAsync(harness, new ServiceBusMessage("a") { MessageId = "a" }, new ServiceBusMessage("b") { MessageId = "b", Subject = "x" });
+
+        Assert.Equal(["a", "b"], await DrainAsync(harness, "everything"));
+        Assert.Equal(0, harness.Broker.GetMessageCount("events/Subscriptions/nothing"));
+    }
+
+    [Fact]
+    public async Task A_correlation_filter_needs_every_system_and_application_property_it_names()
+    {
+        await using var harness = await EmulatorHarness.StartAsync(Topology);
+        await PublishAsync(
+            harness,
+            Message("match", "referral", ("category", "spiking"), ("town", "chelmsford")),
+            Message("wrong-subject", "summary", ("category", "spiking"), ("town", "chelmsford")),
+            Message("wrong-town", "referral", ("category", "spiking"), ("town", "colchester")),
+            Message("missing-town", "referral", ("category", "spiking")));
+
+        Assert.Equal(["match"], await DrainAsync(harness, "spiking-in-chelmsford"));
+    }
+
+    [Fact]
+    public async Task A_sql_filter_combines_comparisons_like_exists_and_in()
+    {
+        await using var harness = await EmulatorHarness.StartAsync(Topology);
+        await PublishAsync(
+            harness,
+            Message("label-match", "referral", ("priority", "high"), ("town", "harlow")),
+            Message("exists-match", "summary", ("priority", "high"), ("town", "harlow"), ("escalated", true)),
+            Message("excluded-town", "referral", ("priority", "high"), ("town", "grays")),
+            Message("normal", "referral", ("priority", "normal"), ("town", "harlow")),
+            Message("no-town", "referral", ("priority", "high")));
+
+        Assert.Equal(["label-match", "exists-match"], await DrainAsync(harness, "high-priority"));
+    }
+
+    [Fact]
+    public async Task A_subscription_with_several_rules_takes_a_message_once_when_any_matches()
+    {
+        await using var harness = await EmulatorHarness.StartAsync(Topology);
+        await PublishAsync(
+            harness,
+            Message("town", null, ("town", "basildon")),
+            Message("both", null, ("town", "basildon"), ("attempt", 3)),
+            Message("attempt", null, ("attempt", 2L)),
+            Message("neither", null, ("town", "harlow"), ("attempt", 1)));
+
+        Assert.Equal(["town", "both", "attempt"], await DrainAsync(harness, "either"));
+    }
+
+    [Fact]
+    public async Task A_subscription_has_its_own_dead_letter_queue()
+    {
+        await using var harness = await EmulatorHarness.StartAsync(Topology);
+        await PublishAsync(harness, new ServiceBusMessage("x") { MessageId = "x" });
+        await using var receiver = harness.Client.CreateReceiver("events", "everything");
+        var message = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(5));
+        Assert.NotNull(message);
+        await receiver.DeadLetterMessageAsync(message, "Unroutable");
+
+        await using var deadLetters = harness.Client.CreateReceiver("events", "everything", new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
+        var dead = await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(5));
+        Assert.NotNull(dead);
+        Assert.Equal("x", dead.MessageId);
+        Assert.Equal("Unroutable", dead.DeadLetterReason);
+        Assert.Equal("events/Subscriptions/everything", dead.DeadLetterSource);
+        Assert.Equal(0, harness.Broker.GetMessageCount("events/subscriptions/everything"));
+    }
+
+    internal static ServiceBusMessage Message(string id, string? subject, params (string Name, object Value)[] properties)
+    {
+        var message = new ServiceBusMessage(id) { MessageId = id, Subject = subject };
+        foreach (var (name, value) in properties)
+        {
+            message.ApplicationProperties[name] = value;
+        }
+
+        return message;
+    }
+
+    private static async Task PublishAsync(EmulatorHarness harness, params ServiceBusMessage[] messages)
+    {
+        await using var sender = harness.Client.CreateSender("events");
+        await sender.SendMessagesAsync(messages);
+    }
+
+    private static async Task<List<string>> DrainAsync(EmulatorHarness harness, string subscription)
+    {
+        await using var receiver = harness.Client.CreateReceiver("events", subscription, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.ReceiveAndDelete });
+        var ids = new List<string>();
+        while (await receiver.ReceiveMessageAsync(TimeSpan.FromMilliseconds(500)) is { } message)
+        {
+            ids.Add(message.MessageId);
+        }
+
+        return ids;
+    }
+}
