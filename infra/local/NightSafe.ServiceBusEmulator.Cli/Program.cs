@@ -1,2 +1,5 @@
-Console.Error.WriteLine("Not built yet.");
-return 2;
+using NightSafe.ServiceBusEmulator.Cli;
+
+return args.Length > 0 && args[0] == "bench"
+    ? await BenchCommand.RunAsync(args[1..])
+    : await ServeCommand.RunAsync(args);
