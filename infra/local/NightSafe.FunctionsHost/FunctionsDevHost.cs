@@ -28,7 +28,7 @@ public sealed record LoadedFunction(string Name, string TriggerType, Uri? Url, I
 
 /// <summary>
 /// A development Functions host: starts the app's isolated worker, speaks the host/worker gRPC protocol to it, and serves
-/// HTTP, storage-queue and timer triggers as the Azure Functions host does (see infra/local/NightSafe.FunctionsHost/README.md).
+/// HTTP, storage-queue and timer triggers as the Azure Functions host does (infra/local/NightSafe.FunctionsHost/README.md).
 /// </summary>
 public sealed class FunctionsDevHost : IAsyncDisposable
 {
@@ -161,7 +161,17 @@ public sealed class FunctionsDevHost : IAsyncDisposable
         web.UseRouting();
         web.MapGrpcService<FunctionRpcService>();
 
-        await web.StartAsync(cancellationToken);
+        try
+        {
+            await web.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // Typically the HTTP port is taken: release what was built before reporting it.
+            await web.DisposeAsync();
+            throw;
+        }
+
         host._grpcPort = ((IPEndPoint)grpcListen!.EndPoint).Port;
         var httpPort = ((IPEndPoint)httpListen!.EndPoint).Port;
         host.BaseUrl = new Uri($"http://127.0.0.1:{httpPort}/");
@@ -292,8 +302,16 @@ public sealed class FunctionsDevHost : IAsyncDisposable
                     trigger = Task.Run(
                         async () =>
                         {
-                            using var listener = new QueueTriggerListener(function, _invoker, _queues, _app.Host, _options.TimeProvider, logger);
-                            await listener.RunAsync(stop);
+                            try
+                            {
+                                using var listener = new QueueTriggerListener(function, _invoker, _queues, _app.Host, _options.TimeProvider, logger);
+                                await listener.RunAsync(stop);
+                            }
+                            catch (InvalidOperationException ex)
+                            {
+                                // A missing connection setting or queue name: the other functions keep running.
+                                HostLog.TriggerCannotStart(_logger, function.Name, ex.Message);
+                            }
                         },
                         CancellationToken.None);
                 }
@@ -310,7 +328,7 @@ public sealed class FunctionsDevHost : IAsyncDisposable
             }
             catch (Exception ex) when (ex is FormatException or InvalidOperationException)
             {
-                HostLog.TriggerCannotStart(_logger, ex, function.Name);
+                HostLog.TriggerCannotStart(_logger, function.Name, ex.Message);
             }
 
             if (trigger is not null)

@@ -23,8 +23,8 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Function {Function} has a {Trigger} trigger, which this dev host does not run; POST /admin/functions/{Function} runs it")]
     public static partial void UnsupportedTrigger(ILogger logger, string function, string trigger);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Function {Function}: its trigger cannot start")]
-    public static partial void TriggerCannotStart(ILogger logger, Exception exception, string function);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Function {Function}: its trigger cannot start: {Reason}")]
+    public static partial void TriggerCannotStart(ILogger logger, string function, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin run of {Function} accepted")]
     public static partial void AdminRunAccepted(ILogger logger, string function);
