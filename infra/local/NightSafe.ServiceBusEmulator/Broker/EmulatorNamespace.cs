@@ -12,11 +12,13 @@ internal sealed partial class EmulatorNamespace : IDisposable
     private readonly List<MessageEntity> _queuesAndSubscriptions = [];
     private readonly List<TopicEntity> _topics = [];
     private readonly ITimer _sweepTimer;
+    private readonly ILogger _logger;
     private int _sweeping;
 
     public EmulatorNamespace(EmulatorTopology topology, TimeProvider time, ILoggerFactory loggerFactory, TimeSpan sweepInterval)
     {
         var entityLogger = loggerFactory.CreateLogger("NightSafe.ServiceBusEmulator.Entity");
+        _logger = entityLogger;
         foreach (var queue in topology.Queues)
         {
             var entity = new MessageEntity(queue.Name, EntityKind.Queue, queue.Settings, time, entityLogger);
@@ -83,9 +85,17 @@ internal sealed partial class EmulatorNamespace : IDisposable
                 entity.Sweep();
             }
         }
+        catch (Exception exception)
+        {
+            // An exception on a timer thread would end the process; log it and sweep again next tick.
+            LogSweepFailed(_logger, exception);
+        }
         finally
         {
             Volatile.Write(ref _sweeping, 0);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sweeping locks, expiries and schedules failed")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

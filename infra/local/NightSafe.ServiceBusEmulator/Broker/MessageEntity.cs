@@ -225,7 +225,8 @@ internal sealed partial class MessageEntity : ISendTarget
             var idle = 0;
             while (_available.Count > 0 && idle < _consumers.Count)
             {
-                var consumer = _consumers[_nextConsumer++ % _consumers.Count];
+                _nextConsumer = (_nextConsumer + 1) % _consumers.Count;
+                var consumer = _consumers[_nextConsumer];
                 if (consumer.Credit <= 0)
                 {
                     idle++;

@@ -30,6 +30,12 @@ internal sealed partial class IncomingLinkEndpoint(ISendTarget target, int maxMe
             LogRejected(logger, target.Path, exception.Message);
             messageContext.Complete(Errors.Create(Errors.DecodeError, exception.Message));
         }
+        catch (Exception exception)
+        {
+            // Anything else would close the client's connection; refuse this transfer only.
+            LogFailed(logger, target.Path, exception);
+            messageContext.Complete(Errors.Create(Errors.InternalError, exception.Message));
+        }
     }
 
     public override void OnFlow(FlowContext flowContext)
@@ -39,6 +45,9 @@ internal sealed partial class IncomingLinkEndpoint(ISendTarget target, int maxMe
     public override void OnDisposition(DispositionContext dispositionContext)
     {
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Entity}: a transfer failed")]
+    private static partial void LogFailed(ILogger logger, string entity, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Entity}: a transfer was rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string entity, string reason);

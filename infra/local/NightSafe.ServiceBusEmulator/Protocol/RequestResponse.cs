@@ -14,7 +14,26 @@ internal sealed class RequestLinkEndpoint(ConnectionContext connection, Func<Mes
     {
         var request = messageContext.Message;
         messageContext.Complete();
-        var response = handle(request);
+        Message response;
+        try
+        {
+            response = handle(request);
+        }
+        catch (Exception exception)
+        {
+            // Answer rather than let the library close the link the SDK shares across requests.
+            response = new Message
+            {
+                ApplicationProperties = new ApplicationProperties
+                {
+                    ["statusCode"] = 500,
+                    ["statusDescription"] = exception.Message,
+                    ["status-code"] = 500,
+                    ["status-description"] = exception.Message,
+                },
+            };
+        }
+
         response.Properties ??= new Properties();
         response.Properties.SetCorrelationId(request.Properties?.GetMessageId());
         connection.FindReplyLink(request.Properties?.ReplyTo)?.Send(response);
