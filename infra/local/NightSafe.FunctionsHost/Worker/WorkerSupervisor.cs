@@ -224,11 +224,12 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
                 HostLog.WorkerRunning(_logger, session.WorkerId, WorkerProcessId, Functions.Count);
                 await Task.WhenAny(session.Ended, process.WaitForExitAsync(stop));
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested || _stopRequested)
             {
+                // Stopping while a worker was starting: nothing to report.
                 break;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+            catch (Exception ex)
             {
                 failures++;
                 _lastError = ex.Message;
