@@ -238,6 +238,13 @@ public sealed class ReceiveTests
         Assert.Equal(2, again.DeliveryCount);
     }
 
+    [Fact]
+    public async Task A_session_receiver_is_refused_as_not_supported()
+    {
+        await using var harness = await EmulatorHarness.StartAsync(Topology);
+        await Assert.ThrowsAsync<NotSupportedException>(() => harness.Client.AcceptSessionAsync("orders", "session-1"));
+    }
+
     internal static async Task SendAsync(EmulatorHarness harness, string entity, int count, string prefix = "m")
     {
         await using var sender = harness.Client.CreateSender(entity);

@@ -14,6 +14,7 @@ internal sealed partial class BrokerLinkProcessor(
     ILogger logger) : ILinkProcessor
 {
     private const int IncomingCredit = 500;
+    private static readonly Amqp.Types.Symbol SessionFilter = new("com.microsoft:session-filter");
 
     public void Process(AttachContext attachContext)
     {
@@ -58,6 +59,13 @@ internal sealed partial class BrokerLinkProcessor(
             var exists = entities.TryGetReceiveEntity(path, out var entity);
             if (Refuse(attachContext, connection, path, exists))
             {
+                return;
+            }
+
+            if ((attach.Source as Source)?.FilterSet?.ContainsKey(SessionFilter) == true)
+            {
+                LogRefused(logger, connection.Id, path, "sessions are not supported");
+                attachContext.Complete(Errors.Create(Errors.NotImplemented, "The emulator does not support session receivers."));
                 return;
             }
 
