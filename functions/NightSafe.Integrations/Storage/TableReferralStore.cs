@@ -136,6 +136,12 @@ public sealed class TableReferralStore : IReferralStore
     public async Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, string agencyId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agencyId);
+        if (!IsAgencyKey(agencyId))
+        {
+            // Agency ids are part of case keys: one that cannot be a key has no cases.
+            return [];
+        }
+
         var prefix = ReferralRows.CasePrefix;
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {night.ToString()} and RowKey ge {prefix} and RowKey lt {TableKeys.AfterPrefix(prefix)} and Agency eq {agencyId}");

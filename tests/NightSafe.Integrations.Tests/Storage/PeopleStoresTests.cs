@@ -1,0 +1,71 @@
+using NightSafe.Core.Ports;
+
+namespace NightSafe.Integrations.Tests.Storage;
+
+[Collection(AzuriteGroup.Name)]
+public sealed class PeopleStoresTests(AzuriteFixture azurite) : IDisposable
+{
+    private static int s_numbers;
+
+    private readonly StorageTestBed _bed = new(azurite);
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
+
+    private CancellationToken Ct => _timeout.Token;
+
+    [Fact]
+    public async Task An_officer_reads_back_as_upserted_and_can_be_stood_down()
+    {
+        var roster = _bed.Get<IOfficerRoster>();
+        var officer = new Officer(NewNumber(), "Sam Okafor", "PC 4471", "colchester");
+
+        await roster.UpsertAsync(officer, Ct);
+        Assert.Equal(officer, await roster.FindAsync(officer.Phone, Ct));
+
+        await roster.UpsertAsync(officer with { Active = false, TownId = "harlow" }, Ct);
+        Assert.Equal(officer with { Active = false, TownId = "harlow" }, await roster.FindAsync(officer.Phone, Ct));
+        Assert.Null(await roster.FindAsync(NewNumber(), Ct));
+    }
+
+    [Theory]
+    [InlineData("x' or PartitionKey ne '")]
+    [InlineData("+447700900001' or RowKey gt '")]
+    [InlineData("07700 900001")]
+    [InlineData("")]
+    public async Task Hostile_or_malformed_numbers_are_nobody(string number)
+    {
+        var roster = _bed.Get<IOfficerRoster>();
+        var optOuts = _bed.Get<IOptOutRegistry>();
+        await roster.UpsertAsync(new Officer(NewNumber(), "A N Other", "PC 1", "grays"), Ct);
+        await optOuts.OptOutAsync(NewNumber(), "STOP", Ct);
+
+        Assert.Null(await roster.FindAsync(number, Ct));
+        Assert.False(await optOuts.IsOptedOutAsync(number, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => roster.UpsertAsync(new Officer(number, "x", "x", "x"), Ct));
+    }
+
+    [Fact]
+    public async Task A_number_opts_out_and_back_in()
+    {
+        var optOuts = _bed.Get<IOptOutRegistry>();
+        var number = NewNumber();
+        Assert.False(await optOuts.IsOptedOutAsync(number, Ct));
+
+        await optOuts.OptOutAsync(number, "STOP", Ct);
+        await optOuts.OptOutAsync(number, "twilio-21610", Ct);
+        Assert.True(await optOuts.IsOptedOutAsync(number, Ct));
+        Assert.False(await optOuts.IsOptedOutAsync(NewNumber(), Ct));
+
+        await optOuts.OptInAsync(number, Ct);
+        Assert.False(await optOuts.IsOptedOutAsync(number, Ct));
+        await optOuts.OptInAsync(number, Ct);
+    }
+
+    /// <summary>A fresh number in Ofcom's drama range for each use.</summary>
+    private static string NewNumber() => $"+4477009{Interlocked.Increment(ref s_numbers) % 100000:D5}";
+
+    public void Dispose()
+    {
+        _timeout.Dispose();
+        _bed.Dispose();
+    }
+}
