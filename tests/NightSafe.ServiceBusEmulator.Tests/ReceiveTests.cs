@@ -8,6 +8,7 @@ public sealed class ReceiveTests
     private static readonly EmulatorTopology Topology = EmulatorTopology.Empty
         .WithQueue("orders")
         .WithQueue("short-lock", EntitySettings.Default with { LockDuration = TimeSpan.FromSeconds(1) })
+        .WithQueue("two-second-lock", EntitySettings.Default with { LockDuration = TimeSpan.FromSeconds(2) })
         .WithQueue("three-tries", EntitySettings.Default with { MaxDeliveryCount = 3 });
 
     [Fact]
@@ -93,24 +94,24 @@ public sealed class ReceiveTests
     public async Task Renewing_a_lock_extends_it_past_the_lock_duration()
     {
         await using var harness = await EmulatorHarness.StartAsync(Topology);
-        await SendAsync(harness, "short-lock", 1);
-        await using var receiver = harness.Client.CreateReceiver("short-lock");
+        await SendAsync(harness, "two-second-lock", 1);
+        await using var receiver = harness.Client.CreateReceiver("two-second-lock");
         var message = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(5));
         Assert.NotNull(message);
         var firstLock = message.LockedUntil;
 
-        // Renew twice, each time before the lock runs out, so the message stays ours beyond the first lock.
-        for (var i = 0; i < 2; i++)
+        // Renew three times, each a second before the lock runs out, so the message stays ours beyond the first lock.
+        for (var i = 0; i < 3; i++)
         {
             var before = message.LockedUntil;
-            Assert.True(await Eventually.HoldsAsync(() => DateTimeOffset.UtcNow > before.AddMilliseconds(-500), TimeSpan.FromSeconds(5)));
+            Assert.True(await Eventually.HoldsAsync(() => DateTimeOffset.UtcNow > before.AddSeconds(-1), TimeSpan.FromSeconds(5)));
             await receiver.RenewMessageLockAsync(message);
             Assert.True(message.LockedUntil > before);
         }
 
         Assert.True(DateTimeOffset.UtcNow > firstLock);
         await receiver.CompleteMessageAsync(message);
-        Assert.Equal(0, harness.Broker.GetMessageCount("short-lock"));
+        Assert.Equal(0, harness.Broker.GetMessageCount("two-second-lock"));
     }
 
     [Fact]
