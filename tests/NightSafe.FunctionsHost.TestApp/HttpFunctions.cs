@@ -31,6 +31,10 @@ public sealed class HttpFunctions
         return response;
     }
 
+    [Function("Boom")]
+    public static HttpResponseData Boom([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "boom")] HttpRequestData request) =>
+        throw new InvalidOperationException("Failing on purpose.");
+
     [Function("Secret")]
     public static HttpResponseData Secret([HttpTrigger(AuthorizationLevel.Function, "get", Route = "secret")] HttpRequestData request)
     {

@@ -63,6 +63,15 @@ public sealed class HttpTriggerTests(DevHostFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task A_function_that_throws_answers_500_and_its_error_is_logged()
+    {
+        using var response = await _http.GetAsync(new Uri("api/boom", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        await Eventually.UntilAsync(() => fixture.Logs.Any(r => r.Message.StartsWith("Executed 'Boom' (Failed", StringComparison.Ordinal) && r.Message.Contains("Failing on purpose.", StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "the failed invocation logged");
+    }
+
+    [Fact]
     public async Task Function_level_needs_the_function_or_master_key_in_header_or_code()
     {
         using var none = await _http.GetAsync(new Uri("api/secret", UriKind.Relative));
@@ -105,6 +114,6 @@ public sealed class HttpTriggerTests(DevHostFixture fixture, ITestOutputHelper o
         var status = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Running", status.GetProperty("state").GetString());
         var functions = status.GetProperty("functions").EnumerateArray().Select(f => f.GetString()).Order(StringComparer.Ordinal);
-        Assert.Equal(["AdminArea", "Echo", "GetItem", "Heartbeat", "NightlySummary", "OnStartup", "ProcessWork", "Relay", "Secret"], functions);
+        Assert.Equal(["AdminArea", "Boom", "Echo", "GetItem", "Heartbeat", "NightlySummary", "OnStartup", "ProcessWork", "Relay", "Secret"], functions);
     }
 }

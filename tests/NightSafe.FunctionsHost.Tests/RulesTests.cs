@@ -76,6 +76,21 @@ public sealed class RulesTests
         Assert.Equal(expected, FunctionKeys.Authorized(Enum.Parse<AuthLevel>(level), presented, functionKey: "fk", masterKey: "mk"));
 
     [Fact]
+    public async Task A_folder_that_is_not_a_function_app_build_is_refused_at_start()
+    {
+        var folder = Directory.CreateTempSubdirectory("not-a-function-app").FullName;
+        try
+        {
+            var error = await Assert.ThrowsAsync<FileNotFoundException>(() => FunctionsDevHost.StartAsync(new FunctionsDevHostOptions { AppDirectory = folder }));
+            Assert.Contains("worker.config.json", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Idle_polling_backs_off_from_100ms_doubling_to_max_polling_interval()
     {
         var max = TimeSpan.FromSeconds(1);
