@@ -25,7 +25,7 @@ public sealed class ReceiveTests
     }
 
     [Fact]
-    public async Task Link_credit_bounds_a_receive_and_an_empty_receive_is_drained_and_returns()
+    public async Task Link_credit_bounds_a_receive_and_unused_credit_is_drained_when_the_receiver_closes()
     {
         await using var harness = await EmulatorHarness.StartAsync(Topology);
         await SendAsync(harness, "orders", 10);
@@ -37,12 +37,16 @@ public sealed class ReceiveTests
         Assert.Equal(10, firstFour.Count + rest.Count);
         Assert.Equal(10, firstFour.Concat(rest).Select(m => m.MessageId).Distinct().Count());
 
-        // Nothing left: the SDK drains the link credit and must get its answer, or this would fail with a timeout.
         var empty = await receiver.ReceiveMessagesAsync(maxMessages: 5, TimeSpan.FromMilliseconds(300));
         Assert.Empty(empty);
 
+        // The SDK drains the unused credit when it closes the link and waits for the answer: without it this is cancelled.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(8));
+        await receiver.CloseAsync(deadline.Token);
+
         await SendAsync(harness, "orders", 1, prefix: "late");
-        var late = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(5));
+        await using var next = harness.Client.CreateReceiver("orders");
+        var late = await next.ReceiveMessageAsync(TimeSpan.FromSeconds(5));
         Assert.NotNull(late);
         Assert.Equal("late-0", late.MessageId);
     }
