@@ -43,15 +43,26 @@ internal static class ServeCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        await using var broker = await ServiceBusEmulatorServer.StartAsync(new ServiceBusEmulatorOptions
+        ServiceBusEmulatorServer started;
+        try
         {
-            Port = arguments.Number("--port", 5672),
-            Host = arguments.Text("--host") ?? "127.0.0.1",
-            Topology = topology,
-            KeyName = arguments.Text("--key-name") ?? ServiceBusEmulatorOptions.DefaultKeyName,
-            Key = arguments.Text("--key") ?? ServiceBusEmulatorOptions.DefaultKey,
-            LoggerFactory = loggerFactory,
-        });
+            started = await ServiceBusEmulatorServer.StartAsync(new ServiceBusEmulatorOptions
+            {
+                Port = arguments.Number("--port", 5672),
+                Host = arguments.Text("--host") ?? "127.0.0.1",
+                Topology = topology,
+                KeyName = arguments.Text("--key-name") ?? ServiceBusEmulatorOptions.DefaultKeyName,
+                Key = arguments.Text("--key") ?? ServiceBusEmulatorOptions.DefaultKey,
+                LoggerFactory = loggerFactory,
+            });
+        }
+        catch (Exception exception) when (exception is System.Net.Sockets.SocketException or FormatException)
+        {
+            await Console.Error.WriteLineAsync($"Cannot listen: {exception.Message}");
+            return 1;
+        }
+
+        await using var broker = started;
 
         await Console.Out.WriteLineAsync($"servicebus-emulator listening on {broker.Host}:{broker.Port} connection-string: {broker.ConnectionString}");
         await Console.Out.FlushAsync();
