@@ -39,6 +39,8 @@ var queueNames = [
   'referrals-inbound-poison'
   'referrals-routing'
   'referrals-routing-poison'
+  'summaries-requests'
+  'summaries-requests-poison'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+
+namespace NightSafe.Functions.Tests;
+
+[Collection(LocalHubGroup.Name)]
+public sealed class StartupTests(LocalHub hub)
+{
+    [Theory]
+    [InlineData("Twilio:AuthToken", "AuthToken")]
+    [InlineData("Twilio:AccountSid", "AccountSid")]
+    [InlineData("NightSafe:PublicBaseUrl", "PublicBaseUrl")]
+    public async Task A_missing_setting_fails_the_start_with_a_message_naming_it(string setting, string named)
+    {
+        var settings = hub.Settings();
+        settings.Remove(setting);
+        using var host = hub.Build(settings);
+
+        var failure = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_development_clock_is_refused_outside_development()
+    {
+        var settings = hub.Settings();
+        settings["NightSafe:ClockStart"] = "2026-12-18T22:00:00";
+        using var host = hub.Build(settings, environment: "Production");
+
+        var failure = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("ClockStart", failure.Message, StringComparison.Ordinal);
+    }
+}

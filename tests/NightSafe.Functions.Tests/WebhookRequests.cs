@@ -1,0 +1,30 @@
+using System.Net;
+using Microsoft.Azure.Functions.Worker.Http;
+using NightSafe.Functions.Tests.Doubles;
+using NightSafe.TwilioStandIn;
+
+namespace NightSafe.Functions.Tests;
+
+/// <summary>Builds webhook requests as Twilio sends them: a urlencoded form, signed over the public URL.</summary>
+internal static class WebhookRequests
+{
+    public static TestHttpRequestData Signed(LocalHub stack, string route, IReadOnlyDictionary<string, string> form, string? query = null, string? authToken = null)
+    {
+        var publicUrl = new Uri(LocalHub.PublicBaseUrl + "api/" + route + (query ?? string.Empty));
+        var body = string.Join('&', form.Select(f => WebUtility.UrlEncode(f.Key) + "=" + WebUtility.UrlEncode(f.Value)));
+        // The worker may see another host than Twilio called (a proxy, the dev host): only the public URL is signed.
+        var seen = new Uri("http://127.0.0.1:7071/api/" + route + (query ?? string.Empty));
+        var request = new TestHttpRequestData(stack.Context(), "POST", seen, body, "application/x-www-form-urlencoded");
+        request.Headers.Add("X-Twilio-Signature", TwilioSignature.Compute(publicUrl.ToString(), form, authToken ?? stack.Twilio.AuthToken));
+        return request;
+    }
+
+    public static TestHttpRequestData InboundSms(LocalHub stack, string from, string body, string? messageSid = null, string? authToken = null) =>
+        Signed(stack, "sms/inbound", TwilioStandIn.InboundSms.Form(stack.Twilio.AccountSid, from, "+447700900000", body, messageSid), authToken: authToken);
+
+    public static async Task<(HttpStatusCode Status, string Body)> ReadAsync(this Task<HttpResponseData> response)
+    {
+        var r = (TestHttpResponseData)await response;
+        return (r.StatusCode, r.Text());
+    }
+}
