@@ -92,6 +92,21 @@ public sealed class TopicTests
         Assert.Equal(0, harness.Broker.GetMessageCount("events/subscriptions/everything"));
     }
 
+    [Fact]
+    public async Task A_message_scheduled_on_a_topic_is_fanned_out_at_its_time_unless_cancelled()
+    {
+        await using var harness = await EmulatorHarness.StartAsync(Topology);
+        await using var sender = harness.Client.CreateSender("events");
+        var due = DateTimeOffset.UtcNow.AddSeconds(2.5);
+        await sender.ScheduleMessageAsync(new ServiceBusMessage("kept") { MessageId = "kept" }, due);
+        var cancelled = await sender.ScheduleMessageAsync(new ServiceBusMessage("cancelled") { MessageId = "cancelled" }, due);
+        await sender.CancelScheduledMessageAsync(cancelled);
+        Assert.Equal(0, harness.Broker.GetMessageCount("events/Subscriptions/everything"));
+
+        Assert.True(await Eventually.HoldsAsync(() => harness.Broker.GetMessageCount("events/Subscriptions/everything") == 1, TimeSpan.FromSeconds(10)));
+        Assert.Equal(["kept"], await DrainAsync(harness, "everything"));
+    }
+
     internal static ServiceBusMessage Message(string id, string? subject, params (string Name, object Value)[] properties)
     {
         var message = new ServiceBusMessage(id) { MessageId = id, Subject = subject };
