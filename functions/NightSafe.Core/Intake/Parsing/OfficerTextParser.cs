@@ -126,7 +126,7 @@ public sealed class OfficerTextParser
         var ordered = _world.Categories.Select(c => c.Id).Where(categories.Contains).ToList();
         var draft = new ReferralDraft(townId!, ordered, subjectPhone, consent, location, TextTidy.Description(reading))
         {
-            UnreadablePhone = subjectPhone is null && phones.Count > 0,
+            UnreadablePhone = subjectPhone is null && phones.Any(p => p.LooksLikePhone),
         };
         return new ReferralRequest(draft);
     }

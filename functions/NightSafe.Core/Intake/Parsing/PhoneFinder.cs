@@ -2,8 +2,11 @@ using NightSafe.Core.Phones;
 
 namespace NightSafe.Core.Intake.Parsing;
 
-/// <summary>A stretch of text shaped like a phone number; <see cref="E164"/> is null when it is not a usable number.</summary>
-internal readonly record struct PhoneSpan(int Start, int End, string? E164);
+/// <summary>
+/// A stretch of text that is or may be a phone number, kept out of free text. <see cref="E164"/> is null when it is not
+/// a usable number; <see cref="LooksLikePhone"/> says whether an officer would have meant it as one.
+/// </summary>
+internal readonly record struct PhoneSpan(int Start, int End, string? E164, bool LooksLikePhone = true);
 
 /// <summary>
 /// Finds phone numbers however they are spaced or punctuated, in one linear pass: digit groups joined by spaces,
@@ -35,6 +38,8 @@ internal static class PhoneFinder
             ReadRun(text, start, i, found);
         }
 
+        // In the order written: the first usable number is the subject's, and spans are marked on tokens left to right.
+        found.Sort((x, y) => x.Start.CompareTo(y.Start));
         return found;
     }
 
@@ -60,21 +65,19 @@ internal static class PhoneFinder
             digits += i - groupStart;
         }
 
-        if (digits < FewestDigits)
+        if (digits < 5)
         {
             return;
         }
 
-        var anyNumber = false;
-        var shaped = text[start] is '+' or '0' or '(';
+        var covered = new bool[groups.Count];
         var g = 0;
-        while (g < groups.Count)
+        while (digits >= FewestDigits && g < groups.Count)
         {
-            var matched = TryNumberFrom(text, groups, g, out var span, out var lastGroup, ref shaped);
-            if (matched)
+            if (TryNumberFrom(text, groups, g, out var span, out var lastGroup))
             {
                 found.Add(span);
-                anyNumber = true;
+                Array.Fill(covered, true, g, lastGroup - g + 1);
                 g = lastGroup + 1;
             }
             else
@@ -83,21 +86,48 @@ internal static class PhoneFinder
             }
         }
 
-        if (!anyNumber && shaped)
+        // Digits left over are kept out of free text when they could be (part of) someone's number.
+        for (var first = 0; first < groups.Count;)
         {
-            // Shaped like a number but unusable: keep it out of free text all the same, it may be someone's number.
-            var first = groups.FindIndex(x => x.End - x.Start >= 3);
-            var from = first < 0 ? groups[0].Start : groups[first].Start;
-            found.Add(new PhoneSpan(WithPrefix(text, start, from), groups[^1].End, null));
+            if (covered[first])
+            {
+                first++;
+                continue;
+            }
+
+            var last = first;
+            var count = groups[first].End - groups[first].Start;
+            while (last + 1 < groups.Count && !covered[last + 1])
+            {
+                last++;
+                count += groups[last].End - groups[last].Start;
+            }
+
+            var from = WithPrefix(text, groups[first].Start);
+            var leading = text.AsSpan(groups[first].Start, Math.Min(4, groups[first].End - groups[first].Start));
+            var plus = text.AsSpan(from, groups[first].Start - from).Contains('+');
+            var sequence = groups.Skip(first).Take(last - first + 1).ToList();
+            var partOfPhone = leading.StartsWith("0044") || (plus && leading.StartsWith("44"))
+                              || sequence.Any(x => x.End - x.Start >= 4 && text.AsSpan(x.Start).StartsWith("07"));
+            if (count >= FewestDigits || (count >= 5 && partOfPhone))
+            {
+                // Nine or more digits go whatever they are; only phone-shaped ones ask the officer to check the number.
+                var looksLikePhone = partOfPhone || plus || leading[0] == '0' || text[from] == '('
+                                     || leading.StartsWith("44") || leading[0] == '7'
+                                     || sequence.Any(x => x.End - x.Start >= FewestDigits);
+                found.Add(new PhoneSpan(from, groups[last].End, null, looksLikePhone));
+            }
+
+            first = last + 1;
         }
     }
 
-    private static bool TryNumberFrom(string text, List<(int Start, int End)> groups, int first, out PhoneSpan span, out int lastGroup, ref bool shaped)
+    private static bool TryNumberFrom(string text, List<(int Start, int End)> groups, int first, out PhoneSpan span, out int lastGroup)
     {
         span = default;
         lastGroup = first;
-        var from = WithPrefix(text, 0, groups[first].Start);
-        var plus = from < groups[first].Start && text[from] == '+';
+        var from = WithPrefix(text, groups[first].Start);
+        var plus = text.AsSpan(from, groups[first].Start - from).Contains('+');
         Span<char> digits = stackalloc char[MostDigits];
         var count = 0;
         for (var g = first; g < groups.Count; g++)
@@ -115,7 +145,6 @@ internal static class PhoneFinder
                 continue;
             }
 
-            shaped = true;
             var end = groups[g].End;
             if (UkPhoneNumber.TryNormalise(text[from..end], out var e164))
             {
@@ -154,18 +183,13 @@ internal static class PhoneFinder
         return digits[0] == '7' && digits.Length == 10;
     }
 
-    // Include a "+" or "(" written just before the first digit group.
-    private static int WithPrefix(string text, int floor, int groupStart)
+    // Include a "+" or "(" written right before the first digit group ("+44", "(07700", "(+44").
+    private static int WithPrefix(string text, int groupStart)
     {
         var from = groupStart;
-        while (from > floor && text[from - 1] is '+' or '(' or ' ' && from > groupStart - 3)
+        while (from > 0 && groupStart - from < 2 && text[from - 1] is '+' or '(')
         {
             from--;
-        }
-
-        while (from < groupStart && text[from] == ' ')
-        {
-            from++;
         }
 
         return from;

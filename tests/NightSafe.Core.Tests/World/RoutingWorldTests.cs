@@ -1,0 +1,181 @@
+using System.Text.Json.Nodes;
+using NightSafe.Core.World;
+
+namespace NightSafe.Core.Tests.Domain.World;
+
+public sealed class RoutingWorldTests
+{
+    [Fact]
+    public void The_shipped_routing_json_loads_with_the_deployment_area_and_stable_category_ids()
+    {
+        var world = RoutingWorld.Load(TestWorld.PathToJson);
+
+        Assert.Equal("Europe/London", world.TimeZone.Id);
+        Assert.Equal(new TimeOnly(18, 0), world.NightStarts);
+        Assert.Equal(new TimeOnly(8, 0), world.NightEnds);
+        Assert.Equal(
+            ["chelmsford", "colchester", "harlow", "grays", "basildon", "southend", "braintree"],
+            world.Towns.Select(t => t.Id));
+        Assert.Equal(
+            ["alone", "intoxicated", "spiking", "sexual-harassment", "domestic-abuse", "perpetrator", "injury", "disorder", "transport"],
+            world.Categories.Select(c => c.Id));
+        Assert.Equal("control-room", world.FallbackAgency.Id);
+        Assert.Empty(world.FindProblems());
+        Assert.NotEmpty(world.DutyInspectors);
+        Assert.NotEmpty(world.OfficerRosterSeed);
+    }
+
+    [Fact]
+    public void Lookups_find_by_id_and_return_null_for_unknown_ids()
+    {
+        var world = TestWorld.Real;
+
+        Assert.Equal("Southend-on-Sea", world.FindTown("southend")?.Name);
+        Assert.Equal(Priority.High, world.FindCategory("spiking")?.Priority);
+        Assert.Equal("+447700900115", world.FindAgency("da-survivors-essex")?.Phone);
+        Assert.Null(world.FindTown("london"));
+        Assert.Null(world.FindCategory("Spiking"));
+        Assert.Null(world.FindAgency(""));
+    }
+
+    [Fact]
+    public void Priority_of_categories_is_high_when_any_is_high()
+    {
+        Assert.Equal(Priority.High, TestWorld.Real.PriorityOf(["alone", "spiking"]));
+        Assert.Equal(Priority.Normal, TestWorld.Real.PriorityOf(["alone", "transport"]));
+        Assert.Equal(Priority.Normal, TestWorld.Real.PriorityOf(["nonsense"]));
+    }
+
+    [Fact]
+    public void Perpetrator_programme_never_receives_the_subjects_phone_and_street_pastors_only_with_consent()
+    {
+        var perpetrator = TestWorld.Real.Agencies.Single(a => a.Kind == "perpetrator-programme");
+        Assert.DoesNotContain(ReferralFields.SubjectPhone, perpetrator.Shares.Concat(perpetrator.SharesWithConsent));
+
+        foreach (var pastors in TestWorld.Real.Agencies.Where(a => a.Kind == "street-pastors"))
+        {
+            Assert.DoesNotContain(ReferralFields.SubjectPhone, pastors.Shares);
+            Assert.Contains(ReferralFields.SubjectPhone, pastors.SharesWithConsent);
+            Assert.Contains(ReferralFields.Location, pastors.Shares);
+            Assert.Contains(ReferralFields.Description, pastors.Shares);
+        }
+    }
+
+    [Fact]
+    public void Malformed_json_is_reported_as_a_routing_world_problem()
+    {
+        var error = Assert.Throws<RoutingWorldException>(() => RoutingWorld.Parse("{ \"towns\": [ "));
+        Assert.Single(error.Problems);
+        Assert.Contains("not valid JSON", error.Problems[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_null_document_is_reported()
+    {
+        var error = Assert.Throws<RoutingWorldException>(() => RoutingWorld.Parse("null"));
+        Assert.Contains("empty", error.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> BreakageNames => new(Breakages.Keys);
+
+    [Theory]
+    [MemberData(nameof(BreakageNames))]
+    public void Validation_rejects_each_kind_of_bad_file(string breakage)
+    {
+        var (breakFile, expected) = Breakages[breakage];
+        var document = JsonNode.Parse(TestWorld.Json)!.AsObject();
+        breakFile(document);
+
+        var error = Assert.Throws<RoutingWorldException>(() => RoutingWorld.Parse(document.ToJsonString()));
+
+        Assert.Contains(error.Problems, p => p.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validation_lists_every_problem_not_just_the_first()
+    {
+        var document = JsonNode.Parse(TestWorld.Json)!.AsObject();
+        Agency(document, "street-pastors-chelmsford")["towns"] = new JsonArray("chelmsferd");
+        Agency(document, "community-safety-harlow")["shares"]!.AsArray().Add("homeAddress");
+        document["dutyInspectors"]![0]!["phone"] = "07700 900901";
+
+        var error = Assert.Throws<RoutingWorldException>(() => RoutingWorld.Parse(document.ToJsonString()));
+
+        Assert.Equal(3, error.Problems.Count);
+        Assert.Contains(error.Problems, p => p.Contains("'chelmsferd'", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("'homeAddress'", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("duty inspector", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_problem_never_shows_a_full_phone_number()
+    {
+        var document = JsonNode.Parse(TestWorld.Json)!.AsObject();
+        document["officerRosterSeed"]![0]!["phone"] = "+4477009000019999";
+
+        var error = Assert.Throws<RoutingWorldException>(() => RoutingWorld.Parse(document.ToJsonString()));
+
+        Assert.DoesNotContain("+4477009000019999", error.Message, StringComparison.Ordinal);
+    }
+
+    private static readonly Dictionary<string, (Action<JsonObject> Break, string Expected)> Breakages = new()
+    {
+        ["duplicate town id"] = (d => Town(d, "harlow")["id"] = "chelmsford", "town id 'chelmsford' appears 2 times"),
+        ["duplicate category id"] = (d => Category(d, "transport")["id"] = "alone", "category id 'alone' appears 2 times"),
+        ["duplicate agency id"] = (d => Agency(d, "street-pastors-harlow")["id"] = "street-pastors-grays", "agency id 'street-pastors-grays' appears 2 times"),
+        ["agency names an unknown town"] = (d => Agency(d, "street-pastors-harlow")["towns"] = new JsonArray("epping"), "names town 'epping'"),
+        ["agency names an unknown category"] = (d => Agency(d, "first-aid-essex")["categories"]!.AsArray().Add("sunburn"), "names category 'sunburn'"),
+        ["shares a field that is not a referral field"] = (d => Agency(d, "street-pastors-grays")["shares"]!.AsArray().Add("dateOfBirth"), "shares 'dateOfBirth'"),
+        ["shares with consent a field that is not a referral field"] = (d => Agency(d, "da-survivors-essex")["sharesWithConsent"]!.AsArray().Add("email"), "shares 'email'"),
+        ["fallback agency missing"] = (d => d["fallbackAgency"] = "night-desk", "fallbackAgency 'night-desk' is not in agencies"),
+        ["fallback agency field absent"] = (d => d.Remove("fallbackAgency"), "fallbackAgency is missing"),
+        ["fallback does not accept every category"] = (d => Agency(d, "control-room")["categories"] = new JsonArray("alone", "intoxicated"), "must accept every category but does not accept spiking"),
+        ["fallback is not county-wide"] = (d => Agency(d, "control-room")["towns"] = new JsonArray("chelmsford"), "must cover every town"),
+        ["fallback is not always on duty"] = (d => Agency(d, "control-room")["hours"] = Hours(null, "18:00", "08:00"), "must be on duty at every hour"),
+        ["agency phone not E.164"] = (d => Agency(d, "street-pastors-grays")["phone"] = "07700 900104", "phone '***' is not an E.164 number"),
+        ["duty inspector phone not E.164"] = (d => d["dutyInspectors"]![1]!["phone"] = "+44 7700 900902", "duty inspector 'Duty Inspector, South (Southend, Basildon, Grays)' phone"),
+        ["officer phone not E.164"] = (d => d["officerRosterSeed"]![2]!["phone"] = "447700900003", "officer 'PS 4121' phone"),
+        ["officer names an unknown town"] = (d => d["officerRosterSeed"]![2]!["town"] = "clacton", "officer 'PS 4121' names town 'clacton'"),
+        ["duplicate officer phone"] = (d => d["officerRosterSeed"]![1]!["phone"] = "+447700900001", "officer roster phone '+447700900001' appears 2 times"),
+        ["advice not GSM-7"] = (d => Category(d, "alone")["advice"] = "NightSafe: stay safe \u2014 call 999 if you\u2019re in danger.", "category 'alone' advice is not GSM-7"),
+        ["advice over two segments"] = (d => Category(d, "transport")["advice"] = new string('a', 307), "category 'transport' advice needs 3 SMS segments"),
+        ["hours not a time"] = (d => Agency(d, "street-pastors-harlow")["hours"] = Hours(["Fri"], "22:00", "25:00"), "to '25:00' is not a time of day"),
+        ["hours from 24:00"] = (d => Agency(d, "street-pastors-harlow")["hours"] = Hours(["Fri"], "24:00", "04:00"), "from '24:00' is not a time of day"),
+        ["hours empty window"] = (d => Agency(d, "street-pastors-harlow")["hours"] = Hours(["Fri"], "22:00", "22:00"), "an empty or ambiguous window"),
+        ["hours unknown night"] = (d => Agency(d, "street-pastors-harlow")["hours"] = Hours(["Fry"], "22:00", "04:00"), "'Fry' is not a day of the week"),
+        ["hours missing"] = (d => Agency(d, "street-pastors-harlow")["hours"] = new JsonArray(), "agencies[2].hours is missing or empty"),
+        ["night start missing"] = (d => d["night"]!.AsObject().Remove("starts"), "night.starts is missing"),
+        ["night starts when it ends"] = (d => d["night"]!["ends"] = "18:00", "night.starts and night.ends are the same time"),
+        ["schema version missing"] = (d => d.Remove("schemaVersion"), "schemaVersion is missing"),
+        ["schema version unsupported"] = (d => d["schemaVersion"] = 2, "schemaVersion 2 is not supported"),
+        ["unknown time zone"] = (d => d["timeZone"] = "Europe/Londres", "timeZone 'Europe/Londres' is not a known time zone"),
+        ["unknown priority"] = (d => Category(d, "injury")["priority"] = "urgent", "priority 'urgent' is not 'normal' or 'high'"),
+        ["alias used by two towns"] = (d => Town(d, "basildon")["aliases"]!.AsArray().Add("chelms"), "alias 'chelms' is used by both 'chelmsford' and 'basildon'"),
+        ["synonym used by two categories"] = (d => Category(d, "disorder")["synonyms"]!.AsArray().Add("drunk"), "synonym 'drunk' is used by both categories 'intoxicated' and 'disorder'"),
+        ["id with unsafe characters"] = (d => Agency(d, "first-aid-essex")["id"] = "First Aid", "agency id 'First Aid' must use only a-z"),
+        ["towns missing"] = (d => d.Remove("towns"), "towns is missing or empty"),
+        ["no duty inspectors"] = (d => d["dutyInspectors"] = new JsonArray(), "dutyInspectors is missing or empty"),
+        ["agency without a name"] = (d => Agency(d, "street-pastors-grays")["name"] = " ", "agencies[3].name is missing or empty"),
+    };
+
+    private static JsonObject Town(JsonObject document, string id) => Find(document, "towns", id);
+
+    private static JsonObject Category(JsonObject document, string id) => Find(document, "categories", id);
+
+    private static JsonObject Agency(JsonObject document, string id) => Find(document, "agencies", id);
+
+    private static JsonObject Find(JsonObject document, string list, string id) =>
+        document[list]!.AsArray().Select(n => n!.AsObject()).Single(o => (string?)o["id"] == id);
+
+    private static JsonArray Hours(string[]? nights, string from, string to)
+    {
+        var window = new JsonObject { ["from"] = from, ["to"] = to };
+        if (nights is not null)
+        {
+            window["nights"] = new JsonArray(nights.Select(n => (JsonNode)JsonValue.Create(n)).ToArray());
+        }
+
+        return new JsonArray(window);
+    }
+}
