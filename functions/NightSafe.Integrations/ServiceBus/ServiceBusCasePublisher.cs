@@ -82,9 +82,14 @@ public sealed partial class ServiceBusCasePublisher : ICasePublisher, IAsyncDisp
             batch.Dispose();
         }
 
-        LogPublished(messages.Count, sender.EntityPath, batches);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            // Message ids are night/reference/agency: enough for on-call to find the referral, nothing personal.
+            var ids = string.Join(' ', messages.Select(m => m.MessageId));
+            LogPublished(messages.Count, sender.EntityPath, batches, ids);
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} message(s) to topic {Topic} in {Batches} batch(es)")]
-    private partial void LogPublished(int count, string topic, int batches);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} message(s) to topic {Topic} in {Batches} batch(es): {MessageIds}")]
+    private partial void LogPublished(int count, string topic, int batches, string messageIds);
 }

@@ -184,8 +184,9 @@ public sealed class TableReferralStore : IReferralStore
         ArgumentNullException.ThrowIfNull(erasure);
         await _storage.EnsureAsync(cancellationToken);
         var found = await _table.GetEntityIfExistsAsync<TableEntity>(night.ToString(), ReferralRows.ReferralKey(reference), cancellationToken: cancellationToken);
-        if (!found.HasValue || found.Value is not { } referralRow)
+        if (!found.HasValue || found.Value is not { } referralRow || referralRow.GetBoolean(ReferralRows.Erased) == true)
         {
+            // Nothing stored, or erased already (the referral row is always written last): nothing left to erase.
             return;
         }
 

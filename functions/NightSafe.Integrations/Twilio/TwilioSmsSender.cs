@@ -61,8 +61,8 @@ public sealed partial class TwilioSmsSender(
                 return new SmsSendResult.Refused(code, TwilioErrors.Describe(e.Code), optedOut);
             }
 
-            LogUnavailable(to, status, e.Code, settings.MaxAttempts);
-            throw new SmsUnavailableException($"Twilio answered {status} (error {e.Code}) after {settings.MaxAttempts} attempt(s); try again later.", e);
+            LogUnavailable(to, status, e.Code);
+            throw new SmsUnavailableException($"Twilio answered {status} (error {e.Code}); the send can be tried again later.", e);
         }
         catch (ApiConnectionException e) when (cancellationToken.IsCancellationRequested)
         {
@@ -70,8 +70,8 @@ public sealed partial class TwilioSmsSender(
         }
         catch (ApiConnectionException e)
         {
-            LogUnavailable(to, call.LastStatus ?? 0, 0, settings.MaxAttempts);
-            throw new SmsUnavailableException($"Twilio could not be reached after {settings.MaxAttempts} attempt(s); try again later.", e);
+            LogUnavailable(to, call.LastStatus ?? 0, 0);
+            throw new SmsUnavailableException("Twilio could not be reached; the send can be tried again later.", e);
         }
     }
 
@@ -81,8 +81,8 @@ public sealed partial class TwilioSmsSender(
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMS to {To} refused by Twilio: HTTP {Status}, error {ErrorCode}, opted out {OptedOut}")]
     private partial void LogRefused(string to, int status, string errorCode, bool optedOut);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "SMS to {To} not sent: Twilio unavailable (HTTP {Status}, error {ErrorCode}) after {Attempts} attempt(s)")]
-    private partial void LogUnavailable(string to, int status, int errorCode, int attempts);
+    [LoggerMessage(Level = LogLevel.Error, Message = "SMS to {To} not sent: Twilio unavailable (HTTP {Status}, error {ErrorCode}) after its retries")]
+    private partial void LogUnavailable(string to, int status, int errorCode);
 
     /// <summary>One send's view of the pipeline: links the caller's token and remembers the final answer.</summary>
     private sealed class TwilioCall(HttpMessageHandler inner, CancellationToken caller) : DelegatingHandler(inner)

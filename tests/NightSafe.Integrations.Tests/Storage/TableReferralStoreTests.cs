@@ -323,6 +323,11 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
         Assert.Equal("attended", trail[1].Data["status"]);
 
         await AssertPartitionFreeOfAsync(night, "Golden Fleece", "red coat", "900123", "taxi on Duke Street");
+
+        // A second run (a retried purge) finds nothing left to erase and logs no second erasure.
+        await Store.EraseAsync(night, referral.Reference, erasedAt.AddDays(1), StorageTestBed.Event(erasedAt.AddDays(1), ReferralEventKinds.Erased), Ct);
+        Assert.Equal(3, (await Store.TrailAsync(night, referral.Reference, Ct)).Count);
+        Assert.Equal(erasedAt, (await Store.FindAsync(night, referral.Reference, Ct))!.Value.ErasedAt);
     }
 
     [Fact]
