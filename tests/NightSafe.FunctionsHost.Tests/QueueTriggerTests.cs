@@ -47,6 +47,23 @@ public sealed partial class QueueTriggerTests(DevHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_message_that_is_not_base64_moves_untouched_to_poison_and_the_queue_keeps_flowing()
+    {
+        var raw = new Azure.Storage.Queues.QueueClient(fixture.StorageConnectionString, "relay-in", new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.None });
+        var poison = new Azure.Storage.Queues.QueueClient(fixture.StorageConnectionString, "relay-in-poison", new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.None });
+        var relayed = await Queues.OpenAsync(fixture.StorageConnectionString, "relay-out");
+        var input = await Queues.OpenAsync(fixture.StorageConnectionString, "relay-in");
+        var garbled = "not base64 at all! " + Guid.NewGuid().ToString("N");
+        var fine = "after-garbled-" + Guid.NewGuid().ToString("N");
+
+        await raw.SendMessageAsync(garbled);
+        await input.SendMessageAsync(fine);
+
+        await Eventually.UntilAsync(async () => await poison.ExistsAsync() && (await poison.PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString() == garbled), Deadline, "the garbled message in relay-in-poison");
+        await Eventually.UntilAsync(async () => (await Queues.PeekTextsAsync(relayed)).Any(m => m.StartsWith(fine + "|", StringComparison.Ordinal)), Deadline, "the next message relayed");
+    }
+
+    [Fact]
     public async Task A_message_that_succeeds_is_not_retried()
     {
         var work = await Queues.OpenAsync(fixture.StorageConnectionString, "work-items");

@@ -61,7 +61,7 @@ public sealed class FunctionsDevHost : IAsyncDisposable
         MasterKey = options.MasterKey ?? NewKey();
         FunctionKey = options.FunctionKey ?? NewKey();
         var settings = new AppSettings(app.Settings);
-        _queues = new StorageQueues(settings, app.Host.Queues);
+        _queues = new StorageQueues(settings, app.Host.Queues, loggerFactory.CreateLogger("NightSafe.FunctionsHost.Queues"));
         _supervisor = new WorkerSupervisor(app, () => new Uri($"http://127.0.0.1:{_grpcPort}/"), sessions, options, loggerFactory);
         _invoker = new FunctionInvoker(_supervisor, _queues, loggerFactory.CreateLogger<FunctionInvoker>(), OnInvocationServed);
     }

@@ -47,6 +47,9 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} has reached MaxDequeueCount of {Max}; moving it to queue {PoisonQueue}")]
     public static partial void MovedToPoison(ILogger logger, string messageId, int max, string poisonQueue);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} on queue {Queue} is not base64 (host.json messageEncoding); moving it to queue {PoisonQueue}")]
+    public static partial void UndecodableMessage(ILogger logger, string messageId, string queue, string poisonQueue);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Timer {Function} ({Schedule}, UTC) next runs at {Next:O}")]
     public static partial void TimerScheduled(ILogger logger, string function, string schedule, DateTimeOffset next);
 
