@@ -59,6 +59,18 @@ public sealed class RulesTests
     }
 
     [Theory]
+    [InlineData(0, false)]
+    [InlineData(900, false)]
+    [InlineData(1500, true)]
+    [InlineData(60_000, true)]
+    public void A_run_more_than_a_second_late_is_past_due(int lateMilliseconds, bool expected)
+    {
+        var due = new DateTimeOffset(2026, 12, 19, 7, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(expected, TimerTriggerScheduler.IsPastDue(due, due.AddMilliseconds(lateMilliseconds)));
+    }
+
+    [Theory]
     [InlineData("not a schedule")]
     [InlineData("99 * * * * *")]
     public void A_bad_schedule_is_refused(string expression) =>

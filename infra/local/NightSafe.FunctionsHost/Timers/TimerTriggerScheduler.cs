@@ -18,6 +18,9 @@ internal sealed class TimerTriggerScheduler(FunctionDescriptor function, TimerSc
     /// <summary>An occurrence is past due when it starts more than this after its time (the host was busy or restarting).</summary>
     internal static readonly TimeSpan PastDueAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>True when a run starts so long after its due time that the function should know (IsPastDue).</summary>
+    public static bool IsPastDue(DateTimeOffset due, DateTimeOffset started) => started - due > PastDueAfter;
+
     public static TypedData Input(DateTimeOffset? last, DateTimeOffset next, bool isPastDue, DateTimeOffset now) =>
         TypedDataConversions.Json(new TimerInfoPayload(
             new TimerSchedulePayload(false),
@@ -54,7 +57,7 @@ internal sealed class TimerTriggerScheduler(FunctionDescriptor function, TimerSc
             var started = time.GetUtcNow();
             // A delay can end a hair early; never let the next occurrence be this one again.
             var next = schedule.Next(started > due ? started : due);
-            await InvokeAsync(last, next, started - due > PastDueAfter, stop);
+            await InvokeAsync(last, next, IsPastDue(due, started), stop);
             last = due;
             due = next;
         }
