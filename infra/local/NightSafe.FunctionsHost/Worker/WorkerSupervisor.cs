@@ -119,6 +119,9 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         {
             session = _session;
             process = _process;
+
+            // Whoever waits for a worker now will not get one.
+            _running.TrySetException(new WorkerUnavailableException("The Functions host is stopping."));
         }
 
         if (session is not null && process is not null && !process.HasExited)
@@ -240,7 +243,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             {
                 lock (_gate)
                 {
-                    if (_running.Task.IsCompleted)
+                    if (_running.Task.IsCompleted && !_stopRequested)
                     {
                         _running = new TaskCompletionSource<WorkerSession>(TaskCreationOptions.RunContinuationsAsynchronously);
                     }
