@@ -93,7 +93,7 @@ public sealed class TwilioSmsSenderTests : IDisposable
     [Fact]
     public async Task An_attempt_that_times_out_is_retried()
     {
-        using var bed = new TwilioTestBed(attemptTimeout: TimeSpan.FromMilliseconds(300));
+        using var bed = new TwilioTestBed(attemptTimeout: TimeSpan.FromSeconds(1));
         var slowFirst = new HeldResponse(TwilioTestBed.MessageJson("SM66666666666666666666666666666666"));
         bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).UsingPost()).RespondWith(Response.Create().WithCallback(slowFirst.AnswerAsync));
 
