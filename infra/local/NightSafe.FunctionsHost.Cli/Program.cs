@@ -35,19 +35,31 @@ using var stop = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-var settings = options.SettingsFile is null
-    ? new Dictionary<string, string?>()
-    : new Dictionary<string, string?>(LocalSettingsFile.Read(options.SettingsFile));
-
-await using var host = await FunctionsDevHost.StartAsync(new FunctionsDevHostOptions
+FunctionsDevHost started;
+try
 {
-    AppDirectory = options.AppDirectory,
-    HttpPort = options.Port,
-    Settings = settings,
-    MasterKey = options.MasterKey,
-    FunctionKey = options.FunctionKey,
-    LoggerFactory = loggerFactory,
-}, stop.Token);
+    var settings = options.SettingsFile is null
+        ? new Dictionary<string, string?>()
+        : new Dictionary<string, string?>(LocalSettingsFile.Read(options.SettingsFile));
+
+    started = await FunctionsDevHost.StartAsync(new FunctionsDevHostOptions
+    {
+        AppDirectory = options.AppDirectory,
+        HttpPort = options.Port,
+        Settings = settings,
+        MasterKey = options.MasterKey,
+        FunctionKey = options.FunctionKey,
+        LoggerFactory = loggerFactory,
+    }, stop.Token);
+}
+catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
+{
+    // A wrong folder, a bad settings file or a port in use: say so in one line.
+    Console.Error.WriteLine($"functions-host: {ex.Message}");
+    return 1;
+}
+
+await using var host = started;
 
 try
 {
