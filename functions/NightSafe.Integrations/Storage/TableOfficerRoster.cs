@@ -4,7 +4,7 @@ using NightSafe.Core.Ports;
 
 namespace NightSafe.Integrations.Storage;
 
-/// <summary>The Officers table: PartitionKey "roster", RowKey the officer's phone in E.164.</summary>
+/// <summary>The Officers table: PartitionKey "roster", RowKey <see cref="TableKeys.ForPhone"/> of the officer's number.</summary>
 public sealed class TableOfficerRoster : IOfficerRoster
 {
     public const string Partition = "roster";
@@ -28,14 +28,14 @@ public sealed class TableOfficerRoster : IOfficerRoster
         }
 
         await _storage.EnsureAsync(cancellationToken);
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, phoneE164, cancellationToken: cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.ForPhone(phoneE164), cancellationToken: cancellationToken);
         if (!found.HasValue || found.Value is not { } entity)
         {
             return null;
         }
 
         return new Officer(
-            entity.RowKey,
+            phoneE164,
             entity.GetString("Name") ?? string.Empty,
             entity.GetString("Collar") ?? string.Empty,
             entity.GetString("TownId") ?? string.Empty,
@@ -51,7 +51,7 @@ public sealed class TableOfficerRoster : IOfficerRoster
         }
 
         await _storage.EnsureAsync(cancellationToken);
-        var entity = new TableEntity(Partition, officer.Phone)
+        var entity = new TableEntity(Partition, TableKeys.ForPhone(officer.Phone))
         {
             ["Name"] = officer.Name,
             ["Collar"] = officer.Collar,

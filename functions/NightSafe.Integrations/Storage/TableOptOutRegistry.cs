@@ -5,7 +5,10 @@ using NightSafe.Core.Ports;
 
 namespace NightSafe.Integrations.Storage;
 
-/// <summary>The OptOuts table: PartitionKey "sms", RowKey the number in E.164; a row means "never send advice".</summary>
+/// <summary>
+/// The OptOuts table: PartitionKey "sms", RowKey <see cref="TableKeys.ForPhone"/> of the number; a row means "never send
+/// advice". The number itself is not stored: membership is all this table needs.
+/// </summary>
 public sealed class TableOptOutRegistry : IOptOutRegistry
 {
     public const string Partition = "sms";
@@ -30,7 +33,7 @@ public sealed class TableOptOutRegistry : IOptOutRegistry
         }
 
         await _storage.EnsureAsync(cancellationToken);
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, phoneE164, select: ["RowKey"], cancellationToken: cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.ForPhone(phoneE164), select: ["RowKey"], cancellationToken: cancellationToken);
         return found.HasValue;
     }
 
@@ -39,7 +42,7 @@ public sealed class TableOptOutRegistry : IOptOutRegistry
         EnsureE164(phoneE164);
         ArgumentNullException.ThrowIfNull(reason);
         await _storage.EnsureAsync(cancellationToken);
-        var entity = new TableEntity(Partition, phoneE164)
+        var entity = new TableEntity(Partition, TableKeys.ForPhone(phoneE164))
         {
             ["Reason"] = reason,
             ["OptedOutAt"] = _time.GetUtcNow(),
@@ -53,7 +56,7 @@ public sealed class TableOptOutRegistry : IOptOutRegistry
         await _storage.EnsureAsync(cancellationToken);
         try
         {
-            await _table.DeleteEntityAsync(Partition, phoneE164, ETag.All, cancellationToken);
+            await _table.DeleteEntityAsync(Partition, TableKeys.ForPhone(phoneE164), ETag.All, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

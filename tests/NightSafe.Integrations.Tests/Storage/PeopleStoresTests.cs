@@ -26,6 +26,27 @@ public sealed class PeopleStoresTests(AzuriteFixture azurite) : IDisposable
         Assert.Null(await roster.FindAsync(NewNumber(), Ct));
     }
 
+    [Fact]
+    public async Task Phone_numbers_never_become_row_keys_and_opt_outs_do_not_store_the_number()
+    {
+        var number = NewNumber();
+        await _bed.Get<IOfficerRoster>().UpsertAsync(new Officer(number, "Sam Okafor", "PC 4471", "colchester"), Ct);
+        await _bed.Get<IOptOutRegistry>().OptOutAsync(number, "STOP", Ct);
+
+        var digits = number[1..];
+        foreach (var table in new[] { "Officers", "OptOuts" })
+        {
+            await foreach (var row in _bed.Table(table).QueryAsync<Azure.Data.Tables.TableEntity>(cancellationToken: Ct))
+            {
+                Assert.DoesNotContain(digits, row.RowKey, StringComparison.Ordinal);
+                if (table == "OptOuts")
+                {
+                    Assert.DoesNotContain(row, p => p.Value?.ToString()?.Contains(digits, StringComparison.Ordinal) == true);
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData("x' or PartitionKey ne '")]
     [InlineData("+447700900001' or RowKey gt '")]
