@@ -53,6 +53,8 @@ public sealed partial class FullFlowTests(LocalHub hub)
             await using var receiver = client.CreateReceiver("cases", agency);
             var message = await ReceiveForAsync(receiver, $"{night}/{reference}/{agency}");
             Assert.Equal(agency, message.ApplicationProperties["agency"]);
+            // One trace per referral: the case message carries the trace the webhook started.
+            Assert.Equal(TraceId(item.GetProperty("traceparent").GetString()!), TraceId((string)message.ApplicationProperties["traceparent"]));
             var fields = JsonDocument.Parse(message.Body.ToString()).RootElement.EnumerateObject().Select(p => p.Name);
             var allowed = CaseFields.For(hub.World.FindAgency(agency)!, Core.Intake.Parsing.Consent.Given).Concat(CaseMessage.EnvelopeKeys);
             Assert.All(fields, f => Assert.Contains(f, allowed));
@@ -112,6 +114,8 @@ public sealed partial class FullFlowTests(LocalHub hub)
 
         throw new TimeoutException($"No message {messageId} on {receiver.EntityPath} within 20 s.");
     }
+
+    private static string TraceId(string traceParent) => traceParent.Split('-')[1];
 
     [GeneratedRegex(@"ref ([0-9A-Z]{6})")]
     private static partial Regex ReferenceIn();
