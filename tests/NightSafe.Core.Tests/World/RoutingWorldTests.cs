@@ -61,6 +61,22 @@ public sealed class RoutingWorldTests
         }
     }
 
+    [Theory]
+    [InlineData("2026-12-18", "23:00", "2026-12-18T23:00:00+00:00")]
+    [InlineData("2026-07-03", "23:00", "2026-07-03T23:00:00+01:00")]
+    [InlineData("2026-03-29", "01:30", "2026-03-29T02:30:00+01:00")] // skipped by the spring change: 30 minutes past it
+    [InlineData("2026-10-25", "01:30", "2026-10-25T01:30:00+01:00")] // happens twice: the first (BST) one
+    public void Local_wall_clock_times_map_to_instants_across_clock_changes(string date, string time, string expected)
+    {
+        var instant = TestWorld.Real.ToInstant(
+            DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture),
+            TimeOnly.Parse(time, System.Globalization.CultureInfo.InvariantCulture));
+
+        var wanted = DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(wanted, instant);
+        Assert.Equal(wanted.Offset, instant.Offset);
+    }
+
     [Fact]
     public void Malformed_json_is_reported_as_a_routing_world_problem()
     {

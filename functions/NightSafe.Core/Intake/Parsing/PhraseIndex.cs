@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace NightSafe.Core.Intake.Parsing;
 
 /// <summary>A vocabulary phrase (a town name, a category synonym) and what it names.</summary>
@@ -14,11 +16,11 @@ internal sealed class PhraseIndex
 {
     private const int MaxSkippedWords = 2;
 
-    private static readonly HashSet<string> FillerInsidePhrase = new(StringComparer.Ordinal)
+    private static readonly FrozenSet<string> FillerInsidePhrase = new[]
     {
         "was", "were", "is", "been", "has", "had", "got", "get", "her", "his", "their", "my", "a", "the", "very", "being",
         "have", "really", "totally",
-    };
+    }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly Dictionary<string, List<Phrase>> _byFirstWord = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Phrase>>.AlternateLookup<ReadOnlySpan<char>> _lookup;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 
 namespace NightSafe.Core.Intake.Parsing;
 
@@ -71,7 +72,7 @@ internal sealed class Reading(string text, List<Token> tokens)
     }
 
     /// <summary>Whether the next token (in the same clause) is one of the words.</summary>
-    public bool FollowedBy(int index, HashSet<string> words) =>
+    public bool FollowedBy(int index, FrozenSet<string> words) =>
         index + 1 < Tokens.Count && Joined(index, index + 1) && words.Contains(Tokens[index + 1].Word);
 
     /// <summary>Whether a token was typed with a possessive "'s" ("friend's").</summary>
