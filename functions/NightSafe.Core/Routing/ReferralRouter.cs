@@ -42,6 +42,8 @@ public sealed partial class ReferralRouter(
     public async Task<RoutingOutcome> RouteAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
         RoutingOutcome outcome;
+        // Agencies whose case went out in an earlier attempt: a disclosure that happened is recorded, whatever changed since.
+        var published = new HashSet<string>(StringComparer.Ordinal);
         for (var attempt = 1; ; attempt++)
         {
             var stored = await store.FindAsync(night, reference, cancellationToken);
@@ -53,7 +55,7 @@ public sealed partial class ReferralRouter(
 
             try
             {
-                outcome = await PublishCasesAsync(stored, cancellationToken);
+                outcome = await PublishCasesAsync(stored, published, cancellationToken);
                 break;
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
@@ -71,13 +73,13 @@ public sealed partial class ReferralRouter(
         return outcome;
     }
 
-    private async Task<RoutingOutcome> PublishCasesAsync(Stored<Referral> stored, CancellationToken cancellationToken)
+    private async Task<RoutingOutcome> PublishCasesAsync(Stored<Referral> stored, HashSet<string> published, CancellationToken cancellationToken)
     {
         var referral = stored.Value;
         var existing = (await store.CasesAsync(referral.Night, referral.Reference, cancellationToken))
             .Select(c => c.Value.AgencyId)
             .ToHashSet(StringComparer.Ordinal);
-        if (referral.Status == ReferralStatus.Closed && existing.Count == 0)
+        if (referral.Status == ReferralStatus.Closed && existing.Count == 0 && published.Count == 0)
         {
             LogClosedBeforeRouting(referral.Night, referral.Reference);
             return RoutingOutcome.ClosedBeforeRouting;
@@ -132,6 +134,7 @@ public sealed partial class ReferralRouter(
         if (outgoing.Count > 0)
         {
             await publisher.PublishCasesAsync(outgoing, cancellationToken);
+            published.UnionWith(outgoing.Select(o => o.AgencyId));
         }
 
         var routed = referral with
