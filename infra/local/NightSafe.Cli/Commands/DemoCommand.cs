@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using NightSafe.Cli.Demo;
+using NightSafe.Cli.Output;
+using NightSafe.Cli.Stack;
+using NightSafe.LocalStack;
+using Spectre.Console;
+
+namespace NightSafe.Cli.Commands;
+
+/// <summary>`nightsafe demo`: a fresh stack on free ports, a busy night replayed through it, the night in figures and its checks.</summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var texts = new Option<int>("--texts") { Description = "Texts from rostered officers.", DefaultValueFactory = _ => new DemoOptions().OfficerTexts };
+        var seed = new Option<int>("--seed") { Description = "The same seed replays the same night.", DefaultValueFactory = _ => new DemoOptions().Seed };
+        var parallel = new Option<int>("--parallel") { Description = "Texts in flight at once.", DefaultValueFactory = _ => new DemoOptions().Parallelism };
+        var log = new Option<string?>("--log") { Description = "Where the stack's logs go (default .nightsafe/demo.log)." };
+        var command = new Command("demo", "Start a private stack on free ports, replay a busy night (officers, partners, advice SMS, summary), check every invariant.")
+        {
+            texts,
+            seed,
+            parallel,
+            log,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new DemoOptions { OfficerTexts = parse.GetValue(texts), Seed = parse.GetValue(seed), Parallelism = Math.Max(1, parse.GetValue(parallel)) },
+            parse.GetValue(log),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(DemoOptions options, string? logPath, CancellationToken cancellationToken)
+    {
+        logPath ??= Path.Combine(RepositoryLayout.FindRoot(), ".nightsafe", "demo.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+        await using var logFile = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        var lines = new LineLog(line => logFile.WriteLine(line), LineLog.Default);
+        using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(lines));
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        AnsiConsole.MarkupLine($"Starting a private offline stack on free ports [grey](logs: {Markup.Escape(logPath)})[/]...");
+        OfflineHub stack;
+        try
+        {
+            stack = await OfflineHub.StartAsync(new OfflineHubOptions { Ports = StackPorts.AnyFree, LoggerFactory = loggerFactory, Say = Console.WriteLine }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or DirectoryNotFoundException or TimeoutException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"The stack did not start: {ex.Message}");
+            return 1;
+        }
+
+        await using (stack)
+        {
+            AnsiConsole.MarkupLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Stack up in {started.Elapsed.TotalSeconds:0.0} s (Functions host ready {stack.Functions.ReadyAfter?.TotalMilliseconds:0} ms after it started). Night {stack.Night}, app clock from {stack.ClockStart:ddd d MMM HH:mm}."));
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var demo = new DemoNight(stack, http);
+            var report = await DemoProgressView.RunAsync(progress => demo.RunAsync(options, progress, cancellationToken));
+            DemoScreen.Print(report, started.Elapsed);
+            return report.Passed ? 0 : 1;
+        }
+    }
+}

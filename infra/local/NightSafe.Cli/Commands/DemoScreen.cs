@@ -1,0 +1,85 @@
+using System.Globalization;
+using NightSafe.Cli.Demo;
+using Spectre.Console;
+
+namespace NightSafe.Cli.Commands;
+
+/// <summary>The demo night in figures, then its checks.</summary>
+public static class DemoScreen
+{
+    public static void Print(DemoReport report, TimeSpan total)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var f = report.Figures;
+        var world = report.Record.World;
+        var c = CultureInfo.InvariantCulture;
+
+        AnsiConsole.WriteLine();
+        AnsiConsole.MarkupLine(string.Create(c, $"[bold]Night {report.Record.Night}[/]: {f.TextsSent} texts ({f.OfficerTexts} from officers), {report.Record.Referrals.Count} referrals; {f.ReadAsMeant}/{f.ReferralTexts} referral texts read as the officer meant."));
+
+        var towns = new Table().Border(TableBorder.Rounded).Title("Referrals per town").AddColumn("Town").AddColumn(new TableColumn("Referrals").RightAligned());
+        foreach (var (town, count) in f.ByTown.OrderByDescending(t => t.Value))
+        {
+            towns.AddRow(Markup.Escape(world.FindTown(town)?.Name ?? town), count.ToString(c));
+        }
+
+        var categories = new Table().Border(TableBorder.Rounded).Title("Referrals per category").AddColumn("Category").AddColumn(new TableColumn("Referrals").RightAligned());
+        foreach (var (category, count) in f.ByCategory.OrderByDescending(t => t.Value))
+        {
+            categories.AddRow(Markup.Escape(category), count.ToString(c));
+        }
+
+        AnsiConsole.Write(new Columns(towns, categories));
+
+        var leaks = report.Failures.Where(x => x.Contains("outside the agency's shares", StringComparison.Ordinal)).ToList();
+        var agencies = new Table().Border(TableBorder.Rounded)
+            .Title($"What each agency received (fallback to {Markup.Escape(world.FallbackAgencyId)}: {f.Fallback})")
+            .AddColumn("Agency").AddColumn(new TableColumn("Cases").RightAligned()).AddColumn(new TableColumn("Acc").RightAligned())
+            .AddColumn(new TableColumn("Decl").RightAligned()).AddColumn(new TableColumn("Closed").RightAligned()).AddColumn(new TableColumn("Fields").RightAligned());
+        foreach (var a in f.Agencies)
+        {
+            var agency = world.FindAgency(a.Agency);
+            var allowed = agency is null ? 0 : agency.Shares.Union(agency.SharesWithConsent).Count();
+            agencies.AddRow(Markup.Escape(a.Agency), a.Cases.ToString(c), a.Accepted.ToString(c), a.Declined.ToString(c), a.Closed.ToString(c), string.Create(c, $"{a.FieldsSeen.Count}/{allowed}"));
+        }
+
+        AnsiConsole.Write(agencies);
+        AnsiConsole.MarkupLine("[grey]Fields: distinct fields the agency saw / fields its shares allow (with consent).[/]");
+        AnsiConsole.MarkupLine(leaks.Count == 0
+            ? "Shares check: [green]no agency received a field outside its shares[/] (sharesWithConsent only with consent)."
+            : $"Shares check: [red]{Markup.Escape(leaks[0])}[/]");
+
+        if (report.Record.EarlyRefusals > 0)
+        {
+            AnsiConsole.MarkupLine(string.Create(c, $"[yellow]{report.Record.EarlyRefusals} partner report(s) were refused 403 because the case was published before the hub recorded it; retried.[/]"));
+        }
+
+        var refused = string.Join(", ", f.SmsRefusedByCode.Select(p => string.Create(c, $"{p.Value}x {p.Key}")));
+        AnsiConsole.MarkupLine(string.Create(c, $"SMS (Twilio stand-in): {f.SmsAccepted} accepted, {f.SmsDelivered} delivered, {f.SmsUndelivered} undelivered; refused: {(refused.Length == 0 ? "none" : refused)}."));
+        AnsiConsole.MarkupLine(string.Create(c, $"Advice SMS: {f.AdviceDelivered} delivered, {f.AdviceUndelivered} undelivered, {f.AdviceRefused} refused for good."));
+        AnsiConsole.MarkupLine($"Summary SMS to the duty inspectors: [italic]{Markup.Escape(report.SummarySms ?? "(none)")}[/]");
+        AnsiConsole.MarkupLine(string.Create(c, $"Webhook reply: p50 {Ms(f.WebhookReply.P50)}, p95 {Ms(f.WebhookReply.P95)} ({f.WebhookReply.Count} texts)."));
+        AnsiConsole.MarkupLine(string.Create(c, $"Referral accepted -> partner message received: p50 {Ms(f.AcceptedToPartner.P50)}, p95 {Ms(f.AcceptedToPartner.P95)} ({f.AcceptedToPartner.Count} cases)."));
+        AnsiConsole.MarkupLine(string.Create(c, $"Cold start: Functions host ready {Ms(report.ReadyAfter)}, first invocation served {Ms(report.ColdStart)} after it started."));
+        AnsiConsole.MarkupLine(string.Create(c, $"Night replayed in {report.Elapsed.TotalSeconds:0.0} s; {total.TotalSeconds:0.0} s with the stack's start."));
+        foreach (var misread in f.Misreads.Take(5))
+        {
+            AnsiConsole.MarkupLine($"[grey]Read otherwise than meant: {Markup.Escape(misread)}[/]");
+        }
+
+        AnsiConsole.WriteLine();
+        if (report.Passed)
+        {
+            AnsiConsole.MarkupLine("[green]Every invariant held[/]: every referral reached a terminal state; each agency got exactly its own cases with only its allowed fields; one advice SMS per consenting, not-opted-out referral with a number; the summary's figures match what was sent.");
+            return;
+        }
+
+        AnsiConsole.MarkupLine($"[red]{report.Failures.Count} invariant(s) did not hold:[/]");
+        foreach (var failure in report.Failures)
+        {
+            AnsiConsole.MarkupLine($"[red]- {Markup.Escape(failure)}[/]");
+        }
+    }
+
+    private static string Ms(TimeSpan? value) => value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v.TotalMilliseconds:0} ms") : "n/a";
+}

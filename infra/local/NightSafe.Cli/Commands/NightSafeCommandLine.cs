@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace NightSafe.Cli.Commands;
+
+/// <summary>The `nightsafe` command line: one thin adapter per command.</summary>
+public static class NightSafeCommandLine
+{
+    /// <summary>Exit code for a usage or environment problem (a taken port, no running stack).</summary>
+    public const int Refused = 2;
+
+    public static RootCommand Create() => new("NightSafe's offline stack: run the whole hub on one machine, replay a night, talk to it.")
+    {
+        UpCommand.Create(),
+        DemoCommand.Create(),
+        TextCommand.Create(),
+        PartnerCommand.Create(),
+        SmsCommand.Create(),
+    };
+
+    public static Task<int> InvokeAsync(string[] args) =>
+        Create().Parse(args).InvokeAsync(new InvocationConfiguration
+        {
+            // Ctrl+C cancels the command's token; stopping every part (worker, Azurite) can take a few seconds.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        });
+}

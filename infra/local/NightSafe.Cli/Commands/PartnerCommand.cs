@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Messaging.ServiceBus;
+using NightSafe.Cli.Partners;
+using NightSafe.Core.World;
+using NightSafe.LocalStack;
+
+namespace NightSafe.Cli.Commands;
+
+/// <summary>`nightsafe partner &lt;agency&gt;`: listen as an agency on its own subscription and print cases as they arrive.</summary>
+public static class PartnerCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var agency = new Argument<string>("agency") { Description = "The agency's id in routing.json, e.g. street-pastors-chelmsford." };
+        var command = new Command("partner", "Listen on an agency's `cases` subscription of the running stack and print each case (Ctrl+C stops).") { agency };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(agency), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string agencyId, CancellationToken cancellationToken)
+    {
+        var world = RoutingWorld.Load(RepositoryLayout.RoutingJson());
+        if (world.FindAgency(agencyId) is null)
+        {
+            await Console.Error.WriteLineAsync($"No agency '{agencyId}' in routing.json. Agencies: {string.Join(", ", world.Agencies.Select(a => a.Id))}.");
+            return NightSafeCommandLine.Refused;
+        }
+
+        if (await RunningHub.FindAsync(cancellationToken) is not { } state)
+        {
+            return NightSafeCommandLine.Refused;
+        }
+
+        var key = state.PartnerKeys.GetValueOrDefault(agencyId);
+        await using var client = new ServiceBusClient(state.ServiceBusConnectionString);
+        await using var processor = client.CreateProcessor(PartnerDesk.CasesTopic, agencyId, new ServiceBusProcessorOptions { AutoCompleteMessages = true, MaxConcurrentCalls = 1 });
+        processor.ProcessMessageAsync += args =>
+        {
+            var body = JsonNode.Parse(args.Message.Body.ToString()) as JsonObject ?? [];
+            Console.WriteLine($"{DateTime.Now:HH:mm:ss} case {args.Message.MessageId} (priority {args.Message.ApplicationProperties.GetValueOrDefault("priority")}):");
+            Console.WriteLine(body.ToJsonString(Indented));
+            if (body["night"]?.GetValue<string>() is { } night && body["reference"]?.GetValue<string>() is { } reference)
+            {
+                Console.WriteLine($"  report: curl -s -X POST {new Uri(state.FunctionsBaseUrl, $"api/partners/{agencyId}/cases/{night}/{reference}/outcome")} -H 'X-Partner-Key: {key}' -H 'Content-Type: application/json' -d '{{\"outcome\":\"accepted\"}}'");
+            }
+
+            return Task.CompletedTask;
+        };
+        processor.ProcessErrorAsync += args =>
+        {
+            Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {args.ErrorSource}: {args.Exception.Message}");
+            return Task.CompletedTask;
+        };
+
+        Console.WriteLine($"Listening as {agencyId} on cases/Subscriptions/{agencyId}. Ctrl+C stops.");
+        await processor.StartProcessingAsync(cancellationToken);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: stop listening.
+        }
+
+        await processor.StopProcessingAsync(CancellationToken.None);
+        return 0;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using NightSafe.Cli.Stack;
+using Spectre.Console;
+
+namespace NightSafe.Cli.Commands;
+
+/// <summary>What `up` prints once the stack runs: endpoints, keys, and what to try next.</summary>
+public static class StackScreen
+{
+    public static void Print(OfflineHub stack, string statePath)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        var functions = stack.Functions;
+        var api = new Uri(functions.BaseUrl, "api/");
+        var endpoints = new Table().Border(TableBorder.Rounded).Title("NightSafe offline stack").AddColumn("Part").AddColumn("Endpoint").AddColumn("Credentials");
+        endpoints.AddRow("Functions app (HTTP)", Markup.Escape(api.ToString()), Markup.Escape($"function key {functions.FunctionKey}"));
+        endpoints.AddRow("Functions admin", Markup.Escape(new Uri(functions.BaseUrl, "admin/").ToString()), Markup.Escape($"master key {functions.MasterKey}"));
+        endpoints.AddRow("Twilio webhooks", Markup.Escape(new Uri(api, "sms/inbound").ToString()), "signed with the stand-in's auth token");
+        endpoints.AddRow("Twilio stand-in (REST)", Markup.Escape(stack.Twilio.BaseUrl.ToString()), Markup.Escape($"account {stack.Twilio.AccountSid}, auth token {stack.Twilio.AuthToken}"));
+        endpoints.AddRow("Service Bus emulator", Markup.Escape($"amqp://127.0.0.1:{stack.ServiceBus.Port}"), Markup.Escape(stack.ServiceBus.ConnectionString));
+        endpoints.AddRow("Azurite", Markup.Escape($"blob {stack.Azurite.BlobPort}, queue {stack.Azurite.QueuePort}, table {stack.Azurite.TablePort}"), Markup.Escape(stack.Azurite.ConnectionString));
+        AnsiConsole.Write(endpoints);
+
+        var partners = new Table().Border(TableBorder.Rounded).Title("Partner API keys (header X-Partner-Key)").AddColumn("Agency").AddColumn("Key");
+        foreach (var agency in stack.World.Agencies)
+        {
+            partners.AddRow(Markup.Escape(agency.Id), Markup.Escape(stack.PartnerKeys[agency.Id]));
+        }
+
+        AnsiConsole.Write(partners);
+
+        var officer = stack.World.OfficerRosterSeed[0];
+        var clock = stack.ClockStart is { } start
+            ? string.Create(CultureInfo.InvariantCulture, $"the app's clock started at {start:dddd d MMMM yyyy HH:mm} (London) and runs on; night {stack.Night}")
+            : $"the app runs on the real clock; night {stack.Night}";
+        AnsiConsole.MarkupLine($"[grey]{Markup.Escape(clock)}. Officer roster seeded from routing.json. State: {Markup.Escape(statePath)}[/]");
+        AnsiConsole.WriteLine();
+        AnsiConsole.MarkupLine("[bold]Next, in another terminal:[/]");
+        AnsiConsole.WriteLine($"  curl -i -X POST {api}referrals -H 'x-functions-key: {functions.FunctionKey}' -H 'Content-Type: application/json' \\");
+        AnsiConsole.WriteLine("       -d '{\"town\":\"chelmsford\",\"categories\":[\"spiking\"],\"location\":\"Bond St\",\"consent\":\"given\",\"subjectPhone\":\"07700 900123\",\"referrer\":\"PC 4107\"}'");
+        AnsiConsole.WriteLine($"  dotnet run --project infra/local/NightSafe.Cli -- text \"Chelmsford spiked outside Bar 9, female 20s, 07700 900123, consent y\" --from {officer.Phone}");
+        AnsiConsole.WriteLine("  dotnet run --project infra/local/NightSafe.Cli -- partner street-pastors-chelmsford");
+        AnsiConsole.WriteLine("  dotnet run --project infra/local/NightSafe.Cli -- sms");
+        AnsiConsole.WriteLine();
+        AnsiConsole.MarkupLine("[grey]Logs follow. Ctrl+C stops everything.[/]");
+    }
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using NightSafe.Cli.Sms;
+
+namespace NightSafe.Cli.Commands;
+
+/// <summary>`nightsafe text "&lt;body&gt;" --from &lt;number&gt;`: one officer SMS, signed as Twilio signs it, to the running stack.</summary>
+public static class TextCommand
+{
+    public static Command Create()
+    {
+        var body = new Argument<string>("body") { Description = "What the officer texts, e.g. \"Chelmsford spiked outside Bar 9, female 20s, 07700 900123, consent y\"." };
+        var from = new Option<string>("--from") { Description = "The sender's number (E.164); officers on the roster have referral powers.", Required = true };
+        var command = new Command("text", "Send one officer SMS to the running stack (`nightsafe up`) and print the reply.") { body, from };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(body), parse.GetRequiredValue(from), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string body, string from, CancellationToken cancellationToken)
+    {
+        if (await RunningHub.FindAsync(cancellationToken) is not { } state)
+        {
+            return NightSafeCommandLine.Refused;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var phone = new OfficerPhone(http, state.FunctionsBaseUrl, state.PublicBaseUrl, state.TwilioAccountSid, state.TwilioAuthToken, state.HubNumber);
+        var reply = await phone.TextAsync(from, body, cancellationToken);
+        if (!reply.Succeeded)
+        {
+            await Console.Error.WriteLineAsync($"The hub answered HTTP {(int)reply.Status} to POST {new Uri(state.FunctionsBaseUrl, OfficerPhone.Route)}.");
+            return 1;
+        }
+
+        Console.WriteLine(reply.Message is { Length: > 0 } message ? message : "(no reply SMS)");
+        if (reply.Reference is { } reference)
+        {
+            Console.WriteLine($"Control room view: curl -s {new Uri(state.FunctionsBaseUrl, $"api/referrals/{state.Night}/{reference}")} -H 'x-functions-key: {state.FunctionKey}'");
+        }
+
+        return 0;
+    }
+}

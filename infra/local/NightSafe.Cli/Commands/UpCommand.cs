@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using NightSafe.Cli.Output;
+using NightSafe.Cli.Stack;
+using Spectre.Console;
+
+namespace NightSafe.Cli.Commands;
+
+/// <summary>`nightsafe up`: the whole stack on the real tools' ports, its endpoints and keys, then its logs until Ctrl+C.</summary>
+public static class UpCommand
+{
+    private static readonly Dictionary<StackPart, string> OptionNames = new()
+    {
+        [StackPart.AzuriteBlob] = "--azurite-blob-port",
+        [StackPart.AzuriteQueue] = "--azurite-queue-port",
+        [StackPart.AzuriteTable] = "--azurite-table-port",
+        [StackPart.ServiceBus] = "--servicebus-port",
+        [StackPart.Functions] = "--functions-port",
+        [StackPart.Twilio] = "--twilio-port",
+    };
+
+    public static Command Create()
+    {
+        var defaults = StackPorts.Defaults;
+        var ports = Enum.GetValues<StackPart>().ToDictionary(p => p, p => new Option<int>(OptionNames[p])
+        {
+            Description = $"Port for {Describe(p)}.",
+            DefaultValueFactory = _ => defaults[p],
+        });
+        var clock = ClockOption.Create();
+        var verbose = new Option<bool>("--verbose") { Description = "Debug-level logs." };
+        var command = new Command("up", "Start Azurite, the Service Bus emulator, the Twilio stand-in and the Functions app; print endpoints and keys; stream logs until Ctrl+C.");
+        foreach (var option in ports.Values)
+        {
+            command.Options.Add(option);
+        }
+
+        command.Options.Add(clock);
+        command.Options.Add(verbose);
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new StackPorts(
+                parse.GetValue(ports[StackPart.AzuriteBlob]),
+                parse.GetValue(ports[StackPart.AzuriteQueue]),
+                parse.GetValue(ports[StackPart.AzuriteTable]),
+                parse.GetValue(ports[StackPart.ServiceBus]),
+                parse.GetValue(ports[StackPart.Functions]),
+                parse.GetValue(ports[StackPart.Twilio])),
+            ClockOption.Read(parse, clock),
+            parse.GetValue(verbose),
+            cancellationToken));
+        return command;
+    }
+
+    /// <summary>The option that sets a part's port, for error messages.</summary>
+    public static string OptionFor(StackPart part) => OptionNames[part];
+
+    private static async Task<int> RunAsync(StackPorts ports, DateTime? clockStart, bool verbose, CancellationToken cancellationToken)
+    {
+        var logs = new LineLog(Console.WriteLine, verbose ? (_, level) => level >= LogLevel.Debug : LineLog.Default);
+        using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        // The start-up logs would scroll the endpoints table away: they are printed after it.
+        logs.Hold();
+        Console.WriteLine("Starting the offline stack (Azurite, Service Bus emulator, Twilio stand-in, Functions app)...");
+        OfflineHub stack;
+        try
+        {
+            stack = await OfflineHub.StartAsync(
+                new OfflineHubOptions { Ports = ports, ClockStart = clockStart, LoggerFactory = loggerFactory, Say = Console.WriteLine },
+                cancellationToken);
+        }
+        catch (PortTakenException ex)
+        {
+            logs.Release();
+            await Console.Error.WriteLineAsync($"Port {ex.Port} is already in use: stop what listens there, or choose another port with {OptionFor(ex.Part)} <port>.");
+            return NightSafeCommandLine.Refused;
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+
+        var statePath = StackStateFile.PathIn();
+        await using (stack)
+        {
+            try
+            {
+                await StackStateFile.WriteAsync(statePath, stack.State(Environment.ProcessId), cancellationToken);
+                StackScreen.Print(stack, statePath);
+                logs.Release();
+                await StreamUntilStoppedAsync(stack, cancellationToken);
+            }
+            finally
+            {
+                logs.Release();
+                StackStateFile.Delete(statePath, Environment.ProcessId);
+                Console.WriteLine("Stopping the offline stack...");
+            }
+        }
+
+        Console.WriteLine("Stopped. Nothing is left running.");
+        return 0;
+    }
+
+    private static async Task StreamUntilStoppedAsync(OfflineHub stack, CancellationToken cancellationToken)
+    {
+        var reported = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            if (!reported && stack.Functions.FirstInvocationServedAfter is { } served)
+            {
+                reported = true;
+                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]Cold start: first invocation served {served.TotalMilliseconds:0} ms after the Functions host started.[/]"));
+            }
+        }
+    }
+
+    private static string Describe(StackPart part) => part switch
+    {
+        StackPart.AzuriteBlob => "Azurite blobs",
+        StackPart.AzuriteQueue => "Azurite queues",
+        StackPart.AzuriteTable => "Azurite tables",
+        StackPart.ServiceBus => "the Service Bus emulator (AMQP)",
+        StackPart.Functions => "the Functions app (HTTP)",
+        _ => "the Twilio stand-in",
+    };
+}

@@ -1,0 +1,321 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using NightSafe.Cli.Partners;
+using NightSafe.Core.Intake;
+using NightSafe.Core.Routing;
+using NightSafe.TwilioStandIn;
+
+namespace NightSafe.Cli.Demo;
+
+/// <summary>The invariants a demo night must hold; each failure says what broke, by reference code, never by phone number.</summary>
+public static class NightChecks
+{
+    private const int Examples = 3;
+
+    public static IReadOnlyList<string> Failures(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        return [.. Replies(night), .. Terminal(night), .. Isolation(night), .. Minimisation(night), .. Advice(night), .. Outcomes(night), .. Summary(night)];
+    }
+
+    /// <summary>Every text answered 200, with the reply its kind calls for.</summary>
+    public static IEnumerable<string> Replies(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        var wrong = new List<string>();
+        foreach (var t in night.Texts)
+        {
+            var reply = t.Reply;
+            if (!reply.Succeeded)
+            {
+                wrong.Add($"text #{t.Text.Index} ({t.Text.Kind}) answered HTTP {(int)reply.Status}");
+                continue;
+            }
+
+            var message = reply.Message ?? string.Empty;
+            var reference = t.UsedReference;
+            var ok = t.Text.Kind switch
+            {
+                ScriptedKind.Referral => reply.Reference is not null,
+                ScriptedKind.Help => message.StartsWith("NightSafe: text the town", StringComparison.Ordinal),
+                ScriptedKind.Status => reference is not null && message.StartsWith($"NightSafe {reference} (", StringComparison.Ordinal),
+                ScriptedKind.Close => reference is not null
+                    && (message == OfficerReplies.Closed(reference.Value) || message == OfficerReplies.AlreadyClosed(reference.Value)),
+                ScriptedKind.Public => message == OfficerReplies.Neutral,
+                ScriptedKind.OptOut => message.Length == 0,
+                _ => false,
+            };
+            if (!ok)
+            {
+                wrong.Add($"text #{t.Text.Index} ({t.Text.Kind}) got an unexpected reply: \"{Shorten(message)}\"");
+            }
+        }
+
+        if (wrong.Count > 0)
+        {
+            yield return $"{wrong.Count} text(s) were not answered as expected: {string.Join("; ", wrong.Take(Examples))}";
+        }
+    }
+
+    /// <summary>Every referral ended Closed or NeedsManualRouting.</summary>
+    public static IEnumerable<string> Terminal(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        var acknowledged = Acknowledged(night);
+        var seen = night.Referrals.Select(r => r.Reference).ToHashSet(StringComparer.Ordinal);
+        var missing = acknowledged.Where(r => !seen.Contains(r)).ToList();
+        if (missing.Count > 0)
+        {
+            yield return $"{missing.Count} acknowledged referral(s) could not be read back: {string.Join(", ", missing.Take(Examples))}";
+        }
+
+        var open = night.Referrals.Where(r => !r.IsTerminal).ToList();
+        if (open.Count > 0)
+        {
+            yield return $"{open.Count} referral(s) did not reach a terminal state: {string.Join(", ", open.Take(Examples).Select(r => $"{r.Reference} {r.Status}"))}";
+        }
+    }
+
+    /// <summary>Each agency received exactly its own cases, on its own subscription, each once.</summary>
+    public static IEnumerable<string> Isolation(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        var misdelivered = night.Cases.Where(c => c.AgencyProperty != c.Subscription || c.BodyAgency != c.Subscription).ToList();
+        if (misdelivered.Count > 0)
+        {
+            yield return $"{misdelivered.Count} case message(s) reached another agency's subscription: {string.Join(", ", misdelivered.Take(Examples).Select(c => $"{c.MessageId} on {c.Subscription}"))}";
+        }
+
+        var badIds = night.Cases.Where(c => c.MessageId != $"{c.Night}/{c.Reference}/{c.BodyAgency}").ToList();
+        if (badIds.Count > 0)
+        {
+            yield return $"{badIds.Count} case message(s) have a MessageId other than night/reference/agency: {string.Join(", ", badIds.Take(Examples).Select(c => c.MessageId))}";
+        }
+
+        var expected = night.Referrals.SelectMany(r => r.Cases.Select(c => $"{r.Night}/{r.Reference}/{c.Agency}")).ToHashSet(StringComparer.Ordinal);
+        var received = night.DistinctCases.Select(c => $"{c.Night}/{c.Reference}/{c.Subscription}").ToHashSet(StringComparer.Ordinal);
+        var missing = expected.Except(received).Order(StringComparer.Ordinal).ToList();
+        var extra = received.Except(expected).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            yield return $"{missing.Count} routed case(s) never reached their agency: {string.Join(", ", missing.Take(Examples))}";
+        }
+
+        if (extra.Count > 0)
+        {
+            yield return $"{extra.Count} case(s) reached an agency the referral was not routed to: {string.Join(", ", extra.Take(Examples))}";
+        }
+    }
+
+    /// <summary>No agency saw a field outside its <c>shares</c> (plus <c>sharesWithConsent</c> when consent was given), and the audit trail names exactly what was sent.</summary>
+    public static IEnumerable<string> Minimisation(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        var byReference = night.Referrals.ToDictionary(r => r.Reference, StringComparer.Ordinal);
+        var leaks = new List<string>();
+        var untracked = new List<string>();
+        foreach (var received in night.DistinctCases)
+        {
+            var agency = night.World.FindAgency(received.Subscription);
+            if (agency is null || received.Reference is null || !byReference.TryGetValue(received.Reference, out var referral))
+            {
+                continue;
+            }
+
+            var disallowed = CaseCheck.Disallowed(agency, CaseCheck.ParseConsent(referral.Consent), received.Keys);
+            if (disallowed.Count > 0)
+            {
+                leaks.Add($"{agency.Id} got {string.Join("+", disallowed)} on {received.Reference}");
+            }
+
+            var disclosed = received.Keys.Where(k => !CaseMessage.EnvelopeKeys.Contains(k)).ToHashSet(StringComparer.Ordinal);
+            var recorded = referral.Cases.FirstOrDefault(c => c.Agency == agency.Id)?.Fields ?? [];
+            if (!disclosed.SetEquals(recorded))
+            {
+                untracked.Add($"{agency.Id} on {received.Reference}");
+            }
+        }
+
+        if (leaks.Count > 0)
+        {
+            yield return $"{leaks.Count} case(s) carried fields outside the agency's shares: {string.Join("; ", leaks.Take(Examples))}";
+        }
+
+        if (untracked.Count > 0)
+        {
+            yield return $"{untracked.Count} case(s) disclosed other fields than the audit trail records: {string.Join("; ", untracked.Take(Examples))}";
+        }
+    }
+
+    /// <summary>One advice SMS per consenting, not-opted-out referral with a number, GSM-7 and at most two segments; none otherwise.</summary>
+    public static IEnumerable<string> Advice(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        var advice = night.Sms.Where(m => NightRecord.ReferenceOf(m) is not null).ToLookup(m => NightRecord.ReferenceOf(m)!, StringComparer.Ordinal);
+        var wrong = new List<string>();
+        foreach (var referral in night.Referrals)
+        {
+            var expected = ExpectedAdvice(referral, night.Plan.OptedOutNumbers);
+            var sent = advice[referral.Reference].ToList();
+            if (sent.Count != expected.Messages)
+            {
+                wrong.Add($"{referral.Reference}: {sent.Count} advice SMS, expected {expected.Messages}");
+            }
+            else if (sent.Any(m => m.To != referral.SubjectPhone))
+            {
+                wrong.Add($"{referral.Reference}: advice SMS went to another number than the subject's");
+            }
+            else if (referral.AdviceState != expected.State || (expected.Error is { } code && referral.AdviceError != code))
+            {
+                wrong.Add($"{referral.Reference}: advice {referral.AdviceState} {referral.AdviceError}, expected {expected.State} {expected.Error}".TrimEnd());
+            }
+        }
+
+        if (wrong.Count > 0)
+        {
+            yield return $"{wrong.Count} referral(s) broke the one-advice-SMS rule: {string.Join("; ", wrong.Take(Examples))}";
+        }
+
+        var optedOut = night.Sms.Count(m => night.Plan.OptedOutNumbers.Contains(m.To));
+        if (optedOut > 0)
+        {
+            yield return $"{optedOut} SMS went to numbers that had replied STOP.";
+        }
+
+        var unfit = advice.SelectMany(g => g).Where(m => m.Encoding != SmsEncoding.Gsm7 || m.NumSegments > 2).ToList();
+        if (unfit.Count > 0)
+        {
+            yield return $"{unfit.Count} advice SMS were not GSM-7 within two segments: {string.Join(", ", unfit.Take(Examples).Select(m => m.Sid))}";
+        }
+    }
+
+    /// <summary>What the advice rules say should have happened to one referral's advice SMS.</summary>
+    public static (int Messages, string State, string? Error) ExpectedAdvice(ReferralView referral, IReadOnlySet<string> optedOut)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        ArgumentNullException.ThrowIfNull(optedOut);
+        if (referral.Consent != "Given" || referral.SubjectPhone is not { } phone)
+        {
+            return (0, "NotApplicable", null);
+        }
+
+        return phone switch
+        {
+            // Routing sends the advice; a referral the officer closed before it was routed never gets one.
+            _ when referral.ClosedBeforeRouting => (0, referral.AdviceState is "Pending" or "OptedOut" ? referral.AdviceState : "Pending", null),
+            _ when optedOut.Contains(phone) => (0, "OptedOut", null),
+            NightScript.InvalidNumber => (0, "Failed", "21211"),
+            NightScript.UnsubscribedNumber => (0, "Failed", "21610"),
+            NightScript.UndeliveredNumber => (1, "Failed", "30003"),
+            _ => (1, "Delivered", null),
+        };
+    }
+
+    /// <summary>Every outcome a partner reported was recorded, and no partner met an error.</summary>
+    public static IEnumerable<string> Outcomes(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        var refused = night.Reports.Where(r => r.Status != HttpStatusCode.OK).ToList();
+        if (refused.Count > 0)
+        {
+            yield return $"{refused.Count} partner report(s) were refused: {string.Join("; ", refused.Take(Examples).Select(r => $"{r.Agency} {r.Outcome} {r.Reference}: HTTP {(int)r.Status}"))}";
+        }
+
+        if (night.PartnerErrors.Count > 0)
+        {
+            yield return $"{night.PartnerErrors.Count} partner error(s): {string.Join("; ", night.PartnerErrors.Take(Examples))}";
+        }
+    }
+
+    /// <summary>The stored summary's figures match what happened, and its SMS reached every duty inspector.</summary>
+    public static IEnumerable<string> Summary(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        if (night.Summary is not { } summary)
+        {
+            yield return "The end-of-night summary was not delivered.";
+            yield break;
+        }
+
+        var referrals = night.Referrals;
+        var figures = NightFigures.From(night);
+        foreach (var (name, stated, actual) in new (string, int?, int)[]
+        {
+            ("referrals", Int(summary, "referrals"), referrals.Count),
+            ("openReferrals", Int(summary, "openReferrals"), referrals.Count(r => r.Status != "Closed")),
+            ("routedToFallback", Int(summary, "routedToFallback"), referrals.Count(r => r.Flagged && r.Status != "NeedsManualRouting")),
+            ("unrouted", Int(summary, "unrouted"), referrals.Count(r => r.Status == "NeedsManualRouting")),
+            ("adviceSent", Int(summary, "adviceSent"), figures.AdviceDelivered),
+            ("adviceFailed", Int(summary, "adviceFailed"), figures.AdviceUndelivered + figures.AdviceRefused),
+        })
+        {
+            if (stated != actual)
+            {
+                yield return $"The summary says {name} {Show(stated)}; the night had {actual}.";
+            }
+        }
+
+        foreach (var (name, stated, actual) in new[] { ("byTown", Counts(summary["byTown"]), figures.ByTown), ("byCategory", Counts(summary["byCategory"]), figures.ByCategory) })
+        {
+            if (!stated.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(actual.OrderBy(p => p.Key, StringComparer.Ordinal)))
+            {
+                yield return $"The summary's {name} ({Format(stated)}) differs from the night's ({Format(actual)}).";
+            }
+        }
+
+        var stated_ = (summary["agencies"] as JsonArray ?? []).OfType<JsonObject>().ToDictionary(a => a["agencyId"]?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal);
+        foreach (var tally in figures.Agencies)
+        {
+            if (!stated_.TryGetValue(tally.Agency, out var row))
+            {
+                yield return $"The summary has no figures for {tally.Agency}, which received {tally.Cases} case(s).";
+                continue;
+            }
+
+            var pairs = new (string, int?, int)[]
+            {
+                ("cases", Int(row, "cases"), tally.Cases),
+                ("accepted", Int(row, "accepted"), tally.Accepted),
+                ("declined", Int(row, "declined"), tally.Declined),
+                ("closed", Int(row, "closed"), tally.Closed),
+                ("unanswered", Int(row, "unanswered"), tally.Cases - tally.Declined - tally.Closed),
+            };
+            foreach (var (name, stated, actual) in pairs.Where(p => p.Item2 != p.Item3))
+            {
+                yield return $"The summary says {tally.Agency} {name} {Show(stated)}; the partner saw {actual}.";
+            }
+        }
+
+        foreach (var agency in stated_.Keys.Where(a => figures.Agencies.All(t => t.Agency != a)))
+        {
+            yield return $"The summary has figures for {agency}, which received no case.";
+        }
+
+        var text = summary["text"]?.GetValue<string>();
+        foreach (var inspector in night.World.DutyInspectors)
+        {
+            if (!night.Sms.Any(m => m.To == inspector.Phone && m.Body == text))
+            {
+                yield return $"The summary SMS did not reach {inspector.Name}.";
+            }
+        }
+    }
+
+    /// <summary>The references the hub acknowledged to referral texts.</summary>
+    public static IReadOnlyList<string> Acknowledged(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        return [.. night.Texts.Where(t => t.Text.Kind == ScriptedKind.Referral && t.Reply.Reference is not null).Select(t => t.Reply.Reference!.Value.ToString()).Distinct(StringComparer.Ordinal)];
+    }
+
+    private static int? Int(JsonObject json, string name) => json[name] is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
+
+    private static Dictionary<string, int> Counts(JsonNode? node) =>
+        (node as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value is JsonValue v && v.TryGetValue<int>(out var n) ? n : -1, StringComparer.Ordinal);
+
+    private static string Format(IReadOnlyDictionary<string, int> counts) => string.Join(", ", counts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
+
+    private static string Show(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing";
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+}

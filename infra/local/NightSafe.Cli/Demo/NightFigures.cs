@@ -1,0 +1,179 @@
+using NightSafe.Core.Routing;
+using NightSafe.TwilioStandIn;
+
+namespace NightSafe.Cli.Demo;
+
+/// <summary>What one agency received and how it answered.</summary>
+public sealed record AgencyTally(string Agency, int Cases, int Accepted, int Declined, int Closed, IReadOnlyList<string> FieldsSeen, int Redeliveries);
+
+/// <summary>The 50th and 95th percentiles of a set of durations (nearest rank), and how many there were.</summary>
+public sealed record Latency(int Count, TimeSpan P50, TimeSpan P95, TimeSpan Max)
+{
+    public static Latency Of(IEnumerable<TimeSpan> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0
+            ? new Latency(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero)
+            : new Latency(sorted.Length, Rank(sorted, 0.50), Rank(sorted, 0.95), sorted[^1]);
+    }
+
+    private static TimeSpan Rank(TimeSpan[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
+
+/// <summary>A demo night in figures, worked out from what was observed (pure).</summary>
+public sealed record NightFigures
+{
+    public required int TextsSent { get; init; }
+
+    public required int OfficerTexts { get; init; }
+
+    public required int ReferralTexts { get; init; }
+
+    /// <summary>Referral texts whose stored referral has the town, categories, consent and number the officer meant.</summary>
+    public required int ReadAsMeant { get; init; }
+
+    public required IReadOnlyList<string> Misreads { get; init; }
+
+    public required IReadOnlyDictionary<string, int> ByTown { get; init; }
+
+    public required IReadOnlyDictionary<string, int> ByCategory { get; init; }
+
+    public required IReadOnlyList<AgencyTally> Agencies { get; init; }
+
+    /// <summary>Referrals routed to the fallback agency because nobody on duty covered them.</summary>
+    public required int Fallback { get; init; }
+
+    public required int SmsAccepted { get; init; }
+
+    public required int SmsDelivered { get; init; }
+
+    public required int SmsUndelivered { get; init; }
+
+    /// <summary>Creates the stand-in refused, by Twilio error code (429s included: the app retries those).</summary>
+    public required IReadOnlyDictionary<int, int> SmsRefusedByCode { get; init; }
+
+    public required int AdviceDelivered { get; init; }
+
+    public required int AdviceUndelivered { get; init; }
+
+    /// <summary>Advice SMS refused for good (not 429): invalid or unsubscribed numbers.</summary>
+    public required int AdviceRefused { get; init; }
+
+    public required Latency WebhookReply { get; init; }
+
+    /// <summary>From the hub's reply to the officer (referral accepted) to the case arriving at each agency.</summary>
+    public required Latency AcceptedToPartner { get; init; }
+
+    public static NightFigures From(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        var referrals = night.Referrals;
+        var byReference = referrals.ToDictionary(r => r.Reference, StringComparer.Ordinal);
+        var referralTexts = night.Texts.Where(t => t.Text.Kind == ScriptedKind.Referral).ToList();
+        var misreads = new List<string>();
+        foreach (var text in referralTexts)
+        {
+            var meant = text.Text.Intended!;
+            if (text.Reply.Reference is not { } code || !byReference.TryGetValue(code.ToString(), out var stored))
+            {
+                misreads.Add($"#{text.Text.Index}: not understood");
+                continue;
+            }
+
+            var problems = new List<string>();
+            if (stored.Town != meant.TownId)
+            {
+                problems.Add($"town {stored.Town} not {meant.TownId}");
+            }
+
+            if (!stored.Categories.ToHashSet(StringComparer.Ordinal).SetEquals(meant.Categories))
+            {
+                problems.Add($"categories {string.Join("+", stored.Categories)} not {string.Join("+", meant.Categories)}");
+            }
+
+            if (stored.Consent != meant.Consent.ToString())
+            {
+                problems.Add($"consent {stored.Consent} not {meant.Consent}");
+            }
+
+            if (stored.SubjectPhone != meant.SubjectPhone)
+            {
+                problems.Add(stored.SubjectPhone is null ? "number not read" : meant.SubjectPhone is null ? "a number read where none was given" : "another number read");
+            }
+
+            if (problems.Count > 0)
+            {
+                misreads.Add($"#{text.Text.Index} {code}: {string.Join(", ", problems)}");
+            }
+        }
+
+        var cases = night.DistinctCases;
+        var agencies = cases
+            .GroupBy(c => c.Subscription, StringComparer.Ordinal)
+            .OrderBy(g => IndexOf(night, g.Key))
+            .Select(g =>
+            {
+                var reports = night.Reports.Where(r => r.Agency == g.Key && r.Status == System.Net.HttpStatusCode.OK).ToList();
+                int Count(string outcome) => reports.Where(r => r.Outcome == outcome).Select(r => r.Reference).Distinct(StringComparer.Ordinal).Count();
+                return new AgencyTally(
+                    g.Key,
+                    g.Count(),
+                    Count("accepted"),
+                    Count("declined"),
+                    Count("closed"),
+                    [.. g.SelectMany(c => c.Keys).Where(k => !CaseMessage.EnvelopeKeys.Contains(k)).Distinct(StringComparer.Ordinal)],
+                    night.Cases.Count(c => c.Subscription == g.Key) - g.Count());
+            })
+            .ToList();
+
+        var subjectPhones = referrals.Where(r => r.SubjectPhone is not null).Select(r => r.SubjectPhone!).ToHashSet(StringComparer.Ordinal);
+        var advice = night.Sms.Where(m => NightRecord.ReferenceOf(m) is not null).ToList();
+        var repliedAt = night.Texts.Where(t => t.Reply.Reference is not null)
+            .GroupBy(t => t.Reply.Reference!.Value.ToString(), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Min(t => t.RepliedAt), StringComparer.Ordinal);
+
+        return new NightFigures
+        {
+            TextsSent = night.Texts.Count,
+            OfficerTexts = night.Texts.Count(t => t.Text.IsOfficerText),
+            ReferralTexts = referralTexts.Count,
+            ReadAsMeant = referralTexts.Count - misreads.Count,
+            Misreads = misreads,
+            ByTown = night.World.Towns
+                .Select(t => (t.Id, Count: referrals.Count(r => r.Town == t.Id)))
+                .Where(t => t.Count > 0)
+                .ToDictionary(t => t.Id, t => t.Count, StringComparer.Ordinal),
+            ByCategory = night.World.Categories
+                .Select(c => (c.Id, Count: referrals.Count(r => r.Categories.Contains(c.Id))))
+                .Where(c => c.Count > 0)
+                .ToDictionary(c => c.Id, c => c.Count, StringComparer.Ordinal),
+            Agencies = agencies,
+            Fallback = referrals.Count(r => r.Flagged && r.Status != "NeedsManualRouting"),
+            SmsAccepted = night.Sms.Count,
+            SmsDelivered = night.Sms.Count(m => m.Status == MessageStatus.Delivered),
+            SmsUndelivered = night.Sms.Count(m => m.Status is MessageStatus.Undelivered or MessageStatus.Failed),
+            SmsRefusedByCode = night.Refusals.GroupBy(r => r.Code).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
+            AdviceDelivered = advice.Count(m => m.Status == MessageStatus.Delivered),
+            AdviceUndelivered = advice.Count(m => m.Status is MessageStatus.Undelivered or MessageStatus.Failed),
+            AdviceRefused = night.Refusals.Count(r => r.Code != 20429 && r.To is not null && subjectPhones.Contains(r.To)),
+            WebhookReply = Latency.Of(night.Texts.Where(t => t.Text.IsOfficerText).Select(t => t.Reply.Elapsed)),
+            AcceptedToPartner = Latency.Of(cases
+                .Where(c => c.Reference is not null && repliedAt.ContainsKey(c.Reference))
+                .Select(c => c.ReceivedAt - repliedAt[c.Reference!] is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero)),
+        };
+    }
+
+    private static int IndexOf(NightRecord night, string agency)
+    {
+        for (var i = 0; i < night.World.Agencies.Count; i++)
+        {
+            if (night.World.Agencies[i].Id == agency)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using System.Xml;
+using System.Xml.Linq;
+using NightSafe.Core.References;
+using NightSafe.TwilioStandIn;
+
+namespace NightSafe.Cli.Sms;
+
+/// <summary>What the hub answered to one text: the TwiML reply, the reference it names, and how long it took.</summary>
+public sealed record OfficerReply(HttpStatusCode Status, string? Message, ReferenceCode? Reference, TimeSpan Elapsed)
+{
+    public bool Succeeded => Status == HttpStatusCode.OK;
+}
+
+/// <summary>
+/// Texts the hub as Twilio would deliver an officer's SMS: the inbound form, signed with <c>X-Twilio-Signature</c> over
+/// the public URL, POSTed to /api/sms/inbound.
+/// </summary>
+public sealed partial class OfficerPhone(HttpClient http, Uri functionsBaseUrl, Uri publicBaseUrl, string accountSid, string authToken, string hubNumber)
+{
+    public const string Route = "api/sms/inbound";
+
+    public async Task<OfficerReply> TextAsync(string from, string body, CancellationToken cancellationToken)
+    {
+        var form = InboundSms.Form(accountSid, from, hubNumber, body);
+        // Twilio signs the URL it called (the public one); the request itself goes wherever the app listens.
+        using var request = TwilioSignature.SignedPost(new Uri(publicBaseUrl, Route), form, authToken);
+        request.RequestUri = new Uri(functionsBaseUrl, Route);
+        var clock = Stopwatch.StartNew();
+        using var response = await http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var elapsed = clock.Elapsed;
+        var message = response.StatusCode == HttpStatusCode.OK ? ReadTwiml(text) : null;
+        return new OfficerReply(response.StatusCode, message, ReferenceIn(message), elapsed);
+    }
+
+    /// <summary>The first Message of a TwiML MessagingResponse, or null when it has none.</summary>
+    public static string? ReadTwiml(string twiml)
+    {
+        try
+        {
+            return XDocument.Parse(twiml).Root?.Element("Message")?.Value;
+        }
+        catch (XmlException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The reference code a referral's acknowledgement names ("NightSafe ref 7KQ2MX: ...").</summary>
+    public static ReferenceCode? ReferenceIn(string? reply) =>
+        reply is not null && AcknowledgedReference().Match(reply) is { Success: true } match && ReferenceCode.TryParse(match.Groups[1].Value, out var code)
+            ? code
+            : null;
+
+    [GeneratedRegex(@"^NightSafe ref ([0-9A-Z]{6}):")]
+    private static partial Regex AcknowledgedReference();
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using NightSafe.Core.Outcomes;
+
+namespace NightSafe.Cli.Stack;
+
+/// <summary>What the app needs to know about the local parts it runs on.</summary>
+public sealed record LocalParts(
+    string StorageConnectionString,
+    string ServiceBusConnectionString,
+    Uri TwilioBaseUrl,
+    string TwilioAccountSid,
+    string TwilioAuthToken,
+    string HubNumber,
+    Uri PublicBaseUrl);
+
+/// <summary>The app settings (local.settings.json Values; <c>__</c> for <c>:</c>) for running NightSafe.Functions offline.</summary>
+public static class FunctionsAppSettings
+{
+    public static Dictionary<string, string?> For(
+        LocalParts parts,
+        IReadOnlyDictionary<string, string> partnerKeys,
+        DateTime? clockStart,
+        TimeSpan twilioRetryBaseDelay)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentNullException.ThrowIfNull(partnerKeys);
+        var c = CultureInfo.InvariantCulture;
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+            ["AzureWebJobsStorage"] = parts.StorageConnectionString,
+            ["ServiceBus__connectionString"] = parts.ServiceBusConnectionString,
+            ["Twilio__AccountSid"] = parts.TwilioAccountSid,
+            ["Twilio__AuthToken"] = parts.TwilioAuthToken,
+            ["Twilio__From"] = parts.HubNumber,
+            ["Twilio__ApiBaseUrl"] = parts.TwilioBaseUrl.ToString(),
+            ["Twilio__RetryBaseDelay"] = twilioRetryBaseDelay.ToString("c", c),
+            ["Twilio__RetryMaxDelay"] = TimeSpan.FromTicks(Math.Max(twilioRetryBaseDelay.Ticks * 10, TimeSpan.FromSeconds(1).Ticks)).ToString("c", c),
+            ["NightSafe__PublicBaseUrl"] = parts.PublicBaseUrl.ToString(),
+            ["NightSafe__SeedRoster"] = "true",
+            ["Retention__Days"] = "31",
+        };
+        if (clockStart is { } start)
+        {
+            settings["NightSafe__ClockStart"] = start.ToString("yyyy-MM-dd'T'HH:mm:ss", c);
+        }
+
+        var i = 0;
+        foreach (var (agency, key) in partnerKeys.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            settings[string.Create(c, $"Partners__Keys__{i}__Agency")] = agency;
+            settings[string.Create(c, $"Partners__Keys__{i}__Sha256")] = PartnerKeyRing.Hash(key);
+            i++;
+        }
+
+        return settings;
+    }
+}

@@ -1,0 +1,272 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NightSafe.Core.Nights;
+using NightSafe.Core.Outcomes;
+using NightSafe.Core.World;
+using NightSafe.FunctionsHost;
+using NightSafe.LocalStack;
+using NightSafe.ServiceBusEmulator;
+using NightSafe.TwilioStandIn;
+
+namespace NightSafe.Cli.Stack;
+
+/// <summary>
+/// The whole hub on one machine: Azurite, the Service Bus emulator (topology from routing.json), the Twilio stand-in and
+/// the Functions dev host running the built NightSafe.Functions, wired to each other. Disposing stops every part.
+/// </summary>
+public sealed partial class OfflineHub : IAsyncDisposable
+{
+    /// <summary>NightSafe's own number, which officers text (Ofcom's drama range).</summary>
+    public const string HubNumber = "+447700900000";
+
+    private const int FunctionsPortAttempts = 5;
+
+    private readonly AzuriteServer _azurite;
+    private readonly ServiceBusEmulatorServer _serviceBus;
+    private readonly TwilioStandInServer _twilio;
+    private readonly FunctionsDevHost _functions;
+    private int _disposed;
+
+    private OfflineHub(
+        AzuriteServer azurite,
+        ServiceBusEmulatorServer serviceBus,
+        TwilioStandInServer twilio,
+        FunctionsDevHost functions,
+        RoutingWorld world,
+        IReadOnlyDictionary<string, string> partnerKeys,
+        DateTime? clockStart)
+    {
+        _azurite = azurite;
+        _serviceBus = serviceBus;
+        _twilio = twilio;
+        _functions = functions;
+        World = world;
+        PartnerKeys = partnerKeys;
+        ClockStart = clockStart;
+    }
+
+    public AzuriteServer Azurite => _azurite;
+
+    public ServiceBusEmulatorServer ServiceBus => _serviceBus;
+
+    public TwilioStandInServer Twilio => _twilio;
+
+    public FunctionsDevHost Functions => _functions;
+
+    /// <summary>routing.json as the app reads it.</summary>
+    public RoutingWorld World { get; }
+
+    /// <summary>Each agency's partner API key (the app holds only their hashes).</summary>
+    public IReadOnlyDictionary<string, string> PartnerKeys { get; }
+
+    public DateTime? ClockStart { get; }
+
+    /// <summary>The address Twilio calls and signs: the dev host's own, as there is no proxy locally.</summary>
+    public Uri PublicBaseUrl => _functions.BaseUrl;
+
+    /// <summary>The night the app's clock was in when the stack started.</summary>
+    public NightId Night => NightId.For(
+        ClockStart is { } start ? World.ToInstant(DateOnly.FromDateTime(start), TimeOnly.FromDateTime(start)) : DateTimeOffset.UtcNow,
+        World);
+
+    public static async Task<OfflineHub> StartAsync(OfflineHubOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var ports = options.Ports;
+        if (ports.Taken(FreeTcpPort.IsFree) is [var (part, port), ..])
+        {
+            throw new PortTakenException(part, port);
+        }
+
+        var appDirectory = options.AppDirectory ?? FunctionsAppFolder.Locate();
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var routingJson = await File.ReadAllTextAsync(Path.Combine(appDirectory, "routing.json"), cancellationToken);
+        var world = RoutingWorld.Parse(routingJson);
+        var partnerKeys = world.Agencies.ToDictionary(a => a.Id, _ => PartnerKeyRing.NewKey(), StringComparer.Ordinal);
+
+        AzuriteServer? azurite = null;
+        ServiceBusEmulatorServer? serviceBus = null;
+        TwilioStandInServer? twilio = null;
+        FunctionsDevHost? functions = null;
+        try
+        {
+            var azuriteLog = loggerFactory.CreateLogger("Azurite");
+            var startingAzurite = AzuriteServer.StartAsync(
+                new AzuriteOptions
+                {
+                    BlobPort = ports.AzuriteBlob,
+                    QueuePort = ports.AzuriteQueue,
+                    TablePort = ports.AzuriteTable,
+                    Log = line =>
+                    {
+                        // npm's first install is the one slow step a newcomer meets: say it out loud.
+                        if (line.StartsWith("Installing", StringComparison.Ordinal))
+                        {
+                            options.Say?.Invoke(line);
+                        }
+
+                        AzuriteLine(azuriteLog, line);
+                    },
+                },
+                cancellationToken);
+            var startingServiceBus = StartServiceBusAsync(ports.ServiceBus, routingJson, loggerFactory, cancellationToken);
+            var startingTwilio = StartTwilioAsync(ports.Twilio, options.TwilioStatusStepDelay, loggerFactory, cancellationToken);
+            (azurite, serviceBus, twilio) = await WhenAllAsync(startingAzurite, startingServiceBus, startingTwilio);
+
+            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, loggerFactory, cancellationToken);
+            await functions.WaitUntilRunningAsync(options.StartTimeout, cancellationToken);
+            return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, options.ClockStart);
+        }
+        catch
+        {
+            await StopAsync(functions, twilio, serviceBus, azurite);
+            throw;
+        }
+
+        // Whatever started before one part failed is stopped too.
+        static async Task<(AzuriteServer, ServiceBusEmulatorServer, TwilioStandInServer)> WhenAllAsync(
+            Task<AzuriteServer> a, Task<ServiceBusEmulatorServer> s, Task<TwilioStandInServer> t)
+        {
+            try
+            {
+                await Task.WhenAll(a, s, t);
+                return (a.Result, s.Result, t.Result);
+            }
+            catch
+            {
+                await StopAsync(
+                    null,
+                    t.IsCompletedSuccessfully ? t.Result : null,
+                    s.IsCompletedSuccessfully ? s.Result : null,
+                    a.IsCompletedSuccessfully ? a.Result : null);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>What another `nightsafe` command needs to reach this stack.</summary>
+    public StackState State(int processId) => new()
+    {
+        ProcessId = processId,
+        StartedAt = DateTimeOffset.UtcNow,
+        FunctionsBaseUrl = _functions.BaseUrl,
+        PublicBaseUrl = PublicBaseUrl,
+        FunctionKey = _functions.FunctionKey,
+        MasterKey = _functions.MasterKey,
+        StorageConnectionString = _azurite.ConnectionString,
+        ServiceBusConnectionString = _serviceBus.ConnectionString,
+        TwilioBaseUrl = _twilio.BaseUrl,
+        TwilioAccountSid = _twilio.AccountSid,
+        TwilioAuthToken = _twilio.AuthToken,
+        HubNumber = HubNumber,
+        PartnerKeys = PartnerKeys,
+        Night = Night.ToString(),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await StopAsync(_functions, _twilio, _serviceBus, _azurite);
+        }
+    }
+
+    /// <summary>Stops each part that exists, the app first; one part failing to stop does not keep the others running.</summary>
+    private static async Task StopAsync(params IAsyncDisposable?[] parts)
+    {
+        List<Exception>? errors = null;
+        foreach (var part in parts)
+        {
+            try
+            {
+                if (part is not null)
+                {
+                    await part.DisposeAsync();
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                (errors ??= []).Add(ex);
+            }
+        }
+
+        if (errors is not null)
+        {
+            throw new AggregateException("Some parts of the offline stack did not stop cleanly.", errors);
+        }
+    }
+
+    private static async Task<ServiceBusEmulatorServer> StartServiceBusAsync(int port, string routingJson, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ServiceBusEmulatorServer.StartAsync(
+                new ServiceBusEmulatorOptions { Port = port, Topology = EmulatorTopology.FromRoutingJson(routingJson), LoggerFactory = loggerFactory },
+                cancellationToken);
+        }
+        catch (SocketException ex) when (port != 0)
+        {
+            throw new PortTakenException(StackPart.ServiceBus, port, ex);
+        }
+    }
+
+    private static async Task<TwilioStandInServer> StartTwilioAsync(int port, TimeSpan stepDelay, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TwilioStandInServer.StartAsync(
+                new TwilioStandInOptions { Port = port, StatusStepDelay = stepDelay, LoggerFactory = loggerFactory },
+                cancellationToken);
+        }
+        catch (InvalidOperationException ex) when (port != 0 && ex.InnerException is IOException)
+        {
+            throw new PortTakenException(StackPart.Twilio, port, ex);
+        }
+    }
+
+    private static async Task<FunctionsDevHost> StartFunctionsAsync(
+        OfflineHubOptions options,
+        string appDirectory,
+        AzuriteServer azurite,
+        ServiceBusEmulatorServer serviceBus,
+        TwilioStandInServer twilio,
+        IReadOnlyDictionary<string, string> partnerKeys,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        // The app must know its own public address before it starts (Twilio signs over it), so the port is chosen here.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = options.Ports.Functions != 0 ? options.Ports.Functions : FreeTcpPort.Next();
+            var publicBaseUrl = new Uri($"http://127.0.0.1:{port}/");
+            var parts = new LocalParts(azurite.ConnectionString, serviceBus.ConnectionString, twilio.BaseUrl, twilio.AccountSid, twilio.AuthToken, HubNumber, publicBaseUrl);
+            try
+            {
+                return await FunctionsDevHost.StartAsync(
+                    new FunctionsDevHostOptions
+                    {
+                        AppDirectory = appDirectory,
+                        HttpPort = port,
+                        Settings = FunctionsAppSettings.For(parts, partnerKeys, options.ClockStart, options.TwilioRetryBaseDelay),
+                        FunctionKey = options.FunctionKey,
+                        MasterKey = options.MasterKey,
+                        LoggerFactory = loggerFactory,
+                        WorkerStartTimeout = options.StartTimeout,
+                    },
+                    cancellationToken);
+            }
+            catch (IOException ex) when (options.Ports.Functions != 0)
+            {
+                throw new PortTakenException(StackPart.Functions, port, ex);
+            }
+            catch (IOException) when (attempt < FunctionsPortAttempts)
+            {
+                // Another process took the free port between the check and the bind: choose again.
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
+    private static partial void AzuriteLine(ILogger logger, string line);
+}
