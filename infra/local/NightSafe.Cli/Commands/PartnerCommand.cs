@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
@@ -11,7 +12,8 @@ namespace NightSafe.Cli.Commands;
 /// <summary>`nightsafe partner &lt;agency&gt;`: listen as an agency on its own subscription and print cases as they arrive.</summary>
 public static class PartnerCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Shown to a person, not embedded in HTML: "+44..." reads better than "\u002B44...".
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {

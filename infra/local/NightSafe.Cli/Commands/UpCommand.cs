@@ -57,9 +57,9 @@ public static class UpCommand
 
     private static async Task<int> RunAsync(StackPorts ports, DateTime? clockStart, bool verbose, CancellationToken cancellationToken)
     {
-        var logs = new LineLog(Console.WriteLine, verbose ? (_, level) => level >= LogLevel.Debug : LineLog.Default);
+        var logs = new LineLog(Console.WriteLine, verbose ? (_, level) => level >= LogLevel.Debug : LineLog.Console);
         using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
-        // The start-up logs would scroll the endpoints table away: they are printed after it.
+        // Start-up logs come before the endpoints table, and nothing interleaves with the table while it prints.
         logs.Hold();
         Console.WriteLine("Starting the offline stack (Azurite, Service Bus emulator, Twilio stand-in, Functions app)...");
         OfflineHub stack;
@@ -86,6 +86,7 @@ public static class UpCommand
             try
             {
                 await StackStateFile.WriteAsync(statePath, stack.State(Environment.ProcessId), cancellationToken);
+                logs.Flush();
                 StackScreen.Print(stack, statePath);
                 logs.Release();
                 await StreamUntilStoppedAsync(stack, cancellationToken);

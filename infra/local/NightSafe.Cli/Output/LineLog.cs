@@ -18,12 +18,28 @@ public sealed class LineLog(Action<string> write, Func<string, LogLevel, bool> f
             ? LogLevel.Warning
             : LogLevel.Information);
 
+    /// <summary>As <see cref="Default"/>, and the Service Bus emulator's list of entities only at warning (its endpoint is in the table).</summary>
+    public static bool Console(string category, LogLevel level) =>
+        Default(category, level) && (level >= LogLevel.Warning || !category.StartsWith("NightSafe.ServiceBusEmulator", StringComparison.Ordinal));
+
     /// <summary>Keeps lines back until <see cref="Release"/>.</summary>
     public void Hold()
     {
         lock (_gate)
         {
             _held ??= new Queue<string>();
+        }
+    }
+
+    /// <summary>Writes the lines held so far and goes on holding.</summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            while (_held is { Count: > 0 })
+            {
+                write(_held.Dequeue());
+            }
         }
     }
 

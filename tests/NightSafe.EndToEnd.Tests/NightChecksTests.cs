@@ -1,0 +1,217 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using NightSafe.Cli.Demo;
+using NightSafe.Cli.Partners;
+using NightSafe.Cli.Sms;
+using NightSafe.Core.Intake.Parsing;
+using NightSafe.Core.References;
+using NightSafe.Core.World;
+using NightSafe.LocalStack;
+using NightSafe.TwilioStandIn;
+
+namespace NightSafe.EndToEnd.Tests;
+
+/// <summary>The demo's invariants catch what they promise to: each broken night below fails its check, the sound one passes.</summary>
+public sealed class NightChecksTests
+{
+    private const string Night = "2026-12-18";
+    private const string Reference = "7KQ2MX";
+    private const string Subject = "+447700900123";
+    private const string Pastors = "street-pastors-chelmsford";
+    private const string Council = "community-safety-chelmsford";
+
+    private static readonly RoutingWorld World = RoutingWorld.Load(RepositoryLayout.RoutingJson());
+
+    [Fact]
+    public void A_sound_night_passes_every_check() => Assert.Empty(NightChecks.Failures(SoundNight()));
+
+    [Fact]
+    public void A_field_outside_the_agencys_shares_is_a_failure()
+    {
+        var night = SoundNight();
+        var leaky = night.Cases.Single(c => c.Subscription == Council);
+        leaky.Body["subjectPhone"] = Subject;
+
+        Assert.Contains(NightChecks.Failures(night), f => f.Contains("outside the agency's shares", StringComparison.Ordinal) && f.Contains(Council, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_consent_only_field_without_consent_is_a_failure()
+    {
+        var night = SoundNight();
+        night = night with { Referrals = [night.Referrals[0] with { Consent = "Refused", AdviceState = "NotApplicable" }], Sms = [.. night.Sms.Where(m => m.To != Subject)] };
+
+        Assert.Contains(NightChecks.Minimisation(night), f => f.Contains($"{Pastors} got subjectPhone", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_case_on_another_agencys_subscription_is_a_failure()
+    {
+        var night = SoundNight();
+        night = night with { Cases = [.. night.Cases, night.Cases[0] with { Subscription = "street-pastors-colchester" }] };
+
+        Assert.Contains(NightChecks.Isolation(night), f => f.Contains("another agency's subscription", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_routed_case_that_never_arrived_is_a_failure()
+    {
+        var night = SoundNight();
+        night = night with { Cases = [.. night.Cases.Where(c => c.Subscription != Council)] };
+
+        Assert.Contains(NightChecks.Isolation(night), f => f.Contains("never reached their agency", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_second_advice_SMS_for_one_referral_is_a_failure()
+    {
+        var night = SoundNight();
+        night = night with { Sms = [.. night.Sms, night.Sms.Single(m => m.To == Subject) with { Sid = "SM2" }] };
+
+        Assert.Contains(NightChecks.Advice(night), f => f.Contains($"{Reference}: 2 advice SMS, expected 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_SMS_to_a_number_that_replied_STOP_is_a_failure()
+    {
+        var night = SoundNight();
+        night = night with { Plan = night.Plan with { OptedOutNumbers = new HashSet<string> { Subject } } };
+
+        var failures = NightChecks.Advice(night).ToList();
+        Assert.Contains(failures, f => f.Contains("replied STOP", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("expected 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_referral_left_open_is_a_failure()
+    {
+        var night = SoundNight();
+        night = night with { Referrals = [night.Referrals[0] with { Status = "InProgress" }] };
+
+        Assert.Contains(NightChecks.Terminal(night), f => f.Contains($"{Reference} InProgress", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Summary_figures_that_differ_from_the_night_are_failures()
+    {
+        var night = SoundNight();
+        night.Summary!["referrals"] = 2;
+        night.Summary["byTown"] = new JsonObject { ["chelmsford"] = 2 };
+        ((JsonObject)night.Summary["agencies"]![0]!)["declined"] = 1;
+
+        var failures = NightChecks.Summary(night).ToList();
+        Assert.Contains(failures, f => f.StartsWith("The summary says referrals 2; the night had 1", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("The summary's byTown", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith($"The summary says {Pastors} declined 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_summary_SMS_missing_for_an_inspector_is_a_failure()
+    {
+        var night = SoundNight();
+        night = night with { Sms = [.. night.Sms.Where(m => m.To != World.DutyInspectors[0].Phone)] };
+
+        Assert.Contains(NightChecks.Summary(night), f => f.Contains(World.DutyInspectors[0].Name, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unexpected_reply_is_a_failure()
+    {
+        var night = SoundNight();
+        var text = night.Texts[0];
+        night = night with { Texts = [text with { Reply = text.Reply with { Message = "NightSafe: sorry", Reference = null } }] };
+
+        Assert.Contains(NightChecks.Replies(night), f => f.Contains("not answered as expected", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Latency_percentiles_are_nearest_rank()
+    {
+        var latency = Latency.Of(Enumerable.Range(1, 20).Select(i => TimeSpan.FromMilliseconds(i * 10)));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(100), latency.P50);
+        Assert.Equal(TimeSpan.FromMilliseconds(190), latency.P95);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), latency.Max);
+    }
+
+    /// <summary>One referral, routed to the Chelmsford street pastors and council team, closed, advice delivered, summarised.</summary>
+    private static NightRecord SoundNight()
+    {
+        var code = ReferenceCode.Parse(Reference);
+        var intended = new IntendedReferral("chelmsford", ["spiking"], Consent.Given, Subject);
+        var text = new ScriptedText(0, ScriptedKind.Referral, "+447700900001", "Chelmsford spiked, 07700 900123, consent y", intended);
+        var reply = new OfficerReply(HttpStatusCode.OK, $"NightSafe ref {Reference}: spiking in Chelmsford logged.", code, TimeSpan.FromMilliseconds(30));
+        string[] pastorsFields = ["reference", "night", "town", "categories", "subjectPhone"];
+        string[] councilFields = ["reference", "night", "town", "categories"];
+        var referral = new ReferralView(Night, Reference, "Closed", "chelmsford", ["spiking"], "Given", Subject, false, "Delivered", "SM1", null,
+            [new CaseView(Pastors, "Closed", pastorsFields), new CaseView(Council, "Declined", councilFields)]);
+        ReceivedCase Case(string agency, string[] fields)
+        {
+            var body = new JsonObject { ["schemaVersion"] = 1, ["type"] = "case", ["agency"] = agency, ["reference"] = Reference, ["night"] = Night };
+            foreach (var field in fields.Where(f => f is not ("reference" or "night")))
+            {
+                body[field] = field == "subjectPhone" ? Subject : "x";
+            }
+
+            return new ReceivedCase(agency, $"{Night}/{Reference}/{agency}", agency, 1, body, TimeSpan.FromSeconds(1));
+        }
+
+        SentMessage Sms(string sid, string to, string body, string callback) => new()
+        {
+            Sid = sid,
+            AccountSid = "AC1",
+            To = to,
+            From = "+447700900000",
+            Body = body,
+            Status = MessageStatus.Delivered,
+            NumSegments = 1,
+            NumMedia = 0,
+            Encoding = SmsEncoding.Gsm7,
+            StatusCallback = callback,
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            UpdatedAt = DateTimeOffset.UnixEpoch,
+        };
+
+        const string summaryText = "NightSafe 2026-12-18 Essex: 1 referrals, 0 open.";
+        var summary = new JsonObject
+        {
+            ["referrals"] = 1,
+            ["openReferrals"] = 0,
+            ["routedToFallback"] = 0,
+            ["unrouted"] = 0,
+            ["adviceSent"] = 1,
+            ["adviceFailed"] = 0,
+            ["byTown"] = new JsonObject { ["chelmsford"] = 1 },
+            ["byCategory"] = new JsonObject { ["spiking"] = 1 },
+            ["agencies"] = new JsonArray(
+                new JsonObject { ["agencyId"] = Pastors, ["cases"] = 1, ["accepted"] = 1, ["declined"] = 0, ["closed"] = 1, ["unanswered"] = 0 },
+                new JsonObject { ["agencyId"] = Council, ["cases"] = 1, ["accepted"] = 0, ["declined"] = 1, ["closed"] = 0, ["unanswered"] = 0 }),
+            ["text"] = summaryText,
+            ["deliveredAt"] = "2026-12-19T06:00:00Z",
+        };
+
+        return new NightRecord
+        {
+            World = World,
+            Night = Night,
+            Plan = new NightPlan([], [text]),
+            Texts = [new TextOutcome(text, text.Body, null, reply, TimeSpan.FromMilliseconds(30))],
+            Referrals = [referral],
+            Cases = [Case(Pastors, pastorsFields), Case(Council, councilFields)],
+            Reports =
+            [
+                new ReportedOutcome(Pastors, Night, Reference, "accepted", HttpStatusCode.OK),
+                new ReportedOutcome(Pastors, Night, Reference, "closed", HttpStatusCode.OK),
+                new ReportedOutcome(Council, Night, Reference, "declined", HttpStatusCode.OK),
+            ],
+            PartnerErrors = [],
+            Sms =
+            [
+                Sms("SM1", Subject, "NightSafe: advice", $"http://127.0.0.1:7071/api/sms/status?night={Night}&ref={Reference}"),
+                .. World.DutyInspectors.Select((inspector, i) => Sms($"SMS{i}", inspector.Phone, summaryText, "http://127.0.0.1:7071/api/sms/status")),
+            ],
+            Refusals = [],
+            Summary = summary,
+        };
+    }
+}
