@@ -12,6 +12,9 @@ namespace NightSafe.Cli.Commands;
 /// <summary>`nightsafe demo`: a fresh stack on free ports, a busy night replayed through it, the night in figures and its checks.</summary>
 public static class DemoCommand
 {
+    /// <summary>Exit code after Ctrl+C, as shells report SIGINT.</summary>
+    private const int Stopped = 130;
+
     public static Command Create()
     {
         var texts = new Option<int>("--texts") { Description = "Texts from rostered officers.", DefaultValueFactory = _ => new DemoOptions().OfficerTexts };
@@ -32,11 +35,10 @@ public static class DemoCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(DemoOptions options, string? logPath, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DemoOptions options, string? requestedLogPath, CancellationToken cancellationToken)
     {
-        logPath ??= Path.Combine(RepositoryLayout.FindRoot(), ".nightsafe", "demo.log");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-        await using var logFile = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        var (logFile, logPath) = OpenLog(requestedLogPath);
+        await using var _ = logFile;
         var lines = new LineLog(line => logFile.WriteLine(line), LineLog.Default);
         using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(lines));
 
@@ -49,20 +51,48 @@ public static class DemoCommand
         }
         catch (Exception ex) when (ex is InvalidOperationException or DirectoryNotFoundException or TimeoutException or IOException)
         {
-            await Console.Error.WriteLineAsync($"The stack did not start: {ex.Message}");
+            await Console.Error.WriteLineAsync($"The stack did not start: {ex.Message} (logs: {logPath})");
             return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            return Stopped;
         }
 
         await using (stack)
         {
             AnsiConsole.MarkupLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Stack up in {started.Elapsed.TotalSeconds:0.0} s (Functions host ready {stack.Functions.ReadyAfter?.TotalMilliseconds:0} ms after it started). Night {stack.Night}, app clock from {stack.ClockStart:ddd d MMM HH:mm}."));
+                $"Stack up in {started.Elapsed.TotalSeconds:0.0} s. Night {stack.Night}, app clock from {stack.ClockStart:ddd d MMM HH:mm}."));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var demo = new DemoNight(stack, http);
-            var report = await DemoProgressView.RunAsync(progress => demo.RunAsync(options, progress, cancellationToken));
-            DemoScreen.Print(report, started.Elapsed);
-            return report.Passed ? 0 : 1;
+            try
+            {
+                var report = await DemoProgressView.RunAsync(progress => demo.RunAsync(options, progress, cancellationToken));
+                DemoScreen.Print(report, started.Elapsed);
+                return report.Passed ? 0 : 1;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("Demo stopped before the night was over; stopping the stack.");
+                return Stopped;
+            }
+        }
+    }
+
+    /// <summary>The log file (default .nightsafe/demo.log); a second demo running at once writes its own.</summary>
+    private static (StreamWriter Log, string Path) OpenLog(string? requested)
+    {
+        var path = requested ?? System.IO.Path.Combine(RepositoryLayout.FindRoot(), ".nightsafe", "demo.log");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        try
+        {
+            return (new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read)) { AutoFlush = true }, path);
+        }
+        catch (IOException)
+        {
+            path = System.IO.Path.ChangeExtension(path, string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}.log"));
+            return (new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read)) { AutoFlush = true }, path);
         }
     }
 }
