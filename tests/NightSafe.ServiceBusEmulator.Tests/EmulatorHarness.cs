@@ -35,6 +35,9 @@ internal sealed class EmulatorHarness : IAsyncDisposable
 
 internal static class Eventually
 {
+    /// <summary>How often a condition is checked; the wait itself ends when the condition holds.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes; true when it held.</summary>
     public static async Task<bool> HoldsAsync(Func<bool> condition, TimeSpan timeout)
     {
@@ -46,7 +49,7 @@ internal static class Eventually
                 return false;
             }
 
-            await Task.Delay(20);
+            await Task.Delay(PollInterval);
         }
 
         return true;
