@@ -49,9 +49,9 @@ public static class DemoCommand
         {
             stack = await OfflineHub.StartAsync(new OfflineHubOptions { Ports = StackPorts.AnyFree, LoggerFactory = loggerFactory, Say = Console.WriteLine }, cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or DirectoryNotFoundException or TimeoutException or IOException)
+        catch (Exception ex) when (StartFailure.Explain(ex) is { } reason)
         {
-            await Console.Error.WriteLineAsync($"The stack did not start: {ex.Message} (logs: {logPath})");
+            await Console.Error.WriteLineAsync($"The stack did not start: {reason} (logs: {logPath})");
             return 1;
         }
         catch (OperationCanceledException)

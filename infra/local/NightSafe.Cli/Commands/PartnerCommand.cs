@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
 using NightSafe.Cli.Partners;
+using NightSafe.Cli.Stack;
 using NightSafe.Core.World;
 using NightSafe.LocalStack;
 
@@ -32,11 +33,11 @@ public static class PartnerCommand
             return NightSafeCommandLine.Refused;
         }
 
-        if (await RunningHub.FindAsync(cancellationToken) is not { } state)
-        {
-            return NightSafeCommandLine.Refused;
-        }
+        return await RunningHub.RunAsync(state => ListenAsync(state, agencyId, cancellationToken), cancellationToken);
+    }
 
+    private static async Task<int> ListenAsync(StackState state, string agencyId, CancellationToken cancellationToken)
+    {
         var key = state.PartnerKeys.GetValueOrDefault(agencyId);
         await using var client = new ServiceBusClient(state.ServiceBusConnectionString);
         await using var processor = client.CreateProcessor(PartnerDesk.CasesTopic, agencyId, new ServiceBusProcessorOptions { AutoCompleteMessages = true, MaxConcurrentCalls = 1 });
@@ -54,7 +55,7 @@ public static class PartnerCommand
         };
         processor.ProcessErrorAsync += args =>
         {
-            Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {args.ErrorSource}: {args.Exception.Message}");
+            Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {args.ErrorSource}: {RunningHub.FirstLine(args.Exception.Message)}");
             return Task.CompletedTask;
         };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NightSafe.Cli.Sms;
+using NightSafe.Cli.Stack;
 using Spectre.Console;
 
 namespace NightSafe.Cli.Commands;
@@ -12,17 +13,12 @@ public static class SmsCommand
     {
         var limit = new Option<int>("--limit") { Description = "Most messages to list (newest first).", DefaultValueFactory = _ => 50 };
         var command = new Command("sms", "List the SMS the running stack sent, read with the Twilio SDK from the stand-in.") { limit };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(limit), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunningHub.RunAsync(state => RunAsync(state, parse.GetValue(limit)), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int limit, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(StackState state, int limit)
     {
-        if (await RunningHub.FindAsync(cancellationToken) is not { } state)
-        {
-            return NightSafeCommandLine.Refused;
-        }
-
         var client = StandInMessages.Client(state.TwilioBaseUrl, state.TwilioAccountSid, state.TwilioAuthToken);
         var messages = await StandInMessages.ListAsync(client, Math.Max(1, limit));
         var table = new Table().Border(TableBorder.Rounded).Title($"SMS sent by NightSafe ({messages.Count})")

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NightSafe.Cli.Sms;
+using NightSafe.Cli.Stack;
 
 namespace NightSafe.Cli.Commands;
 
@@ -11,17 +12,12 @@ public static class TextCommand
         var body = new Argument<string>("body") { Description = "What the officer texts, e.g. \"Chelmsford spiked outside Bar 9, female 20s, 07700 900123, consent y\"." };
         var from = new Option<string>("--from") { Description = "The sender's number (E.164); officers on the roster have referral powers.", Required = true };
         var command = new Command("text", "Send one officer SMS to the running stack (`nightsafe up`) and print the reply.") { body, from };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(body), parse.GetRequiredValue(from), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunningHub.RunAsync(state => RunAsync(state, parse.GetRequiredValue(body), parse.GetRequiredValue(from), cancellationToken), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string body, string from, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(StackState state, string body, string from, CancellationToken cancellationToken)
     {
-        if (await RunningHub.FindAsync(cancellationToken) is not { } state)
-        {
-            return NightSafeCommandLine.Refused;
-        }
-
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var phone = new OfficerPhone(http, state.FunctionsBaseUrl, state.PublicBaseUrl, state.TwilioAccountSid, state.TwilioAuthToken, state.HubNumber);
         var reply = await phone.TextAsync(from, body, cancellationToken);

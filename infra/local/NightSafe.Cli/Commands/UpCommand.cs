@@ -79,6 +79,12 @@ public static class UpCommand
         {
             return 130;
         }
+        catch (Exception ex) when (StartFailure.Explain(ex) is { } reason)
+        {
+            logs.Release();
+            await Console.Error.WriteLineAsync($"The stack did not start: {reason}");
+            return 1;
+        }
 
         var statePath = StackStateFile.PathIn();
         await using (stack)

@@ -40,9 +40,11 @@ public sealed record DemoReport(NightRecord Record, NightFigures Figures, IReadO
 {
     public bool Passed => Failures.Count == 0;
 
-    /// <summary>The summary SMS as the stand-in sent it to the first duty inspector.</summary>
+    /// <summary>The summary SMS as the stand-in sent it to a duty inspector, or null when none was sent.</summary>
     public string? SummarySms =>
-        Record.World.DutyInspectors.Select(i => Record.Sms.FirstOrDefault(m => m.To == i.Phone && NightRecord.ReferenceOf(m) is null)?.Body).FirstOrDefault(b => b is not null);
+        Record.Summary?["text"]?.GetValue<string>() is { } text && Record.Sms.Any(m => m.Body == text && Record.World.DutyInspectors.Any(i => i.Phone == m.To))
+            ? text
+            : null;
 }
 
 /// <summary>
