@@ -8,14 +8,23 @@ public static class NightSafeCommandLine
     /// <summary>Exit code for a usage or environment problem (a taken port, no running stack).</summary>
     public const int Refused = 2;
 
-    public static RootCommand Create() => new("NightSafe's offline stack: run the whole hub on one machine, replay a night, talk to it.")
+    public static RootCommand Create()
     {
-        UpCommand.Create(),
-        DemoCommand.Create(),
-        TextCommand.Create(),
-        PartnerCommand.Create(),
-        SmsCommand.Create(),
-    };
+        var state = new Option<string?>("--state")
+        {
+            Description = "The running stack's state file, written by `up` and read by text, partner and sms (default .nightsafe/stack.json).",
+            Recursive = true,
+        };
+        return new RootCommand("NightSafe's offline stack: run the whole hub on one machine, replay a night, talk to it.")
+        {
+            state,
+            UpCommand.Create(state),
+            DemoCommand.Create(),
+            TextCommand.Create(state),
+            PartnerCommand.Create(state),
+            SmsCommand.Create(state),
+        };
+    }
 
     public static Task<int> InvokeAsync(string[] args) =>
         Create().Parse(args).InvokeAsync(new InvocationConfiguration

@@ -16,15 +16,15 @@ public static class PartnerCommand
     // Shown to a person, not embedded in HTML: "+44..." reads better than "\u002B44...".
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static Command Create()
+    public static Command Create(Option<string?> statePath)
     {
         var agency = new Argument<string>("agency") { Description = "The agency's id in routing.json, e.g. street-pastors-chelmsford." };
         var command = new Command("partner", "Listen on an agency's `cases` subscription of the running stack and print each case (Ctrl+C stops).") { agency };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(agency), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(agency), parse.GetValue(statePath), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string agencyId, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string agencyId, string? statePath, CancellationToken cancellationToken)
     {
         var world = RoutingWorld.Load(RepositoryLayout.RoutingJson());
         if (world.FindAgency(agencyId) is null)
@@ -33,7 +33,7 @@ public static class PartnerCommand
             return NightSafeCommandLine.Refused;
         }
 
-        return await RunningHub.RunAsync(state => ListenAsync(state, agencyId, cancellationToken), cancellationToken);
+        return await RunningHub.RunAsync(statePath, state => ListenAsync(state, agencyId, cancellationToken), cancellationToken);
     }
 
     private static async Task<int> ListenAsync(StackState state, string agencyId, CancellationToken cancellationToken)

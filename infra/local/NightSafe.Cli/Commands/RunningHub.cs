@@ -6,10 +6,10 @@ namespace NightSafe.Cli.Commands;
 public static class RunningHub
 {
     /// <summary>Runs a command against the running stack: one line, not a stack trace, when it cannot be reached.</summary>
-    public static async Task<int> RunAsync(Func<StackState, Task<int>> command, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string? statePath, Func<StackState, Task<int>> command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (await FindAsync(cancellationToken) is not { } state)
+        if (await FindAsync(statePath, cancellationToken) is not { } state)
         {
             return NightSafeCommandLine.Refused;
         }
@@ -31,11 +31,11 @@ public static class RunningHub
         }
     }
 
-    public static async Task<StackState?> FindAsync(CancellationToken cancellationToken)
+    public static async Task<StackState?> FindAsync(string? statePath, CancellationToken cancellationToken)
     {
         try
         {
-            return await StackStateFile.ReadRunningAsync(StackStateFile.PathIn(), cancellationToken);
+            return await StackStateFile.ReadRunningAsync(statePath ?? StackStateFile.PathIn(), cancellationToken);
         }
         catch (StackNotRunningException ex)
         {

@@ -9,11 +9,11 @@ namespace NightSafe.Cli.Commands;
 /// <summary>`nightsafe sms`: what the Twilio stand-in has sent, read through the Twilio SDK's message list.</summary>
 public static class SmsCommand
 {
-    public static Command Create()
+    public static Command Create(Option<string?> statePath)
     {
         var limit = new Option<int>("--limit") { Description = "Most messages to list (newest first).", DefaultValueFactory = _ => 50 };
         var command = new Command("sms", "List the SMS the running stack sent, read with the Twilio SDK from the stand-in.") { limit };
-        command.SetAction((parse, cancellationToken) => RunningHub.RunAsync(state => RunAsync(state, parse.GetValue(limit)), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunningHub.RunAsync(parse.GetValue(statePath), state => RunAsync(state, parse.GetValue(limit)), cancellationToken));
         return command;
     }
 

@@ -12,14 +12,22 @@ public static class StackScreen
         ArgumentNullException.ThrowIfNull(stack);
         var functions = stack.Functions;
         var api = new Uri(functions.BaseUrl, "api/");
-        var endpoints = new Table().Border(TableBorder.Rounded).Title("NightSafe offline stack").AddColumn("Part").AddColumn("Endpoint").AddColumn("Credentials");
-        endpoints.AddRow("Functions app (HTTP)", Markup.Escape(api.ToString()), Markup.Escape($"function key {functions.FunctionKey}"));
-        endpoints.AddRow("Functions admin", Markup.Escape(new Uri(functions.BaseUrl, "admin/").ToString()), Markup.Escape($"master key {functions.MasterKey}"));
-        endpoints.AddRow("Twilio webhooks", Markup.Escape(new Uri(api, "sms/inbound").ToString()), "signed with the stand-in's auth token");
-        endpoints.AddRow("Twilio stand-in (REST)", Markup.Escape(stack.Twilio.BaseUrl.ToString()), Markup.Escape($"account {stack.Twilio.AccountSid}, auth token {stack.Twilio.AuthToken}"));
-        endpoints.AddRow("Service Bus emulator", Markup.Escape($"amqp://127.0.0.1:{stack.ServiceBus.Port}"), Markup.Escape(stack.ServiceBus.ConnectionString));
-        endpoints.AddRow("Azurite", Markup.Escape($"blob {stack.Azurite.BlobPort}, queue {stack.Azurite.QueuePort}, table {stack.Azurite.TablePort}"), Markup.Escape(stack.Azurite.ConnectionString));
+        var endpoints = new Table().Border(TableBorder.Rounded).Title("NightSafe offline stack").AddColumn("Part").AddColumn("Endpoint");
+        endpoints.AddRow("Functions app (HTTP API)", Markup.Escape(api.ToString()));
+        endpoints.AddRow("Functions admin", Markup.Escape(new Uri(functions.BaseUrl, "admin/").ToString()));
+        endpoints.AddRow("Twilio inbound webhook", Markup.Escape(new Uri(api, "sms/inbound").ToString()));
+        endpoints.AddRow("Twilio stand-in (REST API)", Markup.Escape(stack.Twilio.BaseUrl.ToString()));
+        endpoints.AddRow("Service Bus emulator", Markup.Escape($"amqp://127.0.0.1:{stack.ServiceBus.Port}"));
+        endpoints.AddRow("Azurite", Markup.Escape($"blob {stack.Azurite.BlobPort}, queue {stack.Azurite.QueuePort}, table {stack.Azurite.TablePort}"));
         AnsiConsole.Write(endpoints);
+
+        // Keys, connection strings and commands go straight to the console: Spectre would break long lines to its width.
+        Console.WriteLine($"Function key (x-functions-key): {functions.FunctionKey}");
+        Console.WriteLine($"Master key (admin):             {functions.MasterKey}");
+        Console.WriteLine($"Twilio account SID:             {stack.Twilio.AccountSid}");
+        Console.WriteLine($"Twilio auth token:              {stack.Twilio.AuthToken}");
+        Console.WriteLine($"Service Bus:                    {stack.ServiceBus.ConnectionString}");
+        Console.WriteLine($"Storage:                        {stack.Azurite.ConnectionString}");
 
         var partners = new Table().Border(TableBorder.Rounded).Title("Partner API keys (header X-Partner-Key)").AddColumn("Agency").AddColumn("Key");
         foreach (var agency in stack.World.Agencies)
@@ -36,11 +44,11 @@ public static class StackScreen
         AnsiConsole.MarkupLine($"[grey]{Markup.Escape(clock)}. Officer roster seeded from routing.json. State: {Markup.Escape(statePath)}[/]");
         AnsiConsole.WriteLine();
         AnsiConsole.MarkupLine("[bold]Next, in another terminal:[/]");
-        AnsiConsole.WriteLine($"  curl -i -X POST {api}referrals -H 'x-functions-key: {functions.FunctionKey}' -H 'Content-Type: application/json' \\");
-        AnsiConsole.WriteLine("       -d '{\"town\":\"chelmsford\",\"categories\":[\"spiking\"],\"location\":\"Bond St\",\"consent\":\"given\",\"subjectPhone\":\"07700 900123\",\"referrer\":\"PC 4107\"}'");
-        AnsiConsole.WriteLine($"  dotnet run --project infra/local/NightSafe.Cli -- text \"Chelmsford spiked outside Bar 9, female 20s, 07700 900123, consent y\" --from {officer.Phone}");
-        AnsiConsole.WriteLine("  dotnet run --project infra/local/NightSafe.Cli -- partner street-pastors-chelmsford");
-        AnsiConsole.WriteLine("  dotnet run --project infra/local/NightSafe.Cli -- sms");
+        Console.WriteLine($"  curl -i -X POST {api}referrals -H 'x-functions-key: {functions.FunctionKey}' -H 'Content-Type: application/json' \\");
+        Console.WriteLine("       -d '{\"town\":\"chelmsford\",\"categories\":[\"spiking\"],\"location\":\"Bond St\",\"consent\":\"given\",\"subjectPhone\":\"07700 900123\",\"referrer\":\"PC 4107\"}'");
+        Console.WriteLine($"  dotnet run --project infra/local/NightSafe.Cli -- text \"Chelmsford spiked outside Bar 9, female 20s, 07700 900123, consent y\" --from {officer.Phone}");
+        Console.WriteLine("  dotnet run --project infra/local/NightSafe.Cli -- partner street-pastors-chelmsford");
+        Console.WriteLine("  dotnet run --project infra/local/NightSafe.Cli -- sms");
         AnsiConsole.WriteLine();
         AnsiConsole.MarkupLine("[grey]Logs follow. Ctrl+C stops everything.[/]");
     }

@@ -7,12 +7,12 @@ namespace NightSafe.Cli.Commands;
 /// <summary>`nightsafe text "&lt;body&gt;" --from &lt;number&gt;`: one officer SMS, signed as Twilio signs it, to the running stack.</summary>
 public static class TextCommand
 {
-    public static Command Create()
+    public static Command Create(Option<string?> statePath)
     {
         var body = new Argument<string>("body") { Description = "What the officer texts, e.g. \"Chelmsford spiked outside Bar 9, female 20s, 07700 900123, consent y\"." };
         var from = new Option<string>("--from") { Description = "The sender's number (E.164); officers on the roster have referral powers.", Required = true };
         var command = new Command("text", "Send one officer SMS to the running stack (`nightsafe up`) and print the reply.") { body, from };
-        command.SetAction((parse, cancellationToken) => RunningHub.RunAsync(state => RunAsync(state, parse.GetRequiredValue(body), parse.GetRequiredValue(from), cancellationToken), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunningHub.RunAsync(parse.GetValue(statePath), state => RunAsync(state, parse.GetRequiredValue(body), parse.GetRequiredValue(from), cancellationToken), cancellationToken));
         return command;
     }
 

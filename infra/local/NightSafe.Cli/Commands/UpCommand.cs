@@ -20,7 +20,7 @@ public static class UpCommand
         [StackPart.Twilio] = "--twilio-port",
     };
 
-    public static Command Create()
+    public static Command Create(Option<string?> statePath)
     {
         var defaults = StackPorts.Defaults;
         var ports = Enum.GetValues<StackPart>().ToDictionary(p => p, p => new Option<int>(OptionNames[p])
@@ -48,6 +48,7 @@ public static class UpCommand
                 parse.GetValue(ports[StackPart.Twilio])),
             ClockOption.Read(parse, clock),
             parse.GetValue(verbose),
+            parse.GetValue(statePath) ?? StackStateFile.PathIn(),
             cancellationToken));
         return command;
     }
@@ -55,7 +56,7 @@ public static class UpCommand
     /// <summary>The option that sets a part's port, for error messages.</summary>
     public static string OptionFor(StackPart part) => OptionNames[part];
 
-    private static async Task<int> RunAsync(StackPorts ports, DateTime? clockStart, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(StackPorts ports, DateTime? clockStart, bool verbose, string statePath, CancellationToken cancellationToken)
     {
         var logs = new LineLog(Console.WriteLine, verbose ? (_, level) => level >= LogLevel.Debug : LineLog.Console);
         using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
@@ -86,7 +87,6 @@ public static class UpCommand
             return 1;
         }
 
-        var statePath = StackStateFile.PathIn();
         await using (stack)
         {
             try

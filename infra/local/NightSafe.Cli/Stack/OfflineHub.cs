@@ -162,6 +162,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         HubNumber = HubNumber,
         PartnerKeys = PartnerKeys,
         Night = Night.ToString(),
+        WorkerProcessId = _functions.WorkerProcessId,
     };
 
     public async ValueTask DisposeAsync()

@@ -34,6 +34,9 @@ public sealed record StackState
     public required IReadOnlyDictionary<string, string> PartnerKeys { get; init; }
 
     public required string Night { get; init; }
+
+    /// <summary>The Functions worker's process id when the state was written (it changes if the worker is restarted).</summary>
+    public int? WorkerProcessId { get; init; }
 }
 
 /// <summary>The state file, .nightsafe/stack.json at the checkout's root (git-ignored; readable by its owner only).</summary>
