@@ -50,7 +50,8 @@ public sealed record DemoReport(NightRecord Record, NightFigures Figures, IReadO
 /// <summary>
 /// Replays a busy night against a running <see cref="OfflineHub"/>: officers text (signed as Twilio signs), every
 /// partner agency plays its part on its own subscription and through the partner API, the end-of-night summary runs
-/// through the dev host's admin endpoint; then the night is checked from the outside.
+/// through the dev host's admin endpoint; then the night is checked from the outside. Give it a hub of its own: the
+/// checks account for everything the hub did that night, so earlier referrals on the same hub would count as strays.
 /// </summary>
 public sealed class DemoNight(OfflineHub stack, HttpClient http)
 {
