@@ -57,8 +57,14 @@ public static class StackStateFile
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        await using var file = new FileStream(path, options);
-        await JsonSerializer.SerializeAsync(file, state, Json, cancellationToken);
+        // Written aside, then moved into place: a reader never sees a half-written file.
+        var partial = path + ".partial";
+        await using (var file = new FileStream(partial, options))
+        {
+            await JsonSerializer.SerializeAsync(file, state, Json, cancellationToken);
+        }
+
+        File.Move(partial, path, overwrite: true);
     }
 
     /// <summary>The running stack's state; a missing file, or one left by a process that is gone, is an error that says what to do.</summary>
