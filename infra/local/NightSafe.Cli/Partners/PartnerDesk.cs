@@ -39,6 +39,9 @@ public sealed class PartnerDesk : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedCase> _received = new();
     private readonly ConcurrentQueue<ReportedOutcome> _reports = new();
     private readonly ConcurrentQueue<string> _errors = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _answeringGate = new();
+    private readonly List<Task> _answering = [];
     private int _busy;
     private int _earlyRefusals;
 
@@ -74,7 +77,7 @@ public sealed class PartnerDesk : IAsyncDisposable
     /// <summary>Reports refused 403 for a case the agency held, before the hub had recorded it (then retried).</summary>
     public int EarlyRefusals => Volatile.Read(ref _earlyRefusals);
 
-    /// <summary>Cases taken but not yet reported on.</summary>
+    /// <summary>Cases taken but not yet answered.</summary>
     public int Busy => Volatile.Read(ref _busy);
 
     public Task StartAsync(CancellationToken cancellationToken) => _processor.StartProcessingAsync(cancellationToken);
@@ -84,40 +87,64 @@ public sealed class PartnerDesk : IAsyncDisposable
         try
         {
             await _processor.StopProcessingAsync();
+            await _stopping.CancelAsync();
+            Task[] answering;
+            lock (_answeringGate)
+            {
+                answering = [.. _answering];
+            }
+
+            await Task.WhenAll(answering);
         }
         finally
         {
             await _processor.DisposeAsync();
+            _stopping.Dispose();
         }
     }
 
-    private async Task OnCaseAsync(ProcessMessageEventArgs args)
+    /// <summary>
+    /// Takes the case off the subscription at once (so its arrival time is the hub's doing, not a busy partner's) and
+    /// answers it in the background.
+    /// </summary>
+    private Task OnCaseAsync(ProcessMessageEventArgs args)
     {
+        var received = ReceivedCase.From(Agency, args.Message, _clock.Elapsed);
+        _received.Enqueue(received);
+        if (received.Night is not { } night || received.Reference is not { } reference)
+        {
+            _errors.Enqueue($"{Agency}: case {args.Message.MessageId} has no night or reference.");
+            return Task.CompletedTask;
+        }
+
         Interlocked.Increment(ref _busy);
+        var answer = AnswerAsync(night, reference, _stopping.Token);
+        lock (_answeringGate)
+        {
+            _answering.RemoveAll(t => t.IsCompleted);
+            _answering.Add(answer);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task AnswerAsync(string night, string reference, CancellationToken cancellationToken)
+    {
         try
         {
-            var received = ReceivedCase.From(Agency, args.Message, _clock.Elapsed);
-            _received.Enqueue(received);
-            if (received.Night is not { } night || received.Reference is not { } reference)
-            {
-                _errors.Enqueue($"{Agency}: case {args.Message.MessageId} has no night or reference.");
-                return;
-            }
-
             var (decline, delay) = Decide();
-            await Task.Delay(delay, args.CancellationToken);
+            await Task.Delay(delay, cancellationToken);
             string[] outcomes = decline ? ["declined"] : ["accepted", "closed"];
             foreach (var outcome in outcomes)
             {
-                await _apiGate.WaitAsync(args.CancellationToken);
+                await _apiGate.WaitAsync(cancellationToken);
                 HttpStatusCode status;
                 try
                 {
-                    status = await ReportAsync(night, reference, outcome, args.CancellationToken);
+                    status = await ReportAsync(night, reference, outcome, cancellationToken);
                 }
                 catch (HttpRequestException ex)
                 {
-                    // Recorded, not thrown: a thrown handler would abandon the message and report the case twice.
                     _errors.Enqueue($"{Agency}: reporting {outcome} on {night}/{reference} failed: {ex.Message}");
                     break;
                 }
@@ -132,6 +159,10 @@ public sealed class PartnerDesk : IAsyncDisposable
                     break;
                 }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The night was stopped before this case was answered.
         }
         finally
         {
