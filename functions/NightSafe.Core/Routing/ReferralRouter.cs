@@ -25,8 +25,10 @@ public enum RoutingOutcome
 
 /// <summary>
 /// Routes a stored referral: one case per assigned agency on topic <c>cases</c> (each with only what that agency may
-/// see), the disclosures in the audit trail, then the subject's advice SMS. Safe to repeat: cases already recorded are
-/// not published again, a republished MessageId is absorbed by duplicate detection, and the advice SMS goes at most once.
+/// see), then the subject's advice SMS. Cases are recorded (with their disclosure in the audit trail) before they are
+/// published, so a partner can always report on a case it has received; the referral is marked Routed only once every
+/// case is published. Safe to repeat: a retry republishes the recorded cases under the same MessageIds (the topic's
+/// duplicate detection drops them) and the advice SMS goes at most once.
 /// </summary>
 public sealed partial class ReferralRouter(
     IReferralStore store,
@@ -41,120 +43,184 @@ public sealed partial class ReferralRouter(
 
     public async Task<RoutingOutcome> RouteAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
-        RoutingOutcome outcome;
-        // Agencies whose case went out in an earlier attempt: a disclosure that happened is recorded, whatever changed since.
-        var published = new HashSet<string>(StringComparer.Ordinal);
+        var recorded = await RecordCasesAsync(night, reference, cancellationToken);
+        if (recorded is not { } plan)
+        {
+            return RoutingOutcome.NotFound;
+        }
+
+        if (plan.Outcome == RoutingOutcome.Routed)
+        {
+            var cases = await store.CasesAsync(night, reference, cancellationToken);
+            await publisher.PublishCasesAsync(
+                cases.Select(c => Outgoing(plan.Referral, c.Value)).ToList(),
+                cancellationToken);
+            await MarkRoutedAsync(night, reference, plan.Decision, cancellationToken);
+            LogRouted(night, reference, cases.Count, plan.Decision.UsedFallback);
+        }
+
+        if (plan.Outcome is RoutingOutcome.Routed or RoutingOutcome.AlreadyRouted)
+        {
+            await advice.SendOnceAsync(night, reference, cancellationToken);
+        }
+
+        return plan.Outcome;
+    }
+
+    private sealed record Plan(RoutingOutcome Outcome, Referral Referral, RoutingDecision Decision);
+
+    /// <summary>Writes a case row and its disclosure event for every assigned agency that has none yet (one transaction).</summary>
+    private async Task<Plan?> RecordCasesAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var stored = await store.FindAsync(night, reference, cancellationToken);
             if (stored is null)
             {
                 LogNotFound(night, reference);
-                return RoutingOutcome.NotFound;
+                return null;
+            }
+
+            var referral = stored.Value;
+            // Decide on the time it was received, so a retry tomorrow routes exactly as it would have tonight.
+            var decision = policy.Decide(referral.TownId, referral.Categories, referral.ReceivedAt);
+            var existing = (await store.CasesAsync(night, reference, cancellationToken)).Select(c => c.Value.AgencyId).ToHashSet(StringComparer.Ordinal);
+            if (referral.Status != ReferralStatus.Received && referral.RoutedAt is not null)
+            {
+                return new Plan(RoutingOutcome.AlreadyRouted, referral, decision);
+            }
+
+            if (referral.Status == ReferralStatus.Closed && existing.Count == 0)
+            {
+                LogClosedBeforeRouting(night, reference);
+                if (referral.Advice == AdviceState.Pending)
+                {
+                    try
+                    {
+                        // Nothing was disclosed and nothing will be sent: say so, rather than leave the advice pending.
+                        await store.SaveAsync(
+                            new ReferralChange(night, reference)
+                            {
+                                Referral = referral with { Advice = AdviceState.NotApplicable },
+                                ReferralVersion = stored.Version,
+                                Events = [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "closed before routing"))],
+                            },
+                            cancellationToken);
+                    }
+                    catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+                    {
+                        continue;
+                    }
+                }
+
+                return new Plan(RoutingOutcome.ClosedBeforeRouting, referral, decision);
+            }
+
+            var now = time.GetUtcNow();
+            var cases = new List<PartnerCase>();
+            var events = new List<ReferralEvent>();
+            foreach (var assignment in decision.Assignments.Where(a => !existing.Contains(a.AgencyId)))
+            {
+                var agency = world.FindAgency(assignment.AgencyId)
+                    ?? throw new InvalidOperationException($"Routing chose agency '{assignment.AgencyId}', which routing.json does not list.");
+                var (body, fields) = CaseMessage.Build(referral, agency, world);
+                cases.Add(new PartnerCase
+                {
+                    Night = night,
+                    Reference = reference,
+                    AgencyId = agency.Id,
+                    DisclosedAt = now,
+                    Fields = fields,
+                    View = body,
+                });
+                events.Add(ReferralEvent.Of(
+                    now,
+                    ReferralEventKinds.Disclosed,
+                    Actors.System,
+                    (ReferralEventData.Agency, agency.Id),
+                    (ReferralEventData.Fields, string.Join(',', fields)),
+                    (ReferralEventData.Categories, string.Join(',', assignment.Categories)),
+                    (ReferralEventData.Reason, agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match"),
+                    (ReferralEventData.MessageId, PartnerCase.MessageIdFor(night, reference, agency.Id))));
+            }
+
+            if (cases.Count == 0)
+            {
+                return new Plan(RoutingOutcome.Routed, referral, decision);
             }
 
             try
             {
-                outcome = await PublishCasesAsync(stored, published, cancellationToken);
-                break;
+                // The referral is written unchanged with its version, so an officer's CLOSE cannot slip in between.
+                await store.SaveAsync(
+                    new ReferralChange(night, reference)
+                    {
+                        Referral = referral,
+                        ReferralVersion = stored.Version,
+                        Cases = cases.Select(c => (c, (string?)null)).ToList(),
+                        Events = events,
+                    },
+                    cancellationToken);
+                return new Plan(RoutingOutcome.Routed, referral, decision);
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
             {
-                // Another attempt or an officer changed it meanwhile: read again; what was published is not repeated.
+                // Another attempt or an officer changed it meanwhile: read again.
                 LogConflict(night, reference, attempt);
             }
         }
-
-        if (outcome is RoutingOutcome.Routed or RoutingOutcome.AlreadyRouted)
-        {
-            await advice.SendOnceAsync(night, reference, cancellationToken);
-        }
-
-        return outcome;
     }
 
-    private async Task<RoutingOutcome> PublishCasesAsync(Stored<Referral> stored, HashSet<string> published, CancellationToken cancellationToken)
+    /// <summary>After every case went out: Routed (unless partners already moved it on), flagged when the fallback took part.</summary>
+    private async Task MarkRoutedAsync(NightId night, ReferenceCode reference, RoutingDecision decision, CancellationToken cancellationToken)
     {
-        var referral = stored.Value;
-        var existing = (await store.CasesAsync(referral.Night, referral.Reference, cancellationToken))
-            .Select(c => c.Value.AgencyId)
-            .ToHashSet(StringComparer.Ordinal);
-        if (referral.Status == ReferralStatus.Closed && existing.Count == 0 && published.Count == 0)
+        for (var attempt = 1; ; attempt++)
         {
-            LogClosedBeforeRouting(referral.Night, referral.Reference);
-            return RoutingOutcome.ClosedBeforeRouting;
-        }
-
-        // Decide on the time it was received, so a retry tomorrow routes exactly as it would have tonight.
-        var decision = policy.Decide(referral.TownId, referral.Categories, referral.ReceivedAt);
-        var now = time.GetUtcNow();
-        var cases = new List<PartnerCase>();
-        var outgoing = new List<OutgoingCase>();
-        var events = new List<ReferralEvent>();
-        foreach (var assignment in decision.Assignments.Where(a => !existing.Contains(a.AgencyId)))
-        {
-            var agency = world.FindAgency(assignment.AgencyId)
-                ?? throw new InvalidOperationException($"Routing chose agency '{assignment.AgencyId}', which routing.json does not list.");
-            var (body, fields) = CaseMessage.Build(referral, agency, world);
-            var messageId = PartnerCase.MessageIdFor(referral.Night, referral.Reference, agency.Id);
-            cases.Add(new PartnerCase
+            var stored = await store.FindAsync(night, reference, cancellationToken)
+                ?? throw new InvalidOperationException($"Referral {night}/{reference} vanished while being routed.");
+            var referral = stored.Value;
+            var now = time.GetUtcNow();
+            var events = new List<ReferralEvent>();
+            if (decision.UsedFallback && !referral.Flagged)
             {
-                Night = referral.Night,
-                Reference = referral.Reference,
-                AgencyId = agency.Id,
-                DisclosedAt = now,
-                Fields = fields,
-                View = body,
-            });
-            outgoing.Add(new OutgoingCase(messageId, agency.Id, referral.TownId, referral.Categories, referral.Priority, body, referral.TraceParent));
-            events.Add(ReferralEvent.Of(
-                now,
-                ReferralEventKinds.Disclosed,
-                Actors.System,
-                (ReferralEventData.Agency, agency.Id),
-                (ReferralEventData.Fields, string.Join(',', fields)),
-                (ReferralEventData.Categories, string.Join(',', assignment.Categories)),
-                (ReferralEventData.Reason, agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match"),
-                (ReferralEventData.MessageId, messageId)));
-        }
+                events.Add(ReferralEvent.Of(now, ReferralEventKinds.Fallback, Actors.System, (ReferralEventData.Categories, string.Join(',', decision.UncoveredCategories))));
+            }
 
-        if (outgoing.Count == 0 && referral.Status != ReferralStatus.Received)
-        {
-            return RoutingOutcome.AlreadyRouted;
-        }
-
-        if (decision.UsedFallback && !referral.Flagged)
-        {
-            events.Add(ReferralEvent.Of(now, ReferralEventKinds.Fallback, Actors.System, (ReferralEventData.Categories, string.Join(',', decision.UncoveredCategories))));
-        }
-
-        events.Add(ReferralEvent.Of(now, ReferralEventKinds.Routed, Actors.System, (ReferralEventData.Agency, string.Join(',', decision.Assignments.Select(a => a.AgencyId)))));
-
-        // Publish first, then record: a crash in between republishes the same MessageIds, which the topic drops.
-        if (outgoing.Count > 0)
-        {
-            await publisher.PublishCasesAsync(outgoing, cancellationToken);
-            published.UnionWith(outgoing.Select(o => o.AgencyId));
-        }
-
-        var routed = referral with
-        {
-            Status = referral.Status == ReferralStatus.Received ? ReferralStatus.Routed : referral.Status,
-            RoutedAt = referral.RoutedAt ?? now,
-            Flagged = referral.Flagged || decision.UsedFallback,
-        };
-        await store.SaveAsync(
-            new ReferralChange(referral.Night, referral.Reference)
+            events.Add(ReferralEvent.Of(now, ReferralEventKinds.Routed, Actors.System, (ReferralEventData.Agency, string.Join(',', decision.Assignments.Select(a => a.AgencyId)))));
+            try
             {
-                Referral = routed,
-                ReferralVersion = stored.Version,
-                Cases = cases.Select(c => (c, (string?)null)).ToList(),
-                Events = events,
-            },
-            cancellationToken);
-        LogRouted(referral.Night, referral.Reference, outgoing.Count, decision.UsedFallback);
-        return RoutingOutcome.Routed;
+                await store.SaveAsync(
+                    new ReferralChange(night, reference)
+                    {
+                        Referral = referral with
+                        {
+                            Status = referral.Status == ReferralStatus.Received ? ReferralStatus.Routed : referral.Status,
+                            RoutedAt = referral.RoutedAt ?? now,
+                            Flagged = referral.Flagged || decision.UsedFallback,
+                        },
+                        ReferralVersion = stored.Version,
+                        Events = events,
+                    },
+                    cancellationToken);
+                return;
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+            {
+                // A partner answered already (the case was out): read again and keep its status.
+                LogConflict(night, reference, attempt);
+            }
+        }
     }
+
+    private static OutgoingCase Outgoing(Referral referral, PartnerCase @case) =>
+        new(
+            PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId),
+            @case.AgencyId,
+            referral.TownId,
+            referral.Categories,
+            referral.Priority,
+            @case.View,
+            referral.TraceParent);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed: {CaseCount} new cases published (fallback: {UsedFallback})")]
     private partial void LogRouted(NightId night, ReferenceCode referenceCode, int caseCount, bool usedFallback);

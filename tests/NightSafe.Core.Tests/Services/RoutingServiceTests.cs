@@ -80,8 +80,7 @@ public sealed class RoutingServiceTests
         var cases = await hub.Store.CasesAsync(referral.Night, referral.Reference, CancellationToken.None);
         Assert.Equal(cases.Count, cases.Select(c => c.Value.AgencyId).Distinct().Count());
         Assert.Equal(ReferralStatus.Routed, Assert.Single(hub.Store.Referrals).Status);
-        // The second attempt found nothing left to publish only if the first attempt's cases were not saved: so the
-        // messages were republished with the same ids (absorbed by duplicate detection), never under new ids.
+        // Whatever was retried, each agency's message went out under its one id (duplicate detection absorbs repeats).
         Assert.Equal(cases.Count, hub.Publisher.Cases.Select(c => c.MessageId).Distinct().Count());
     }
 
@@ -200,5 +199,49 @@ public sealed class RoutingServiceTests
 
         Assert.Equal(Hub.World.DutyInspectors.Count, hub.Sms.Sent.Count);
         Assert.All(hub.Sms.Sent, s => Assert.Contains("msg-9", s.Body, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cases_are_on_record_before_any_partner_can_receive_them()
+    {
+        var hub = new Hub();
+        var recordedWhenPublished = new List<bool>();
+        var publisher = new ObservingPublisher(hub.Publisher, cases => recordedWhenPublished.AddRange(cases.Select(c =>
+            hub.Store.AllCases.Any(r => PartnerCase.MessageIdFor(r.Night, r.Reference, r.AgencyId) == c.MessageId))));
+        var router = new ReferralRouter(hub.Store, publisher, hub.Advice, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+        await hub.TextAsync("Southend spiked outside the pier, 07700 900123 consent y");
+        var item = Assert.Single(hub.RoutingQueue.Items);
+
+        await router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None);
+
+        Assert.NotEmpty(recordedWhenPublished);
+        Assert.All(recordedWhenPublished, Assert.True);
+        Assert.Equal(ReferralStatus.Routed, Assert.Single(hub.Store.Referrals).Status);
+    }
+
+    [Fact]
+    public async Task A_referral_closed_before_routing_discloses_nothing_and_its_advice_is_not_left_pending()
+    {
+        var hub = new Hub();
+        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
+        var referral = Assert.Single(hub.Store.Referrals);
+        await hub.TextAsync($"CLOSE {referral.Reference} false alarm, with friends");
+
+        await hub.RouteQueuedAsync();
+
+        Assert.Empty(hub.Publisher.Cases);
+        Assert.Empty(hub.Sms.Sent);
+        Assert.Equal(AdviceState.NotApplicable, Assert.Single(hub.Store.Referrals).Advice);
+    }
+
+    private sealed class ObservingPublisher(ICasePublisher inner, Action<IReadOnlyList<OutgoingCase>> observe) : ICasePublisher
+    {
+        public Task PublishCasesAsync(IReadOnlyList<OutgoingCase> cases, CancellationToken cancellationToken)
+        {
+            observe(cases);
+            return inner.PublishCasesAsync(cases, cancellationToken);
+        }
+
+        public Task PublishSummariesAsync(IReadOnlyList<OutgoingSummary> summaries, CancellationToken cancellationToken) => inner.PublishSummariesAsync(summaries, cancellationToken);
     }
 }
