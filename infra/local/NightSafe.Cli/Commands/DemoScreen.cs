@@ -49,11 +49,6 @@ public static class DemoScreen
             ? "Shares check: [green]no agency received a field outside its shares[/] (sharesWithConsent only with consent)."
             : $"Shares check: [red]{Markup.Escape(leaks[0])}[/]");
 
-        if (report.Record.EarlyRefusals > 0)
-        {
-            AnsiConsole.MarkupLine(string.Create(c, $"[yellow]{report.Record.EarlyRefusals} partner report(s) were refused 403 because the case was published before the hub recorded it; retried.[/]"));
-        }
-
         var refused = string.Join(", ", f.SmsRefusedByCode.Select(p => string.Create(c, $"{p.Value}x {p.Key}")));
         AnsiConsole.MarkupLine(string.Create(c, $"SMS (Twilio stand-in): {f.SmsAccepted} accepted, {f.SmsDelivered} delivered, {f.SmsUndelivered} undelivered; refused: {(refused.Length == 0 ? "none" : refused)}."));
         AnsiConsole.MarkupLine(string.Create(c, $"Advice SMS: {f.AdviceDelivered} delivered, {f.AdviceUndelivered} undelivered, {f.AdviceRefused} refused for good."));

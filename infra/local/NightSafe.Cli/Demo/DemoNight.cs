@@ -120,7 +120,6 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
                 Cases = [.. desks.SelectMany(d => d.Received)],
                 Reports = [.. desks.SelectMany(d => d.Reports)],
                 PartnerErrors = [.. desks.SelectMany(d => d.Errors)],
-                EarlyRefusals = desks.Sum(d => d.EarlyRefusals),
                 Sms = stack.Twilio.Messages,
                 Refusals = stack.Twilio.Refusals,
                 Summary = summary,

@@ -201,8 +201,8 @@ public static class NightChecks
 
         return phone switch
         {
-            // Routing sends the advice; a referral the officer closed before it was routed never gets one.
-            _ when referral.ClosedBeforeRouting => (0, referral.AdviceState is "Pending" or "OptedOut" ? referral.AdviceState : "Pending", null),
+            // Routing sends the advice; a referral the officer closed before it was routed never gets one, and says so.
+            _ when referral.ClosedBeforeRouting => (0, "NotApplicable", null),
             _ when optedOut.Contains(phone) => (0, "OptedOut", null),
             NightScript.InvalidNumber => (0, "Failed", "21211"),
             NightScript.UnsubscribedNumber => (0, "Failed", "21610"),

@@ -33,9 +33,6 @@ public sealed record NightRecord
     /// <summary>What the partners' Service Bus processors or API calls reported as errors.</summary>
     public required IReadOnlyList<string> PartnerErrors { get; init; }
 
-    /// <summary>Partner reports the hub refused 403 because the case was published but not yet recorded (retried).</summary>
-    public int EarlyRefusals { get; init; }
-
     /// <summary>The Twilio stand-in's accepted messages and refusals.</summary>
     public required IReadOnlyList<SentMessage> Sms { get; init; }
 

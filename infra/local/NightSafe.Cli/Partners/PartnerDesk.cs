@@ -25,8 +25,6 @@ public sealed class PartnerDesk : IAsyncDisposable
 {
     public const string CasesTopic = "cases";
 
-    private const int EarlyReportAttempts = 5;
-    private static readonly TimeSpan EarlyReportRetry = TimeSpan.FromMilliseconds(100);
 
     private readonly ServiceBusProcessor _processor;
     private readonly HubApi _hub;
@@ -43,7 +41,6 @@ public sealed class PartnerDesk : IAsyncDisposable
     private readonly Lock _answeringGate = new();
     private readonly List<Task> _answering = [];
     private int _busy;
-    private int _earlyRefusals;
 
     public PartnerDesk(ServiceBusClient client, string agency, string key, HubApi hub, PartnerBehaviour behaviour, SemaphoreSlim apiGate, Stopwatch clock, int seed)
     {
@@ -73,9 +70,6 @@ public sealed class PartnerDesk : IAsyncDisposable
 
     /// <summary>Receive or processing errors the SDK reported (a healthy night has none).</summary>
     public IReadOnlyList<string> Errors => [.. _errors];
-
-    /// <summary>Reports refused 403 for a case the agency held, before the hub had recorded it (then retried).</summary>
-    public int EarlyRefusals => Volatile.Read(ref _earlyRefusals);
 
     /// <summary>Cases taken but not yet answered.</summary>
     public int Busy => Volatile.Read(ref _busy);
@@ -170,26 +164,9 @@ public sealed class PartnerDesk : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Reports one outcome. The hub publishes a case before it records it, so a quick partner can be told 403 "not
-    /// routed to your agency" for a case it holds; such a report is retried briefly, and counted.
-    /// </summary>
-    private async Task<HttpStatusCode> ReportAsync(string night, string reference, string outcome, CancellationToken cancellationToken)
-    {
-        var wait = EarlyReportRetry;
-        for (var attempt = 1; ; attempt++)
-        {
-            var status = await _hub.ReportOutcomeAsync(Agency, _key, night, reference, outcome, note: null, cancellationToken);
-            if (status != HttpStatusCode.Forbidden || attempt == EarlyReportAttempts)
-            {
-                return status;
-            }
-
-            Interlocked.Increment(ref _earlyRefusals);
-            await Task.Delay(wait, cancellationToken);
-            wait *= 2;
-        }
-    }
+    /// <summary>Reports one outcome; the hub records a case before publishing it, so any refusal here is a failure of the night.</summary>
+    private Task<HttpStatusCode> ReportAsync(string night, string reference, string outcome, CancellationToken cancellationToken) =>
+        _hub.ReportOutcomeAsync(Agency, _key, night, reference, outcome, note: null, cancellationToken);
 
     private Task OnErrorAsync(ProcessErrorEventArgs args)
     {
