@@ -2,18 +2,15 @@ using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
-using NightSafe.Core;
 using NightSafe.Core.Advice;
 using NightSafe.Core.Nights;
 using NightSafe.Core.References;
 using NightSafe.Functions.Http;
-using NightSafe.Functions.Intake;
-using NightSafe.Integrations.Twilio;
 
 namespace NightSafe.Functions.Advice;
 
 /// <summary>Twilio's delivery reports (signature checked): an advice SMS's fate goes into its referral's trail.</summary>
-public sealed partial class SmsStatus(AdviceDeliveryReports reports, TwilioWebhookValidator validator, HubSettings settings, ILogger<SmsStatus> logger)
+public sealed partial class SmsStatus(AdviceDeliveryReports reports, TwilioWebhook webhook, ILogger<SmsStatus> logger)
 {
     public const string Route = "sms/status";
 
@@ -25,10 +22,8 @@ public sealed partial class SmsStatus(AdviceDeliveryReports reports, TwilioWebho
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        var form = await TwilioForm.ReadSignedAsync(request, validator, settings, Route, cancellationToken);
-        if (form is null)
+        if (await webhook.ReadSignedAsync(request, Route, cancellationToken) is not { } form)
         {
-            LogForged();
             return request.CreateResponse(HttpStatusCode.Forbidden);
         }
 
@@ -53,9 +48,6 @@ public sealed partial class SmsStatus(AdviceDeliveryReports reports, TwilioWebho
 
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SMS status callback refused: X-Twilio-Signature missing or invalid")]
-    private partial void LogForged();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMS {MessageSid} (no referral): {Status}")]
     private partial void LogOther(string messageSid, string status);

@@ -1,16 +1,13 @@
 using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Logging;
-using NightSafe.Core;
 using NightSafe.Core.Intake;
 using NightSafe.Functions.Http;
-using NightSafe.Integrations.Twilio;
 
 namespace NightSafe.Functions.Intake;
 
 /// <summary>Twilio's inbound SMS webhook: officers' referrals and commands, opt-outs, everyone else a neutral reply.</summary>
-public sealed partial class SmsInbound(OfficerConversation conversation, TwilioWebhookValidator validator, HubSettings settings, ILogger<SmsInbound> logger)
+public sealed class SmsInbound(OfficerConversation conversation, TwilioWebhook webhook)
 {
     public const string Route = "sms/inbound";
 
@@ -22,10 +19,8 @@ public sealed partial class SmsInbound(OfficerConversation conversation, TwilioW
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        var form = await TwilioForm.ReadSignedAsync(request, validator, settings, Route, cancellationToken);
-        if (form is null)
+        if (await webhook.ReadSignedAsync(request, Route, cancellationToken) is not { } form)
         {
-            LogForged();
             return request.CreateResponse(HttpStatusCode.Forbidden);
         }
 
@@ -40,36 +35,5 @@ public sealed partial class SmsInbound(OfficerConversation conversation, TwilioW
             Trace.Current(context.TraceContext?.TraceParent),
             cancellationToken);
         return await Responses.TwimlAsync(request, reply, cancellationToken);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound SMS webhook refused: X-Twilio-Signature missing or invalid")]
-    private partial void LogForged();
-}
-
-/// <summary>Reads a Twilio webhook's form and checks its signature against the public URL Twilio called.</summary>
-public static class TwilioForm
-{
-    /// <summary>The form fields, or null when the body is too large or the signature does not match.</summary>
-    public static async Task<IReadOnlyDictionary<string, string>?> ReadSignedAsync(
-        HttpRequestData request,
-        TwilioWebhookValidator validator,
-        HubSettings settings,
-        string route,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(validator);
-        ArgumentNullException.ThrowIfNull(settings);
-        var body = await FormBody.ReadAsync(request.Body, cancellationToken);
-        if (body is null)
-        {
-            return null;
-        }
-
-        var form = FormBody.Parse(body);
-        // Twilio signs the URL it called: the public one (the worker may see another host), with the query as sent.
-        var publicUrl = new Uri(settings.PublicBaseUrl, "api/" + route + request.Url.Query);
-        var signature = request.Headers.TryGetValues("X-Twilio-Signature", out var values) ? values.FirstOrDefault() : null;
-        return validator.Validate(publicUrl, form, signature) ? form : null;
     }
 }
