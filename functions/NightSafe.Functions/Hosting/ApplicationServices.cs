@@ -81,6 +81,7 @@ public static class ApplicationServices
         services.AddSingleton<NightSummaries>();
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<ReferralDossiers>();
+        services.AddSingleton<RosterAdministration>();
         services.AddSingleton<Http.TwilioWebhook>();
 
         if (configuration.GetValue<bool>($"{NightSafeOptions.Section}:{nameof(NightSafeOptions.SeedRoster)}"))
