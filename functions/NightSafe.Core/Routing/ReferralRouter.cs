@@ -49,7 +49,7 @@ public abstract record ManualRoutingResult
 /// </summary>
 public sealed partial class ReferralRouter(
     IReferralStore store,
-    ICasePublisher publisher,
+    IPartnerMessagePublisher publisher,
     AdviceSms advice,
     RoutingPolicy policy,
     RoutingWorld world,

@@ -91,7 +91,7 @@ public static class IntegrationsServiceCollectionExtensions
                 : new ServiceBusClient(bus.ConnectionString, options);
         }));
 
-        services.TryAddSingleton<ICasePublisher, ServiceBusCasePublisher>();
+        services.TryAddSingleton<IPartnerMessagePublisher, ServiceBusPartnerMessagePublisher>();
         return services;
     }
 
