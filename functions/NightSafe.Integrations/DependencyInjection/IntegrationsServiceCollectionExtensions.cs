@@ -23,6 +23,7 @@ public static class IntegrationsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton<Health.HubHealthProbe>();
         return services
             .AddNightSafeStorage(configuration)
             .AddNightSafeServiceBus(configuration)
