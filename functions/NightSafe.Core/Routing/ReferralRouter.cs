@@ -32,7 +32,7 @@ public enum RoutingOutcome
 /// </summary>
 public sealed partial class ReferralRouter(
     IReferralStore store,
-    ICasePublisher publisher,
+    IPartnerMessagePublisher publisher,
     AdviceSms advice,
     RoutingPolicy policy,
     RoutingWorld world,
