@@ -89,7 +89,7 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken);
         }
 
-        return await Responses.JsonAsync(request, HttpStatusCode.OK, DossierJson.From(dossier, world), cancellationToken);
+        return await Responses.JsonAsync(request, HttpStatusCode.OK, DossierBody.From(dossier, world), cancellationToken);
     }
 
     private static async Task<HttpResponseData> AcceptedAsync(HttpRequestData request, string night, string reference, bool repeat, CancellationToken cancellationToken)
@@ -97,43 +97,9 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
         var response = await Responses.JsonAsync(
             request,
             HttpStatusCode.Accepted,
-            new { night, reference, status = "received", repeat, self = $"/api/referrals/{night}/{reference}" },
+            new AcceptedReferralBody(night, reference, "received", repeat, $"/api/referrals/{night}/{reference}"),
             cancellationToken);
         response.Headers.Add("Location", $"/api/referrals/{night}/{reference}");
         return response;
-    }
-}
-
-/// <summary>The control room's JSON view of a referral.</summary>
-public static class DossierJson
-{
-    public static object From(ReferralDossier dossier, RoutingWorld world)
-    {
-        ArgumentNullException.ThrowIfNull(dossier);
-        ArgumentNullException.ThrowIfNull(world);
-        var r = dossier.Referral;
-        return new
-        {
-            night = r.Night.ToString(),
-            reference = r.Reference.ToString(),
-            status = r.Status.ToString(),
-            receivedAt = r.ReceivedAt,
-            source = r.Source.ToString().ToLowerInvariant(),
-            town = new { id = r.TownId, name = world.FindTown(r.TownId)?.Name },
-            categories = r.Categories,
-            priority = r.Priority.ToString().ToLowerInvariant(),
-            location = r.Location,
-            description = r.Description,
-            subjectPhone = r.SubjectPhone,
-            consent = r.Consent.ToString(),
-            officer = r.Officer,
-            flagged = r.Flagged,
-            advice = new { state = r.Advice.ToString(), messageId = r.AdviceMessageId, error = r.AdviceError },
-            routedAt = r.RoutedAt,
-            closedAt = r.ClosedAt,
-            erasedAt = r.ErasedAt,
-            cases = dossier.Cases.Select(c => new { agency = c.AgencyId, status = c.Status.ToString(), c.DisclosedAt, fields = c.Fields, c.AcceptedAt, c.UpdatedAt }),
-            trail = dossier.Trail.Select(e => new { e.At, e.Kind, e.Actor, e.Data }),
-        };
     }
 }

@@ -77,7 +77,7 @@ public sealed partial class PartnerApi(PartnerCases cases, PartnerKeyRing keys, 
             OutcomeResult.Recorded recorded => await Responses.JsonAsync(
                 request,
                 HttpStatusCode.OK,
-                new { night = nightId.ToString(), reference = code.ToString(), agency, status = recorded.Status.ToString().ToLowerInvariant(), referralStatus = recorded.ReferralStatus.ToString() },
+                new OutcomeRecordedBody(nightId.ToString(), code.ToString(), agency, recorded.Status.ToString().ToLowerInvariant(), recorded.ReferralStatus.ToString()),
                 cancellationToken),
             OutcomeResult.NotRoutedToAgency => await Responses.ProblemAsync(request, HttpStatusCode.Forbidden, "This case was not routed to your agency.", cancellationToken: cancellationToken),
             OutcomeResult.NotAllowed notAllowed => await Responses.ProblemAsync(
@@ -120,12 +120,7 @@ public sealed partial class PartnerApi(PartnerCases cases, PartnerKeyRing keys, 
         return await Responses.JsonAsync(
             request,
             HttpStatusCode.OK,
-            new
-            {
-                agency,
-                night = night.ToString(),
-                cases = list.Select(c => new { c.Night, c.Reference, c.Status, c.DisclosedAt, @case = JsonDocument.Parse(c.View).RootElement }),
-            },
+            PartnerCaseListBody.From(agency, night, list),
             cancellationToken);
     }
 
