@@ -42,6 +42,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<NightSummaries>();
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<ReferralDossiers>();
+        services.AddSingleton<RosterAdministration>();
         return services;
     }
 }
