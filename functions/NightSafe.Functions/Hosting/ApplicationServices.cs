@@ -62,6 +62,7 @@ public static class ApplicationServices
 
         services.AddNightSafeCore();
         services.AddSingleton<Http.TwilioWebhook>();
+        services.AddSingleton<Http.PartnerAccess>();
 
         if (configuration.GetValue<bool>($"{NightSafeOptions.Section}:{nameof(NightSafeOptions.SeedRoster)}"))
         {
