@@ -65,6 +65,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<IInboundLedger, TableInboundLedger>();
         services.TryAddSingleton<IOfficerRoster, TableOfficerRoster>();
         services.TryAddSingleton<IOptOutRegistry, TableOptOutRegistry>();
+        services.TryAddSingleton<IConversationStore, TableConversationStore>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();
         services.TryAddSingleton<IRoutingQueue, StorageRoutingQueue>();
         return services;

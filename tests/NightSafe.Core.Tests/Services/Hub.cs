@@ -31,7 +31,7 @@ internal sealed class Hub
         var policy = new RoutingPolicy(World);
         Intake = new ReferralIntake(Store, RoutingQueue, policy, World, Time, NullLogger<ReferralIntake>.Instance);
         Gate = new InboundGate(Ledger, NullLogger<InboundGate>.Instance);
-        Conversation = new OfficerConversation(Gate, Roster, OptOuts, Store, new OfficerTextParser(World), Intake, new OfficerReplies(World), World, Time, NullLogger<OfficerConversation>.Instance);
+        Conversation = new OfficerConversation(Gate, Roster, OptOuts, Store, Conversations, new OfficerTextParser(World), Intake, new OfficerReplies(World), World, Time, NullLogger<OfficerConversation>.Instance);
         Advice = new AdviceSms(Store, OptOuts, Sms, new AdviceTemplates(World), Settings, Time, NullLogger<AdviceSms>.Instance);
         Router = new ReferralRouter(Store, Publisher, Advice, policy, World, Time, NullLogger<ReferralRouter>.Instance);
         Manual = new ManualRouting(Store, Sms, World, Settings, Time, NullLogger<ManualRouting>.Instance);
@@ -56,6 +56,8 @@ internal sealed class Hub
     public InMemoryRoster Roster { get; } = new();
 
     public InMemoryOptOuts OptOuts { get; } = new();
+
+    public InMemoryConversations Conversations { get; } = new();
 
     public RecordingRoutingQueue RoutingQueue { get; } = new();
 
