@@ -27,7 +27,7 @@ public sealed partial class ManualRouting(
         if (item is null || !NightId.TryParse(item.Night, out var night) || !ReferenceCode.TryParse(item.Reference, out var reference))
         {
             LogUnreadable(messageId);
-            alert = $"NightSafe ALERT: a routing message ({messageId}) could not be read, so a referral may not have reached partners. Check the referrals-routing-poison queue.";
+            alert = $"NightSafe ALERT: a routing message ({messageId}) could not be read, so a referral may not have reached partners. Check the {QueueNames.RoutingPoison} queue.";
         }
         else
         {

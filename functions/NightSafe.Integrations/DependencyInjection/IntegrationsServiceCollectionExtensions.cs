@@ -23,6 +23,7 @@ public static class IntegrationsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton<Health.HubHealthProbe>();
         return services
             .AddNightSafeStorage(configuration)
             .AddNightSafeServiceBus(configuration)
@@ -63,7 +64,9 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<StorageInitializer>();
         services.TryAddSingleton<IReferralStore, TableReferralStore>();
         services.TryAddSingleton<IInboundLedger, TableInboundLedger>();
-        services.TryAddSingleton<IOfficerRoster, TableOfficerRoster>();
+        services.TryAddSingleton<TableOfficerRoster>();
+        services.TryAddSingleton<IOfficerRoster>(sp => sp.GetRequiredService<TableOfficerRoster>());
+        services.TryAddSingleton<IRosterDirectory>(sp => sp.GetRequiredService<TableOfficerRoster>());
         services.TryAddSingleton<IOptOutRegistry, TableOptOutRegistry>();
         services.TryAddSingleton<IConversationStore, TableConversationStore>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();
@@ -89,7 +92,7 @@ public static class IntegrationsServiceCollectionExtensions
                 : new ServiceBusClient(bus.ConnectionString, options);
         }));
 
-        services.TryAddSingleton<ICasePublisher, ServiceBusCasePublisher>();
+        services.TryAddSingleton<IPartnerMessagePublisher, ServiceBusPartnerMessagePublisher>();
         return services;
     }
 
