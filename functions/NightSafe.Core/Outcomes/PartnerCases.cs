@@ -40,12 +40,23 @@ public sealed partial class PartnerCases(IReferralStore store, TimeProvider time
 {
     private const int MaxAttempts = 5;
 
+    public Task<OutcomeResult> ReportAsync(
+        string agencyId,
+        NightId night,
+        ReferenceCode reference,
+        PartnerOutcome outcome,
+        string? note,
+        CancellationToken cancellationToken) =>
+        ReportAsync(agencyId, night, reference, outcome, note, by: null, cancellationToken);
+
+    /// <summary>The same report, naming the signed-in person (partner desk) in the outcome event's actor.</summary>
     public async Task<OutcomeResult> ReportAsync(
         string agencyId,
         NightId night,
         ReferenceCode reference,
         PartnerOutcome outcome,
         string? note,
+        string? by,
         CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -96,7 +107,7 @@ public sealed partial class PartnerCases(IReferralStore store, TimeProvider time
             };
             var events = new List<ReferralEvent>
             {
-                ReferralEvent.Of(now, ReferralEventKinds.Outcome, Actors.Partner(agencyId), (ReferralEventData.Agency, agencyId), (ReferralEventData.Status, target.ToString().ToLowerInvariant()), (ReferralEventData.Note, string.IsNullOrWhiteSpace(note) ? null : note.Trim())),
+                ReferralEvent.Of(now, ReferralEventKinds.Outcome, by is null ? Actors.Partner(agencyId) : Actors.Partner(agencyId) + ":" + by, (ReferralEventData.Agency, agencyId), (ReferralEventData.Status, target.ToString().ToLowerInvariant()), (ReferralEventData.Note, string.IsNullOrWhiteSpace(note) ? null : note.Trim())),
             };
             if (nextReferral.Status == ReferralStatus.Closed && current.Status != ReferralStatus.Closed)
             {

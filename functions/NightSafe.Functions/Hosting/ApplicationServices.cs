@@ -13,6 +13,7 @@ using NightSafe.Core.Retention;
 using NightSafe.Core.Routing;
 using NightSafe.Core.Summaries;
 using NightSafe.Core.World;
+using NightSafe.Functions.Pages;
 
 namespace NightSafe.Functions.Hosting;
 
@@ -82,6 +83,7 @@ public static class ApplicationServices
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<ReferralDossiers>();
         services.AddSingleton<Http.TwilioWebhook>();
+        services.AddNightSafePages(configuration, environment);
 
         if (configuration.GetValue<bool>($"{NightSafeOptions.Section}:{nameof(NightSafeOptions.SeedRoster)}"))
         {
