@@ -7,16 +7,9 @@ using NightSafe.Functions.Http;
 
 namespace NightSafe.Functions.Pages;
 
-/// <summary>Local sign-in links (development only), sign-out, and the pages' CSS and JavaScript.</summary>
+/// <summary>Local sign-in links (development only) and sign-out.</summary>
 public sealed class SignInPages(PageGuard guard, PageSessions sessions, IOptions<PagesOptions> options)
 {
-    private static readonly Dictionary<string, string> Assets = new(StringComparer.Ordinal)
-    {
-        ["site.css"] = "text/css; charset=utf-8",
-        ["board.js"] = "text/javascript; charset=utf-8",
-        ["desk.js"] = "text/javascript; charset=utf-8",
-    };
-
     [Function("SignIn")]
     public async Task<HttpResponseData> SignInAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sign-in")] HttpRequestData request,
@@ -54,31 +47,5 @@ public sealed class SignInPages(PageGuard guard, PageSessions sessions, IOptions
         var page = await PageResponses.HtmlAsync(request, HttpStatusCode.OK, PageHtml.Message("Signed out", "You are signed out."), context.CancellationToken);
         page.Headers.Add("Set-Cookie", PageResponses.ClearedCookie(request));
         return page;
-    }
-
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "The worker binds functions on instances, as every other trigger here.")]
-    [Function("PageAsset")]
-    public async Task<HttpResponseData> AssetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets/{name}")] HttpRequestData request,
-        string name,
-        FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
-        if (!Assets.TryGetValue(name, out var contentType)
-            || typeof(SignInPages).Assembly.GetManifestResourceStream("NightSafe.Functions.Pages.Assets." + name) is not { } stream)
-        {
-            return PageResponses.Secured(request.CreateResponse(HttpStatusCode.NotFound));
-        }
-
-        await using (stream)
-        {
-            var response = request.CreateResponse(HttpStatusCode.OK);
-            response.Headers.Add("Content-Type", contentType);
-            response.Headers.Add("X-Content-Type-Options", "nosniff");
-            response.Headers.Add("Cache-Control", "public, max-age=300");
-            await stream.CopyToAsync(response.Body, context.CancellationToken);
-            return response;
-        }
     }
 }
