@@ -18,3 +18,6 @@ param messageTimeToLive = 'P14D'
 // receive only from its own agency's `cases` and `summaries` subscriptions. For example:
 //   { agencyId: 'street-pastors-chelmsford', principalId: '<object id of the partner\'s service principal>' }
 param partnerPrincipals = []
+
+// The pages' Entra app registration (App Service Authentication); empty leaves platform sign-in off.
+param pagesEntraClientId = readEnvironmentVariable('NIGHTSAFE_PAGES_CLIENT_ID', '')

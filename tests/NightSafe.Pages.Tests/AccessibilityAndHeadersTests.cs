@@ -38,7 +38,7 @@ public sealed class AccessibilityAndHeadersTests(PagesFixture fixture, ITestOutp
             phone.Go(fixture.Hub.BoardSignInUrl());
             phone.Until(d => d.FindElement(By.Id($"r-{reference}")), "the referral on the phone board");
             Check(phone, "night board on a phone", problems);
-            phone.FullScreenshot(fixture.ResultsFolder, "board-phone");
+            phone.Screenshot(fixture.ResultsFolder, "board-phone");
 
             phone.Go(fixture.Hub.DeskSignInUrl("street-pastors-chelmsford"));
             phone.Until(d => d.FindElements(By.CssSelector($"a[href$='/{reference}']")).Count == 1, "the case on the desk");
