@@ -63,6 +63,7 @@ public static class ApplicationServices
 
         services.AddNightSafeCore();
         services.AddSingleton<Http.TwilioWebhook>();
+        services.AddSingleton<Http.PartnerAccess>();
         services.AddNightSafePages(configuration, environment);
 
         if (configuration.GetValue<bool>($"{NightSafeOptions.Section}:{nameof(NightSafeOptions.SeedRoster)}"))

@@ -38,6 +38,7 @@ internal sealed class Hub
             .AddSingleton<IInboundLedger>(Ledger)
             .AddSingleton<IOfficerRoster>(Roster)
             .AddSingleton<IOptOutRegistry>(OptOuts)
+            .AddSingleton<IConversationStore>(Conversations)
             .AddSingleton<IRoutingQueue>(RoutingQueue)
             .AddSingleton<IPartnerMessagePublisher>(Publisher)
             .AddSingleton<ISmsSender>(Sms)
@@ -75,6 +76,8 @@ internal sealed class Hub
     public InMemoryRoster Roster { get; } = new();
 
     public InMemoryOptOuts OptOuts { get; } = new();
+
+    public InMemoryConversations Conversations { get; } = new();
 
     public RecordingRoutingQueue RoutingQueue { get; } = new();
 
