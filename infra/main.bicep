@@ -54,6 +54,12 @@ param instanceMemoryMB int = 2048
 ])
 param storageSkuName string = 'Standard_LRS'
 
+@description('E-mail addresses the alerts go to (on-call, the control room\'s duty manager).')
+param alertEmails string[] = []
+
+@description('UK mobile numbers (E.164) the alerts are texted to.')
+param alertSmsNumbers string[] = []
+
 // Only the agency ids: loading the whole file would copy the officer roster into the deployment history.
 var agencyIds = loadJsonContent('../functions/NightSafe.Functions/routing.json', '$.agencies[*].id')
 
@@ -199,6 +205,23 @@ module pagesAuth 'modules/pages-auth.bicep' = if (!empty(pagesEntraClientId)) {
     clientId: pagesEntraClientId
     entraCredentialSetting: pagesEntraCredentialSetting
     agencyIds: agencyIds
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  dependsOn: [
+    serviceBus
+  ]
+  params: {
+    location: location
+    tags: tags
+    namePrefix: 'nightsafe-${resourceToken}'
+    emails: alertEmails
+    smsNumbers: alertSmsNumbers
+    namespaceName: names.serviceBusNamespace
+    applicationInsightsName: names.applicationInsights
+    functionAppHostName: functionApp.outputs.defaultHostName
   }
 }
 
