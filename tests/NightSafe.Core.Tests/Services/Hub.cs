@@ -39,6 +39,7 @@ internal sealed class Hub
             .AddSingleton<IOfficerRoster>(Roster)
             .AddSingleton<IRosterDirectory>(Roster)
             .AddSingleton<IOptOutRegistry>(OptOuts)
+            .AddSingleton<IConversationStore>(Conversations)
             .AddSingleton<IRoutingQueue>(RoutingQueue)
             .AddSingleton<IPartnerMessagePublisher>(Publisher)
             .AddSingleton<ISmsSender>(Sms)
@@ -76,6 +77,8 @@ internal sealed class Hub
     public InMemoryRoster Roster { get; } = new();
 
     public InMemoryOptOuts OptOuts { get; } = new();
+
+    public InMemoryConversations Conversations { get; } = new();
 
     public RecordingRoutingQueue RoutingQueue { get; } = new();
 
