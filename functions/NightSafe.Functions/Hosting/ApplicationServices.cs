@@ -9,6 +9,7 @@ using NightSafe.Core.Control;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Outcomes;
+using NightSafe.Core.Partners;
 using NightSafe.Core.Retention;
 using NightSafe.Core.Routing;
 using NightSafe.Core.Summaries;
@@ -45,7 +46,7 @@ public static class ApplicationServices
         {
             var options = sp.GetRequiredService<IOptions<NightSafeOptions>>().Value;
             var baseUrl = options.PublicBaseUrl!.AbsoluteUri.EndsWith('/') ? options.PublicBaseUrl : new Uri(options.PublicBaseUrl.AbsoluteUri + "/");
-            return new HubSettings(baseUrl, sp.GetRequiredService<IOptions<RetentionOptions>>().Value.Days);
+            return new HubSettings(baseUrl, sp.GetRequiredService<IOptions<RetentionOptions>>().Value.Days, sp.GetRequiredService<IOptions<NightSafeOptions>>().Value.AcknowledgeWithin);
         });
         services.AddSingleton(sp => new PartnerKeyRing(
             sp.GetRequiredService<IOptions<PartnersOptions>>().Value.Keys.Select(k => KeyValuePair.Create(k.Agency, k.Sha256.Trim().ToLowerInvariant()))));
@@ -77,6 +78,9 @@ public static class ApplicationServices
         services.AddSingleton<ReferralRouter>();
         services.AddSingleton<ManualRouting>();
         services.AddSingleton<PartnerCases>();
+        services.TryAddSingleton<NightSafe.Core.Ports.IOutboundSmsQueue, UnsentOutboundSms>();
+        services.AddSingleton<PartnerLoop>();
+        services.AddSingleton<PartnerTexts>();
         services.AddSingleton<AdviceDeliveryReports>();
         services.AddSingleton<NightSummaries>();
         services.AddSingleton<RetentionPurge>();

@@ -68,6 +68,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<IOptOutRegistry, TableOptOutRegistry>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();
         services.TryAddSingleton<IRoutingQueue, StorageRoutingQueue>();
+        services.TryAddSingleton<IPartnerLoopQueue, StoragePartnerLoopQueue>();
         return services;
     }
 

@@ -5,6 +5,7 @@ using NightSafe.Core.Control;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Outcomes;
+using NightSafe.Core.Partners;
 using NightSafe.Core.Ports;
 using NightSafe.Core.Retention;
 using NightSafe.Core.Routing;
@@ -26,16 +27,19 @@ internal sealed class Hub
     public Hub(DateTimeOffset? now = null)
     {
         Time = new FakeTimeProvider(now ?? FridayNight);
+        Steps = new DelayedPartnerLoopQueue(Time);
         Ledger = new InMemoryLedger(Time);
         Settings = new HubSettings(new Uri("https://nightsafe.example.net/"), RetentionDays: 31);
         var policy = new RoutingPolicy(World);
         Intake = new ReferralIntake(Store, RoutingQueue, policy, World, Time, NullLogger<ReferralIntake>.Instance);
         Gate = new InboundGate(Ledger, NullLogger<InboundGate>.Instance);
-        Conversation = new OfficerConversation(Gate, Roster, OptOuts, Store, new OfficerTextParser(World), Intake, new OfficerReplies(World), World, Time, NullLogger<OfficerConversation>.Instance);
+        Loop = new PartnerLoop(Store, Publisher, Outbound, Steps, World, Settings, Time, NullLogger<PartnerLoop>.Instance);
+        Partners = new PartnerCases(Store, Loop, World, Time, NullLogger<PartnerCases>.Instance);
+        PartnerTexts = new PartnerTexts(Store, Partners, World, Time, NullLogger<PartnerTexts>.Instance);
+        Conversation = new OfficerConversation(Gate, Roster, OptOuts, Store, new OfficerTextParser(World), Intake, new OfficerReplies(World), Loop, PartnerTexts, World, Time, NullLogger<OfficerConversation>.Instance);
         Advice = new AdviceSms(Store, OptOuts, Sms, new AdviceTemplates(World), Settings, Time, NullLogger<AdviceSms>.Instance);
-        Router = new ReferralRouter(Store, Publisher, Advice, policy, World, Time, NullLogger<ReferralRouter>.Instance);
+        Router = new ReferralRouter(Store, Publisher, Advice, Loop, policy, World, Time, NullLogger<ReferralRouter>.Instance);
         Manual = new ManualRouting(Store, Sms, World, Settings, Time, NullLogger<ManualRouting>.Instance);
-        Partners = new PartnerCases(Store, Time, NullLogger<PartnerCases>.Instance);
         Reports = new AdviceDeliveryReports(Store, Time, NullLogger<AdviceDeliveryReports>.Instance);
         Summaries = new NightSummaries(Store, SummaryStore, Sms, Publisher, World, Settings, Time, NullLogger<NightSummaries>.Instance);
         Retention = new RetentionPurge(Store, Ledger, World, Settings, Time, NullLogger<RetentionPurge>.Instance);
@@ -64,6 +68,16 @@ internal sealed class Hub
     public ScriptedSmsSender Sms { get; } = new();
 
     public InMemorySummaryStore SummaryStore { get; } = new();
+
+    /// <summary>Outbound SMS work items, kept once per (key, recipient) as the outbound SMS queue sends them.</summary>
+    public RecordingOutboundSms Outbound { get; } = new();
+
+    /// <summary>The partner-loop queue: items become due after their delay on the fake clock.</summary>
+    public DelayedPartnerLoopQueue Steps { get; }
+
+    public PartnerLoop Loop { get; }
+
+    public PartnerTexts PartnerTexts { get; }
 
     public InboundGate Gate { get; }
 
@@ -99,6 +113,15 @@ internal sealed class Hub
         while (RoutingQueue.Items.TryDequeue(out var item))
         {
             await Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Runs every partner-loop step due by now (and those they schedule for now), as the queue trigger would.</summary>
+    public async Task RunDueStepsAsync()
+    {
+        while (Steps.TakeDue() is { } item)
+        {
+            await Loop.HandleAsync(item, CancellationToken.None);
         }
     }
 
