@@ -162,6 +162,22 @@ public sealed record Referral
             events);
     }
 
+    /// <summary>The control room may route by hand a referral that automatic routing gave up on.</summary>
+    public bool CanRouteByHand => Status == ReferralStatus.NeedsManualRouting;
+
+    /// <summary>
+    /// The control room routed it by hand to the agencies of <paramref name="decision"/>, every case now out: Routed,
+    /// with the person who did it in the trail. It stays flagged: it needed a human, and the summary says so.
+    /// </summary>
+    public ReferralTransition RouteByHand(RoutingDecision decision, string actor, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        Require(CanRouteByHand, "route it by hand", "it does not need manual routing");
+        return new(
+            this with { Status = ReferralStatus.Routed, RoutedAt = RoutedAt ?? at },
+            [ReferralEvent.Of(at, ReferralEventKinds.Routed, actor, (ReferralEventData.Agency, string.Join(',', decision.Assignments.Select(a => a.AgencyId))), (ReferralEventData.Reason, "routed by hand"))]);
+    }
+
     /// <summary>Routing failed after every retry: the control room routes it by hand. Flagging twice changes nothing.</summary>
     public ReferralTransition FlagForManualRouting(DateTimeOffset at) =>
         Status == ReferralStatus.NeedsManualRouting

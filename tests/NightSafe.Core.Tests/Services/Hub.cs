@@ -1,9 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NightSafe.Core.Advice;
 using NightSafe.Core.Control;
+using NightSafe.Core.DependencyInjection;
 using NightSafe.Core.Intake;
-using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.Partners;
 using NightSafe.Core.Ports;
@@ -30,26 +32,45 @@ internal sealed class Hub
         Steps = new DelayedPartnerLoopQueue(Time);
         Ledger = new InMemoryLedger(Time);
         Settings = new HubSettings(new Uri("https://nightsafe.example.net/"), RetentionDays: 31);
-        var policy = new RoutingPolicy(World);
-        Intake = new ReferralIntake(Store, RoutingQueue, policy, World, Time, NullLogger<ReferralIntake>.Instance);
-        Gate = new InboundGate(Ledger, NullLogger<InboundGate>.Instance);
-        Loop = new PartnerLoop(Store, Publisher, Outbound, Steps, World, Settings, Time, NullLogger<PartnerLoop>.Instance);
-        Partners = new PartnerCases(Store, Loop, World, Time, NullLogger<PartnerCases>.Instance);
-        PartnerTexts = new PartnerTexts(Store, Partners, World, Time, NullLogger<PartnerTexts>.Instance);
-        Conversation = new OfficerConversation(Gate, Roster, OptOuts, Store, new OfficerTextParser(World), Intake, new OfficerReplies(World), Loop, PartnerTexts, World, Time, NullLogger<OfficerConversation>.Instance);
-        Advice = new AdviceSms(Store, OptOuts, Sms, new AdviceTemplates(World), Settings, Time, NullLogger<AdviceSms>.Instance);
-        Router = new ReferralRouter(Store, Publisher, Advice, Loop, policy, World, Time, NullLogger<ReferralRouter>.Instance);
-        Manual = new ManualRouting(Store, Sms, World, Settings, Time, NullLogger<ManualRouting>.Instance);
-        Reports = new AdviceDeliveryReports(Store, Time, NullLogger<AdviceDeliveryReports>.Instance);
-        Summaries = new NightSummaries(Store, SummaryStore, Sms, Publisher, World, Settings, Time, NullLogger<NightSummaries>.Instance);
-        Retention = new RetentionPurge(Store, Ledger, World, Settings, Time, NullLogger<RetentionPurge>.Instance);
-        Dossiers = new ReferralDossiers(Store, Time, NullLogger<ReferralDossiers>.Instance);
+        var services = new ServiceCollection()
+            .AddSingleton(World)
+            .AddSingleton(Settings)
+            .AddSingleton<TimeProvider>(Time)
+            .AddSingleton<IReferralStore>(Store)
+            .AddSingleton<IInboundLedger>(Ledger)
+            .AddSingleton<IOfficerRoster>(Roster)
+            .AddSingleton<IOptOutRegistry>(OptOuts)
+            .AddSingleton<IRoutingQueue>(RoutingQueue)
+            .AddSingleton<IPartnerMessagePublisher>(Publisher)
+            .AddSingleton<ISmsSender>(Sms)
+            .AddSingleton<ISummaryStore>(SummaryStore)
+            .AddSingleton<IOutboundSmsQueue>(Outbound)
+            .AddSingleton<IPartnerLoopQueue>(Steps)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddNightSafeCore();
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        Intake = Services.GetRequiredService<ReferralIntake>();
+        Gate = Services.GetRequiredService<InboundGate>();
+        Conversation = Services.GetRequiredService<OfficerConversation>();
+        Advice = Services.GetRequiredService<AdviceSms>();
+        Router = Services.GetRequiredService<ReferralRouter>();
+        Manual = Services.GetRequiredService<ManualRouting>();
+        Partners = Services.GetRequiredService<PartnerCases>();
+        Loop = Services.GetRequiredService<PartnerLoop>();
+        PartnerTexts = Services.GetRequiredService<PartnerTexts>();
+        Reports = Services.GetRequiredService<AdviceDeliveryReports>();
+        Summaries = Services.GetRequiredService<NightSummaries>();
+        Retention = Services.GetRequiredService<RetentionPurge>();
+        Dossiers = Services.GetRequiredService<ReferralDossiers>();
         Roster.UpsertAsync(new Officer(OfficerPhone, "PC Patel", "PC 4107", "chelmsford"), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public static RoutingWorld World => SharedWorld.Value;
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>Core's services as <c>AddNightSafeCore</c> registers them for the app.</summary>
+    public ServiceProvider Services { get; }
 
     public HubSettings Settings { get; }
 
