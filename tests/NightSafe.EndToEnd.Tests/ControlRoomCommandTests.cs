@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Azure.Messaging.ServiceBus;
 using NightSafe.Cli.Commands;
+using NightSafe.Cli.Partners;
+using NightSafe.Core.Intake;
 using NightSafe.Cli.Sms;
 using NightSafe.Cli.Stack;
 
@@ -75,6 +78,72 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
         Assert.Equal("healthy", JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
         Assert.Equal("3.1.0", JsonDocument.Parse(await openApi.Content.ReadAsStringAsync()).RootElement.GetProperty("openapi").GetString());
+    }
+
+    [Fact]
+    public async Task The_sample_partner_consumer_accepts_its_own_case_and_dead_letters_a_forged_or_invalid_message_unread()
+    {
+        const string agency = "street-pastors-chelmsford";
+        using var consumer = PartnerConsumer.ConsumerApp.Build([], new Dictionary<string, string?>
+        {
+            ["Partner:Agency"] = agency,
+            ["Partner:ServiceBusConnectionString"] = Hub.ServiceBus.ConnectionString,
+            ["Partner:HubUrl"] = Hub.Functions.BaseUrl.ToString(),
+            ["Partner:PartnerKey"] = Hub.PartnerKeys[agency],
+        });
+        try
+        {
+            await consumer.StartAsync();
+            await using var bus = new ServiceBusClient(Hub.ServiceBus.ConnectionString);
+            await using (var sender = bus.CreateSender("cases"))
+            {
+                var forged = new ServiceBusMessage("""{"schemaVersion":1,"type":"case","agency":"street-pastors-colchester","reference":"K7Q2MX","night":"2026-12-18"}""") { MessageId = "forged-1", Subject = "case" };
+                forged.ApplicationProperties["agency"] = agency;
+                var invalid = new ServiceBusMessage("""{"schemaVersion":1,"type":"case","agency":"street-pastors-chelmsford","subjectPhone":"07700 900123"}""") { MessageId = "invalid-1", Subject = "case" };
+                invalid.ApplicationProperties["agency"] = agency;
+                await sender.SendMessagesAsync([forged, invalid]);
+            }
+
+            var phone = new OfficerPhone(fixture.Http, Hub.Functions.BaseUrl, Hub.PublicBaseUrl, Hub.Twilio.AccountSid, Hub.Twilio.AuthToken, OfflineHub.HubNumber);
+            var reply = await Eventually.ValueAsync(
+                async () => await phone.TextAsync("+447700900001", "Chelmsford spiked outside Bar 9, female 20s, consent y", CancellationToken.None) is { Reference: not null } r && r.Message != OfficerReplies.Neutral ? r : null,
+                TimeSpan.FromSeconds(30),
+                "an officer's acknowledgement");
+            var api = new HubApi(fixture.Http, Hub.Functions.BaseUrl, Hub.Functions.FunctionKey, Hub.Functions.MasterKey);
+            var accepted = await Eventually.ValueAsync(
+                async () => await api.ReadReferralAsync(Hub.Night.ToString(), reply.Reference!.ToString()!, CancellationToken.None) is { } view && view.Cases.Any(c => c.Agency == agency && c.Status == "Accepted") ? view : null,
+                TimeSpan.FromSeconds(30),
+                "the sample consumer's acceptance of its case");
+
+            await using var deadLetters = bus.CreateReceiver("cases", agency, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
+            var refused = new Dictionary<string, string>();
+            await Eventually.ValueAsync(
+                async () =>
+                {
+                    if (await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(1)) is { } m)
+                    {
+                        refused[m.MessageId] = m.DeadLetterErrorDescription;
+                        await deadLetters.CompleteMessageAsync(m);
+                    }
+
+                    return refused.Count >= 2 ? refused : null;
+                },
+                TimeSpan.FromSeconds(30),
+                "both refused messages on the dead-letter queue");
+
+            Assert.Contains(accepted.Cases, c => c.Agency == agency && c.Status == "Accepted");
+            Assert.Equal("body agency is not ours", refused["forged-1"]);
+            Assert.StartsWith("schema: ", refused["invalid-1"], StringComparison.Ordinal);
+        }
+        catch
+        {
+            fixture.WriteLogTail(output);
+            throw;
+        }
+        finally
+        {
+            await consumer.StopAsync();
+        }
     }
 
     private static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)

@@ -287,7 +287,7 @@ public sealed partial class PartnerLoop(
             // The messages first (stable MessageId, keyed SMS), the marker after: a retry repeats them harmlessly.
             if (agency.UsesServiceBus)
             {
-                await publisher.PublishCasesAsync([CaseClosed(referral, @case, closedBy)], cancellationToken);
+                await publisher.PublishCasesAsync([CaseClosed(referral, @case, closedByAgency is not null)], cancellationToken);
             }
 
             if (@case.AcceptedAt is not null)
@@ -308,7 +308,7 @@ public sealed partial class PartnerLoop(
     }
 
     /// <summary>The <c>case-closed</c> message: the envelope and the reference, nothing personal.</summary>
-    public static OutgoingCase CaseClosed(Referral referral, PartnerCase @case, string closedBy)
+    public static OutgoingCase CaseClosed(Referral referral, PartnerCase @case, bool closedByPartner)
     {
         ArgumentNullException.ThrowIfNull(referral);
         ArgumentNullException.ThrowIfNull(@case);
@@ -319,7 +319,7 @@ public sealed partial class PartnerLoop(
             ["agency"] = @case.AgencyId,
             ["night"] = referral.Night.ToString(),
             ["reference"] = referral.Reference.ToString(),
-            ["closedBy"] = closedBy,
+            ["closedBy"] = closedByPartner ? "partner" : "officer",
             ["closedAt"] = (referral.ClosedAt ?? DateTimeOffset.UnixEpoch).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         }.ToJsonString();
         return new OutgoingCase(

@@ -138,6 +138,54 @@ public sealed record Referral
             [ReferralEvent.Of(at, ReferralEventKinds.Closed, actor, (ReferralEventData.Note, note))]);
     }
 
+    /// <summary>An officer may add to a referral until it is closed.</summary>
+    public bool CanAmend => Status != ReferralStatus.Closed;
+
+    /// <summary>
+    /// The officer adds to the referral: a number, consent, more words. Before routing it becomes part of the case (and
+    /// consent with a number makes the advice SMS due); after routing the record changes and the event says that the
+    /// agencies, which already hold their case, were not sent it.
+    /// </summary>
+    public ReferralTransition Amend(string? subjectPhone, Consent? consent, string? more, DateTimeOffset at, string actor)
+    {
+        Require(CanAmend, "amend", "it is closed");
+        var fields = new List<string>();
+        var next = this;
+        if (subjectPhone is not null && subjectPhone != SubjectPhone)
+        {
+            next = next with { SubjectPhone = subjectPhone };
+            fields.Add(ReferralFields.SubjectPhone);
+        }
+
+        if (consent is { } c && c != Consent)
+        {
+            next = next with { Consent = c };
+            fields.Add(ReferralFields.Consent);
+        }
+
+        if (!string.IsNullOrWhiteSpace(more))
+        {
+            next = next with { Description = Description is null ? more.Trim() : $"{Description}; {more.Trim()}" };
+            fields.Add(ReferralFields.Description);
+        }
+
+        if (fields.Count == 0)
+        {
+            return ReferralTransition.None;
+        }
+
+        var routed = Status != ReferralStatus.Received;
+        if (!routed && Advice is AdviceState.NotApplicable or AdviceState.Pending)
+        {
+            next = next with { Advice = next.Consent == Consent.Given && next.SubjectPhone is not null ? AdviceState.Pending : AdviceState.NotApplicable };
+        }
+
+        var amended = routed
+            ? ReferralEvent.Of(at, ReferralEventKinds.Amended, actor, (ReferralEventData.Fields, string.Join(',', fields)), (ReferralEventData.Reason, "after routing: agencies not sent an update"))
+            : ReferralEvent.Of(at, ReferralEventKinds.Amended, actor, (ReferralEventData.Fields, string.Join(',', fields)));
+        return new(next, [amended]);
+    }
+
     /// <summary>
     /// Every case of <paramref name="decision"/> is out: Routed (unless partners or an officer already moved it on),
     /// routed once (the first time is kept), flagged when the fallback agency took part.

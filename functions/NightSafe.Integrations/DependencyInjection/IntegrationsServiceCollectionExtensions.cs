@@ -68,6 +68,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<IOfficerRoster>(sp => sp.GetRequiredService<TableOfficerRoster>());
         services.TryAddSingleton<IRosterDirectory>(sp => sp.GetRequiredService<TableOfficerRoster>());
         services.TryAddSingleton<IOptOutRegistry, TableOptOutRegistry>();
+        services.TryAddSingleton<IConversationStore, TableConversationStore>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();
         services.TryAddSingleton<IRoutingQueue, StorageRoutingQueue>();
         services.TryAddSingleton<IPartnerLoopQueue, StoragePartnerLoopQueue>();

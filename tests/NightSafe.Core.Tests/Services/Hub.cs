@@ -39,7 +39,9 @@ internal sealed class Hub
             .AddSingleton<IReferralStore>(Store)
             .AddSingleton<IInboundLedger>(Ledger)
             .AddSingleton<IOfficerRoster>(Roster)
+            .AddSingleton<IRosterDirectory>(Roster)
             .AddSingleton<IOptOutRegistry>(OptOuts)
+            .AddSingleton<IConversationStore>(Conversations)
             .AddSingleton<IRoutingQueue>(RoutingQueue)
             .AddSingleton<IPartnerMessagePublisher>(Publisher)
             .AddSingleton<ISmsSender>(Sms)
@@ -81,6 +83,8 @@ internal sealed class Hub
     public InMemoryRoster Roster { get; } = new();
 
     public InMemoryOptOuts OptOuts { get; } = new();
+
+    public InMemoryConversations Conversations { get; } = new();
 
     public RecordingRoutingQueue RoutingQueue { get; } = new();
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using NightSafe.Core.Intake;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
 using NightSafe.Core.References;
@@ -298,9 +299,40 @@ internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
     }
 }
 
-internal sealed class InMemoryRoster : IOfficerRoster
+internal sealed class InMemoryRoster : IOfficerRoster, IRosterDirectory
 {
     private readonly ConcurrentDictionary<string, Officer> _officers = new();
+    private readonly ConcurrentQueue<RosterChange> _changes = new();
+
+    public Task<IReadOnlyList<RosterEntry>> ListAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RosterEntry>>(_officers.Values.Select(Entry).ToList());
+
+    public Task<RosterEntry?> EntryForAsync(string phoneE164, CancellationToken cancellationToken) =>
+        Task.FromResult(_officers.TryGetValue(phoneE164, out var officer) ? Entry(officer) : null);
+
+    public Task SetActiveAsync(string id, bool active, CancellationToken cancellationToken)
+    {
+        foreach (var officer in _officers.Values.Where(o => Id(o.Phone) == id))
+        {
+            _officers[officer.Phone] = officer with { Active = active };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RecordAsync(RosterChange change, CancellationToken cancellationToken)
+    {
+        _changes.Enqueue(change);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<RosterChange>> ChangesAsync(int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RosterChange>>(_changes.Reverse().Take(max).ToList());
+
+    private static string Id(string phone) => "phone-" + phone.GetHashCode(StringComparison.Ordinal).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static RosterEntry Entry(Officer o) =>
+        new(Id(o.Phone), NightSafe.Core.Phones.UkPhoneNumber.Mask(o.Phone), o.Name, o.Collar, o.TownId, o.Supervisor, o.Active);
 
     public Task<Officer?> FindAsync(string phoneE164, CancellationToken cancellationToken) => Task.FromResult(_officers.GetValueOrDefault(phoneE164));
 
@@ -328,6 +360,28 @@ internal sealed class InMemoryOptOuts : IOptOutRegistry
     public Task OptInAsync(string phoneE164, CancellationToken cancellationToken)
     {
         _numbers.TryRemove(phoneE164, out _);
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class InMemoryConversations : IConversationStore
+{
+    private readonly ConcurrentDictionary<string, OfficerThread> _threads = new();
+
+    public IReadOnlyDictionary<string, OfficerThread> Threads => _threads;
+
+    public Task<OfficerThread?> FindAsync(string officerPhoneE164, CancellationToken cancellationToken) =>
+        Task.FromResult(_threads.TryGetValue(officerPhoneE164, out var thread) ? thread : null);
+
+    public Task SaveAsync(string officerPhoneE164, OfficerThread thread, CancellationToken cancellationToken)
+    {
+        _threads[officerPhoneE164] = thread;
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string officerPhoneE164, CancellationToken cancellationToken)
+    {
+        _threads.TryRemove(officerPhoneE164, out _);
         return Task.CompletedTask;
     }
 }

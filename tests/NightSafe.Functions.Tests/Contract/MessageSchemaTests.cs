@@ -87,7 +87,7 @@ public sealed class MessageSchemaTests(LocalHub hub)
         var (view, fields) = CaseMessage.Build(referral, agency, world);
         var @case = new PartnerCase { Night = referral.Night, Reference = referral.Reference, AgencyId = agency.Id, DisclosedAt = referral.ReceivedAt, Fields = fields, View = view };
 
-        var closed = NightSafe.Core.Partners.PartnerLoop.CaseClosed(referral, @case, "by the officer");
+        var closed = NightSafe.Core.Partners.PartnerLoop.CaseClosed(referral, @case, closedByPartner: false);
 
         var result = Check(Schema("case-closed"), closed.Body);
         Assert.True(result.IsValid, Errors(result));
