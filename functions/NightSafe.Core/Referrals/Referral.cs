@@ -241,7 +241,8 @@ public sealed record Referral
     /// (<paramref name="fallbackAgencyId"/>) has none, it stays open: it is escalated instead of dropped. The referral
     /// is always written, so two partners finishing at once cannot both miss that every case is finished.
     /// </summary>
-    public ReferralTransition RecordOutcome(PartnerCase @case, IEnumerable<PartnerCase> otherCases, CaseStatus outcome, string? note, DateTimeOffset at, string? fallbackAgencyId = null)
+    /// <param name="by">The signed-in person who answered (partner desk), recorded in the event's actor.</param>
+    public ReferralTransition RecordOutcome(PartnerCase @case, IEnumerable<PartnerCase> otherCases, CaseStatus outcome, string? note, DateTimeOffset at, string? by = null, string? fallbackAgencyId = null)
     {
         ArgumentNullException.ThrowIfNull(@case);
         ArgumentNullException.ThrowIfNull(otherCases);
@@ -263,7 +264,7 @@ public sealed record Referral
             ReferralEvent.Of(
                 at,
                 ReferralEventKinds.Outcome,
-                Actors.Partner(@case.AgencyId),
+                by is null ? Actors.Partner(@case.AgencyId) : Actors.Partner(@case.AgencyId) + ":" + by,
                 (ReferralEventData.Agency, @case.AgencyId),
                 (ReferralEventData.Status, outcome.ToString().ToLowerInvariant()),
                 (ReferralEventData.Note, string.IsNullOrWhiteSpace(note) ? null : note.Trim())),
