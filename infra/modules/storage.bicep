@@ -41,6 +41,8 @@ var queueNames = [
   'referrals-routing-poison'
   'summaries-requests'
   'summaries-requests-poison'
+  'partner-loop'
+  'partner-loop-poison'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {

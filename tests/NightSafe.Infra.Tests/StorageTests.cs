@@ -33,7 +33,7 @@ public sealed class StorageTests(MainSnapshotFixture fixture)
     {
         var queues = _snapshot.OfType(ResourceTypes.Queue).Select(q => q.ShortName).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["referrals-inbound", "referrals-inbound-poison", "referrals-routing", "referrals-routing-poison", "summaries-requests", "summaries-requests-poison"], queues);
+        Assert.Equal(["partner-loop", "partner-loop-poison", "referrals-inbound", "referrals-inbound-poison", "referrals-routing", "referrals-routing-poison", "summaries-requests", "summaries-requests-poison"], queues);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using NightSafe.Core.Control;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Outcomes;
+using NightSafe.Core.Partners;
 using NightSafe.Core.Retention;
 using NightSafe.Core.Routing;
 using NightSafe.Core.Summaries;
@@ -39,6 +40,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ReferralRouter>();
         services.AddSingleton<ManualRouting>();
         services.AddSingleton<PartnerCases>();
+        services.AddSingleton<PartnerLoop>();
+        services.AddSingleton<PartnerTexts>();
         services.AddSingleton<NightSummaries>();
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<ReferralDossiers>();

@@ -235,22 +235,27 @@ public sealed record Referral
                 [ReferralEvent.Of(at, ReferralEventKinds.ManualRouting, Actors.System, (ReferralEventData.Reason, "routing failed after every retry"))]);
 
     /// <summary>
-    /// A partner's answer on one of its cases: the case moves forward; the referral goes in progress, or closes once
-    /// every case (<paramref name="case"/> and <paramref name="otherCases"/>) is closed or declined. The referral is
-    /// always written, so two partners finishing at once cannot both miss that every case is finished.
+    /// A partner's answer on one of its cases: the case moves forward; the referral goes in progress, or closes when the
+    /// partner closes it (the others are then told, see <c>PartnerLoop</c>) or once every case (<paramref name="case"/>
+    /// and <paramref name="otherCases"/>) is finished. When every case is declined and the control room
+    /// (<paramref name="fallbackAgencyId"/>) has none, it stays open: it is escalated instead of dropped. The referral
+    /// is always written, so two partners finishing at once cannot both miss that every case is finished.
     /// </summary>
     /// <param name="by">The signed-in person who answered (partner desk), recorded in the event's actor.</param>
-    public ReferralTransition RecordOutcome(PartnerCase @case, IEnumerable<PartnerCase> otherCases, CaseStatus outcome, string? note, DateTimeOffset at, string? by = null)
+    public ReferralTransition RecordOutcome(PartnerCase @case, IEnumerable<PartnerCase> otherCases, CaseStatus outcome, string? note, DateTimeOffset at, string? by = null, string? fallbackAgencyId = null)
     {
         ArgumentNullException.ThrowIfNull(@case);
         ArgumentNullException.ThrowIfNull(otherCases);
         Require(@case.Night == Night && @case.Reference == Reference, "record an outcome of", $"case {@case.Night}/{@case.Reference} is not one of its cases");
         var moved = @case.MoveTo(outcome, at);
-        var allFinished = moved.IsFinished && otherCases.All(c => c.IsFinished);
+        var others = otherCases.ToList();
+        var allFinished = moved.IsFinished && others.All(c => c.IsFinished);
+        var declinedByAll = fallbackAgencyId is not null && Partners.AcknowledgementRules.DeclinedByAll([moved, .. others], fallbackAgencyId);
+        var closedByPartner = outcome == CaseStatus.Closed;
         var next = Status switch
         {
             ReferralStatus.Closed => this,
-            _ when allFinished => this with { Status = ReferralStatus.Closed, ClosedAt = at },
+            _ when closedByPartner || (allFinished && !declinedByAll) => this with { Status = ReferralStatus.Closed, ClosedAt = at },
             ReferralStatus.Routed or ReferralStatus.Received => this with { Status = ReferralStatus.InProgress },
             _ => this,
         };
@@ -266,11 +271,80 @@ public sealed record Referral
         };
         if (next.Status == ReferralStatus.Closed && Status != ReferralStatus.Closed)
         {
-            events.Add(ReferralEvent.Of(at, ReferralEventKinds.Closed, Actors.System, (ReferralEventData.Reason, "every agency closed or declined its case")));
+            events.Add(ReferralEvent.Of(at, ReferralEventKinds.Closed, Actors.System, (ReferralEventData.Reason, closedByPartner ? "closed by " + @case.AgencyId : "every agency closed or declined its case")));
         }
 
         return new(next, events) { Case = moved };
     }
+
+    /// <summary>
+    /// A case's first acknowledgement deadline passed unanswered: its agency was texted again and the control room told.
+    /// The case's <see cref="PartnerCase.RemindedAt"/> is the marker that makes a second firing do nothing.
+    /// </summary>
+    public ReferralTransition RemindCase(PartnerCase @case, TimeSpan waited, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        RequireOwn(@case, "remind");
+        Require(@case.IsUnanswered && @case.RemindedAt is null && @case.EscalatedAt is null, "remind", $"case {@case.AgencyId} is {@case.Status}{(@case.RemindedAt is null ? string.Empty : ", reminded already")}");
+        return new(
+            null,
+            [ReferralEvent.Of(at, ReferralEventKinds.Reminded, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Reason, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"not accepted after {waited.TotalMinutes:0} min")))])
+        {
+            Case = @case with { RemindedAt = at },
+        };
+    }
+
+    /// <summary>
+    /// A case is escalated (<paramref name="reason"/>: not accepted by its second deadline, or declined by every agency):
+    /// the referral is flagged and, when the control room has no case yet, <paramref name="fallbackCase"/> discloses it
+    /// to the control room. <see cref="PartnerCase.EscalatedAt"/> is the marker that makes a second firing do nothing.
+    /// </summary>
+    public ReferralTransition EscalateCase(PartnerCase @case, string reason, string why, PartnerCase? fallbackCase, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        RequireOwn(@case, "escalate");
+        Require(Status != ReferralStatus.Closed && @case.EscalatedAt is null, "escalate", Status == ReferralStatus.Closed ? "it is closed" : $"case {@case.AgencyId} is escalated already");
+        var events = new List<ReferralEvent>
+        {
+            ReferralEvent.Of(at, ReferralEventKinds.Escalated, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Status, reason), (ReferralEventData.Reason, why)),
+        };
+        if (fallbackCase is not null)
+        {
+            RequireOwn(fallbackCase, "escalate to");
+            events.Add(ReferralEvent.Of(
+                at,
+                ReferralEventKinds.Disclosed,
+                Actors.System,
+                (ReferralEventData.Agency, fallbackCase.AgencyId),
+                (ReferralEventData.Fields, string.Join(',', fallbackCase.Fields)),
+                (ReferralEventData.Categories, string.Join(',', Categories)),
+                (ReferralEventData.Reason, "escalated: " + why),
+                (ReferralEventData.MessageId, PartnerCase.MessageIdFor(Night, Reference, fallbackCase.AgencyId))));
+        }
+
+        return new(this with { Flagged = true }, events)
+        {
+            Case = @case with { EscalatedAt = at, EscalationReason = reason },
+            AddedCases = fallbackCase is null ? [] : [fallbackCase],
+        };
+    }
+
+    /// <summary>The referral is closed and the agency of <paramref name="case"/> has been told (case-closed, SMS).</summary>
+    public ReferralTransition CancelCase(PartnerCase @case, string closedBy, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        RequireOwn(@case, "cancel");
+        Require(Status == ReferralStatus.Closed && @case.CancelledAt is null, "cancel", Status == ReferralStatus.Closed ? $"case {@case.AgencyId} is cancelled already" : "it is not closed");
+        return new(
+            null,
+            [ReferralEvent.Of(at, ReferralEventKinds.Cancelled, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Reason, "closed " + closedBy))])
+        {
+            Case = @case with { CancelledAt = at },
+        };
+    }
+
+    private void RequireOwn(PartnerCase @case, string move) =>
+        Require(@case.Night == Night && @case.Reference == Reference, move, $"case {@case.Night}/{@case.Reference} is not one of its cases");
 
     /// <summary>Pending advice that will never be sent (e.g. closed before routing): say why rather than leave it pending.</summary>
     public ReferralTransition SetAdviceAside(string reason, DateTimeOffset at)

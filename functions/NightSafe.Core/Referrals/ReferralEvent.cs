@@ -31,6 +31,15 @@ public static class ReferralEventKinds
     public const string Amended = "amended";
     public const string ManualRouting = "manual-routing";
     public const string Erased = "erased";
+
+    /// <summary>A case's first acknowledgement deadline passed unanswered: its agency was alerted again, the control room told.</summary>
+    public const string Reminded = "reminded";
+
+    /// <summary>A case went unanswered past its second deadline, or every agency declined: sent to the control room and the inspector.</summary>
+    public const string Escalated = "escalated";
+
+    /// <summary>An agency was told that the referral it had is closed (case-closed message, SMS to phones that accepted).</summary>
+    public const string Cancelled = "cancelled";
 }
 
 /// <summary>Keys used in <see cref="ReferralEvent.Data"/>.</summary>

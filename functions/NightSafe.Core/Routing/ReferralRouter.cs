@@ -51,6 +51,7 @@ public sealed partial class ReferralRouter(
     IReferralStore store,
     IPartnerMessagePublisher publisher,
     AdviceSms advice,
+    Partners.PartnerLoop partners,
     RoutingPolicy policy,
     RoutingWorld world,
     TimeProvider time,
@@ -64,11 +65,13 @@ public sealed partial class ReferralRouter(
             return RoutingOutcome.NotFound;
         }
 
+        IReadOnlyList<Stored<PartnerCase>>? cases = null;
         if (plan.Outcome == RoutingOutcome.Routed)
         {
-            var cases = await store.CasesAsync(night, reference, cancellationToken);
+            cases = await store.CasesAsync(night, reference, cancellationToken);
+            // Only agencies on the servicebus channel read a subscription; the others get their cases by SMS.
             await publisher.PublishCasesAsync(
-                cases.Select(c => Outgoing(plan.Referral, c.Value)).ToList(),
+                cases.Where(c => world.FindAgency(c.Value.AgencyId)?.UsesServiceBus ?? true).Select(c => Outgoing(plan.Referral, c.Value)).ToList(),
                 cancellationToken);
             await MarkRoutedAsync(night, reference, plan.Decision, cancellationToken);
             LogRouted(night, reference, cases.Count, plan.Decision.UsedFallback);
@@ -76,6 +79,9 @@ public sealed partial class ReferralRouter(
 
         if (plan.Outcome is RoutingOutcome.Routed or RoutingOutcome.AlreadyRouted)
         {
+            // Alerts, deadlines and the urgent text are queued work (idempotent), so a retry repeats them harmlessly.
+            cases ??= await store.CasesAsync(night, reference, cancellationToken);
+            await partners.CasesRoutedAsync(plan.Referral, cases.Select(c => c.Value).ToList(), cancellationToken);
             await advice.SendOnceAsync(night, reference, cancellationToken);
         }
 
@@ -267,7 +273,8 @@ public sealed partial class ReferralRouter(
                 : new ReferralDecision<bool>(true, ReferralChange.From(stored, stored.Value.MarkRouted(decision, time.GetUtcNow()))),
             cancellationToken);
 
-    private static OutgoingCase Outgoing(Referral referral, PartnerCase @case) =>
+    /// <summary>The case message of one agency's case (its recorded view, its MessageId).</summary>
+    internal static OutgoingCase Outgoing(Referral referral, PartnerCase @case) =>
         new(
             PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId),
             @case.AgencyId,

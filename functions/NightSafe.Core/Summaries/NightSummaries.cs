@@ -93,6 +93,9 @@ public sealed partial class NightSummaries(
             ["closed"] = figures.Closed,
             ["unanswered"] = figures.Unanswered,
             ["medianMinutesToAccept"] = figures.MedianMinutesToAccept is { } m ? Math.Round(m, 1) : null,
+            ["p90MinutesToAccept"] = figures.P90MinutesToAccept is { } p ? Math.Round(p, 1) : null,
+            ["escalated"] = figures.Escalated,
+            ["cancelled"] = figures.Cancelled,
             ["countyReferrals"] = summary.Referrals,
         }.ToJsonString();
     }

@@ -71,6 +71,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<IConversationStore, TableConversationStore>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();
         services.TryAddSingleton<IRoutingQueue, StorageRoutingQueue>();
+        services.TryAddSingleton<IPartnerLoopQueue, StoragePartnerLoopQueue>();
         return services;
     }
 

@@ -26,7 +26,8 @@ public sealed class RoutingWorkItemTests
     [Fact]
     public void Every_queue_is_named_once_and_its_poison_queue_follows_the_hosts_rule()
     {
-        Assert.Equal(["referrals-inbound", "referrals-routing", "summaries-requests"], QueueNames.All);
+        Assert.Equal(["referrals-inbound", "referrals-routing", "summaries-requests", "partner-loop"], QueueNames.All);
+        Assert.Equal("partner-loop-poison", QueueNames.PartnerLoopPoison);
         Assert.Equal("referrals-routing-poison", QueueNames.RoutingPoison);
     }
 }

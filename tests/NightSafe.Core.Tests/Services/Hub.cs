@@ -7,6 +7,7 @@ using NightSafe.Core.Control;
 using NightSafe.Core.DependencyInjection;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Outcomes;
+using NightSafe.Core.Partners;
 using NightSafe.Core.Ports;
 using NightSafe.Core.Retention;
 using NightSafe.Core.Routing;
@@ -28,6 +29,7 @@ internal sealed class Hub
     public Hub(DateTimeOffset? now = null)
     {
         Time = new FakeTimeProvider(now ?? FridayNight);
+        Steps = new DelayedPartnerLoopQueue(Time);
         Ledger = new InMemoryLedger(Time);
         Settings = new HubSettings(new Uri("https://nightsafe.example.net/"), RetentionDays: 31);
         var services = new ServiceCollection()
@@ -44,6 +46,8 @@ internal sealed class Hub
             .AddSingleton<IPartnerMessagePublisher>(Publisher)
             .AddSingleton<ISmsSender>(Sms)
             .AddSingleton<ISummaryStore>(SummaryStore)
+            .AddSingleton<IOutboundSmsQueue>(Outbound)
+            .AddSingleton<IPartnerLoopQueue>(Steps)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
             .AddNightSafeCore();
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
@@ -54,6 +58,8 @@ internal sealed class Hub
         Router = Services.GetRequiredService<ReferralRouter>();
         Manual = Services.GetRequiredService<ManualRouting>();
         Partners = Services.GetRequiredService<PartnerCases>();
+        Loop = Services.GetRequiredService<PartnerLoop>();
+        PartnerTexts = Services.GetRequiredService<PartnerTexts>();
         Reports = Services.GetRequiredService<AdviceDeliveryReports>();
         Summaries = Services.GetRequiredService<NightSummaries>();
         Retention = Services.GetRequiredService<RetentionPurge>();
@@ -87,6 +93,16 @@ internal sealed class Hub
     public ScriptedSmsSender Sms { get; } = new();
 
     public InMemorySummaryStore SummaryStore { get; } = new();
+
+    /// <summary>Outbound SMS work items, kept once per (key, recipient) as the outbound SMS queue sends them.</summary>
+    public RecordingOutboundSms Outbound { get; } = new();
+
+    /// <summary>The partner-loop queue: items become due after their delay on the fake clock.</summary>
+    public DelayedPartnerLoopQueue Steps { get; }
+
+    public PartnerLoop Loop { get; }
+
+    public PartnerTexts PartnerTexts { get; }
 
     public InboundGate Gate { get; }
 
@@ -130,6 +146,15 @@ internal sealed class Hub
         while (RoutingQueue.Items.TryDequeue(out var item))
         {
             await Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Runs every partner-loop step due by now (and those they schedule for now), as the queue trigger would.</summary>
+    public async Task RunDueStepsAsync()
+    {
+        while (Steps.TakeDue() is { } item)
+        {
+            await Loop.HandleAsync(item, CancellationToken.None);
         }
     }
 

@@ -208,7 +208,7 @@ public sealed class ReferralRouterTests
         var recordedWhenPublished = new List<bool>();
         var publisher = new ObservingPublisher(hub.Publisher, cases => recordedWhenPublished.AddRange(cases.Select(c =>
             hub.Store.AllCases.Any(r => PartnerCase.MessageIdFor(r.Night, r.Reference, r.AgencyId) == c.MessageId))));
-        var router = new ReferralRouter(hub.Store, publisher, hub.Advice, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+        var router = new ReferralRouter(hub.Store, publisher, hub.Advice, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
         await hub.TextAsync("Southend spiked outside the pier, 07700 900123 consent y");
         var item = Assert.Single(hub.RoutingQueue.Items);
 
