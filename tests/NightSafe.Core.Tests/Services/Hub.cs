@@ -37,6 +37,7 @@ internal sealed class Hub
             .AddSingleton<IReferralStore>(Store)
             .AddSingleton<IInboundLedger>(Ledger)
             .AddSingleton<IOfficerRoster>(Roster)
+            .AddSingleton<IRosterDirectory>(Roster)
             .AddSingleton<IOptOutRegistry>(OptOuts)
             .AddSingleton<IConversationStore>(Conversations)
             .AddSingleton<IRoutingQueue>(RoutingQueue)

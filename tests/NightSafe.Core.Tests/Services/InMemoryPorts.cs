@@ -299,9 +299,38 @@ internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
     }
 }
 
-internal sealed class InMemoryRoster : IOfficerRoster
+internal sealed class InMemoryRoster : IOfficerRoster, IRosterDirectory
 {
     private readonly ConcurrentDictionary<string, Officer> _officers = new();
+    private readonly ConcurrentQueue<RosterChange> _changes = new();
+
+    public Task<IReadOnlyList<RosterEntry>> ListAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RosterEntry>>(_officers.Values.Select(Entry).ToList());
+
+    public Task<RosterEntry?> EntryForAsync(string phoneE164, CancellationToken cancellationToken) =>
+        Task.FromResult(_officers.TryGetValue(phoneE164, out var officer) ? Entry(officer) : null);
+
+    public Task SetActiveAsync(string id, bool active, CancellationToken cancellationToken)
+    {
+        foreach (var officer in _officers.Values.Where(o => o.Phone == id))
+        {
+            _officers[officer.Phone] = officer with { Active = active };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RecordAsync(RosterChange change, CancellationToken cancellationToken)
+    {
+        _changes.Enqueue(change);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<RosterChange>> ChangesAsync(int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RosterChange>>(_changes.Reverse().Take(max).ToList());
+
+    private static RosterEntry Entry(Officer o) =>
+        new(o.Phone, new NightSafe.Core.Phones.MaskedPhone(o.Phone).ToString(), o.Name, o.Collar, o.TownId, o.Supervisor, o.Active);
 
     public Task<Officer?> FindAsync(string phoneE164, CancellationToken cancellationToken) => Task.FromResult(_officers.GetValueOrDefault(phoneE164));
 
