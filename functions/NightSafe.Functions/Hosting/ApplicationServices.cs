@@ -7,6 +7,7 @@ using NightSafe.Core;
 using NightSafe.Core.DependencyInjection;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.World;
+using NightSafe.Functions.Pages;
 
 namespace NightSafe.Functions.Hosting;
 
@@ -62,6 +63,8 @@ public static class ApplicationServices
 
         services.AddNightSafeCore();
         services.AddSingleton<Http.TwilioWebhook>();
+        services.AddSingleton<Http.PartnerAccess>();
+        services.AddNightSafePages(configuration, environment);
 
         if (configuration.GetValue<bool>($"{NightSafeOptions.Section}:{nameof(NightSafeOptions.SeedRoster)}"))
         {

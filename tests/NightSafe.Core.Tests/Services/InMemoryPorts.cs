@@ -161,6 +161,19 @@ internal sealed class InMemoryReferralStore : IReferralStore
         }
     }
 
+    public Task<NightRows> NightRowsAsync(NightId night, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var referrals = _referrals.Values.Select(r => r.Value).Where(r => r.Night == night).ToList();
+            var keys = referrals.ToDictionary(r => Key(r.Night, r.Reference), r => r.Reference);
+            return Task.FromResult(new NightRows(
+                referrals,
+                _cases.Values.Select(c => c.Value).Where(c => c.Night == night).ToList(),
+                _events.Where(e => keys.ContainsKey(e.Key)).Select(e => new NightEvent(keys[e.Key], e.Event)).ToList()));
+        }
+    }
+
     public async IAsyncEnumerable<Referral> UnerasedBeforeAsync(NightId cutoff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         List<Referral> found;
