@@ -54,6 +54,7 @@ public static class CaseMessage
         ReferralFields.Categories => new JsonArray(referral.Categories.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
         ReferralFields.Priority => referral.Priority.ToString().ToLowerInvariant(),
         ReferralFields.Location => referral.Location,
+        ReferralFields.LocationLink => StructuredLocation.Parse(referral.Location)?.Link?.ToString(),
         ReferralFields.Description => referral.Description,
         ReferralFields.SubjectPhone => referral.SubjectPhone,
         ReferralFields.Consent => referral.Consent switch

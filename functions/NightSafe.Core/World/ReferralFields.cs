@@ -17,9 +17,15 @@ public static class ReferralFields
     public const string Consent = "consent";
     public const string Officer = "officer";
 
+    /// <summary>
+    /// A map link for a structured location (what3words, postcode, grid reference, lat/long): derived from
+    /// <see cref="Location"/>, so an agency that may see the location also gets its link, and no other.
+    /// </summary>
+    public const string LocationLink = "locationLink";
+
     /// <summary>Every field name above, compared ordinally.</summary>
     public static IReadOnlySet<string> All { get; } = new[]
     {
-        Reference, Night, ReceivedAt, Town, Categories, Priority, Location, Description, SubjectPhone, Consent, Officer,
+        Reference, Night, ReceivedAt, Town, Categories, Priority, Location, LocationLink, Description, SubjectPhone, Consent, Officer,
     }.ToFrozenSet(StringComparer.Ordinal);
 }

@@ -45,7 +45,7 @@ public sealed class CaseFieldsTests
             ["reference", "night", "receivedAt", "town", "categories", "priority", "officer"],
             CaseFields.For(Agency("da-survivors-essex"), Consent.Refused));
         Assert.Equal(
-            ["reference", "night", "receivedAt", "town", "categories", "priority", "officer", "subjectPhone", "location", "description"],
+            ["reference", "night", "receivedAt", "town", "categories", "priority", "officer", "subjectPhone", "location", "locationLink", "description"],
             CaseFields.For(Agency("da-survivors-essex"), Consent.Given));
     }
 
@@ -59,5 +59,29 @@ public sealed class CaseFieldsTests
             Assert.All(fields, f => Assert.Contains(f, ReferralFields.All));
             Assert.Equal(fields.Count, fields.Distinct().Count());
         }
+    }
+
+    [Fact]
+    public void An_agency_that_may_see_the_location_gets_its_map_link_and_one_that_may_not_gets_neither()
+    {
+        var referral = new NightSafe.Core.Referrals.Referral
+        {
+            Night = NightSafe.Core.Nights.NightId.Parse("2026-12-18"),
+            Reference = NightSafe.Core.References.ReferenceCode.Parse("7KQ2MX"),
+            ReceivedAt = TestWorld.Local(2026, 12, 18, 23),
+            Source = NightSafe.Core.Referrals.ReferralSource.Sms,
+            TownId = "chelmsford",
+            Categories = ["intoxicated", "domestic-abuse"],
+            Priority = Priority.High,
+            Location = "Yates ///filled.count.soap",
+        };
+
+        var (pastors, pastorFields) = NightSafe.Core.Routing.CaseMessage.Build(referral, Agency("street-pastors-chelmsford"), TestWorld.Real);
+        var (survivors, survivorFields) = NightSafe.Core.Routing.CaseMessage.Build(referral, Agency("da-survivors-essex"), TestWorld.Real);
+
+        Assert.Contains("\"locationLink\":\"https://what3words.com/filled.count.soap\"", pastors, StringComparison.Ordinal);
+        Assert.Contains(ReferralFields.LocationLink, pastorFields);
+        Assert.DoesNotContain("what3words", survivors, StringComparison.Ordinal);
+        Assert.DoesNotContain(ReferralFields.LocationLink, survivorFields);
     }
 }

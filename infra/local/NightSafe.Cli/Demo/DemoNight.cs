@@ -100,6 +100,11 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
 
             Report("Officers texting");
             await TextAllAsync(phone, plan.Texts.Skip(1).ToList(), options.Parallelism, outcomes, clock, () => Report("Officers texting"), cancellationToken);
+            foreach (var (question, answer) in plan.Conversations)
+            {
+                outcomes.Enqueue(await SendAsync(phone, question, null, clock, cancellationToken));
+                outcomes.Enqueue(await SendAsync(phone, answer, null, clock, cancellationToken));
+            }
 
             Report("Partners answering");
             var references = outcomes.Where(o => o.Text.Kind == ScriptedKind.Referral && o.Reply.Reference is not null)

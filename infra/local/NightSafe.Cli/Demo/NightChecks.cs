@@ -42,6 +42,7 @@ public static class NightChecks
                 ScriptedKind.Close => reference is not null
                     && (message == OfficerReplies.Closed(reference.Value) || message == OfficerReplies.AlreadyClosed(reference.Value)),
                 ScriptedKind.Public => message == OfficerReplies.Neutral,
+                ScriptedKind.Incomplete => message.StartsWith("NightSafe: what is the concern? 1 ", StringComparison.Ordinal) && reply.Reference is null,
                 ScriptedKind.OptOut => message.Length == 0,
                 _ => false,
             };

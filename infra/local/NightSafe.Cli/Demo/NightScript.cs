@@ -18,6 +18,9 @@ public enum ScriptedKind
 
     /// <summary>Someone not on the roster texts the number: a neutral reply and no powers.</summary>
     Public,
+
+    /// <summary>A referral text without its concern: NightSafe asks, and the officer's next text completes it.</summary>
+    Incomplete,
 }
 
 /// <summary>The referral an officer meant to make.</summary>
@@ -29,7 +32,7 @@ public sealed record IntendedReferral(string TownId, IReadOnlyList<string> Categ
 /// </summary>
 public sealed record ScriptedText(int Index, ScriptedKind Kind, string From, string Body, IntendedReferral? Intended)
 {
-    public bool IsOfficerText => Kind is ScriptedKind.Referral or ScriptedKind.Help or ScriptedKind.Status or ScriptedKind.Close;
+    public bool IsOfficerText => Kind is ScriptedKind.Referral or ScriptedKind.Help or ScriptedKind.Status or ScriptedKind.Close or ScriptedKind.Incomplete;
 }
 
 /// <summary>A night's texts: officers across every town, in their own words, typos and all.</summary>
@@ -37,6 +40,13 @@ public sealed record NightPlan(IReadOnlyList<ScriptedText> OptOuts, IReadOnlyLis
 {
     /// <summary>The subjects' numbers that replied STOP before the night's referrals.</summary>
     public IReadOnlySet<string> OptedOutNumbers { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Texts missing their concern, each with the officer's answer to NightSafe's question (a referral, checked like any
+    /// other). They are sent after the busy part of the night, one officer at a time, so no other text of theirs comes
+    /// between question and answer.
+    /// </summary>
+    public IReadOnlyList<(ScriptedText Question, ScriptedText Answer)> Conversations { get; init; } = [];
 }
 
 /// <summary>
@@ -101,6 +111,15 @@ public static class NightScript
     private static readonly string[] CloseTexts = ["CLOSE {ref} taken home by taxi", "close {ref} - friend collected her", "Closed {ref}: handed to street pastors, all ok", "CLOSE {ref} family collected"];
     private static readonly string[] PublicTexts = ["hello is this the council?", "who is this"];
 
+    // No town (the officer's rostered town is taken) and no concern (NightSafe asks); the answer names the concern.
+    private static readonly (string Incomplete, string Answer, string[] Categories)[] Unfinished =
+    [
+        ("female 20s outside the station, shaken", "drunk", ["intoxicated"]),
+        ("male 40s sat by the bus shelter", "2 7", ["intoxicated", "injury"]),
+        ("young female near the taxi rank with us now", "spiking", ["spiking"]),
+        ("female 19 by the war memorial", "lost her friends", ["alone"]),
+    ];
+
     /// <summary>
     /// <paramref name="officerTexts"/> texts from rostered officers (the first is a HELP as the shift starts), plus a few
     /// from the public and the opt-outs that precede them.
@@ -157,7 +176,18 @@ public static class NightScript
 
         var numbered = texts.Select((t, i) => t with { Index = i }).ToList();
         var optOuts = OptOutNumbers.Select((n, i) => new ScriptedText(i, ScriptedKind.OptOut, n, i % 2 == 0 ? "STOP" : "stop", null)).ToList();
-        return new NightPlan(optOuts, numbered) { OptedOutNumbers = OptOutNumbers.ToHashSet(StringComparer.Ordinal) };
+        var conversations = new List<(ScriptedText, ScriptedText)>();
+        for (var c = 0; c < Math.Max(2, officerTexts / 50) && c < officers.Count; c++)
+        {
+            var officer = officers[c];
+            var (incomplete, answer, categories) = Unfinished[c % Unfinished.Length];
+            var index = numbered.Count + 2 * c;
+            conversations.Add((
+                new ScriptedText(index, ScriptedKind.Incomplete, officer.Phone, incomplete, null),
+                new ScriptedText(index + 1, ScriptedKind.Referral, officer.Phone, answer, new IntendedReferral(officer.Town, categories, Consent.NotStated, null))));
+        }
+
+        return new NightPlan(optOuts, numbered) { OptedOutNumbers = OptOutNumbers.ToHashSet(StringComparer.Ordinal), Conversations = conversations };
     }
 
     /// <summary>The body with the reference filled in (upper case, or lower case where the officer types it so).</summary>
