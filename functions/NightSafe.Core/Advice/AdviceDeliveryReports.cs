@@ -31,7 +31,7 @@ public sealed partial class AdviceDeliveryReports(IReferralStore store, TimeProv
             var referral = stored.Value;
             var next = status switch
             {
-                "delivered" when referral.Advice is AdviceState.Sent or AdviceState.Sending => referral with { Advice = AdviceState.Delivered, AdviceMessageId = report.MessageSid },
+                "delivered" when referral.Advice is AdviceState.Sent or AdviceState.Sending or AdviceState.Pending => referral with { Advice = AdviceState.Delivered, AdviceMessageId = report.MessageSid },
                 "undelivered" or "failed" => referral with { Advice = AdviceState.Failed, AdviceError = report.ErrorCode ?? status, AdviceMessageId = report.MessageSid },
                 _ => null,
             };

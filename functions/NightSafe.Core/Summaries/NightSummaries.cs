@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
+using NightSafe.Core.Sms;
 using NightSafe.Core.World;
 
 namespace NightSafe.Core.Summaries;
@@ -17,17 +18,16 @@ public enum SummaryRun
 }
 
 /// <summary>
-/// The end-of-night summary: calculated once, stored, then sent by SMS to the duty inspectors and published per agency
+/// The end-of-night summary: calculated once, stored, then queued as SMS to the duty inspectors and published per agency
 /// on topic <c>summaries</c>. Running again for the same night does nothing; a run interrupted before delivery
 /// delivers the stored figures on the next run.
 /// </summary>
 public sealed partial class NightSummaries(
     IReferralStore referrals,
     ISummaryStore summaries,
-    ISmsSender sms,
+    IOutboundSmsQueue smsQueue,
     ICasePublisher publisher,
     RoutingWorld world,
-    HubSettings settings,
     TimeProvider time,
     ILogger<NightSummaries> logger)
 {
@@ -63,11 +63,8 @@ public sealed partial class NightSummaries(
             cancellationToken);
         foreach (var inspector in world.DutyInspectors)
         {
-            var result = await sms.SendAsync(new OutgoingSms(inspector.Phone, summary.Text, settings.SmsStatusCallback()), cancellationToken);
-            if (result is SmsSendResult.Refused refused)
-            {
-                LogSmsRefused(night, inspector.Name, refused.ErrorCode);
-            }
+            // One item per inspector, one marker each: a run repeated after a fault texts nobody twice.
+            await smsQueue.EnqueueAsync(new OutboundSmsItem(SmsKinds.Summary, $"summary/{night}", inspector.Phone, summary.Text, night.ToString()), cancellationToken);
         }
 
         await summaries.MarkDeliveredAsync(night, stored.Version, time.GetUtcNow(), cancellationToken);
@@ -102,9 +99,6 @@ public sealed partial class NightSummaries(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Summary of night {Night} delivered: {Referrals} referrals; SMS to {Inspectors} inspectors; {Agencies} agency summaries published")]
     private partial void LogDelivered(NightId night, int referrals, int inspectors, int agencies);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Summary SMS of night {Night} to {Inspector} refused with {ErrorCode}")]
-    private partial void LogSmsRefused(NightId night, string inspector, string errorCode);
 }
 
 /// <summary>

@@ -11,6 +11,7 @@ using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.Retention;
 using NightSafe.Core.Routing;
+using NightSafe.Core.Sms;
 using NightSafe.Core.Summaries;
 using NightSafe.Core.World;
 
@@ -73,7 +74,10 @@ public static class ApplicationServices
         services.AddSingleton<InboundGate>();
         services.AddSingleton<ReferralIntake>();
         services.AddSingleton<OfficerConversation>();
+        services.AddSingleton<OutboundSms>();
+        services.AddSingleton<OutboundSmsWork>();
         services.AddSingleton<AdviceSms>();
+        services.AddSingleton<ISmsComposer>(sp => sp.GetRequiredService<AdviceSms>());
         services.AddSingleton<ReferralRouter>();
         services.AddSingleton<ManualRouting>();
         services.AddSingleton<PartnerCases>();

@@ -67,6 +67,8 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<IOptOutRegistry, TableOptOutRegistry>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();
         services.TryAddSingleton<IRoutingQueue, StorageRoutingQueue>();
+        services.TryAddSingleton<IOutboundSmsQueue, StorageOutboundSmsQueue>();
+        services.TryAddSingleton<ISmsMarkers, TableSmsMarkers>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NightSafe.Core.Advice;
@@ -8,6 +9,7 @@ using NightSafe.Core.Outcomes;
 using NightSafe.Core.Ports;
 using NightSafe.Core.Retention;
 using NightSafe.Core.Routing;
+using NightSafe.Core.Sms;
 using NightSafe.Core.Summaries;
 using NightSafe.Core.World;
 
@@ -32,12 +34,15 @@ internal sealed class Hub
         Intake = new ReferralIntake(Store, RoutingQueue, policy, World, Time, NullLogger<ReferralIntake>.Instance);
         Gate = new InboundGate(Ledger, NullLogger<InboundGate>.Instance);
         Conversation = new OfficerConversation(Gate, Roster, OptOuts, Store, new OfficerTextParser(World), Intake, new OfficerReplies(World), World, Time, NullLogger<OfficerConversation>.Instance);
-        Advice = new AdviceSms(Store, OptOuts, Sms, new AdviceTemplates(World), Settings, Time, NullLogger<AdviceSms>.Instance);
-        Router = new ReferralRouter(Store, Publisher, Advice, policy, World, Time, NullLogger<ReferralRouter>.Instance);
-        Manual = new ManualRouting(Store, Sms, World, Settings, Time, NullLogger<ManualRouting>.Instance);
+        Sms = new ScriptedSmsSender(Time);
+        Outbound = new OutboundSms(Markers, Sms, Time, NullLogger<OutboundSms>.Instance);
+        Advice = new AdviceSms(Store, OptOuts, Outbound, new AdviceTemplates(World), Settings, Time, NullLogger<AdviceSms>.Instance);
+        SmsWork = new OutboundSmsWork(Outbound, [Advice], Settings, NullLogger<OutboundSmsWork>.Instance);
+        Router = new ReferralRouter(Store, Publisher, SmsQueue, policy, World, Time, NullLogger<ReferralRouter>.Instance);
+        Manual = new ManualRouting(Store, SmsQueue, World, Time, NullLogger<ManualRouting>.Instance);
         Partners = new PartnerCases(Store, Time, NullLogger<PartnerCases>.Instance);
         Reports = new AdviceDeliveryReports(Store, Time, NullLogger<AdviceDeliveryReports>.Instance);
-        Summaries = new NightSummaries(Store, SummaryStore, Sms, Publisher, World, Settings, Time, NullLogger<NightSummaries>.Instance);
+        Summaries = new NightSummaries(Store, SummaryStore, SmsQueue, Publisher, World, Time, NullLogger<NightSummaries>.Instance);
         Retention = new RetentionPurge(Store, Ledger, World, Settings, Time, NullLogger<RetentionPurge>.Instance);
         Dossiers = new ReferralDossiers(Store, Time, NullLogger<ReferralDossiers>.Instance);
         Roster.UpsertAsync(new Officer(OfficerPhone, "PC Patel", "PC 4107", "chelmsford"), CancellationToken.None).GetAwaiter().GetResult();
@@ -61,7 +66,18 @@ internal sealed class Hub
 
     public RecordingPublisher Publisher { get; } = new();
 
-    public ScriptedSmsSender Sms { get; } = new();
+    public ScriptedSmsSender Sms { get; }
+
+    public InMemorySmsMarkers Markers { get; } = new();
+
+    public RecordingSmsQueue SmsQueue { get; } = new();
+
+    /// <summary>Items that reached the sms-outbound poison queue.</summary>
+    public ConcurrentQueue<OutboundSmsItem> SmsPoisoned { get; } = new();
+
+    public OutboundSms Outbound { get; }
+
+    public OutboundSmsWork SmsWork { get; }
 
     public InMemorySummaryStore SummaryStore { get; } = new();
 
@@ -93,12 +109,43 @@ internal sealed class Hub
     public Task<string?> TextAsync(string body, string from = OfficerPhone, string? messageSid = null) =>
         Conversation.ReplyToAsync(new InboundSms(messageSid ?? "SM" + Interlocked.Increment(ref _sid).ToString("D32", System.Globalization.CultureInfo.InvariantCulture), from, body), null, CancellationToken.None);
 
-    /// <summary>Routes everything waiting on the routing queue.</summary>
+    /// <summary>Routes everything waiting on the routing queue, then sends what routing queued on sms-outbound.</summary>
     public async Task RouteQueuedAsync()
     {
         while (RoutingQueue.Items.TryDequeue(out var item))
         {
             await Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None);
+        }
+
+        await SendQueuedSmsAsync();
+    }
+
+    /// <summary>
+    /// Works the sms-outbound queue as the host does: a failed item is tried again after the visibility timeout (the
+    /// clock moves on 11 s), up to <paramref name="maxDequeueCount"/> times, then goes to the poison queue's handler.
+    /// </summary>
+    public async Task SendQueuedSmsAsync(int maxDequeueCount = 5)
+    {
+        while (SmsQueue.Items.TryDequeue(out var item))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await SmsWork.HandleAsync(item, CancellationToken.None);
+                    break;
+                }
+                catch (Exception) when (attempt < maxDequeueCount)
+                {
+                    Time.Advance(TimeSpan.FromSeconds(11));
+                }
+                catch (Exception)
+                {
+                    SmsPoisoned.Enqueue(item);
+                    await SmsWork.PoisonedAsync(item, "poison-" + attempt, CancellationToken.None);
+                    break;
+                }
+            }
         }
     }
 

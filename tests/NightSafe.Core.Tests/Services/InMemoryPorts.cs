@@ -19,6 +19,9 @@ internal sealed class InMemoryReferralStore : IReferralStore
     /// <summary>Runs once just before the next SaveAsync commits (to simulate a concurrent writer).</summary>
     public Action? BeforeNextSave { get; set; }
 
+    /// <summary>Runs once just after the next SaveAsync committed (a writer that lands right after it).</summary>
+    public Action? AfterNextSave { get; set; }
+
     public int Saves { get; private set; }
 
     public IReadOnlyList<Referral> Referrals { get { lock (_gate) { return _referrals.Values.Select(v => v.Value).ToList(); } } }
@@ -88,6 +91,9 @@ internal sealed class InMemoryReferralStore : IReferralStore
             Saves++;
         }
 
+        var after = AfterNextSave;
+        AfterNextSave = null;
+        after?.Invoke();
         return Task.CompletedTask;
     }
 
@@ -370,20 +376,102 @@ internal sealed class RecordingPublisher : ICasePublisher
     }
 }
 
-/// <summary>An SMS sender that answers from a script per number, and records every attempt.</summary>
-internal sealed class ScriptedSmsSender : ISmsSender
+/// <summary>
+/// An SMS sender that answers from a script, records every attempt (<see cref="Sent"/>) and keeps what "reached the
+/// provider" (<see cref="Provider"/>), which the reconcile reads. A script may call <see cref="Reach"/> and then throw
+/// (accepted, then a 500) or throw without it (never reached).
+/// </summary>
+internal sealed class ScriptedSmsSender(TimeProvider time) : ISmsSender
 {
     private int _next;
 
     public ConcurrentQueue<OutgoingSms> Sent { get; } = new();
 
+    public ConcurrentQueue<(string Sid, OutgoingSms Sms, DateTimeOffset At)> Provider { get; } = new();
+
+    public int Reconciles { get; private set; }
+
     public Func<OutgoingSms, SmsSendResult?> Script { get; set; } = _ => null;
+
+    /// <summary>Records the message as created at the provider and returns its sid.</summary>
+    public string Reach(OutgoingSms sms)
+    {
+        var sid = "SM" + Interlocked.Increment(ref _next).ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
+        Provider.Enqueue((sid, sms, time.GetUtcNow()));
+        return sid;
+    }
 
     public Task<SmsSendResult> SendAsync(OutgoingSms sms, CancellationToken cancellationToken)
     {
         Sent.Enqueue(sms);
         var scripted = Script(sms);
-        return Task.FromResult(scripted ?? new SmsSendResult.Accepted("SM" + Interlocked.Increment(ref _next).ToString("D32", System.Globalization.CultureInfo.InvariantCulture)));
+        return Task.FromResult(scripted ?? new SmsSendResult.Accepted(Reach(sms)));
+    }
+
+    public Task<string?> FindSentAsync(string recipient, string body, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        Reconciles++;
+        return Task.FromResult(Provider.Where(p => p.Sms.To == recipient && p.Sms.Body == body && p.At >= since).Select(p => p.Sid).FirstOrDefault());
+    }
+}
+
+internal sealed class InMemorySmsMarkers : ISmsMarkers
+{
+    private readonly Dictionary<(string Key, string To), (SmsMark Mark, int Version)> _marks = [];
+
+    public IReadOnlyList<SmsMark> Marks { get { lock (_marks) { return _marks.Values.Select(m => m.Mark).ToList(); } } }
+
+    public Task<SmsMarkClaim> BeginAsync(string key, string recipient, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_marks)
+        {
+            if (_marks.TryGetValue((key, recipient), out var existing))
+            {
+                return Task.FromResult(new SmsMarkClaim(existing.Mark, Created: false));
+            }
+
+            var mark = new SmsMark(key, SmsMarkState.Sending, now, now, "1");
+            _marks[(key, recipient)] = (mark, 1);
+            return Task.FromResult(new SmsMarkClaim(mark, Created: true));
+        }
+    }
+
+    public Task<SmsMark> RetakeAsync(SmsMark mark, string recipient, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(mark, recipient, m => m with { State = SmsMarkState.Sending, AttemptedAt = now }));
+
+    public Task<SmsMark> RecordAsync(SmsMark mark, string recipient, SmsMarkState state, string? messageId, string? errorCode, string? reason, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(mark, recipient, m => m with { State = state, MessageId = messageId ?? m.MessageId, ErrorCode = errorCode ?? m.ErrorCode, Reason = reason ?? m.Reason }));
+
+    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => Task.FromResult(0);
+
+    private SmsMark Update(SmsMark mark, string recipient, Func<SmsMark, SmsMark> change)
+    {
+        lock (_marks)
+        {
+            var current = _marks[(mark.Key, recipient)];
+            if (current.Mark.Version != mark.Version)
+            {
+                throw new ConcurrencyConflictException("mark changed");
+            }
+
+            var next = change(current.Mark) with { Version = (current.Version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            _marks[(mark.Key, recipient)] = (next, current.Version + 1);
+            return next;
+        }
+    }
+}
+
+internal sealed class RecordingSmsQueue : IOutboundSmsQueue
+{
+    public ConcurrentQueue<OutboundSmsItem> Items { get; } = new();
+
+    public int Enqueued { get; private set; }
+
+    public Task EnqueueAsync(OutboundSmsItem item, CancellationToken cancellationToken)
+    {
+        Items.Enqueue(item);
+        Enqueued++;
+        return Task.CompletedTask;
     }
 }
 

@@ -96,6 +96,7 @@ public sealed class PartnerAndNightTests
 
         Assert.Equal(SummaryRun.Delivered, await hub.Summaries.RunAsync(referral.Night, CancellationToken.None));
         Assert.Equal(SummaryRun.AlreadyDelivered, await hub.Summaries.RunAsync(referral.Night, CancellationToken.None));
+        await hub.SendQueuedSmsAsync();
 
         var texts = hub.Sms.Sent.Skip(smsBefore).ToList();
         Assert.Equal(Hub.World.DutyInspectors.Select(i => i.Phone).Order(), texts.Select(t => t.To).Order());
