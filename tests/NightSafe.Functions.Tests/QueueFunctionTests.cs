@@ -62,7 +62,7 @@ public sealed class QueueFunctionTests(LocalHub hub)
         var created = System.Text.Json.JsonDocument.Parse(accepted).RootElement;
         var night = created.GetProperty("night").GetString()!;
         var reference = created.GetProperty("reference").GetString()!;
-        var routing = hub.Queue(RouteReferral.QueueName);
+        var routing = hub.Queue(Core.Ports.QueueNames.Routing);
         var item = (await routing.ReceiveMessagesAsync(32)).Value.Single(m => m.MessageText.Contains(reference, StringComparison.Ordinal));
         await hub.Function<RouteReferral>().RunAsync(item.MessageText, item.DequeueCount, hub.Context());
         await routing.DeleteMessageAsync(item.MessageId, item.PopReceipt);

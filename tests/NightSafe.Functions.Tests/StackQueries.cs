@@ -19,7 +19,7 @@ internal static class StackQueries
     /// </summary>
     public static async Task<int> SendQueuedSmsAsync(this LocalHub stack, int maxDequeueCount = 5)
     {
-        var queue = stack.Queue(SmsOutbound.QueueName);
+        var queue = stack.Queue(Core.Ports.QueueNames.OutboundSms);
         await queue.CreateIfNotExistsAsync();
         var failures = 0;
         while ((await queue.ReceiveMessageAsync(TimeSpan.FromSeconds(30))).Value is { } message)

@@ -23,8 +23,6 @@ public sealed partial class AdviceSms(
     TimeProvider time,
     ILogger<AdviceSms> logger) : ISmsComposer
 {
-    private const int MaxAttempts = 5;
-
     public string Kind => SmsKinds.Advice;
 
     /// <summary>The marker key of a referral's advice: one per referral, whatever the number.</summary>
@@ -47,32 +45,21 @@ public sealed partial class AdviceSms(
         }
 
         var stored = await store.FindAsync(night, reference, cancellationToken);
-        if (stored is not { Value: { Advice: AdviceState.Pending or AdviceState.Sending, SubjectPhone: { } phone } referral })
+        if (stored is not { Value: { AdviceOutstanding: true, SubjectPhone: { } phone } referral })
         {
             // Sent, failed or set aside already, or nothing to send (erased, no consent): a repeat does nothing.
             return;
         }
 
-        var now = time.GetUtcNow();
         if (referral.Status == ReferralStatus.Closed)
         {
-            await UpdateAsync(
-                night,
-                reference,
-                r => r.Advice is AdviceState.Pending or AdviceState.Sending ? r with { Advice = AdviceState.NotApplicable } : null,
-                [ReferralEvent.Of(now, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "closed before the advice was sent"))],
-                cancellationToken);
+            await store.UpdateAsync(stored, Decide(r => r.AdviceOutstanding ? r.SetAdviceAside("closed before the advice was sent", time.GetUtcNow()) : ReferralTransition.None), cancellationToken);
             return;
         }
 
         if (await optOuts.IsOptedOutAsync(phone, cancellationToken))
         {
-            await UpdateAsync(
-                night,
-                reference,
-                r => r.Advice is AdviceState.Pending or AdviceState.Sending ? r with { Advice = AdviceState.OptedOut } : null,
-                [ReferralEvent.Of(now, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "number opted out"))],
-                cancellationToken);
+            await store.UpdateAsync(stored, Decide(r => r.SkipAdviceOptedOut(time.GetUtcNow())), cancellationToken);
             return;
         }
 
@@ -90,17 +77,12 @@ public sealed partial class AdviceSms(
             throw;
         }
 
-        now = time.GetUtcNow();
+        var now = time.GetUtcNow();
         switch (result)
         {
             case SmsSendResult.Accepted accepted:
-                await UpdateAsync(
-                    night,
-                    reference,
-                    // A delivery report may have come first: Delivered stays.
-                    r => r with { Advice = r.Advice is AdviceState.Pending or AdviceState.Sending ? AdviceState.Sent : r.Advice, AdviceMessageId = accepted.MessageId },
-                    [ReferralEvent.Of(now, ReferralEventKinds.AdviceSent, Actors.System, (ReferralEventData.MessageId, accepted.MessageId))],
-                    cancellationToken);
+                // Decided first on the copy read above (a delivery report may have come since: then it reads again).
+                await store.UpdateAsync(stored, Decide(r => r.AdviceAccepted(accepted.MessageId, now)), cancellationToken);
                 LogSent(night, reference);
                 break;
             case SmsSendResult.Refused refused:
@@ -109,12 +91,7 @@ public sealed partial class AdviceSms(
                     await optOuts.OptOutAsync(phone, "Twilio " + refused.ErrorCode, cancellationToken);
                 }
 
-                await UpdateAsync(
-                    night,
-                    reference,
-                    r => r with { Advice = AdviceState.Failed, AdviceError = refused.ErrorCode },
-                    [ReferralEvent.Of(now, ReferralEventKinds.AdviceFailed, Actors.System, (ReferralEventData.ErrorCode, refused.ErrorCode), (ReferralEventData.Reason, refused.Reason))],
-                    cancellationToken);
+                await store.UpdateAsync(stored, Decide(r => r.AdviceRefused(refused.ErrorCode, refused.Reason, now)), cancellationToken);
                 LogRefused(night, reference, refused.ErrorCode, new MaskedPhone(phone));
                 break;
         }
@@ -131,49 +108,19 @@ public sealed partial class AdviceSms(
         }
 
         var stored = await store.FindAsync(night, reference, cancellationToken);
-        if (stored is not { Value: { Advice: AdviceState.Pending or AdviceState.Sending } referral })
+        if (stored is not { Value.AdviceOutstanding: true })
         {
             return;
         }
 
-        if (referral.SubjectPhone is { } phone)
-        {
-            await outbound.GiveUpAsync(item.Key, phone, "the SMS provider stayed unavailable", cancellationToken);
-        }
-
-        await UpdateAsync(
-            night,
-            reference,
-            r => r.Advice is AdviceState.Pending or AdviceState.Sending ? r with { Advice = AdviceState.Failed, AdviceError = "retries-exhausted" } : null,
-            [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.AdviceFailed, Actors.System, (ReferralEventData.ErrorCode, "retries-exhausted"), (ReferralEventData.Reason, "the SMS provider stayed unavailable"))],
-            cancellationToken);
+        await outbound.GiveUpAsync(item.Key, stored.Value.SubjectPhone!, "the SMS provider stayed unavailable", cancellationToken);
+        await store.UpdateAsync(stored, Decide(r => r.AdviceGivenUp("the SMS provider stayed unavailable", time.GetUtcNow())), cancellationToken);
         LogGaveUp(night, reference);
     }
 
-    private async Task UpdateAsync(NightId night, ReferenceCode reference, Func<Referral, Referral?> change, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var stored = await store.FindAsync(night, reference, cancellationToken);
-            var next = stored is null ? null : change(stored.Value);
-            if (stored is null || next is null)
-            {
-                return;
-            }
-
-            try
-            {
-                await store.SaveAsync(
-                    new ReferralChange(night, reference) { Referral = next, ReferralVersion = stored.Version, Events = events },
-                    cancellationToken);
-                return;
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                // A delivery report or an outcome landed meanwhile: apply the change to the fresh copy.
-            }
-        }
-    }
+    /// <summary>Applies <paramref name="transition"/> to the referral as read (nothing when it is gone).</summary>
+    private static Func<Stored<Referral>?, ReferralDecision<bool>> Decide(Func<Referral, ReferralTransition> transition) =>
+        stored => new(stored is not null, stored is null ? null : ReferralChange.From(stored, transition(stored.Value)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Advice SMS for referral {Night}/{ReferenceCode} accepted by the provider")]
     private partial void LogSent(NightId night, ReferenceCode referenceCode);

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace NightSafe.Core.Ports;
 
 /// <summary>
@@ -20,7 +23,32 @@ public sealed record OutboundSmsItem(
     string? Body,
     string? Night = null,
     string? Reference = null,
-    string? TraceParent = null);
+    string? TraceParent = null)
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    /// <summary>The message text for this work item: JSON {"kind","key","to","body","night","reference","traceParent"}.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>The work item a message holds, or null when it is not one.</summary>
+    public static OutboundSmsItem? FromJson(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            return null;
+        }
+
+        try
+        {
+            var item = JsonSerializer.Deserialize<OutboundSmsItem>(message, Options);
+            return item is { Kind.Length: > 0, Key.Length: > 0 } ? item : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
 
 /// <summary>
 /// The storage queue <c>sms-outbound</c>: every outbound SMS of the hub is a work item here, with its own retries and

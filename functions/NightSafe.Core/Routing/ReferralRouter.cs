@@ -37,15 +37,13 @@ public enum RoutingOutcome
 /// </summary>
 public sealed partial class ReferralRouter(
     IReferralStore store,
-    ICasePublisher publisher,
+    IPartnerMessagePublisher publisher,
     IOutboundSmsQueue smsQueue,
     RoutingPolicy policy,
     RoutingWorld world,
     TimeProvider time,
     ILogger<ReferralRouter> logger)
 {
-    private const int MaxAttempts = 5;
-
     public async Task<RoutingOutcome> RouteAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
         var recorded = await RecordCasesAsync(night, reference, cancellationToken);
@@ -72,17 +70,17 @@ public sealed partial class ReferralRouter(
 
             if (current.Value.Status == ReferralStatus.Closed && current.Value.RoutedAt is null)
             {
-                await WithholdAsync(night, reference, plan.Cases, cancellationToken);
+                await WithholdAsync(current, plan.Cases, cancellationToken);
                 return RoutingOutcome.ClosedDuringRouting;
             }
 
             await publisher.PublishCasesAsync(plan.Cases.Select(c => Outgoing(current.Value, c)).ToList(), cancellationToken);
-            routed = await MarkRoutedAsync(night, reference, plan.Decision, cancellationToken);
+            routed = await MarkRoutedAsync(current, plan.Decision, cancellationToken);
             LogRouted(night, reference, plan.Cases.Count, plan.Decision.UsedFallback);
         }
 
-        // Read again by MarkRoutedAsync: a CLOSE before this point sets the advice aside instead.
-        if (routed.Advice is AdviceState.Pending or AdviceState.Sending && routed.Status != ReferralStatus.Closed)
+        // As read again by MarkRoutedAsync: a CLOSE before it set the advice aside instead.
+        if (routed.AdviceOutstanding && routed.Status != ReferralStatus.Closed)
         {
             await smsQueue.EnqueueAsync(AdviceSms.ItemFor(routed), cancellationToken);
         }
@@ -90,202 +88,141 @@ public sealed partial class ReferralRouter(
         return plan.Outcome;
     }
 
+    /// <param name="Cases">Every case recorded for the referral (earlier ones and this attempt's), to publish.</param>
     private sealed record Plan(RoutingOutcome Outcome, Referral Referral, RoutingDecision Decision, IReadOnlyList<PartnerCase> Cases);
 
     /// <summary>Writes a case row and its disclosure event for every assigned agency that has none yet (one transaction).</summary>
     private async Task<Plan?> RecordCasesAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var plan = await store.UpdateAsync<Plan?>(night, reference, DecideCasesAsync, cancellationToken);
+        if (plan is null)
         {
-            var stored = await store.FindAsync(night, reference, cancellationToken);
-            if (stored is null)
-            {
-                LogNotFound(night, reference);
-                return null;
-            }
-
-            var referral = stored.Value;
-            // Decide on the time it was received, so a retry tomorrow routes exactly as it would have tonight.
-            var decision = policy.Decide(referral.TownId, referral.Categories, referral.ReceivedAt);
-            var recorded = (await store.CasesAsync(night, reference, cancellationToken)).Select(c => c.Value).ToList();
-            var existing = recorded.Select(c => c.AgencyId).ToHashSet(StringComparer.Ordinal);
-            if (referral.Status != ReferralStatus.Received && referral.RoutedAt is not null)
-            {
-                return new Plan(RoutingOutcome.AlreadyRouted, referral, decision, recorded);
-            }
-
-            if (referral.Status == ReferralStatus.Closed && existing.Count == 0)
-            {
-                LogClosedBeforeRouting(night, reference);
-                if (referral.Advice == AdviceState.Pending)
-                {
-                    try
-                    {
-                        // Nothing was disclosed and nothing will be sent: say so, rather than leave the advice pending.
-                        await store.SaveAsync(
-                            new ReferralChange(night, reference)
-                            {
-                                Referral = referral with { Advice = AdviceState.NotApplicable },
-                                ReferralVersion = stored.Version,
-                                Events = [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "closed before routing"))],
-                            },
-                            cancellationToken);
-                    }
-                    catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-                    {
-                        continue;
-                    }
-                }
-
-                return new Plan(RoutingOutcome.ClosedBeforeRouting, referral, decision, []);
-            }
-
-            var now = time.GetUtcNow();
-            var cases = new List<PartnerCase>();
-            var events = new List<ReferralEvent>();
-            foreach (var assignment in decision.Assignments.Where(a => !existing.Contains(a.AgencyId)))
-            {
-                var agency = world.FindAgency(assignment.AgencyId)
-                    ?? throw new InvalidOperationException($"Routing chose agency '{assignment.AgencyId}', which routing.json does not list.");
-                var (body, fields) = CaseMessage.Build(referral, agency, world);
-                cases.Add(new PartnerCase
-                {
-                    Night = night,
-                    Reference = reference,
-                    AgencyId = agency.Id,
-                    DisclosedAt = now,
-                    Fields = fields,
-                    View = body,
-                });
-                events.Add(ReferralEvent.Of(
-                    now,
-                    ReferralEventKinds.Disclosed,
-                    Actors.System,
-                    (ReferralEventData.Agency, agency.Id),
-                    (ReferralEventData.Fields, string.Join(',', fields)),
-                    (ReferralEventData.Categories, string.Join(',', assignment.Categories)),
-                    (ReferralEventData.Reason, agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match"),
-                    (ReferralEventData.MessageId, PartnerCase.MessageIdFor(night, reference, agency.Id))));
-            }
-
-            if (cases.Count == 0)
-            {
-                return new Plan(RoutingOutcome.Routed, referral, decision, recorded);
-            }
-
-            try
-            {
-                // The referral is written unchanged with its version, so an officer's CLOSE cannot slip in between.
-                await store.SaveAsync(
-                    new ReferralChange(night, reference)
-                    {
-                        Referral = referral,
-                        ReferralVersion = stored.Version,
-                        Cases = cases.Select(c => (c, (string?)null)).ToList(),
-                        Events = events,
-                    },
-                    cancellationToken);
-                return new Plan(RoutingOutcome.Routed, referral, decision, [.. recorded, .. cases]);
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                // Another attempt or an officer changed it meanwhile: read again.
-                LogConflict(night, reference, attempt);
-            }
+            LogNotFound(night, reference);
         }
+        else if (plan.Outcome == RoutingOutcome.ClosedBeforeRouting)
+        {
+            LogClosedBeforeRouting(night, reference);
+        }
+
+        return plan;
+    }
+
+    private async Task<ReferralDecision<Plan?>> DecideCasesAsync(Stored<Referral>? stored, CancellationToken cancellationToken)
+    {
+        if (stored is null)
+        {
+            return new(null);
+        }
+
+        var referral = stored.Value;
+        // Decide on the time it was received, so a retry tomorrow routes exactly as it would have tonight.
+        var decision = policy.Decide(referral.TownId, referral.Categories, referral.ReceivedAt);
+        if (referral.HasBeenRouted)
+        {
+            return new(new Plan(RoutingOutcome.AlreadyRouted, referral, decision, []));
+        }
+
+        var recorded = (await store.CasesAsync(referral.Night, referral.Reference, cancellationToken)).Select(c => c.Value).ToList();
+        var existing = recorded.Select(c => c.AgencyId).ToHashSet(StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        if (referral.Status == ReferralStatus.Closed && existing.Count == 0)
+        {
+            // Nothing was disclosed and nothing will be sent: say so, rather than leave the advice pending.
+            var closed = new Plan(RoutingOutcome.ClosedBeforeRouting, referral, decision, []);
+            return referral.Advice == AdviceState.Pending
+                ? new(closed, ReferralChange.From(stored, referral.SetAdviceAside("closed before routing", now)))
+                : new(closed);
+        }
+
+        var cases = new List<PartnerCase>();
+        var events = new List<ReferralEvent>();
+        foreach (var assignment in decision.Assignments.Where(a => !existing.Contains(a.AgencyId)))
+        {
+            var agency = world.FindAgency(assignment.AgencyId)
+                ?? throw new InvalidOperationException($"Routing chose agency '{assignment.AgencyId}', which routing.json does not list.");
+            var (body, fields) = CaseMessage.Build(referral, agency, world);
+            cases.Add(new PartnerCase
+            {
+                Night = referral.Night,
+                Reference = referral.Reference,
+                AgencyId = agency.Id,
+                DisclosedAt = now,
+                Fields = fields,
+                View = body,
+            });
+            events.Add(ReferralEvent.Of(
+                now,
+                ReferralEventKinds.Disclosed,
+                Actors.System,
+                (ReferralEventData.Agency, agency.Id),
+                (ReferralEventData.Fields, string.Join(',', fields)),
+                (ReferralEventData.Categories, string.Join(',', assignment.Categories)),
+                (ReferralEventData.Reason, agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match"),
+                (ReferralEventData.MessageId, PartnerCase.MessageIdFor(referral.Night, referral.Reference, agency.Id))));
+        }
+
+        var routed = new Plan(RoutingOutcome.Routed, referral, decision, [.. recorded, .. cases]);
+        return cases.Count == 0
+            ? new(routed)
+            : new(
+                routed,
+                new ReferralChange(referral.Night, referral.Reference)
+                {
+                    // The referral is written unchanged with its version, so an officer's CLOSE cannot slip in between.
+                    Referral = referral,
+                    ReferralVersion = stored.Version,
+                    Cases = cases.Select(c => (c, (string?)null)).ToList(),
+                    Events = events,
+                });
     }
 
     /// <summary>
-    /// After every case went out: Routed (unless partners already moved it on), flagged when the fallback took part.
-    /// Returns the referral as saved; one closed meanwhile has its pending advice set aside.
+    /// After every case went out: Routed (unless partners already moved it on), flagged when the fallback took part;
+    /// one closed meanwhile has its pending advice set aside. Decided first on <paramref name="read"/>; returns the
+    /// referral as saved.
     /// </summary>
-    private async Task<Referral> MarkRoutedAsync(NightId night, ReferenceCode reference, RoutingDecision decision, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var stored = await store.FindAsync(night, reference, cancellationToken)
-                ?? throw new InvalidOperationException($"Referral {night}/{reference} vanished while being routed.");
-            var referral = stored.Value;
-            var now = time.GetUtcNow();
-            var events = new List<ReferralEvent>();
-            if (decision.UsedFallback && !referral.Flagged)
+    private Task<Referral> MarkRoutedAsync(Stored<Referral> read, RoutingDecision decision, CancellationToken cancellationToken) =>
+        store.UpdateAsync(
+            read,
+            stored =>
             {
-                events.Add(ReferralEvent.Of(now, ReferralEventKinds.Fallback, Actors.System, (ReferralEventData.Categories, string.Join(',', decision.UncoveredCategories))));
-            }
+                if (stored is null)
+                {
+                    throw new InvalidOperationException($"Referral {read.Value.Key} vanished while being routed.");
+                }
 
-            events.Add(ReferralEvent.Of(now, ReferralEventKinds.Routed, Actors.System, (ReferralEventData.Agency, string.Join(',', decision.Assignments.Select(a => a.AgencyId)))));
-            var closed = referral.Status == ReferralStatus.Closed;
-            if (closed && referral.Advice is AdviceState.Pending or AdviceState.Sending)
-            {
-                // Closed while its cases went out: no advice. (Cases already out are cancelled by the CLOSE itself:
-                // the partner loop's cancellation reads the recorded case rows, which exist before any publish.)
-                events.Add(ReferralEvent.Of(now, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "closed during routing")));
-            }
-
-            var next = referral with
-            {
-                Status = referral.Status == ReferralStatus.Received ? ReferralStatus.Routed : referral.Status,
-                RoutedAt = referral.RoutedAt ?? now,
-                Flagged = referral.Flagged || decision.UsedFallback,
-                Advice = closed && referral.Advice is AdviceState.Pending or AdviceState.Sending ? AdviceState.NotApplicable : referral.Advice,
-            };
-            try
-            {
-                await store.SaveAsync(
-                    new ReferralChange(night, reference) { Referral = next, ReferralVersion = stored.Version, Events = events },
-                    cancellationToken);
-                return next;
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                // A partner answered already (the case was out): read again and keep its status.
-                LogConflict(night, reference, attempt);
-            }
-        }
-    }
+                var transition = stored.Value.MarkRouted(decision, time.GetUtcNow());
+                return new ReferralDecision<Referral>(transition.Referral ?? stored.Value, ReferralChange.From(stored, transition));
+            },
+            cancellationToken);
 
     /// <summary>
     /// Closed after its cases were recorded and before any was published: none is published, the trail says so for each
-    /// agency, and the pending advice is set aside. (Hook for the partner loop: nothing is out, so nothing to cancel.)
+    /// agency, and the pending advice is set aside. (For the partner loop: nothing is out, so there is nothing to cancel.)
     /// </summary>
-    private async Task WithholdAsync(NightId night, ReferenceCode reference, IReadOnlyList<PartnerCase> cases, CancellationToken cancellationToken)
+    private async Task WithholdAsync(Stored<Referral> read, IReadOnlyList<PartnerCase> cases, CancellationToken cancellationToken)
     {
-        LogClosedDuringRouting(night, reference, cases.Count);
-        for (var attempt = 1; ; attempt++)
-        {
-            var stored = await store.FindAsync(night, reference, cancellationToken);
-            if (stored is null)
+        LogClosedDuringRouting(read.Value.Night, read.Value.Reference, cases.Count);
+        await store.UpdateAsync(
+            read,
+            stored =>
             {
-                return;
-            }
+                if (stored is null)
+                {
+                    return new ReferralDecision<bool>(false);
+                }
 
-            var now = time.GetUtcNow();
-            var events = cases
-                .Select(c => ReferralEvent.Of(now, ReferralEventKinds.Withheld, Actors.System, (ReferralEventData.Agency, c.AgencyId), (ReferralEventData.Reason, "closed before the case was published")))
-                .ToList();
-            var pending = stored.Value.Advice is AdviceState.Pending or AdviceState.Sending;
-            if (pending)
-            {
-                events.Add(ReferralEvent.Of(now, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "closed during routing")));
-            }
-
-            try
-            {
-                await store.SaveAsync(
-                    new ReferralChange(night, reference)
-                    {
-                        Referral = pending ? stored.Value with { Advice = AdviceState.NotApplicable } : null,
-                        ReferralVersion = pending ? stored.Version : null,
-                        Events = events,
-                    },
-                    cancellationToken);
-                return;
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                LogConflict(night, reference, attempt);
-            }
-        }
+                var now = time.GetUtcNow();
+                var aside = stored.Value.AdviceOutstanding ? stored.Value.SetAdviceAside("closed during routing", now) : null;
+                var withheld = cases.Select(c => ReferralEvent.Of(now, ReferralEventKinds.Withheld, Actors.System, (ReferralEventData.Agency, c.AgencyId), (ReferralEventData.Reason, "closed before the case was published")));
+                return new(true, new ReferralChange(stored.Value.Night, stored.Value.Reference)
+                {
+                    Referral = aside?.Referral,
+                    ReferralVersion = aside is null ? null : stored.Version,
+                    Events = [.. withheld, .. aside?.Events ?? []],
+                });
+            },
+            cancellationToken);
     }
 
     private static OutgoingCase Outgoing(Referral referral, PartnerCase @case) =>
@@ -304,12 +241,9 @@ public sealed partial class ReferralRouter(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Referral {Night}/{ReferenceCode} to route was not found; nothing to do")]
     private partial void LogNotFound(NightId night, ReferenceCode referenceCode);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} was closed before routing; no cases disclosed")]
-    private partial void LogClosedBeforeRouting(NightId night, ReferenceCode referenceCode);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} was closed during routing; its {CaseCount} recorded cases were not published")]
     private partial void LogClosedDuringRouting(NightId night, ReferenceCode referenceCode, int caseCount);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} changed while routing (attempt {Attempt}); reading it again")]
-    private partial void LogConflict(NightId night, ReferenceCode referenceCode, int attempt);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} was closed before routing; no cases disclosed")]
+    private partial void LogClosedBeforeRouting(NightId night, ReferenceCode referenceCode);
 }

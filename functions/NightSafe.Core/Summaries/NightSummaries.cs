@@ -26,7 +26,7 @@ public sealed partial class NightSummaries(
     IReferralStore referrals,
     ISummaryStore summaries,
     IOutboundSmsQueue smsQueue,
-    ICasePublisher publisher,
+    IPartnerMessagePublisher publisher,
     RoutingWorld world,
     TimeProvider time,
     ILogger<NightSummaries> logger)

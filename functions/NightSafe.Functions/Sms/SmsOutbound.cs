@@ -2,7 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using NightSafe.Core.Sms;
 using NightSafe.Functions.Http;
-using NightSafe.Integrations.Storage;
+using NightSafe.Core.Ports;
 
 namespace NightSafe.Functions.Sms;
 
@@ -13,13 +13,11 @@ namespace NightSafe.Functions.Sms;
 /// </summary>
 public sealed partial class SmsOutbound(OutboundSmsWork work, ILogger<SmsOutbound> logger)
 {
-    public const string QueueName = StorageNames.OutboundSmsQueue;
-
     [Function(nameof(SmsOutbound))]
-    public async Task RunAsync([QueueTrigger(QueueName)] string message, string id, long dequeueCount, FunctionContext context)
+    public async Task RunAsync([QueueTrigger(QueueNames.OutboundSms)] string message, string id, long dequeueCount, FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (StorageOutboundSmsQueue.Read(message) is not { } item)
+        if (OutboundSmsItem.FromJson(message) is not { } item)
         {
             // Cannot succeed on a retry: say so and drop it.
             LogUnreadable(id);
@@ -45,12 +43,10 @@ public sealed partial class SmsOutbound(OutboundSmsWork work, ILogger<SmsOutboun
 /// </summary>
 public sealed class SmsOutboundPoison(OutboundSmsWork work)
 {
-    public const string QueueName = SmsOutbound.QueueName + "-poison";
-
     [Function(nameof(SmsOutboundPoison))]
-    public Task RunAsync([QueueTrigger(QueueName)] string message, string id, FunctionContext context)
+    public Task RunAsync([QueueTrigger(QueueNames.OutboundSmsPoison)] string message, string id, FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return work.PoisonedAsync(StorageOutboundSmsQueue.Read(message), id, context.CancellationToken);
+        return work.PoisonedAsync(OutboundSmsItem.FromJson(message), id, context.CancellationToken);
     }
 }

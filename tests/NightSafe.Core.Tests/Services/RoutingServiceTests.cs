@@ -360,7 +360,7 @@ public sealed class RoutingServiceTests
 
     private static OutboundSmsItem AdviceSmsItem(Hub hub) => Advice.AdviceSms.ItemFor(Assert.Single(hub.Store.Referrals));
 
-    private sealed class ObservingPublisher(ICasePublisher inner, Action<IReadOnlyList<OutgoingCase>> observe) : ICasePublisher
+    private sealed class ObservingPublisher(IPartnerMessagePublisher inner, Action<IReadOnlyList<OutgoingCase>> observe) : IPartnerMessagePublisher
     {
         public Task PublishCasesAsync(IReadOnlyList<OutgoingCase> cases, CancellationToken cancellationToken)
         {
