@@ -15,6 +15,9 @@ public enum SummaryRun
 
     /// <summary>The night's summary had gone out already: nothing done.</summary>
     AlreadyDelivered,
+
+    /// <summary>Not a night the hub can summarise (after tonight, or before the retention window): nothing done.</summary>
+    NightOutOfRange,
 }
 
 /// <summary>
@@ -28,6 +31,7 @@ public sealed partial class NightSummaries(
     IOutboundSmsQueue smsQueue,
     IPartnerMessagePublisher publisher,
     RoutingWorld world,
+    HubSettings settings,
     TimeProvider time,
     ILogger<NightSummaries> logger)
 {
@@ -36,6 +40,13 @@ public sealed partial class NightSummaries(
 
     public async Task<SummaryRun> RunAsync(NightId night, CancellationToken cancellationToken)
     {
+        if (!IsSummarisable(night, time.GetUtcNow(), world, settings))
+        {
+            // A request for 9999-12-31 or 0001-01-01 would text every inspector an empty night.
+            LogOutOfRange(night);
+            return SummaryRun.NightOutOfRange;
+        }
+
         var stored = await summaries.FindAsync(night, cancellationToken);
         if (stored?.Value.DeliveredAt is not null)
         {
@@ -72,6 +83,14 @@ public sealed partial class NightSummaries(
         return SummaryRun.Delivered;
     }
 
+    /// <summary>Whether a night may be summarised at <paramref name="now"/>: tonight or a night still inside the retention window.</summary>
+    public static bool IsSummarisable(NightId night, DateTimeOffset now, RoutingWorld world, HubSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var tonight = NightId.For(now, world);
+        return night <= tonight && night.Date >= tonight.Date.AddDays(-settings.RetentionDays);
+    }
+
     /// <summary>One agency's figures (no personal data), as JSON with a schema version.</summary>
     public static string AgencyBody(NightSummary summary, AgencyFigures figures)
     {
@@ -93,6 +112,9 @@ public sealed partial class NightSummaries(
             ["countyReferrals"] = summary.Referrals,
         }.ToJsonString();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Summary of night {Night} refused: only tonight and nights inside the retention window are summarised")]
+    private partial void LogOutOfRange(NightId night);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Summary of night {Night} had been delivered already; nothing to do")]
     private partial void LogAlreadyDone(NightId night);

@@ -42,7 +42,7 @@ internal sealed class Hub
         Manual = new ManualRouting(Store, SmsQueue, World, Time, NullLogger<ManualRouting>.Instance);
         Partners = new PartnerCases(Store, Time, NullLogger<PartnerCases>.Instance);
         Reports = new AdviceDeliveryReports(Store, Time, NullLogger<AdviceDeliveryReports>.Instance);
-        Summaries = new NightSummaries(Store, SummaryStore, SmsQueue, Publisher, World, Time, NullLogger<NightSummaries>.Instance);
+        Summaries = new NightSummaries(Store, SummaryStore, SmsQueue, Publisher, World, Settings, Time, NullLogger<NightSummaries>.Instance);
         Retention = new RetentionPurge(Store, Ledger, World, Settings, Time, NullLogger<RetentionPurge>.Instance);
         Dossiers = new ReferralDossiers(Store, Time, NullLogger<ReferralDossiers>.Instance);
         Roster.UpsertAsync(new Officer(OfficerPhone, "PC Patel", "PC 4107", "chelmsford"), CancellationToken.None).GetAwaiter().GetResult();

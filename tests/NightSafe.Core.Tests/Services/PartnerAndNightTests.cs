@@ -110,6 +110,33 @@ public sealed class PartnerAndNightTests
     }
 
     [Theory]
+    [InlineData("9999-12-31")]
+    [InlineData("0001-01-01")]
+    [InlineData("2026-12-19")] // tomorrow night
+    [InlineData("2026-11-16")] // 32 days back: past the 31-day retention window
+    public async Task A_night_after_tonight_or_before_the_retention_window_is_not_summarised_and_texts_nobody(string night)
+    {
+        var hub = new Hub();
+        await RoutedReferralAsync(hub);
+        var before = hub.SmsQueue.Enqueued;
+
+        Assert.Equal(SummaryRun.NightOutOfRange, await hub.Summaries.RunAsync(Nights.NightId.Parse(night), CancellationToken.None));
+
+        Assert.Equal(before, hub.SmsQueue.Enqueued);
+        Assert.Null(await hub.SummaryStore.FindAsync(Nights.NightId.Parse(night), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("2026-12-18")]
+    [InlineData("2026-11-17")]
+    public async Task Tonight_and_nights_inside_the_retention_window_are_summarised(string night)
+    {
+        var hub = new Hub();
+
+        Assert.Equal(SummaryRun.Delivered, await hub.Summaries.RunAsync(Nights.NightId.Parse(night), CancellationToken.None));
+    }
+
+    [Theory]
     [InlineData("2026-12-19T06:00:00Z", "2026-12-18")] // GMT: 06:00 UTC is 06:00 local
     [InlineData("2026-12-19T05:00:00Z", null)]         // GMT: 05:00 local, not yet
     [InlineData("2026-07-04T05:00:00Z", "2026-07-03")] // BST: 05:00 UTC is 06:00 local
