@@ -52,6 +52,22 @@ public sealed class QueueFunctionTests(LocalHub hub)
     }
 
     [Fact]
+    public async Task A_poisoned_intake_message_is_recorded_as_rejected_and_the_inspectors_are_alerted()
+    {
+        var id = Guid.NewGuid().ToString();
+
+        await hub.Function<QueuedReferralsPoison>().RunAsync("""{"town":"braintree","categories":["transport"],"description":"a name"}""", id, hub.Context());
+        await hub.SendQueuedSmsAsync();
+
+        var rejected = hub.Table("InboundMessages").Query<TableEntity>(e => e.PartitionKey == "queue-poison" && e.RowKey == id).Single();
+        Assert.Equal("Rejected", rejected.GetString("State"));
+        Assert.Contains("every retry", rejected.GetString("Reason"), StringComparison.Ordinal);
+        Assert.DoesNotContain(rejected.Keys, k => k is "Body" or "Message");
+        var inspectors = hub.World.DutyInspectors.Select(i => i.Phone).ToHashSet();
+        Assert.All(inspectors, p => Assert.Single(hub.Twilio.Messages, m => m.To == p && m.Body.Contains(id, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_number_whose_send_is_taken_and_then_answered_500_gets_exactly_one_message()
     {
         // The stand-in's +447700900995 accepts a message and then answers 500, as a Twilio that lost its answer.

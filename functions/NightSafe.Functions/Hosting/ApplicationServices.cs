@@ -73,6 +73,7 @@ public static class ApplicationServices
         services.AddSingleton(sp => new OfficerReplies(sp.GetRequiredService<RoutingWorld>()));
         services.AddSingleton<InboundGate>();
         services.AddSingleton<ReferralIntake>();
+        services.AddSingleton<PoisonedInbound>();
         services.AddSingleton<OfficerConversation>();
         services.AddSingleton<OutboundSms>();
         services.AddSingleton<OutboundSmsWork>();

@@ -33,6 +33,7 @@ internal sealed class Hub
         var policy = new RoutingPolicy(World);
         Intake = new ReferralIntake(Store, RoutingQueue, policy, World, Time, NullLogger<ReferralIntake>.Instance);
         Gate = new InboundGate(Ledger, NullLogger<InboundGate>.Instance);
+        PoisonedInbound = new PoisonedInbound(Ledger, SmsQueue, World, NullLogger<PoisonedInbound>.Instance);
         Conversation = new OfficerConversation(Gate, Roster, OptOuts, Store, new OfficerTextParser(World), Intake, new OfficerReplies(World), World, Time, NullLogger<OfficerConversation>.Instance);
         Sms = new ScriptedSmsSender(Time);
         Outbound = new OutboundSms(Markers, Sms, Time, NullLogger<OutboundSms>.Instance);
@@ -82,6 +83,8 @@ internal sealed class Hub
     public InMemorySummaryStore SummaryStore { get; } = new();
 
     public InboundGate Gate { get; }
+
+    public PoisonedInbound PoisonedInbound { get; }
 
     public ReferralIntake Intake { get; }
 
