@@ -104,6 +104,9 @@ public sealed record Referral
     /// <summary>Twilio's error code when the advice SMS failed.</summary>
     public string? AdviceError { get; init; }
 
+    /// <summary>The furthest delivery status reported for the advice SMS (lower case): later reports must go beyond it.</summary>
+    public string? AdviceReportedStatus { get; init; }
+
     public DateTimeOffset? RoutedAt { get; init; }
 
     public DateTimeOffset? ClosedAt { get; init; }
@@ -273,24 +276,43 @@ public sealed record Referral
             [ReferralEvent.Of(at, ReferralEventKinds.AdviceFailed, Actors.System, (ReferralEventData.ErrorCode, errorCode), (ReferralEventData.Reason, reason))]);
 
     /// <summary>
-    /// A delivery report of the advice SMS (status in lower case): always in the trail; forward only to Delivered from
-    /// Sending or Sent, and to Failed when undelivered; other statuses change nothing.
+    /// A delivery report of the advice SMS (status in lower case). Twilio replays callbacks and they can arrive out of
+    /// order, so only a report that goes beyond the furthest status reported so far counts (queued, sending, sent,
+    /// then a final delivered, undelivered or failed): a replay or a late report is ignored, not recorded again, and
+    /// a final status is never overturned (delivered never becomes failed).
     /// </summary>
     public ReferralTransition RecordDeliveryReport(string messageId, string status, string? errorCode, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(status);
         Require(IsAdviceMessage(messageId), "record a delivery report of", "the message is not its advice SMS");
+        if (DeliveryRank(status) <= DeliveryRank(AdviceReportedStatus))
+        {
+            return ReferralTransition.None;
+        }
+
+        var outstanding = Advice is AdviceState.Pending or AdviceState.Sending or AdviceState.Sent;
         var next = status switch
         {
-            // Pending: the report can overtake the sender's own record of the send.
-            "delivered" when Advice is AdviceState.Sent or AdviceState.Sending or AdviceState.Pending => this with { Advice = AdviceState.Delivered, AdviceMessageId = messageId },
-            "undelivered" or "failed" => this with { Advice = AdviceState.Failed, AdviceError = errorCode ?? status, AdviceMessageId = messageId },
-            _ => null,
+            "delivered" when outstanding => this with { Advice = AdviceState.Delivered },
+            "undelivered" or "failed" when outstanding => this with { Advice = AdviceState.Failed, AdviceError = errorCode ?? status },
+            _ => this,
         };
         return new(
-            next,
+            next with { AdviceMessageId = messageId, AdviceReportedStatus = status },
             [ReferralEvent.Of(at, ReferralEventKinds.SmsStatus, Actors.SmsProvider, (ReferralEventData.MessageId, messageId), (ReferralEventData.Status, status), (ReferralEventData.ErrorCode, errorCode))]);
     }
+
+    /// <summary>How far along a delivery status is; the final ones share the top rank (none overturns another).</summary>
+    private static int DeliveryRank(string? status) => status switch
+    {
+        null => -1,
+        "accepted" or "scheduled" or "queued" => 0,
+        "sending" => 1,
+        "sent" => 2,
+        "delivered" or "undelivered" or "failed" or "canceled" => 3,
+        "read" => 4,
+        _ => 0,
+    };
 
     private void Require(bool allowed, string move, string because)
     {
