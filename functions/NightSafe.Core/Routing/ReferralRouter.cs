@@ -26,6 +26,23 @@ public enum RoutingOutcome
     ClosedDuringRouting,
 }
 
+/// <summary>What the control room's manual routing did.</summary>
+public abstract record ManualRoutingResult
+{
+    private ManualRoutingResult()
+    {
+    }
+
+    public sealed record Routed(RoutingDecision Decision) : ManualRoutingResult;
+
+    public sealed record NotFound : ManualRoutingResult;
+
+    /// <summary>Only a referral that needs manual routing is routed by hand; automatic routing owns the rest.</summary>
+    public sealed record NotFlagged(ReferralStatus Status) : ManualRoutingResult;
+
+    public sealed record UnknownAgencies(IReadOnlyList<string> Agencies) : ManualRoutingResult;
+}
+
 /// <summary>
 /// Routes a stored referral: one case per assigned agency on topic <c>cases</c> (each with only what that agency may
 /// see), then queues the subject's advice SMS on <c>sms-outbound</c> (routing never calls the SMS provider, so an SMS
@@ -88,6 +105,86 @@ public sealed partial class ReferralRouter(
         return plan.Outcome;
     }
 
+    /// <summary>
+    /// The control room routes a referral flagged for manual routing to the agencies it chose, through the same path as
+    /// automatic routing: each agency's minimised view recorded with its disclosure (naming <paramref name="actor"/>),
+    /// then published, then the referral marked Routed, then the advice SMS (at most once).
+    /// </summary>
+    public async Task<ManualRoutingResult> RouteByHandAsync(NightId night, ReferenceCode reference, IReadOnlyList<string> agencyIds, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agencyIds);
+        var unknown = agencyIds.Where(id => world.FindAgency(id) is null).ToList();
+        if (unknown.Count > 0 || agencyIds.Count == 0)
+        {
+            return new ManualRoutingResult.UnknownAgencies(unknown);
+        }
+
+        var plan = await store.UpdateAsync<ManualRoutingResult>(
+            night,
+            reference,
+            async (stored, ct) =>
+            {
+                if (stored is null)
+                {
+                    return new(new ManualRoutingResult.NotFound());
+                }
+
+                var referral = stored.Value;
+                if (!referral.CanRouteByHand)
+                {
+                    return new(new ManualRoutingResult.NotFlagged(referral.Status));
+                }
+
+                var decision = new RoutingDecision(
+                    agencyIds.Distinct(StringComparer.Ordinal).Select(id => new AgencyAssignment(id, AssignedCategories(referral, world.FindAgency(id)!))).ToList(),
+                    UsedFallback: false,
+                    UncoveredCategories: []);
+                var existing = (await store.CasesAsync(referral.Night, referral.Reference, ct)).Select(c => c.Value.AgencyId).ToHashSet(StringComparer.Ordinal);
+                var (cases, events) = NewCases(referral, decision, existing, actor, _ => "routed by hand by the control room");
+                var routed = new ManualRoutingResult.Routed(decision);
+                return cases.Count == 0
+                    ? new(routed)
+                    : new(routed, new ReferralChange(referral.Night, referral.Reference)
+                    {
+                        Referral = referral,
+                        ReferralVersion = stored.Version,
+                        Cases = cases.Select(c => (c, (string?)null)).ToList(),
+                        Events = events,
+                    });
+            },
+            cancellationToken);
+        if (plan is not ManualRoutingResult.Routed { Decision: var chosen })
+        {
+            return plan;
+        }
+
+        var referral = (await store.FindAsync(night, reference, cancellationToken))?.Value
+            ?? throw new InvalidOperationException($"Referral {night}/{reference} vanished while being routed.");
+        var all = await store.CasesAsync(night, reference, cancellationToken);
+        await publisher.PublishCasesAsync(all.Select(c => Outgoing(referral, c.Value)).ToList(), cancellationToken);
+        await store.UpdateAsync(
+            night,
+            reference,
+            stored => stored is null
+                ? throw new InvalidOperationException($"Referral {night}/{reference} vanished while being routed.")
+                : new ReferralDecision<bool>(true, stored.Value.CanRouteByHand ? ReferralChange.From(stored, stored.Value.RouteByHand(chosen, actor, time.GetUtcNow())) : null),
+            cancellationToken);
+        LogRoutedByHand(night, reference, chosen.Assignments.Count);
+        if ((await store.FindAsync(night, reference, cancellationToken))?.Value is { AdviceOutstanding: true, Status: not ReferralStatus.Closed } routedByHand)
+        {
+            await smsQueue.EnqueueAsync(AdviceSms.ItemFor(routedByHand), cancellationToken);
+        }
+
+        return plan;
+    }
+
+    /// <summary>The referral's categories the agency handles; all of them when it handles none (the control room's choice).</summary>
+    private static List<string> AssignedCategories(Referral referral, Agency agency)
+    {
+        var handled = referral.Categories.Where(c => agency.Categories.Contains(c)).ToList();
+        return handled.Count > 0 ? handled : [.. referral.Categories];
+    }
+
     /// <param name="Cases">Every case recorded for the referral (earlier ones and this attempt's), to publish.</param>
     private sealed record Plan(RoutingOutcome Outcome, Referral Referral, RoutingDecision Decision, IReadOnlyList<PartnerCase> Cases);
 
@@ -134,6 +231,31 @@ public sealed partial class ReferralRouter(
                 : new(closed);
         }
 
+        var (cases, events) = NewCases(
+            referral,
+            decision,
+            existing,
+            Actors.System,
+            agency => agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match");
+        var routed = new Plan(RoutingOutcome.Routed, referral, decision, [.. recorded, .. cases]);
+        return cases.Count == 0
+            ? new(routed)
+            : new(
+                routed,
+                new ReferralChange(referral.Night, referral.Reference)
+                {
+                    // The referral is written unchanged with its version, so an officer's CLOSE cannot slip in between.
+                    Referral = referral,
+                    ReferralVersion = stored.Version,
+                    Cases = cases.Select(c => (c, (string?)null)).ToList(),
+                    Events = events,
+                });
+    }
+
+    /// <summary>A case row (the agency's minimised view) and its disclosure event for each assigned agency that has none yet.</summary>
+    private (List<PartnerCase> Cases, List<ReferralEvent> Events) NewCases(Referral referral, RoutingDecision decision, HashSet<string> existing, string actor, Func<Agency, string> reason)
+    {
+        var now = time.GetUtcNow();
         var cases = new List<PartnerCase>();
         var events = new List<ReferralEvent>();
         foreach (var assignment in decision.Assignments.Where(a => !existing.Contains(a.AgencyId)))
@@ -153,27 +275,15 @@ public sealed partial class ReferralRouter(
             events.Add(ReferralEvent.Of(
                 now,
                 ReferralEventKinds.Disclosed,
-                Actors.System,
+                actor,
                 (ReferralEventData.Agency, agency.Id),
                 (ReferralEventData.Fields, string.Join(',', fields)),
                 (ReferralEventData.Categories, string.Join(',', assignment.Categories)),
-                (ReferralEventData.Reason, agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match"),
+                (ReferralEventData.Reason, reason(agency)),
                 (ReferralEventData.MessageId, PartnerCase.MessageIdFor(referral.Night, referral.Reference, agency.Id))));
         }
 
-        var routed = new Plan(RoutingOutcome.Routed, referral, decision, [.. recorded, .. cases]);
-        return cases.Count == 0
-            ? new(routed)
-            : new(
-                routed,
-                new ReferralChange(referral.Night, referral.Reference)
-                {
-                    // The referral is written unchanged with its version, so an officer's CLOSE cannot slip in between.
-                    Referral = referral,
-                    ReferralVersion = stored.Version,
-                    Cases = cases.Select(c => (c, (string?)null)).ToList(),
-                    Events = events,
-                });
+        return (cases, events);
     }
 
     /// <summary>
@@ -237,6 +347,9 @@ public sealed partial class ReferralRouter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed: {CaseCount} new cases published (fallback: {UsedFallback})")]
     private partial void LogRouted(NightId night, ReferenceCode referenceCode, int caseCount, bool usedFallback);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed by hand to {AgencyCount} agencies")]
+    private partial void LogRoutedByHand(NightId night, ReferenceCode referenceCode, int agencyCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Referral {Night}/{ReferenceCode} to route was not found; nothing to do")]
     private partial void LogNotFound(NightId night, ReferenceCode referenceCode);

@@ -117,6 +117,10 @@ internal static class ReferralRows
             ["Status"] = partnerCase.Status.ToString(),
             ["AcceptedAt"] = partnerCase.AcceptedAt,
             ["UpdatedAt"] = partnerCase.UpdatedAt,
+            ["RemindedAt"] = partnerCase.RemindedAt,
+            ["EscalatedAt"] = partnerCase.EscalatedAt,
+            ["EscalationReason"] = partnerCase.EscalationReason,
+            ["CancelledAt"] = partnerCase.CancelledAt,
         };
     }
 
@@ -134,6 +138,10 @@ internal static class ReferralRows
             Status = Enum<CaseStatus>(entity, "Status"),
             AcceptedAt = entity.GetDateTimeOffset("AcceptedAt"),
             UpdatedAt = entity.GetDateTimeOffset("UpdatedAt"),
+            RemindedAt = entity.GetDateTimeOffset("RemindedAt"),
+            EscalatedAt = entity.GetDateTimeOffset("EscalatedAt"),
+            EscalationReason = entity.GetString("EscalationReason"),
+            CancelledAt = entity.GetDateTimeOffset("CancelledAt"),
         };
     }
 

@@ -14,7 +14,10 @@ public static class StorageNames
     /// <summary>At-most-once markers of outbound SMS, one per (message key, recipient).</summary>
     public const string OutboundSmsTable = "OutboundSms";
 
-    public static IReadOnlyList<string> Tables { get; } = [ReferralsTable, InboundMessagesTable, OfficersTable, OptOutsTable, SummariesTable, OutboundSmsTable];
+    /// <summary>Each officer phone's conversation for 15 minutes (a question waiting for its answer, the last referral).</summary>
+    public const string ConversationsTable = "Conversations";
+
+    public static IReadOnlyList<string> Tables { get; } = [ReferralsTable, InboundMessagesTable, OfficersTable, OptOutsTable, SummariesTable, ConversationsTable, OutboundSmsTable];
 
     /// <summary>The storage queues, named once in Core (<see cref="QueueNames"/>).</summary>
     public static IReadOnlyList<string> Queues => QueueNames.All;

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NightSafe.Core.Advice;
 using NightSafe.Core.Control;
+using NightSafe.Core.DependencyInjection;
 using NightSafe.Core.Intake;
-using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.Ports;
 using NightSafe.Core.Retention;
@@ -30,28 +32,48 @@ internal sealed class Hub
         Time = new FakeTimeProvider(now ?? FridayNight);
         Ledger = new InMemoryLedger(Time);
         Settings = new HubSettings(new Uri("https://nightsafe.example.net/"), RetentionDays: 31);
-        var policy = new RoutingPolicy(World);
-        Intake = new ReferralIntake(Store, RoutingQueue, policy, World, Time, NullLogger<ReferralIntake>.Instance);
-        Gate = new InboundGate(Ledger, NullLogger<InboundGate>.Instance);
-        PoisonedInbound = new PoisonedInbound(Ledger, SmsQueue, World, NullLogger<PoisonedInbound>.Instance);
-        Conversation = new OfficerConversation(Gate, Roster, OptOuts, Store, new OfficerTextParser(World), Intake, new OfficerReplies(World), World, Time, NullLogger<OfficerConversation>.Instance);
-        Sms = new ScriptedSmsSender(Time);
-        Outbound = new OutboundSms(Markers, Sms, Time, NullLogger<OutboundSms>.Instance);
-        Advice = new AdviceSms(Store, OptOuts, Outbound, new AdviceTemplates(World), Settings, Time, NullLogger<AdviceSms>.Instance);
-        SmsWork = new OutboundSmsWork(Outbound, [Advice], Settings, NullLogger<OutboundSmsWork>.Instance);
-        Router = new ReferralRouter(Store, Publisher, SmsQueue, policy, World, Time, NullLogger<ReferralRouter>.Instance);
-        Manual = new ManualRouting(Store, SmsQueue, World, Time, NullLogger<ManualRouting>.Instance);
-        Partners = new PartnerCases(Store, Time, NullLogger<PartnerCases>.Instance);
-        Reports = new AdviceDeliveryReports(Store, Time, NullLogger<AdviceDeliveryReports>.Instance);
-        Summaries = new NightSummaries(Store, SummaryStore, SmsQueue, Publisher, World, Settings, Time, NullLogger<NightSummaries>.Instance);
-        Retention = new RetentionPurge(Store, Ledger, World, Settings, Time, NullLogger<RetentionPurge>.Instance);
-        Dossiers = new ReferralDossiers(Store, Time, NullLogger<ReferralDossiers>.Instance);
+        var services = new ServiceCollection()
+            .AddSingleton(World)
+            .AddSingleton(Settings)
+            .AddSingleton<TimeProvider>(Time)
+            .AddSingleton<IReferralStore>(Store)
+            .AddSingleton<IInboundLedger>(Ledger)
+            .AddSingleton<IOfficerRoster>(Roster)
+            .AddSingleton<IRosterDirectory>(Roster)
+            .AddSingleton<IOptOutRegistry>(OptOuts)
+            .AddSingleton<IConversationStore>(Conversations)
+            .AddSingleton<IRoutingQueue>(RoutingQueue)
+            .AddSingleton<IPartnerMessagePublisher>(Publisher)
+            .AddSingleton<ISmsSender>(Sms = new ScriptedSmsSender(Time))
+            .AddSingleton<ISmsMarkers>(Markers)
+            .AddSingleton<IOutboundSmsQueue>(SmsQueue)
+            .AddSingleton<ISummaryStore>(SummaryStore)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddNightSafeCore();
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        Intake = Services.GetRequiredService<ReferralIntake>();
+        Gate = Services.GetRequiredService<InboundGate>();
+        PoisonedInbound = Services.GetRequiredService<PoisonedInbound>();
+        Outbound = Services.GetRequiredService<OutboundSms>();
+        SmsWork = Services.GetRequiredService<OutboundSmsWork>();
+        Conversation = Services.GetRequiredService<OfficerConversation>();
+        Advice = Services.GetRequiredService<AdviceSms>();
+        Router = Services.GetRequiredService<ReferralRouter>();
+        Manual = Services.GetRequiredService<ManualRouting>();
+        Partners = Services.GetRequiredService<PartnerCases>();
+        Reports = Services.GetRequiredService<AdviceDeliveryReports>();
+        Summaries = Services.GetRequiredService<NightSummaries>();
+        Retention = Services.GetRequiredService<RetentionPurge>();
+        Dossiers = Services.GetRequiredService<ReferralDossiers>();
         Roster.UpsertAsync(new Officer(OfficerPhone, "PC Patel", "PC 4107", "chelmsford"), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public static RoutingWorld World => SharedWorld.Value;
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>Core's services as <c>AddNightSafeCore</c> registers them for the app.</summary>
+    public ServiceProvider Services { get; }
 
     public HubSettings Settings { get; }
 
@@ -62,6 +84,8 @@ internal sealed class Hub
     public InMemoryRoster Roster { get; } = new();
 
     public InMemoryOptOuts OptOuts { get; } = new();
+
+    public InMemoryConversations Conversations { get; } = new();
 
     public RecordingRoutingQueue RoutingQueue { get; } = new();
 
@@ -111,6 +135,14 @@ internal sealed class Hub
     /// <summary>An officer's text, as Twilio would deliver it (a fresh MessageSid each time unless given).</summary>
     public Task<string?> TextAsync(string body, string from = OfficerPhone, string? messageSid = null) =>
         Conversation.ReplyToAsync(new InboundSms(messageSid ?? "SM" + Interlocked.Increment(ref _sid).ToString("D32", System.Globalization.CultureInfo.InvariantCulture), from, body), null, CancellationToken.None);
+
+    /// <summary>An officer's referral, routed: the newest referral once the routing queue is empty.</summary>
+    public async Task<Referrals.Referral> ReferAndRouteAsync(string text = "Chelmsford spiked outside Bar 9, 07700 900123, consent y")
+    {
+        await TextAsync(text);
+        await RouteQueuedAsync();
+        return Store.Referrals.OrderBy(r => r.ReceivedAt).Last();
+    }
 
     /// <summary>Routes everything waiting on the routing queue, then sends what routing queued on sms-outbound.</summary>
     public async Task RouteQueuedAsync()

@@ -11,7 +11,8 @@ public sealed record LocalParts(
     string TwilioAccountSid,
     string TwilioAuthToken,
     string HubNumber,
-    Uri PublicBaseUrl);
+    Uri PublicBaseUrl,
+    string PagesSigningKey = "");
 
 /// <summary>The app settings (local.settings.json Values; <c>__</c> for <c>:</c>) for running NightSafe.Functions offline.</summary>
 public static class FunctionsAppSettings
@@ -40,7 +41,14 @@ public static class FunctionsAppSettings
             ["NightSafe__PublicBaseUrl"] = parts.PublicBaseUrl.ToString(),
             ["NightSafe__SeedRoster"] = "true",
             ["Retention__Days"] = "31",
+            // No App Service Authentication offline: `up` prints signed sign-in links instead.
+            ["Pages__LocalSignIn"] = "true",
         };
+        if (parts.PagesSigningKey.Length > 0)
+        {
+            settings["Pages__SigningKey"] = parts.PagesSigningKey;
+        }
+
         if (clockStart is { } start)
         {
             settings["NightSafe__ClockStart"] = start.ToString("yyyy-MM-dd'T'HH:mm:ss", c);

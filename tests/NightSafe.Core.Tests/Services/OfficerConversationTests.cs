@@ -1,10 +1,12 @@
 using NightSafe.Core.Intake;
 using NightSafe.Core.Intake.Parsing;
+using NightSafe.Core.Ports;
 using NightSafe.Core.Referrals;
 
 namespace NightSafe.Core.Tests.Services;
 
-public sealed class IntakeServiceTests
+/// <summary>OfficerConversation: officers' texts (referrals, HELP, STATUS, CLOSE), strangers and STOP/START, through ReferralIntake.</summary>
+public sealed class OfficerConversationTests
 {
     private const string Referral = "Chelmsford spiked outside Bar 9 on Moulsham St, female 20s blue dress, 07700 900123, consent y";
 
@@ -46,23 +48,6 @@ public sealed class IntakeServiceTests
     }
 
     [Fact]
-    public async Task A_retry_after_a_failure_resumes_the_stored_referral_instead_of_making_another()
-    {
-        var hub = new Hub();
-        var failingOnce = new FailingOnceQueue(hub.RoutingQueue);
-        var intake = new ReferralIntake(hub.Store, failingOnce, new Routing.RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralIntake>.Instance);
-        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
-        var sms = new InboundSms("SM00000000000000000000000000000077", Hub.OfficerPhone, Referral);
-
-        await Assert.ThrowsAsync<IOException>(() => conversation.ReplyToAsync(sms, null, CancellationToken.None));
-        var reply = await conversation.ReplyToAsync(sms, null, CancellationToken.None);
-
-        var referral = Assert.Single(hub.Store.Referrals);
-        Assert.Single(hub.RoutingQueue.Items);
-        Assert.Contains(referral.Reference.ToString(), reply, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_number_not_on_the_roster_gets_a_neutral_reply_and_no_referral()
     {
         var hub = new Hub();
@@ -90,15 +75,29 @@ public sealed class IntakeServiceTests
     }
 
     [Fact]
-    public async Task A_text_without_a_town_is_answered_with_what_is_missing_and_stores_nothing()
+    public async Task A_text_without_a_town_takes_the_officers_rostered_town_and_says_so()
     {
         var hub = new Hub();
 
         var reply = await hub.TextAsync("spiked outside the station, consent y");
 
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Equal("chelmsford", referral.TownId);
+        Assert.Contains("town taken as Chelmsford", reply, StringComparison.Ordinal);
+        var received = Assert.Single(hub.Store.Events(referral), e => e.Kind == "received");
+        Assert.Contains("town from roster", received.Data["reading"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_text_without_a_town_from_an_officer_with_no_rostered_town_is_asked_which_town_and_stores_nothing()
+    {
+        var hub = new Hub();
+        await hub.Roster.UpsertAsync(new Officer(Hub.OfficerPhone, "PC Patel", "PC 4107", "county"), CancellationToken.None);
+
+        var reply = await hub.TextAsync("spiked outside the station, consent y");
+
         Assert.Empty(hub.Store.Referrals);
-        Assert.NotNull(reply);
-        Assert.Contains("town", reply, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("NightSafe: which town? 1 Chelmsford 2 Colchester", reply, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -130,60 +129,5 @@ public sealed class IntakeServiceTests
         var reply = await hub.TextAsync("STATUS 7KQ2MX");
 
         Assert.Equal(OfficerReplies.NotFound(References.ReferenceCode.Parse("7KQ2MX")), reply);
-    }
-
-    [Fact]
-    public void A_referral_document_names_each_invalid_field()
-    {
-        var (submission, errors) = ReferralDocumentRules.Check(
-            new ReferralDocument { Town = "Atlantis", Categories = ["spiking", "levitation"], SubjectPhone = "12", Consent = "maybe", Description = new string('x', 2000) },
-            ReferralSource.Api,
-            "api",
-            Hub.World);
-
-        Assert.Null(submission);
-        Assert.Equal(["categories", "consent", "description", "subjectPhone", "town"], errors.Keys.Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void A_valid_referral_document_becomes_a_submission()
-    {
-        var (submission, errors) = ReferralDocumentRules.Check(
-            new ReferralDocument { Town = "Southend-on-Sea", Categories = ["Alone", "transport"], SubjectPhone = "+44 7700 900321", Consent = "given", Referrer = "cad" },
-            ReferralSource.Api,
-            "api",
-            Hub.World);
-
-        Assert.Empty(errors);
-        Assert.NotNull(submission);
-        Assert.Equal("southend", submission.TownId);
-        Assert.Equal(["alone", "transport"], submission.Categories);
-        Assert.Equal("+447700900321", submission.SubjectPhone);
-        Assert.Equal(Consent.Given, submission.Consent);
-        Assert.Equal("system:cad", submission.Actor);
-    }
-
-    private sealed class FailingOnceQueue(Ports.IRoutingQueue inner) : Ports.IRoutingQueue
-    {
-        private int _calls;
-
-        public Task EnqueueAsync(Ports.RoutingWorkItem item, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref _calls) == 1 ? throw new IOException("queue unavailable") : inner.EnqueueAsync(item, cancellationToken);
-    }
-
-    [Fact]
-    public async Task A_poisoned_queued_referral_is_recorded_as_rejected_and_alerts_every_inspector_once()
-    {
-        var hub = new Hub();
-
-        await hub.PoisonedInbound.HandleAsync("poison-42", CancellationToken.None);
-        await hub.PoisonedInbound.HandleAsync("poison-42", CancellationToken.None);
-        await hub.SendQueuedSmsAsync();
-
-        var recorded = await hub.Ledger.FindAsync(PoisonedInbound.Source, "poison-42", CancellationToken.None);
-        Assert.Equal(Ports.InboundState.Rejected, recorded!.State);
-        Assert.Equal(Hub.World.DutyInspectors.Select(i => i.Phone).Order(), hub.Sms.Provider.Select(p => p.Sms.To).Order());
-        Assert.All(hub.Sms.Provider, p => Assert.Contains("poison-42", p.Sms.Body, StringComparison.Ordinal));
-        Assert.Empty(hub.Store.Referrals);
     }
 }
