@@ -8,6 +8,7 @@ using NightSafe.Core.Outcomes;
 using NightSafe.Core.Partners;
 using NightSafe.Core.Retention;
 using NightSafe.Core.Routing;
+using NightSafe.Core.Sms;
 using NightSafe.Core.Summaries;
 
 namespace NightSafe.Core.DependencyInjection;
@@ -34,8 +35,14 @@ public static class CoreServiceCollectionExtensions
         // Application services, one per capability folder.
         services.AddSingleton<InboundGate>();
         services.AddSingleton<ReferralIntake>();
+        services.AddSingleton<PoisonedInbound>();
         services.AddSingleton<OfficerConversation>();
+
+        // Every outbound SMS: the at-most-once sender, the sms-outbound work, and the kinds that compose their own.
+        services.AddSingleton<OutboundSms>();
+        services.AddSingleton<OutboundSmsWork>();
         services.AddSingleton<AdviceSms>();
+        services.AddSingleton<ISmsComposer>(sp => sp.GetRequiredService<AdviceSms>());
         services.AddSingleton<AdviceDeliveryReports>();
         services.AddSingleton<ReferralRouter>();
         services.AddSingleton<ManualRouting>();

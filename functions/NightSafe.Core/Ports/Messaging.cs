@@ -22,6 +22,9 @@ public static class QueueNames
     /// <summary>Partner-loop steps (<see cref="PartnerLoopItem"/>): acknowledgement deadlines as delayed messages, cancellations.</summary>
     public const string PartnerLoop = "partner-loop";
 
+    /// <summary>Every outbound SMS, one work item per (message, recipient) (<see cref="OutboundSmsItem"/>).</summary>
+    public const string OutboundSms = "sms-outbound";
+
     /// <summary>The Functions host moves a message that failed every retry to its queue's name plus this.</summary>
     public const string PoisonSuffix = "-poison";
 
@@ -33,8 +36,10 @@ public static class QueueNames
 
     public const string PartnerLoopPoison = PartnerLoop + PoisonSuffix;
 
+    public const string OutboundSmsPoison = OutboundSms + PoisonSuffix;
+
     /// <summary>The queues the app uses (the host creates the poison queues itself).</summary>
-    public static IReadOnlyList<string> All { get; } = [Inbound, Routing, SummaryRequests, PartnerLoop];
+    public static IReadOnlyList<string> All { get; } = [Inbound, Routing, SummaryRequests, PartnerLoop, OutboundSms];
 }
 
 /// <summary>

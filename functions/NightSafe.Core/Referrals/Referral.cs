@@ -104,6 +104,9 @@ public sealed record Referral
     /// <summary>Twilio's error code when the advice SMS failed.</summary>
     public string? AdviceError { get; init; }
 
+    /// <summary>The furthest delivery status reported for the advice SMS (lower case): later reports must go beyond it.</summary>
+    public string? AdviceReportedStatus { get; init; }
+
     public DateTimeOffset? RoutedAt { get; init; }
 
     public DateTimeOffset? ClosedAt { get; init; }
@@ -122,6 +125,12 @@ public sealed record Referral
 
     /// <summary>An officer (or the control room) may close any referral that is not closed yet.</summary>
     public bool CanClose => Status != ReferralStatus.Closed;
+
+    /// <summary>
+    /// The advice SMS is still to be sent: consent and a number, and no outcome yet (Sending is an older row's claim;
+    /// the send's own marker, not the referral, now says whether it is in flight).
+    /// </summary>
+    public bool AdviceOutstanding => Advice is AdviceState.Pending or AdviceState.Sending && SubjectPhone is not null;
 
     /// <summary>The advice SMS may be claimed for sending: consent and a number, and not attempted yet.</summary>
     public bool CanClaimAdvice => Advice == AdviceState.Pending && SubjectPhone is not null;
@@ -200,12 +209,20 @@ public sealed record Referral
         }
 
         events.Add(ReferralEvent.Of(at, ReferralEventKinds.Routed, Actors.System, (ReferralEventData.Agency, string.Join(',', decision.Assignments.Select(a => a.AgencyId)))));
+        // Closed while its cases went out: no advice (the CLOSE cancels the cases already out; their rows exist).
+        var adviceAside = Status == ReferralStatus.Closed && Advice is AdviceState.Pending or AdviceState.Sending;
+        if (adviceAside)
+        {
+            events.Add(ReferralEvent.Of(at, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "closed during routing")));
+        }
+
         return new(
             this with
             {
                 Status = Status == ReferralStatus.Received ? ReferralStatus.Routed : Status,
                 RoutedAt = RoutedAt ?? at,
                 Flagged = Flagged || decision.UsedFallback,
+                Advice = adviceAside ? AdviceState.NotApplicable : Advice,
             },
             events);
     }
@@ -349,7 +366,7 @@ public sealed record Referral
     /// <summary>Pending advice that will never be sent (e.g. closed before routing): say why rather than leave it pending.</summary>
     public ReferralTransition SetAdviceAside(string reason, DateTimeOffset at)
     {
-        Require(Advice == AdviceState.Pending, "set aside the advice of", $"its advice is {Advice}, not pending");
+        Require(Advice is AdviceState.Pending or AdviceState.Sending, "set aside the advice of", $"its advice is {Advice}, not pending");
         return new(
             this with { Advice = AdviceState.NotApplicable },
             [ReferralEvent.Of(at, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, reason))]);
@@ -367,6 +384,20 @@ public sealed record Referral
             : new(this with { Advice = AdviceState.Sending }, [ReferralEvent.Of(at, ReferralEventKinds.AdviceSending, Actors.System)]);
     }
 
+    /// <summary>The number replied STOP: the outstanding advice is not sent.</summary>
+    public ReferralTransition SkipAdviceOptedOut(DateTimeOffset at) =>
+        Advice is AdviceState.Pending or AdviceState.Sending
+            ? new(this with { Advice = AdviceState.OptedOut }, [ReferralEvent.Of(at, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "number opted out"))])
+            : ReferralTransition.None;
+
+    /// <summary>Every retry of the advice SMS failed (its poison queue): recorded as failed, so the summary counts it.</summary>
+    public ReferralTransition AdviceGivenUp(string reason, DateTimeOffset at) =>
+        Advice is AdviceState.Pending or AdviceState.Sending
+            ? new(
+                this with { Advice = AdviceState.Failed, AdviceError = "retries-exhausted" },
+                [ReferralEvent.Of(at, ReferralEventKinds.AdviceFailed, Actors.System, (ReferralEventData.ErrorCode, "retries-exhausted"), (ReferralEventData.Reason, reason))])
+            : ReferralTransition.None;
+
     /// <summary>The provider was unavailable, so nothing was sent: Sending goes back to Pending for the queue's retry.</summary>
     public ReferralTransition ReleaseAdvice() =>
         Advice == AdviceState.Sending ? new(this with { Advice = AdviceState.Pending }, []) : ReferralTransition.None;
@@ -374,7 +405,7 @@ public sealed record Referral
     /// <summary>The provider accepted the advice SMS (a delivery report may have moved it on already; that is kept).</summary>
     public ReferralTransition AdviceAccepted(string messageId, DateTimeOffset at) =>
         new(
-            this with { Advice = Advice == AdviceState.Sending ? AdviceState.Sent : Advice, AdviceMessageId = messageId },
+            this with { Advice = Advice is AdviceState.Sending or AdviceState.Pending ? AdviceState.Sent : Advice, AdviceMessageId = messageId },
             [ReferralEvent.Of(at, ReferralEventKinds.AdviceSent, Actors.System, (ReferralEventData.MessageId, messageId))]);
 
     /// <summary>The provider refused the advice SMS for good (invalid number, opted out): recorded, never retried.</summary>
@@ -384,23 +415,43 @@ public sealed record Referral
             [ReferralEvent.Of(at, ReferralEventKinds.AdviceFailed, Actors.System, (ReferralEventData.ErrorCode, errorCode), (ReferralEventData.Reason, reason))]);
 
     /// <summary>
-    /// A delivery report of the advice SMS (status in lower case): always in the trail; forward only to Delivered from
-    /// Sending or Sent, and to Failed when undelivered; other statuses change nothing.
+    /// A delivery report of the advice SMS (status in lower case). Twilio replays callbacks and they can arrive out of
+    /// order, so only a report that goes beyond the furthest status reported so far counts (queued, sending, sent,
+    /// then a final delivered, undelivered or failed): a replay or a late report is ignored, not recorded again, and
+    /// a final status is never overturned (delivered never becomes failed).
     /// </summary>
     public ReferralTransition RecordDeliveryReport(string messageId, string status, string? errorCode, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(status);
         Require(IsAdviceMessage(messageId), "record a delivery report of", "the message is not its advice SMS");
+        if (DeliveryRank(status) <= DeliveryRank(AdviceReportedStatus))
+        {
+            return ReferralTransition.None;
+        }
+
+        var outstanding = Advice is AdviceState.Pending or AdviceState.Sending or AdviceState.Sent;
         var next = status switch
         {
-            "delivered" when Advice is AdviceState.Sent or AdviceState.Sending => this with { Advice = AdviceState.Delivered, AdviceMessageId = messageId },
-            "undelivered" or "failed" => this with { Advice = AdviceState.Failed, AdviceError = errorCode ?? status, AdviceMessageId = messageId },
-            _ => null,
+            "delivered" when outstanding => this with { Advice = AdviceState.Delivered },
+            "undelivered" or "failed" when outstanding => this with { Advice = AdviceState.Failed, AdviceError = errorCode ?? status },
+            _ => this,
         };
         return new(
-            next,
+            next with { AdviceMessageId = messageId, AdviceReportedStatus = status },
             [ReferralEvent.Of(at, ReferralEventKinds.SmsStatus, Actors.SmsProvider, (ReferralEventData.MessageId, messageId), (ReferralEventData.Status, status), (ReferralEventData.ErrorCode, errorCode))]);
     }
+
+    /// <summary>How far along a delivery status is; the final ones share the top rank (none overturns another).</summary>
+    private static int DeliveryRank(string? status) => status switch
+    {
+        null => -1,
+        "accepted" or "scheduled" or "queued" => 0,
+        "sending" => 1,
+        "sent" => 2,
+        "delivered" or "undelivered" or "failed" or "canceled" => 3,
+        "read" => 4,
+        _ => 0,
+    };
 
     private void Require(bool allowed, string move, string because)
     {

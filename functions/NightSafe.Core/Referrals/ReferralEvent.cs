@@ -17,6 +17,9 @@ public static class ReferralEventKinds
     public const string Received = "received";
     public const string Routed = "routed";
     public const string Disclosed = "disclosed";
+
+    /// <summary>A recorded case that was not published after all (the referral was closed first).</summary>
+    public const string Withheld = "withheld";
     public const string Fallback = "fallback";
     public const string AdviceSkipped = "advice-skipped";
     public const string AdviceSending = "advice-sending";

@@ -62,7 +62,6 @@ public static class ApplicationServices
         }
 
         services.AddNightSafeCore();
-        services.TryAddSingleton<NightSafe.Core.Ports.IOutboundSmsQueue, UnsentOutboundSms>();
         services.AddSingleton<Http.TwilioWebhook>();
         services.AddSingleton<Http.PartnerAccess>();
         services.AddNightSafePages(configuration, environment);

@@ -72,6 +72,8 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();
         services.TryAddSingleton<IRoutingQueue, StorageRoutingQueue>();
         services.TryAddSingleton<IPartnerLoopQueue, StoragePartnerLoopQueue>();
+        services.TryAddSingleton<IOutboundSmsQueue, StorageOutboundSmsQueue>();
+        services.TryAddSingleton<ISmsMarkers, TableSmsMarkers>();
         return services;
     }
 

@@ -3,9 +3,10 @@ using NightSafe.Core.Ports;
 namespace NightSafe.Core.Tests.Services;
 
 /// <summary>
-/// The outbound SMS queue as the hard-flow mechanism behaves: one text per (key, recipient), however often it is enqueued.
+/// The outbound SMS queue as the outbound SMS mechanism behaves: one text per (key, recipient), however often it is
+/// enqueued. Every item is also passed on to <paramref name="next"/>, so the hub can work the queue as the host does.
 /// </summary>
-internal sealed class RecordingOutboundSms : IOutboundSmsQueue
+internal sealed class RecordingOutboundSms(IOutboundSmsQueue next) : IOutboundSmsQueue
 {
     private readonly object _gate = new();
     private readonly HashSet<(string Key, string? To)> _seen = [];
@@ -26,7 +27,7 @@ internal sealed class RecordingOutboundSms : IOutboundSmsQueue
             }
         }
 
-        return Task.CompletedTask;
+        return next.EnqueueAsync(item, cancellationToken);
     }
 
     public IReadOnlyList<OutboundSmsItem> To(string phone)

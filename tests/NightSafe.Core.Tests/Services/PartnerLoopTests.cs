@@ -36,7 +36,7 @@ public sealed class PartnerLoopTests
         var agencies = hub.Store.AllCases.Select(c => c.AgencyId).Order().ToList();
 
         Assert.Equal([Council, SafeSpace, Pastors], agencies);
-        var alerts = hub.Outbound.Sent.Where(s => s.Kind == PartnerSmsKinds.CaseAlert).ToList();
+        var alerts = hub.PartnerSms.Sent.Where(s => s.Kind == PartnerSmsKinds.CaseAlert).ToList();
         Assert.Equal(agencies.Select(PhoneOf).Order(), alerts.Select(a => a.To).Order());
         Assert.All(alerts, a =>
         {
@@ -49,7 +49,7 @@ public sealed class PartnerLoopTests
 
         await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
 
-        Assert.Equal(alerts.Count, hub.Outbound.Sent.Count(s => s.Kind == PartnerSmsKinds.CaseAlert));
+        Assert.Equal(alerts.Count, hub.PartnerSms.Sent.Count(s => s.Kind == PartnerSmsKinds.CaseAlert));
     }
 
     [Fact]
@@ -63,9 +63,9 @@ public sealed class PartnerLoopTests
         await hub.RunDueStepsAsync();
 
         Assert.Equal([Council, SafeSpace], Reminded(hub, referral));
-        Assert.Single(hub.Outbound.To(PhoneOf(Council)), s => s.Key.EndsWith("/reminder", StringComparison.Ordinal));
-        Assert.DoesNotContain(hub.Outbound.To(PhoneOf(Pastors)), s => s.Key.EndsWith("/reminder", StringComparison.Ordinal));
-        Assert.Equal(2, hub.Outbound.To(ControlRoomPhone).Count(s => s.Body!.Contains("has not accepted", StringComparison.Ordinal)));
+        Assert.Single(hub.PartnerSms.To(PhoneOf(Council)), s => s.Key.EndsWith("/reminder", StringComparison.Ordinal));
+        Assert.DoesNotContain(hub.PartnerSms.To(PhoneOf(Pastors)), s => s.Key.EndsWith("/reminder", StringComparison.Ordinal));
+        Assert.Equal(2, hub.PartnerSms.To(ControlRoomPhone).Count(s => s.Body!.Contains("has not accepted", StringComparison.Ordinal)));
         Assert.DoesNotContain(hub.Store.AllCases, c => c.AgencyId == Hub.World.FallbackAgencyId);
 
         hub.Time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
@@ -79,15 +79,15 @@ public sealed class PartnerLoopTests
         var controlRoomCase = Assert.Single(hub.Store.AllCases, c => c.AgencyId == Hub.World.FallbackAgencyId);
         Assert.Contains(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.Disclosed && e.Data[ReferralEventData.Agency] == controlRoomCase.AgencyId);
         Assert.Single(hub.Publisher.Cases.DistinctBy(c => c.MessageId), c => c.AgencyId == controlRoomCase.AgencyId);
-        Assert.Single(hub.Outbound.To(ControlRoomPhone), s => s.Body!.StartsWith("NightSafe ESCALATED", StringComparison.Ordinal));
-        var inspector = Assert.Single(hub.Outbound.To(WestInspector));
+        Assert.Single(hub.PartnerSms.To(ControlRoomPhone), s => s.Body!.StartsWith("NightSafe ESCALATED", StringComparison.Ordinal));
+        var inspector = Assert.Single(hub.PartnerSms.To(WestInspector));
         Assert.Contains("not accepted by", inspector.Body, StringComparison.Ordinal);
-        Assert.Empty(hub.Outbound.To("+447700900901"));
-        Assert.Empty(hub.Outbound.To("+447700900902"));
+        Assert.Empty(hub.PartnerSms.To("+447700900901"));
+        Assert.Empty(hub.PartnerSms.To("+447700900902"));
         Assert.True(hub.Store.Referrals.Single().Flagged);
 
         // Duplicate firings of every step: nothing new is texted, published or recorded.
-        var (sent, published, events) = (hub.Outbound.Sent.Count, hub.Publisher.Cases.Count, hub.Store.Events(referral).Count);
+        var (sent, published, events) = (hub.PartnerSms.Sent.Count, hub.Publisher.Cases.Count, hub.Store.Events(referral).Count);
         foreach (var agency in new[] { Council, SafeSpace })
         {
             hub.Steps.Redeliver(new PartnerLoopItem(PartnerLoopItem.Reminder, referral.Night.ToString(), referral.Reference.ToString(), agency));
@@ -95,7 +95,7 @@ public sealed class PartnerLoopTests
         }
 
         await hub.RunDueStepsAsync();
-        Assert.Equal((sent, events), (hub.Outbound.Sent.Count, hub.Store.Events(referral).Count));
+        Assert.Equal((sent, events), (hub.PartnerSms.Sent.Count, hub.Store.Events(referral).Count));
         Assert.Single(hub.Publisher.Cases.DistinctBy(c => c.MessageId), c => c.AgencyId == controlRoomCase.AgencyId);
         Assert.True(hub.Publisher.Cases.Count >= published);
     }
@@ -117,7 +117,7 @@ public sealed class PartnerLoopTests
 
         Assert.Empty(Reminded(hub, referral));
         Assert.Empty(Escalated(hub, referral));
-        Assert.DoesNotContain(hub.Outbound.Sent, s => s.Key.Contains("/reminder", StringComparison.Ordinal));
+        Assert.DoesNotContain(hub.PartnerSms.Sent, s => s.Key.Contains("/reminder", StringComparison.Ordinal));
         Assert.Empty(hub.Steps.Pending);
     }
 
@@ -138,7 +138,7 @@ public sealed class PartnerLoopTests
         var escalated = Assert.Single(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.Escalated);
         Assert.Equal(AcknowledgementRules.DeclinedByAllReason, escalated.Data[ReferralEventData.Status]);
         Assert.Contains(hub.Store.AllCases, c => c.AgencyId == Hub.World.FallbackAgencyId);
-        Assert.Contains("declined by every agency", Assert.Single(hub.Outbound.To(WestInspector)).Body, StringComparison.Ordinal);
+        Assert.Contains("declined by every agency", Assert.Single(hub.PartnerSms.To(WestInspector)).Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -150,11 +150,11 @@ public sealed class PartnerLoopTests
 
         await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
 
-        var urgent = Assert.Single(hub.Outbound.To(WestInspector));
+        var urgent = Assert.Single(hub.PartnerSms.To(WestInspector));
         Assert.StartsWith($"NightSafe URGENT {referral.Reference}", urgent.Body, StringComparison.Ordinal);
         // Both routing attempts asked for it, under one key: the outbound queue texts (key, recipient) once.
-        Assert.Equal([urgent.Key, urgent.Key], hub.Outbound.All.Where(s => s.To == WestInspector).Select(s => s.Key));
-        Assert.Empty(hub.Outbound.To("+447700900901"));
+        Assert.Equal([urgent.Key, urgent.Key], hub.PartnerSms.All.Where(s => s.To == WestInspector).Select(s => s.Key));
+        Assert.Empty(hub.PartnerSms.To("+447700900901"));
         Assert.All(hub.Steps.Pending, p => Assert.Equal(referral.ReceivedAt + TimeSpan.FromMinutes(5), p.Due));
     }
 
@@ -171,8 +171,8 @@ public sealed class PartnerLoopTests
         var closed = hub.Publisher.Cases.Where(c => c.Subject == OutgoingCase.CaseClosedSubject).ToList();
         Assert.Equal([Council, SafeSpace, Pastors], closed.Select(c => c.AgencyId).Order());
         Assert.All(closed, c => Assert.Equal($"{referral.Night}/{referral.Reference}/{c.AgencyId}/closed", c.MessageId));
-        Assert.Contains($"NightSafe {referral.Reference} is CLOSED", Assert.Single(hub.Outbound.To(PhoneOf(Pastors)), s => s.Kind == PartnerSmsKinds.CaseCancelled).Body, StringComparison.Ordinal);
-        Assert.DoesNotContain(hub.Outbound.To(PhoneOf(Council)), s => s.Kind == PartnerSmsKinds.CaseCancelled);
+        Assert.Contains($"NightSafe {referral.Reference} is CLOSED", Assert.Single(hub.PartnerSms.To(PhoneOf(Pastors)), s => s.Kind == PartnerSmsKinds.CaseCancelled).Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(hub.PartnerSms.To(PhoneOf(Council)), s => s.Kind == PartnerSmsKinds.CaseCancelled);
         Assert.Equal(3, hub.Store.Events(referral).Count(e => e.Kind == ReferralEventKinds.Cancelled));
 
         // Its deadlines later find it over; a second CLOSE tells nobody twice.

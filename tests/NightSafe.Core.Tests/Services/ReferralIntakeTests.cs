@@ -32,4 +32,20 @@ public sealed class ReferralIntakeTests
         public Task EnqueueAsync(Ports.RoutingWorkItem item, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _calls) == 1 ? throw new IOException("queue unavailable") : inner.EnqueueAsync(item, cancellationToken);
     }
+
+    [Fact]
+    public async Task A_poisoned_queued_referral_is_recorded_as_rejected_and_alerts_every_inspector_once()
+    {
+        var hub = new Hub();
+
+        await hub.PoisonedInbound.HandleAsync("poison-42", CancellationToken.None);
+        await hub.PoisonedInbound.HandleAsync("poison-42", CancellationToken.None);
+        await hub.SendQueuedSmsAsync();
+
+        var recorded = await hub.Ledger.FindAsync(PoisonedInbound.Source, "poison-42", CancellationToken.None);
+        Assert.Equal(Ports.InboundState.Rejected, recorded!.State);
+        Assert.Equal(Hub.World.DutyInspectors.Select(i => i.Phone).Order(), hub.Sms.Provider.Select(p => p.Sms.To).Order());
+        Assert.All(hub.Sms.Provider, p => Assert.Contains("poison-42", p.Sms.Body, StringComparison.Ordinal));
+        Assert.Empty(hub.Store.Referrals);
+    }
 }
