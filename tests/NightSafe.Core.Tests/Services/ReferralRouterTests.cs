@@ -174,7 +174,7 @@ public sealed class ReferralRouterTests
         Assert.Equal(ReferralStatus.Routed, referral.Status);
         Assert.False(referral.Flagged);
         Assert.Equal(AdviceState.Failed, referral.Advice);
-        Assert.Equal(1, Summaries.NightSummaryCalculator.Calculate(referral.Night, hub.Store.Referrals, hub.Store.AllCases, Hub.World, hub.Time.GetUtcNow()).AdviceFailed);
+        Assert.Equal(1, NightSafe.Core.Summaries.NightSummaryCalculator.Calculate(referral.Night, hub.Store.Referrals, hub.Store.AllCases, Hub.World, hub.Time.GetUtcNow()).AdviceFailed);
         Assert.Equal(SmsMarkState.Failed, Assert.Single(hub.Markers.Marks).State);
     }
 
@@ -349,7 +349,7 @@ public sealed class ReferralRouterTests
         await hub.TextAsync("Chelmsford spiked outside Bar 9 07700 900777 consent y");
         var referral = Assert.Single(hub.Store.Referrals);
         var publisher = new ObservingPublisher(hub.Publisher, _ => hub.TextAsync($"CLOSE {referral.Reference} with friends now").GetAwaiter().GetResult());
-        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
 
         await router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
         await hub.SendQueuedSmsAsync();
