@@ -99,10 +99,19 @@ public sealed class ParserPropertyTests
             // The first read of a text may compile code paths (JIT); the second shows what reading costs.
             Parser.Parse(text, "chelmsford");
             var before = GC.GetAllocatedBytesForCurrentThread();
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             Parser.Parse(text, "chelmsford");
-            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            // The fastest of three reads: a busy machine may pre-empt one read, but a quadratic blow-up slows all three.
+            var elapsed = TimeSpan.MaxValue;
+            for (var read = 0; read < 3; read++)
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                Parser.Parse(text, "chelmsford");
+                var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                elapsed = took < elapsed ? took : elapsed;
+            }
+
             Assert.True(allocated <= MostBytes, $"{allocated:N0} bytes allocated reading {text.Length} characters");
             Assert.True(elapsed <= mostTime, $"{elapsed.TotalMilliseconds:N1} ms reading {text.Length} characters");
         }, iter: 200);

@@ -7,6 +7,17 @@ namespace NightSafe.Core.Tests.Services;
 
 public sealed class ReferralRouterTests
 {
+    /// <summary>Phones the partner loop texts (duty phones, inspectors): what is left is the advice to the person.</summary>
+    private static readonly HashSet<string> PartnerLoopPhones =
+        [.. Hub.World.Agencies.SelectMany(a => a.DutyPhones), .. Hub.World.DutyInspectors.Select(i => i.Phone)];
+
+    /// <summary>The texts that reached the provider, less the partner loop's case alerts and inspector alerts.</summary>
+    /// <summary>A provider script for the person's advice only: the partner loop's texts to duty phones go through.</summary>
+    private static Func<OutgoingSms, SmsSendResult?> ToTheSubjectOnly(Func<OutgoingSms, SmsSendResult?> script) =>
+        sms => PartnerLoopPhones.Contains(sms.To) ? null : script(sms);
+
+    private static List<OutgoingSms> AdviceTexts(Hub hub) => hub.Sms.Sent.Where(s => !PartnerLoopPhones.Contains(s.To)).ToList();
+
     [Fact]
     public async Task Each_assigned_agency_gets_one_case_with_only_the_fields_it_may_see()
     {
@@ -61,7 +72,7 @@ public sealed class ReferralRouterTests
 
         Assert.Equal(RoutingOutcome.AlreadyRouted, again);
         Assert.Equal(published, hub.Publisher.Cases.Count);
-        var sms = Assert.Single(hub.Sms.Sent);
+        var sms = Assert.Single(AdviceTexts(hub));
         Assert.Equal("+447700900222", sms.To);
         Assert.Equal(Hub.World.FindCategory("intoxicated")!.Advice, sms.Body);
         Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
@@ -110,7 +121,7 @@ public sealed class ReferralRouterTests
 
         await hub.RouteQueuedAsync();
 
-        Assert.Empty(hub.Sms.Sent);
+        Assert.Empty(AdviceTexts(hub));
         Assert.Contains(hub.Store.Referrals, r => r.Advice == AdviceState.OptedOut);
         Assert.Contains(hub.Store.Referrals, r => r.Advice == AdviceState.NotApplicable);
     }
@@ -119,14 +130,14 @@ public sealed class ReferralRouterTests
     public async Task A_permanent_sms_refusal_is_recorded_and_not_retried_and_21610_opts_the_number_out()
     {
         var hub = new Hub();
-        hub.Sms.Script = sms => new SmsSendResult.Refused("21610", "unsubscribed", RecipientOptedOut: true);
+        hub.Sms.Script = ToTheSubjectOnly(sms => new SmsSendResult.Refused("21610", "unsubscribed", RecipientOptedOut: true));
         await hub.TextAsync("Basildon intoxicated near the Towngate, 07700 900555, consent y");
         var item = Assert.Single(hub.RoutingQueue.Items);
 
         await hub.RouteQueuedAsync();
         await hub.Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None);
 
-        Assert.Single(hub.Sms.Sent);
+        Assert.Single(AdviceTexts(hub));
         var referral = Assert.Single(hub.Store.Referrals);
         Assert.Equal(AdviceState.Failed, referral.Advice);
         Assert.Equal("21610", referral.AdviceError);
@@ -138,7 +149,7 @@ public sealed class ReferralRouterTests
     {
         var hub = new Hub();
         var attempts = 0;
-        hub.Sms.Script = _ => ++attempts <= 2 ? throw new SmsUnavailableException("connection refused") : null;
+        hub.Sms.Script = ToTheSubjectOnly(_ => ++attempts <= 2 ? throw new SmsUnavailableException("connection refused") : null);
         await hub.TextAsync("Southend drunk on the seafront 07700 900666 consent y");
         var item = Assert.Single(hub.RoutingQueue.Items);
         var night = Nights.NightId.Parse(item.Night);
@@ -152,8 +163,8 @@ public sealed class ReferralRouterTests
         hub.SmsQueue.Items.Enqueue(AdviceSmsItem(hub)); // a duplicate item changes nothing
         await hub.SendQueuedSmsAsync();
 
-        Assert.Single(hub.Sms.Provider);
-        Assert.Equal(3, hub.Sms.Sent.Count);
+        Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Equal(3, AdviceTexts(hub).Count);
         Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
         var referral = Assert.Single(hub.Store.Referrals);
         Assert.Equal(ReferralStatus.Routed, referral.Status);
@@ -164,18 +175,18 @@ public sealed class ReferralRouterTests
     public async Task An_advice_that_fails_every_retry_is_recorded_as_failed_and_counted_without_touching_routing()
     {
         var hub = new Hub();
-        hub.Sms.Script = _ => throw new SmsUnavailableException("connection refused");
+        hub.Sms.Script = ToTheSubjectOnly(_ => throw new SmsUnavailableException("connection refused"));
         await hub.TextAsync("Southend drunk on the seafront 07700 900666 consent y");
 
         await hub.RouteQueuedAsync();
 
-        Assert.Single(hub.SmsPoisoned);
+        Assert.Single(hub.SmsPoisoned, i => i.Kind == AdviceSmsItem(hub).Kind);
         var referral = Assert.Single(hub.Store.Referrals);
         Assert.Equal(ReferralStatus.Routed, referral.Status);
         Assert.False(referral.Flagged);
         Assert.Equal(AdviceState.Failed, referral.Advice);
         Assert.Equal(1, NightSafe.Core.Summaries.NightSummaryCalculator.Calculate(referral.Night, hub.Store.Referrals, hub.Store.AllCases, Hub.World, hub.Time.GetUtcNow()).AdviceFailed);
-        Assert.Equal(SmsMarkState.Failed, Assert.Single(hub.Markers.Marks).State);
+        Assert.Equal(SmsMarkState.Failed, Assert.Single(hub.Markers.Marks, m => m.Key.StartsWith("advice/", StringComparison.Ordinal)).State);
     }
 
     [Fact]
@@ -183,13 +194,13 @@ public sealed class ReferralRouterTests
     {
         var hub = new Hub();
         // Twilio creates the message, then the answer is lost (a 500 or a timeout).
-        hub.Sms.Script = sms => throw new SmsSendUncertainException("500 after create " + hub.Sms.Reach(sms));
+        hub.Sms.Script = ToTheSubjectOnly(sms => throw new SmsSendUncertainException("500 after create " + hub.Sms.Reach(sms)));
         await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
 
         await hub.RouteQueuedAsync();
 
-        var sent = Assert.Single(hub.Sms.Provider);
-        Assert.Single(hub.Sms.Sent);
+        var sent = Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Single(AdviceTexts(hub));
         Assert.Equal(1, hub.Sms.Reconciles);
         var referral = Assert.Single(hub.Store.Referrals);
         Assert.Equal(AdviceState.Sent, referral.Advice);
@@ -201,13 +212,13 @@ public sealed class ReferralRouterTests
     {
         var hub = new Hub();
         var attempts = 0;
-        hub.Sms.Script = _ => ++attempts == 1 ? throw new SmsSendUncertainException("timeout before Twilio got it") : null;
+        hub.Sms.Script = ToTheSubjectOnly(_ => ++attempts == 1 ? throw new SmsSendUncertainException("timeout before Twilio got it") : null);
         await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
 
         await hub.RouteQueuedAsync();
 
-        Assert.Single(hub.Sms.Provider);
-        Assert.Equal(2, hub.Sms.Sent.Count);
+        Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Equal(2, AdviceTexts(hub).Count);
         Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
     }
 
@@ -216,10 +227,10 @@ public sealed class ReferralRouterTests
     {
         var hub = new Hub();
         // The process dies after Twilio took the message and before anything was recorded.
-        hub.Sms.Script = sms => throw new InvalidOperationException("process died " + hub.Sms.Reach(sms));
+        hub.Sms.Script = ToTheSubjectOnly(sms => throw new InvalidOperationException("process died " + hub.Sms.Reach(sms)));
         await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
         await hub.Router.RouteAsync(Assert.Single(hub.Store.Referrals).Night, Assert.Single(hub.Store.Referrals).Reference, CancellationToken.None);
-        var item = Assert.Single(hub.SmsQueue.Items);
+        var item = Assert.Single(hub.SmsQueue.Items, i => i.Kind == AdviceSmsItem(hub).Kind);
         await Assert.ThrowsAsync<InvalidOperationException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
         hub.Sms.Script = _ => null;
 
@@ -228,7 +239,7 @@ public sealed class ReferralRouterTests
         hub.Time.Advance(Sms.OutboundSms.Lease);
         await hub.SmsWork.HandleAsync(item, CancellationToken.None);
 
-        Assert.Single(hub.Sms.Provider);
+        Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
         Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
     }
 
@@ -319,7 +330,7 @@ public sealed class ReferralRouterTests
         await hub.RouteQueuedAsync();
 
         Assert.Empty(hub.Publisher.Cases);
-        Assert.Empty(hub.Sms.Sent);
+        Assert.Empty(AdviceTexts(hub));
         Assert.Equal(AdviceState.NotApplicable, Assert.Single(hub.Store.Referrals).Advice);
     }
 
@@ -335,7 +346,7 @@ public sealed class ReferralRouterTests
         await hub.RouteQueuedAsync();
 
         Assert.Empty(hub.Publisher.Cases);
-        Assert.Empty(hub.Sms.Sent);
+        Assert.Empty(AdviceTexts(hub));
         var closed = Assert.Single(hub.Store.Referrals);
         Assert.Equal(ReferralStatus.Closed, closed.Status);
         Assert.Equal(AdviceState.NotApplicable, closed.Advice);
@@ -354,7 +365,7 @@ public sealed class ReferralRouterTests
         await router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
         await hub.SendQueuedSmsAsync();
 
-        Assert.Empty(hub.Sms.Sent);
+        Assert.Empty(AdviceTexts(hub));
         Assert.Equal(AdviceState.NotApplicable, Assert.Single(hub.Store.Referrals).Advice);
     }
 
