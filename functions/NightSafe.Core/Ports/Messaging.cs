@@ -12,13 +12,17 @@ public interface IRoutingQueue
     Task EnqueueAsync(RoutingWorkItem item, CancellationToken cancellationToken);
 }
 
-/// <summary>One agency's copy of a case for topic <c>cases</c>: its minimised view and the properties its filter reads.</summary>
+/// <summary>
+/// One agency's copy of a case for topic <c>cases</c>: its minimised view and its message properties. Beside
+/// <paramref name="AgencyId"/> (the subscription filter) a property is set only when the agency's <c>shares</c> hold
+/// that field: null means "not disclosed to this agency". <paramref name="Categories"/> are the ones it was assigned.
+/// </summary>
 public sealed record OutgoingCase(
     string MessageId,
     string AgencyId,
-    string TownId,
-    IReadOnlyList<string> Categories,
-    Priority Priority,
+    string? TownId,
+    IReadOnlyList<string>? Categories,
+    Priority? Priority,
     string Body,
     string? TraceParent);
 

@@ -53,7 +53,7 @@ public sealed partial class ReferralRouter(
         {
             var cases = await store.CasesAsync(night, reference, cancellationToken);
             await publisher.PublishCasesAsync(
-                cases.Select(c => Outgoing(plan.Referral, c.Value)).ToList(),
+                cases.Select(c => Outgoing(plan.Referral, c.Value, plan.Decision)).ToList(),
                 cancellationToken);
             await MarkRoutedAsync(night, reference, plan.Decision, cancellationToken);
             LogRouted(night, reference, cases.Count, plan.Decision.UsedFallback);
@@ -123,7 +123,7 @@ public sealed partial class ReferralRouter(
             {
                 var agency = world.FindAgency(assignment.AgencyId)
                     ?? throw new InvalidOperationException($"Routing chose agency '{assignment.AgencyId}', which routing.json does not list.");
-                var (body, fields) = CaseMessage.Build(referral, agency, world);
+                var (body, fields) = CaseMessage.Build(referral, agency, assignment.Categories, world);
                 cases.Add(new PartnerCase
                 {
                     Night = night,
@@ -139,7 +139,8 @@ public sealed partial class ReferralRouter(
                     Actors.System,
                     (ReferralEventData.Agency, agency.Id),
                     (ReferralEventData.Fields, string.Join(',', fields)),
-                    (ReferralEventData.Categories, string.Join(',', assignment.Categories)),
+                    // Exactly what went out: the categories only when the agency's shares hold them.
+                    (ReferralEventData.Categories, fields.Contains(ReferralFields.Categories) ? string.Join(',', referral.Categories.Where(assignment.Categories.Contains)) : null),
                     (ReferralEventData.Reason, agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match"),
                     (ReferralEventData.MessageId, PartnerCase.MessageIdFor(night, reference, agency.Id))));
             }
@@ -212,15 +213,13 @@ public sealed partial class ReferralRouter(
         }
     }
 
-    private static OutgoingCase Outgoing(Referral referral, PartnerCase @case) =>
-        new(
-            PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId),
-            @case.AgencyId,
-            referral.TownId,
-            referral.Categories,
-            referral.Priority,
-            @case.View,
-            referral.TraceParent);
+    private OutgoingCase Outgoing(Referral referral, PartnerCase @case, RoutingDecision decision)
+    {
+        var agency = world.FindAgency(@case.AgencyId)
+            ?? throw new InvalidOperationException($"Case for agency '{@case.AgencyId}', which routing.json does not list.");
+        var assigned = decision.Assignments.FirstOrDefault(a => a.AgencyId == @case.AgencyId)?.Categories ?? [];
+        return CaseMessage.Outgoing(referral, @case, agency, assigned);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed: {CaseCount} new cases published (fallback: {UsedFallback})")]
     private partial void LogRouted(NightId night, ReferenceCode referenceCode, int caseCount, bool usedFallback);
