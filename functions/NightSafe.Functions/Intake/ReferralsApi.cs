@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using NightSafe.Core;
@@ -26,17 +25,13 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        ReferralDocument? document;
-        try
+        var read = await JsonBody.ReadAsync<ReferralDocument>(request, cancellationToken);
+        if (read.Refusal is { } refusal)
         {
-            document = await JsonSerializer.DeserializeAsync<ReferralDocument>(request.Body, Responses.Json, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The body is not valid JSON.", e.Message, cancellationToken: cancellationToken);
+            return refusal;
         }
 
-        var (submission, errors) = ReferralDocumentRules.Check(document, ReferralSource.Api, "api", world);
+        var (submission, errors) = ReferralDocumentRules.Check(read.Value, ReferralSource.Api, "api", world);
         if (submission is null)
         {
             return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The referral is not valid.", "See errors for each invalid field.", errors, cancellationToken);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.References;
+using NightSafe.Core.Text;
 using NightSafe.Core.World;
 using NightSafe.Functions.Http;
 
@@ -45,18 +46,15 @@ public sealed partial class PartnerApi(PartnerCases cases, PartnerKeyRing keys, 
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such case.", cancellationToken: cancellationToken);
         }
 
-        OutcomeReport? report;
-        try
+        var read = await JsonBody.ReadAsync<OutcomeReport>(request, cancellationToken);
+        if (read.Refusal is { } unreadable)
         {
-            report = await JsonSerializer.DeserializeAsync<OutcomeReport>(request.Body, Responses.Json, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The body is not valid JSON.", e.Message, cancellationToken: cancellationToken);
+            return unreadable;
         }
 
+        var report = read.Value;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!Enum.TryParse<PartnerOutcome>(report?.Outcome, ignoreCase: true, out var outcome) || !Enum.IsDefined(outcome) || int.TryParse(report?.Outcome, out _))
+        if (!EnumNames.TryParse<PartnerOutcome>(report?.Outcome, out var outcome))
         {
             errors["outcome"] = ["One of: accepted, declined, attended, closed."];
         }
