@@ -139,7 +139,7 @@ public sealed partial class OfficerConversation(
             {
                 Referral = referral with { Status = ReferralStatus.Closed, ClosedAt = now },
                 ReferralVersion = found.Version,
-                Events = [ReferralEvent.Of(now, ReferralEventKinds.Closed, Actors.Officer(officer.Collar), (ReferralEventData.Note, close.Outcome))],
+                Events = [ReferralEvent.Of(now, ReferralEventKinds.Closed, Actors.Officer(officer.Collar), (ReferralEventData.Note, referral.NoteToKeep(close.Outcome)))],
             };
             try
             {

@@ -96,7 +96,7 @@ public sealed partial class PartnerCases(IReferralStore store, TimeProvider time
             };
             var events = new List<ReferralEvent>
             {
-                ReferralEvent.Of(now, ReferralEventKinds.Outcome, Actors.Partner(agencyId), (ReferralEventData.Agency, agencyId), (ReferralEventData.Status, target.ToString().ToLowerInvariant()), (ReferralEventData.Note, string.IsNullOrWhiteSpace(note) ? null : note.Trim())),
+                ReferralEvent.Of(now, ReferralEventKinds.Outcome, Actors.Partner(agencyId), (ReferralEventData.Agency, agencyId), (ReferralEventData.Status, target.ToString().ToLowerInvariant()), (ReferralEventData.Note, current.NoteToKeep(note))),
             };
             if (nextReferral.Status == ReferralStatus.Closed && current.Status != ReferralStatus.Closed)
             {

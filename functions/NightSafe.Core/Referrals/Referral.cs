@@ -112,5 +112,11 @@ public sealed record Referral
 
     public string Key => $"{Night}/{Reference}";
 
+    /// <summary>
+    /// The note to keep with an outcome or a close: none once the personal data is erased (by retention or on request),
+    /// because erasure runs once and would not come back for a note added after it.
+    /// </summary>
+    public string? NoteToKeep(string? note) => ErasedAt is not null || string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+
     public bool IsOpen => Status is ReferralStatus.Received or ReferralStatus.Routed or ReferralStatus.InProgress or ReferralStatus.NeedsManualRouting;
 }
