@@ -19,6 +19,9 @@ public static class Actors
     public const string System = "system";
     public const string ControlRoom = "control-room";
 
+    /// <summary>The SMS provider, reporting delivery (the value is the trail's historic name for it).</summary>
+    public const string SmsProvider = "twilio";
+
     public static string Officer(string collar) => "officer:" + collar;
 
     public static string Partner(string agencyId) => "partner:" + agencyId;

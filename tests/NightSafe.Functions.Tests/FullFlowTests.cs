@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.DependencyInjection;
+using NightSafe.Core.Ports;
 using NightSafe.Core.Routing;
 using NightSafe.Functions.Advice;
 using NightSafe.Functions.Intake;
@@ -24,7 +25,7 @@ public sealed partial class FullFlowTests(LocalHub hub)
     public async Task A_referral_flows_from_sms_to_partners_and_no_log_line_holds_a_phone_number_or_free_text()
     {
         var logsBefore = hub.Logs.Lines.Count;
-        var routingQueue = hub.Queue(RouteReferral.QueueName);
+        var routingQueue = hub.Queue(QueueNames.Routing);
         await routingQueue.CreateIfNotExistsAsync();
         await routingQueue.ClearMessagesAsync();
 

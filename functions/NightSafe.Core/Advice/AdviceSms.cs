@@ -21,8 +21,6 @@ public sealed partial class AdviceSms(
     TimeProvider time,
     ILogger<AdviceSms> logger)
 {
-    private const int MaxAttempts = 5;
-
     public async Task SendOnceAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
         var claimed = await ClaimAsync(night, reference, cancellationToken);
@@ -43,7 +41,7 @@ public sealed partial class AdviceSms(
         catch (SmsUnavailableException e)
         {
             LogUnavailable(e, night, reference);
-            await UpdateAsync(night, reference, r => r.Advice == AdviceState.Sending ? r with { Advice = AdviceState.Pending } : null, [], cancellationToken);
+            await store.ApplyAsync(night, reference, r => r.ReleaseAdvice(), cancellationToken);
             throw;
         }
 
@@ -51,12 +49,7 @@ public sealed partial class AdviceSms(
         switch (result)
         {
             case SmsSendResult.Accepted accepted:
-                await UpdateAsync(
-                    night,
-                    reference,
-                    r => r with { Advice = r.Advice == AdviceState.Sending ? AdviceState.Sent : r.Advice, AdviceMessageId = accepted.MessageId },
-                    [ReferralEvent.Of(now, ReferralEventKinds.AdviceSent, Actors.System, (ReferralEventData.MessageId, accepted.MessageId))],
-                    cancellationToken);
+                await store.ApplyAsync(night, reference, r => r.AdviceAccepted(accepted.MessageId, now), cancellationToken);
                 LogSent(night, reference);
                 break;
             case SmsSendResult.Refused refused:
@@ -65,12 +58,7 @@ public sealed partial class AdviceSms(
                     await optOuts.OptOutAsync(referral.SubjectPhone!, "Twilio " + refused.ErrorCode, cancellationToken);
                 }
 
-                await UpdateAsync(
-                    night,
-                    reference,
-                    r => r with { Advice = AdviceState.Failed, AdviceError = refused.ErrorCode },
-                    [ReferralEvent.Of(now, ReferralEventKinds.AdviceFailed, Actors.System, (ReferralEventData.ErrorCode, refused.ErrorCode), (ReferralEventData.Reason, refused.Reason))],
-                    cancellationToken);
+                await store.ApplyAsync(night, reference, r => r.AdviceRefused(refused.ErrorCode, refused.Reason, now), cancellationToken);
                 LogRefused(night, reference, refused.ErrorCode, new MaskedPhone(referral.SubjectPhone));
 
                 break;
@@ -78,58 +66,22 @@ public sealed partial class AdviceSms(
     }
 
     /// <summary>Moves Pending to Sending (or to OptedOut); returns the referral to send for, or null when there is nothing to send.</summary>
-    private async Task<Referral?> ClaimAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var stored = await store.FindAsync(night, reference, cancellationToken);
-            if (stored is not { Value: { Advice: AdviceState.Pending, SubjectPhone: not null } referral })
+    private Task<Referral?> ClaimAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
+        store.UpdateAsync(
+            night,
+            reference,
+            async (stored, ct) =>
             {
-                return null;
-            }
+                if (stored is not { Value: { CanClaimAdvice: true } referral })
+                {
+                    return new ReferralDecision<Referral?>(null);
+                }
 
-            var now = time.GetUtcNow();
-            var optedOut = await optOuts.IsOptedOutAsync(referral.SubjectPhone, cancellationToken);
-            var next = referral with { Advice = optedOut ? AdviceState.OptedOut : AdviceState.Sending };
-            var happened = optedOut
-                ? ReferralEvent.Of(now, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "number opted out"))
-                : ReferralEvent.Of(now, ReferralEventKinds.AdviceSending, Actors.System);
-            try
-            {
-                await store.SaveAsync(new ReferralChange(night, reference) { Referral = next, ReferralVersion = stored.Version, Events = [happened] }, cancellationToken);
-                return optedOut ? null : next;
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                // Someone else moved it; read again and decide afresh.
-            }
-        }
-    }
-
-    private async Task UpdateAsync(NightId night, ReferenceCode reference, Func<Referral, Referral?> change, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var stored = await store.FindAsync(night, reference, cancellationToken);
-            var next = stored is null ? null : change(stored.Value);
-            if (stored is null || (next is null && events.Count == 0))
-            {
-                return;
-            }
-
-            try
-            {
-                await store.SaveAsync(
-                    new ReferralChange(night, reference) { Referral = next, ReferralVersion = next is null ? null : stored.Version, Events = events },
-                    cancellationToken);
-                return;
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                // A delivery report or an outcome landed meanwhile: apply the change to the fresh copy.
-            }
-        }
-    }
+                var optedOut = await optOuts.IsOptedOutAsync(referral.SubjectPhone!, ct);
+                var claim = referral.ClaimAdvice(optedOut, time.GetUtcNow());
+                return new(optedOut ? null : claim.Referral, ReferralChange.From(stored, claim));
+            },
+            cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Advice SMS for referral {Night}/{ReferenceCode} accepted by the provider")]
     private partial void LogSent(NightId night, ReferenceCode referenceCode);

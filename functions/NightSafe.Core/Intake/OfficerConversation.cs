@@ -120,38 +120,29 @@ public sealed partial class OfficerConversation(
 
     private async Task<string> CloseAsync(CloseRequest close, Officer officer, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var found = await FindRecentAsync(close.Reference, cancellationToken);
+        if (found is null)
         {
-            var found = await FindRecentAsync(close.Reference, cancellationToken);
-            if (found is null)
-            {
-                return OfficerReplies.NotFound(close.Reference);
-            }
-
-            var referral = found.Value;
-            if (referral.Status == ReferralStatus.Closed)
-            {
-                return OfficerReplies.AlreadyClosed(close.Reference);
-            }
-
-            var now = time.GetUtcNow();
-            var change = new ReferralChange(referral.Night, referral.Reference)
-            {
-                Referral = referral with { Status = ReferralStatus.Closed, ClosedAt = now },
-                ReferralVersion = found.Version,
-                Events = [ReferralEvent.Of(now, ReferralEventKinds.Closed, Actors.Officer(officer.Collar), (ReferralEventData.Note, referral.NoteToKeep(close.Outcome)))],
-            };
-            try
-            {
-                await store.SaveAsync(change, cancellationToken);
-                LogClosed(referral.Night, referral.Reference);
-                return OfficerReplies.Closed(close.Reference);
-            }
-            catch (ConcurrencyConflictException) when (attempt < 5)
-            {
-                // Routing or a partner updated it meanwhile: read it again.
-            }
+            return OfficerReplies.NotFound(close.Reference);
         }
+
+        var (reply, closed) = await store.UpdateAsync(
+            found,
+            stored => stored switch
+            {
+                null => new ReferralDecision<(string, bool)>((OfficerReplies.NotFound(close.Reference), false)),
+                { Value.CanClose: false } => new((OfficerReplies.AlreadyClosed(close.Reference), false)),
+                _ => new(
+                    (OfficerReplies.Closed(close.Reference), true),
+                    ReferralChange.From(stored, stored.Value.Close(time.GetUtcNow(), Actors.Officer(officer.Collar), close.Outcome))),
+            },
+            cancellationToken);
+        if (closed)
+        {
+            LogClosed(found.Value.Night, found.Value.Reference);
+        }
+
+        return reply;
     }
 
     /// <summary>Codes are unique per night; an officer asking after midnight may mean last night's.</summary>

@@ -38,8 +38,6 @@ public sealed record PartnerCaseView(string Night, string Reference, string Stat
 /// <summary>Partners report what happened to their cases and list them. Each agency only ever sees its own cases.</summary>
 public sealed partial class PartnerCases(IReferralStore store, TimeProvider time, ILogger<PartnerCases> logger)
 {
-    private const int MaxAttempts = 5;
-
     public async Task<OutcomeResult> ReportAsync(
         string agencyId,
         NightId night,
@@ -48,82 +46,56 @@ public sealed partial class PartnerCases(IReferralStore store, TimeProvider time
         string? note,
         CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var target = outcome switch
         {
-            var found = await store.FindCaseAsync(night, reference, agencyId, cancellationToken);
-            if (found is null)
+            PartnerOutcome.Accepted => CaseStatus.Accepted,
+            PartnerOutcome.Declined => CaseStatus.Declined,
+            PartnerOutcome.Attended => CaseStatus.Attended,
+            _ => CaseStatus.Closed,
+        };
+        var referralExists = false;
+        var moved = false;
+        var result = await store.UpdateAsync<OutcomeResult>(
+            night,
+            reference,
+            async (stored, ct) =>
             {
-                await RecordRefusalAsync(agencyId, night, reference, cancellationToken);
-                return new OutcomeResult.NotRoutedToAgency();
-            }
+                referralExists = stored is not null;
+                moved = false;
+                var found = await store.FindCaseAsync(night, reference, agencyId, ct);
+                if (found is null)
+                {
+                    return new(new OutcomeResult.NotRoutedToAgency());
+                }
 
-            var @case = found.Value;
-            var target = outcome switch
-            {
-                PartnerOutcome.Accepted => CaseStatus.Accepted,
-                PartnerOutcome.Declined => CaseStatus.Declined,
-                PartnerOutcome.Attended => CaseStatus.Attended,
-                _ => CaseStatus.Closed,
-            };
-            var referral = await store.FindAsync(night, reference, cancellationToken)
-                ?? throw new InvalidOperationException($"Case {night}/{reference}/{agencyId} exists without its referral.");
-            if (@case.Status == target)
-            {
-                return new OutcomeResult.Recorded(target, referral.Value.Status);
-            }
+                var referral = stored ?? throw new InvalidOperationException($"Case {night}/{reference}/{agencyId} exists without its referral.");
+                var @case = found.Value;
+                if (@case.Status == target)
+                {
+                    return new(new OutcomeResult.Recorded(target, referral.Value.Status));
+                }
 
-            if (!CanMove(@case.Status, target))
-            {
-                return new OutcomeResult.NotAllowed(@case.Status);
-            }
+                if (!@case.CanMoveTo(target))
+                {
+                    return new(new OutcomeResult.NotAllowed(@case.Status));
+                }
 
-            var now = time.GetUtcNow();
-            var updated = @case with
-            {
-                Status = target,
-                UpdatedAt = now,
-                AcceptedAt = @case.AcceptedAt ?? (target is CaseStatus.Accepted or CaseStatus.Attended or CaseStatus.Closed ? now : null),
-            };
-            var others = (await store.CasesAsync(night, reference, cancellationToken)).Where(c => c.Value.AgencyId != agencyId).Select(c => c.Value);
-            var allFinished = updated.IsFinished && others.All(c => c.IsFinished);
-            var current = referral.Value;
-            var nextReferral = current.Status switch
-            {
-                ReferralStatus.Closed => current,
-                _ when allFinished => current with { Status = ReferralStatus.Closed, ClosedAt = now },
-                ReferralStatus.Routed or ReferralStatus.Received => current with { Status = ReferralStatus.InProgress },
-                _ => current,
-            };
-            var events = new List<ReferralEvent>
-            {
-                ReferralEvent.Of(now, ReferralEventKinds.Outcome, Actors.Partner(agencyId), (ReferralEventData.Agency, agencyId), (ReferralEventData.Status, target.ToString().ToLowerInvariant()), (ReferralEventData.Note, current.NoteToKeep(note))),
-            };
-            if (nextReferral.Status == ReferralStatus.Closed && current.Status != ReferralStatus.Closed)
-            {
-                events.Add(ReferralEvent.Of(now, ReferralEventKinds.Closed, Actors.System, (ReferralEventData.Reason, "every agency closed or declined its case")));
-            }
-
-            try
-            {
-                await store.SaveAsync(
-                    new ReferralChange(night, reference)
-                    {
-                        // The referral is always written with its version, so two partners finishing at once cannot
-                        // both miss that every case is finished.
-                        Referral = nextReferral,
-                        ReferralVersion = referral.Version,
-                        Cases = [(updated, found.Version)],
-                        Events = events,
-                    },
-                    cancellationToken);
-                LogOutcome(night, reference, agencyId, target);
-                return new OutcomeResult.Recorded(target, nextReferral.Status);
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                // Another report on the same referral landed first: read again and re-apply.
-            }
+                var others = (await store.CasesAsync(night, reference, ct)).Where(c => c.Value.AgencyId != agencyId).Select(c => c.Value);
+                var transition = referral.Value.RecordOutcome(@case, others, target, note, time.GetUtcNow());
+                moved = true;
+                return new(new OutcomeResult.Recorded(target, transition.Referral!.Status), ReferralChange.From(referral, transition, found.Version));
+            },
+            cancellationToken);
+        if (result is OutcomeResult.NotRoutedToAgency)
+        {
+            await RecordRefusalAsync(agencyId, night, reference, referralExists, cancellationToken);
         }
+        else if (moved)
+        {
+            LogOutcome(night, reference, agencyId, target);
+        }
+
+        return result;
     }
 
     /// <summary>The agency's cases of a night in its own minimised view; the listing is logged as a consultation.</summary>
@@ -147,19 +119,10 @@ public sealed partial class PartnerCases(IReferralStore store, TimeProvider time
             .ToList();
     }
 
-    /// <summary>Forward only: accepted, then attended, then closed; declining is possible until attended.</summary>
-    private static bool CanMove(CaseStatus from, CaseStatus to) => (from, to) switch
-    {
-        (CaseStatus.Sent, _) => true,
-        (CaseStatus.Accepted, CaseStatus.Attended or CaseStatus.Closed or CaseStatus.Declined) => true,
-        (CaseStatus.Attended, CaseStatus.Closed) => true,
-        _ => false,
-    };
-
-    private async Task RecordRefusalAsync(string agencyId, NightId night, ReferenceCode reference, CancellationToken cancellationToken)
+    private async Task RecordRefusalAsync(string agencyId, NightId night, ReferenceCode reference, bool referralExists, CancellationToken cancellationToken)
     {
         LogRefused(night, reference, agencyId);
-        if (await store.FindAsync(night, reference, cancellationToken) is not null)
+        if (referralExists)
         {
             await store.AppendAsync(
                 night,

@@ -23,6 +23,33 @@ public sealed record ReferralChange(NightId Night, ReferenceCode Reference)
     public IReadOnlyList<(PartnerCase Case, string? Version)> Cases { get; init; } = [];
 
     public IReadOnlyList<ReferralEvent> Events { get; init; } = [];
+
+    /// <summary>
+    /// The writes a transition of the referral read as <paramref name="read"/> implies (null when it changes nothing):
+    /// the referral at the version read, the case that moved at <paramref name="caseVersion"/>, and the events.
+    /// </summary>
+    public static ReferralChange? From(Stored<Referral> read, ReferralTransition transition, string? caseVersion = null)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(transition);
+        if (transition.IsNone)
+        {
+            return null;
+        }
+
+        if (transition.Case is not null && caseVersion is null)
+        {
+            throw new ArgumentNullException(nameof(caseVersion), "A moved case is written at the version it was read.");
+        }
+
+        return new ReferralChange(read.Value.Night, read.Value.Reference)
+        {
+            Referral = transition.Referral,
+            ReferralVersion = transition.Referral is null ? null : read.Version,
+            Cases = transition.Case is { } moved ? [(moved, caseVersion)] : [],
+            Events = transition.Events,
+        };
+    }
 }
 
 /// <summary>Thrown when a write lost a race: something changed since it was read. Read again and retry.</summary>

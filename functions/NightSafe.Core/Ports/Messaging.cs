@@ -1,9 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using NightSafe.Core.World;
 
 namespace NightSafe.Core.Ports;
 
-/// <summary>A referral waiting to be routed (the storage queue <c>referrals-routing</c>).</summary>
-public sealed record RoutingWorkItem(string Night, string Reference, string? TraceParent);
+/// <summary>
+/// The hub's storage queues, one name each: the triggers listen on them, the adapters send to them, the storage
+/// initialiser creates them (infra/modules/storage.bicep lists the same names for Azure).
+/// </summary>
+public static class QueueNames
+{
+    /// <summary>JSON referrals dropped by other systems (the intake queue trigger).</summary>
+    public const string Inbound = "referrals-inbound";
+
+    /// <summary>Referrals waiting for routing (<see cref="RoutingWorkItem"/>).</summary>
+    public const string Routing = "referrals-routing";
+
+    /// <summary>Requests to (re)run a night's summary: {"night": "2026-12-18"}.</summary>
+    public const string SummaryRequests = "summaries-requests";
+
+    /// <summary>The Functions host moves a message that failed every retry to its queue's name plus this.</summary>
+    public const string PoisonSuffix = "-poison";
+
+    public const string InboundPoison = Inbound + PoisonSuffix;
+
+    public const string RoutingPoison = Routing + PoisonSuffix;
+
+    public const string SummaryRequestsPoison = SummaryRequests + PoisonSuffix;
+
+    /// <summary>The queues the app uses (the host creates the poison queues itself).</summary>
+    public static IReadOnlyList<string> All { get; } = [Inbound, Routing, SummaryRequests];
+}
+
+/// <summary>
+/// A referral waiting to be routed (the storage queue <c>referrals-routing</c>), and its one codec:
+/// JSON {"night", "reference", "traceparent"}, written by the routing queue and read by the routing triggers.
+/// </summary>
+public sealed record RoutingWorkItem(
+    [property: JsonPropertyName("night")] string Night,
+    [property: JsonPropertyName("reference")] string Reference,
+    [property: JsonPropertyName("traceparent")] string? TraceParent)
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The message text for this work item.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>The work item a message holds, or null when it is not such a JSON object.</summary>
+    public static RoutingWorkItem? FromJson(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<RoutingWorkItem>(message, Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
 
 /// <summary>Puts referrals on the routing queue.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue: the storage queue referrals-routing.")]
@@ -29,8 +89,8 @@ public sealed record OutgoingCase(
 /// <summary>One agency's end-of-night figures for topic <c>summaries</c>.</summary>
 public sealed record OutgoingSummary(string MessageId, string AgencyId, string Night, string Body);
 
-/// <summary>Publishes to partner agencies (Service Bus topics; one subscription per agency).</summary>
-public interface ICasePublisher
+/// <summary>Publishes what partner agencies receive: cases (topic <c>cases</c>) and end-of-night summaries (topic <c>summaries</c>), one subscription per agency.</summary>
+public interface IPartnerMessagePublisher
 {
     /// <summary>Publishes all messages or none; a retry with the same MessageIds is absorbed by duplicate detection.</summary>
     Task PublishCasesAsync(IReadOnlyList<OutgoingCase> cases, CancellationToken cancellationToken);

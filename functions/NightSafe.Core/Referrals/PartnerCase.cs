@@ -41,6 +41,35 @@ public sealed record PartnerCase
 
     public bool IsFinished => Status is CaseStatus.Closed or CaseStatus.Declined;
 
+    /// <summary>Forward only: accepted, then attended, then closed; declining is possible until attended.</summary>
+    public bool CanMoveTo(CaseStatus to) => (Status, to) switch
+    {
+        (_, CaseStatus.Sent) => false,
+        (CaseStatus.Sent, _) => true,
+        (CaseStatus.Accepted, CaseStatus.Attended or CaseStatus.Closed or CaseStatus.Declined) => true,
+        (CaseStatus.Attended, CaseStatus.Closed) => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The agency's answer moves the case (see <see cref="CanMoveTo"/>); the first answer that takes the case on sets
+    /// <see cref="AcceptedAt"/>. Use <see cref="Referral.RecordOutcome"/>, which also moves the referral and audits it.
+    /// </summary>
+    internal PartnerCase MoveTo(CaseStatus to, DateTimeOffset at)
+    {
+        if (!CanMoveTo(to))
+        {
+            throw new IllegalTransitionException($"Case {Night}/{Reference}/{AgencyId}: cannot move from {Status} to {to}.");
+        }
+
+        return this with
+        {
+            Status = to,
+            UpdatedAt = at,
+            AcceptedAt = AcceptedAt ?? (to is CaseStatus.Accepted or CaseStatus.Attended or CaseStatus.Closed ? at : null),
+        };
+    }
+
     /// <summary>Service Bus MessageId: duplicate detection absorbs a retried publish.</summary>
     public static string MessageIdFor(NightId night, ReferenceCode reference, string agencyId) => $"{night}/{reference}/{agencyId}";
 }

@@ -1,6 +1,7 @@
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Nights;
 using NightSafe.Core.References;
+using NightSafe.Core.Routing;
 using NightSafe.Core.World;
 
 namespace NightSafe.Core.Referrals;
@@ -60,6 +61,8 @@ public enum AdviceState
 /// <summary>
 /// One safeguarding referral: what an officer (or another system) reported, and where it stands.
 /// Personal fields (location, description, subject phone) are erased after the retention period.
+/// Its state changes are its own methods below, each returning the <see cref="ReferralTransition"/> (new state and
+/// audit events) it implies and refusing an illegal move with <see cref="IllegalTransitionException"/>.
 /// </summary>
 public sealed record Referral
 {
@@ -119,4 +122,158 @@ public sealed record Referral
     public string? NoteToKeep(string? note) => ErasedAt is not null || string.IsNullOrWhiteSpace(note) ? null : note.Trim();
 
     public bool IsOpen => Status is ReferralStatus.Received or ReferralStatus.Routed or ReferralStatus.InProgress or ReferralStatus.NeedsManualRouting;
+
+    /// <summary>Routing finished once already (a later attempt only republishes and retries the advice).</summary>
+    public bool HasBeenRouted => Status != ReferralStatus.Received && RoutedAt is not null;
+
+    /// <summary>An officer (or the control room) may close any referral that is not closed yet.</summary>
+    public bool CanClose => Status != ReferralStatus.Closed;
+
+    /// <summary>The advice SMS may be claimed for sending: consent and a number, and not attempted yet.</summary>
+    public bool CanClaimAdvice => Advice == AdviceState.Pending && SubjectPhone is not null;
+
+    /// <summary>True when a provider message id belongs to this referral's advice SMS (or none is recorded yet).</summary>
+    public bool IsAdviceMessage(string messageId) => AdviceMessageId is null || AdviceMessageId == messageId;
+
+    /// <summary>Closed by a person (an officer's CLOSE): the outcome they gave is the event's note.</summary>
+    public ReferralTransition Close(DateTimeOffset at, string actor, string? note)
+    {
+        Require(CanClose, "close", "it is closed already");
+        return new(
+            this with { Status = ReferralStatus.Closed, ClosedAt = at },
+            [ReferralEvent.Of(at, ReferralEventKinds.Closed, actor, (ReferralEventData.Note, NoteToKeep(note)))]);
+    }
+
+    /// <summary>
+    /// Every case of <paramref name="decision"/> is out: Routed (unless partners or an officer already moved it on),
+    /// routed once (the first time is kept), flagged when the fallback agency took part.
+    /// </summary>
+    public ReferralTransition MarkRouted(RoutingDecision decision, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var events = new List<ReferralEvent>();
+        if (decision.UsedFallback && !Flagged)
+        {
+            events.Add(ReferralEvent.Of(at, ReferralEventKinds.Fallback, Actors.System, (ReferralEventData.Categories, string.Join(',', decision.UncoveredCategories))));
+        }
+
+        events.Add(ReferralEvent.Of(at, ReferralEventKinds.Routed, Actors.System, (ReferralEventData.Agency, string.Join(',', decision.Assignments.Select(a => a.AgencyId)))));
+        return new(
+            this with
+            {
+                Status = Status == ReferralStatus.Received ? ReferralStatus.Routed : Status,
+                RoutedAt = RoutedAt ?? at,
+                Flagged = Flagged || decision.UsedFallback,
+            },
+            events);
+    }
+
+    /// <summary>Routing failed after every retry: the control room routes it by hand. Flagging twice changes nothing.</summary>
+    public ReferralTransition FlagForManualRouting(DateTimeOffset at) =>
+        Status == ReferralStatus.NeedsManualRouting
+            ? ReferralTransition.None
+            : new(
+                this with { Status = ReferralStatus.NeedsManualRouting, Flagged = true },
+                [ReferralEvent.Of(at, ReferralEventKinds.ManualRouting, Actors.System, (ReferralEventData.Reason, "routing failed after every retry"))]);
+
+    /// <summary>
+    /// A partner's answer on one of its cases: the case moves forward; the referral goes in progress, or closes once
+    /// every case (<paramref name="case"/> and <paramref name="otherCases"/>) is closed or declined. The referral is
+    /// always written, so two partners finishing at once cannot both miss that every case is finished.
+    /// </summary>
+    public ReferralTransition RecordOutcome(PartnerCase @case, IEnumerable<PartnerCase> otherCases, CaseStatus outcome, string? note, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        ArgumentNullException.ThrowIfNull(otherCases);
+        Require(@case.Night == Night && @case.Reference == Reference, "record an outcome of", $"case {@case.Night}/{@case.Reference} is not one of its cases");
+        var moved = @case.MoveTo(outcome, at);
+        var allFinished = moved.IsFinished && otherCases.All(c => c.IsFinished);
+        var next = Status switch
+        {
+            ReferralStatus.Closed => this,
+            _ when allFinished => this with { Status = ReferralStatus.Closed, ClosedAt = at },
+            ReferralStatus.Routed or ReferralStatus.Received => this with { Status = ReferralStatus.InProgress },
+            _ => this,
+        };
+        var events = new List<ReferralEvent>
+        {
+            ReferralEvent.Of(
+                at,
+                ReferralEventKinds.Outcome,
+                Actors.Partner(@case.AgencyId),
+                (ReferralEventData.Agency, @case.AgencyId),
+                (ReferralEventData.Status, outcome.ToString().ToLowerInvariant()),
+                (ReferralEventData.Note, NoteToKeep(note))),
+        };
+        if (next.Status == ReferralStatus.Closed && Status != ReferralStatus.Closed)
+        {
+            events.Add(ReferralEvent.Of(at, ReferralEventKinds.Closed, Actors.System, (ReferralEventData.Reason, "every agency closed or declined its case")));
+        }
+
+        return new(next, events) { Case = moved };
+    }
+
+    /// <summary>Pending advice that will never be sent (e.g. closed before routing): say why rather than leave it pending.</summary>
+    public ReferralTransition SetAdviceAside(string reason, DateTimeOffset at)
+    {
+        Require(Advice == AdviceState.Pending, "set aside the advice of", $"its advice is {Advice}, not pending");
+        return new(
+            this with { Advice = AdviceState.NotApplicable },
+            [ReferralEvent.Of(at, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, reason))]);
+    }
+
+    /// <summary>
+    /// The idempotency marker before the advice SMS: Pending becomes Sending (or OptedOut when the number replied STOP),
+    /// written with optimistic concurrency, so a retry or a second worker never sends again.
+    /// </summary>
+    public ReferralTransition ClaimAdvice(bool numberOptedOut, DateTimeOffset at)
+    {
+        Require(CanClaimAdvice, "claim the advice SMS of", $"its advice is {Advice}{(SubjectPhone is null ? " and it has no number" : string.Empty)}");
+        return numberOptedOut
+            ? new(this with { Advice = AdviceState.OptedOut }, [ReferralEvent.Of(at, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "number opted out"))])
+            : new(this with { Advice = AdviceState.Sending }, [ReferralEvent.Of(at, ReferralEventKinds.AdviceSending, Actors.System)]);
+    }
+
+    /// <summary>The provider was unavailable, so nothing was sent: Sending goes back to Pending for the queue's retry.</summary>
+    public ReferralTransition ReleaseAdvice() =>
+        Advice == AdviceState.Sending ? new(this with { Advice = AdviceState.Pending }, []) : ReferralTransition.None;
+
+    /// <summary>The provider accepted the advice SMS (a delivery report may have moved it on already; that is kept).</summary>
+    public ReferralTransition AdviceAccepted(string messageId, DateTimeOffset at) =>
+        new(
+            this with { Advice = Advice == AdviceState.Sending ? AdviceState.Sent : Advice, AdviceMessageId = messageId },
+            [ReferralEvent.Of(at, ReferralEventKinds.AdviceSent, Actors.System, (ReferralEventData.MessageId, messageId))]);
+
+    /// <summary>The provider refused the advice SMS for good (invalid number, opted out): recorded, never retried.</summary>
+    public ReferralTransition AdviceRefused(string errorCode, string reason, DateTimeOffset at) =>
+        new(
+            this with { Advice = AdviceState.Failed, AdviceError = errorCode },
+            [ReferralEvent.Of(at, ReferralEventKinds.AdviceFailed, Actors.System, (ReferralEventData.ErrorCode, errorCode), (ReferralEventData.Reason, reason))]);
+
+    /// <summary>
+    /// A delivery report of the advice SMS (status in lower case): always in the trail; forward only to Delivered from
+    /// Sending or Sent, and to Failed when undelivered; other statuses change nothing.
+    /// </summary>
+    public ReferralTransition RecordDeliveryReport(string messageId, string status, string? errorCode, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        Require(IsAdviceMessage(messageId), "record a delivery report of", "the message is not its advice SMS");
+        var next = status switch
+        {
+            "delivered" when Advice is AdviceState.Sent or AdviceState.Sending => this with { Advice = AdviceState.Delivered, AdviceMessageId = messageId },
+            "undelivered" or "failed" => this with { Advice = AdviceState.Failed, AdviceError = errorCode ?? status, AdviceMessageId = messageId },
+            _ => null,
+        };
+        return new(
+            next,
+            [ReferralEvent.Of(at, ReferralEventKinds.SmsStatus, Actors.SmsProvider, (ReferralEventData.MessageId, messageId), (ReferralEventData.Status, status), (ReferralEventData.ErrorCode, errorCode))]);
+    }
+
+    private void Require(bool allowed, string move, string because)
+    {
+        if (!allowed)
+        {
+            throw new IllegalTransitionException($"Referral {Key}: cannot {move} it: {because}.");
+        }
+    }
 }

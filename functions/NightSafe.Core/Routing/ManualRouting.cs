@@ -20,8 +20,6 @@ public sealed partial class ManualRouting(
     TimeProvider time,
     ILogger<ManualRouting> logger)
 {
-    private const int MaxAttempts = 5;
-
     /// <summary>Flags the referral and alerts the inspectors; <paramref name="messageId"/> names an unreadable message.</summary>
     public async Task HandleAsync(RoutingWorkItem? item, string messageId, CancellationToken cancellationToken)
     {
@@ -29,7 +27,7 @@ public sealed partial class ManualRouting(
         if (item is null || !NightId.TryParse(item.Night, out var night) || !ReferenceCode.TryParse(item.Reference, out var reference))
         {
             LogUnreadable(messageId);
-            alert = $"NightSafe ALERT: a routing message ({messageId}) could not be read, so a referral may not have reached partners. Check the referrals-routing-poison queue.";
+            alert = $"NightSafe ALERT: a routing message ({messageId}) could not be read, so a referral may not have reached partners. Check the {QueueNames.RoutingPoison} queue.";
         }
         else
         {
@@ -44,40 +42,30 @@ public sealed partial class ManualRouting(
 
     private async Task<Referral?> FlagAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var (referral, flagged) = await store.UpdateAsync(
+            night,
+            reference,
+            stored =>
+            {
+                if (stored is null)
+                {
+                    return new ReferralDecision<(Referral?, bool)>((null, false));
+                }
+
+                var change = ReferralChange.From(stored, stored.Value.FlagForManualRouting(time.GetUtcNow()));
+                return new((stored.Value, change is not null), change);
+            },
+            cancellationToken);
+        if (referral is null)
         {
-            var stored = await store.FindAsync(night, reference, cancellationToken);
-            if (stored is null)
-            {
-                LogMissing(night, reference);
-                return null;
-            }
-
-            var referral = stored.Value;
-            if (referral.Status == ReferralStatus.NeedsManualRouting)
-            {
-                return referral;
-            }
-
-            var now = time.GetUtcNow();
-            try
-            {
-                await store.SaveAsync(
-                    new ReferralChange(night, reference)
-                    {
-                        Referral = referral with { Status = ReferralStatus.NeedsManualRouting, Flagged = true },
-                        ReferralVersion = stored.Version,
-                        Events = [ReferralEvent.Of(now, ReferralEventKinds.ManualRouting, Actors.System, (ReferralEventData.Reason, "routing failed after every retry"))],
-                    },
-                    cancellationToken);
-                LogFlagged(night, reference);
-                return referral;
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                // Changed meanwhile: read again.
-            }
+            LogMissing(night, reference);
         }
+        else if (flagged)
+        {
+            LogFlagged(night, reference);
+        }
+
+        return referral;
     }
 
     private async Task AlertInspectorsAsync(string text, CancellationToken cancellationToken)

@@ -32,15 +32,13 @@ public enum RoutingOutcome
 /// </summary>
 public sealed partial class ReferralRouter(
     IReferralStore store,
-    ICasePublisher publisher,
+    IPartnerMessagePublisher publisher,
     AdviceSms advice,
     RoutingPolicy policy,
     RoutingWorld world,
     TimeProvider time,
     ILogger<ReferralRouter> logger)
 {
-    private const int MaxAttempts = 5;
-
     public async Task<RoutingOutcome> RouteAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
         var recorded = await RecordCasesAsync(night, reference, cancellationToken);
@@ -72,146 +70,97 @@ public sealed partial class ReferralRouter(
     /// <summary>Writes a case row and its disclosure event for every assigned agency that has none yet (one transaction).</summary>
     private async Task<Plan?> RecordCasesAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var plan = await store.UpdateAsync<Plan?>(night, reference, DecideCasesAsync, cancellationToken);
+        if (plan is null)
         {
-            var stored = await store.FindAsync(night, reference, cancellationToken);
-            if (stored is null)
-            {
-                LogNotFound(night, reference);
-                return null;
-            }
-
-            var referral = stored.Value;
-            // Decide on the time it was received, so a retry tomorrow routes exactly as it would have tonight.
-            var decision = policy.Decide(referral.TownId, referral.Categories, referral.ReceivedAt);
-            var existing = (await store.CasesAsync(night, reference, cancellationToken)).Select(c => c.Value.AgencyId).ToHashSet(StringComparer.Ordinal);
-            if (referral.Status != ReferralStatus.Received && referral.RoutedAt is not null)
-            {
-                return new Plan(RoutingOutcome.AlreadyRouted, referral, decision);
-            }
-
-            if (referral.Status == ReferralStatus.Closed && existing.Count == 0)
-            {
-                LogClosedBeforeRouting(night, reference);
-                if (referral.Advice == AdviceState.Pending)
-                {
-                    try
-                    {
-                        // Nothing was disclosed and nothing will be sent: say so, rather than leave the advice pending.
-                        await store.SaveAsync(
-                            new ReferralChange(night, reference)
-                            {
-                                Referral = referral with { Advice = AdviceState.NotApplicable },
-                                ReferralVersion = stored.Version,
-                                Events = [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "closed before routing"))],
-                            },
-                            cancellationToken);
-                    }
-                    catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-                    {
-                        continue;
-                    }
-                }
-
-                return new Plan(RoutingOutcome.ClosedBeforeRouting, referral, decision);
-            }
-
-            var now = time.GetUtcNow();
-            var cases = new List<PartnerCase>();
-            var events = new List<ReferralEvent>();
-            foreach (var assignment in decision.Assignments.Where(a => !existing.Contains(a.AgencyId)))
-            {
-                var agency = world.FindAgency(assignment.AgencyId)
-                    ?? throw new InvalidOperationException($"Routing chose agency '{assignment.AgencyId}', which routing.json does not list.");
-                var (body, fields) = CaseMessage.Build(referral, agency, assignment.Categories, world);
-                cases.Add(new PartnerCase
-                {
-                    Night = night,
-                    Reference = reference,
-                    AgencyId = agency.Id,
-                    DisclosedAt = now,
-                    Fields = fields,
-                    View = body,
-                });
-                events.Add(ReferralEvent.Of(
-                    now,
-                    ReferralEventKinds.Disclosed,
-                    Actors.System,
-                    (ReferralEventData.Agency, agency.Id),
-                    (ReferralEventData.Fields, string.Join(',', fields)),
-                    // Exactly what went out: the categories only when the agency's shares hold them.
-                    (ReferralEventData.Categories, fields.Contains(ReferralFields.Categories) ? string.Join(',', referral.Categories.Where(assignment.Categories.Contains)) : null),
-                    (ReferralEventData.Reason, agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match"),
-                    (ReferralEventData.MessageId, PartnerCase.MessageIdFor(night, reference, agency.Id))));
-            }
-
-            if (cases.Count == 0)
-            {
-                return new Plan(RoutingOutcome.Routed, referral, decision);
-            }
-
-            try
-            {
-                // The referral is written unchanged with its version, so an officer's CLOSE cannot slip in between.
-                await store.SaveAsync(
-                    new ReferralChange(night, reference)
-                    {
-                        Referral = referral,
-                        ReferralVersion = stored.Version,
-                        Cases = cases.Select(c => (c, (string?)null)).ToList(),
-                        Events = events,
-                    },
-                    cancellationToken);
-                return new Plan(RoutingOutcome.Routed, referral, decision);
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                // Another attempt or an officer changed it meanwhile: read again.
-                LogConflict(night, reference, attempt);
-            }
+            LogNotFound(night, reference);
         }
+        else if (plan.Outcome == RoutingOutcome.ClosedBeforeRouting)
+        {
+            LogClosedBeforeRouting(night, reference);
+        }
+
+        return plan;
+    }
+
+    private async Task<ReferralDecision<Plan?>> DecideCasesAsync(Stored<Referral>? stored, CancellationToken cancellationToken)
+    {
+        if (stored is null)
+        {
+            return new(null);
+        }
+
+        var referral = stored.Value;
+        // Decide on the time it was received, so a retry tomorrow routes exactly as it would have tonight.
+        var decision = policy.Decide(referral.TownId, referral.Categories, referral.ReceivedAt);
+        if (referral.HasBeenRouted)
+        {
+            return new(new Plan(RoutingOutcome.AlreadyRouted, referral, decision));
+        }
+
+        var existing = (await store.CasesAsync(referral.Night, referral.Reference, cancellationToken)).Select(c => c.Value.AgencyId).ToHashSet(StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        if (referral.Status == ReferralStatus.Closed && existing.Count == 0)
+        {
+            // Nothing was disclosed and nothing will be sent: say so, rather than leave the advice pending.
+            var closed = new Plan(RoutingOutcome.ClosedBeforeRouting, referral, decision);
+            return referral.Advice == AdviceState.Pending
+                ? new(closed, ReferralChange.From(stored, referral.SetAdviceAside("closed before routing", now)))
+                : new(closed);
+        }
+
+        var cases = new List<PartnerCase>();
+        var events = new List<ReferralEvent>();
+        foreach (var assignment in decision.Assignments.Where(a => !existing.Contains(a.AgencyId)))
+        {
+            var agency = world.FindAgency(assignment.AgencyId)
+                ?? throw new InvalidOperationException($"Routing chose agency '{assignment.AgencyId}', which routing.json does not list.");
+            var (body, fields) = CaseMessage.Build(referral, agency, assignment.Categories, world);
+            cases.Add(new PartnerCase
+            {
+                Night = referral.Night,
+                Reference = referral.Reference,
+                AgencyId = agency.Id,
+                DisclosedAt = now,
+                Fields = fields,
+                View = body,
+            });
+            events.Add(ReferralEvent.Of(
+                now,
+                ReferralEventKinds.Disclosed,
+                Actors.System,
+                (ReferralEventData.Agency, agency.Id),
+                (ReferralEventData.Fields, string.Join(',', fields)),
+                // Exactly what went out: the categories only when the agency's shares hold them.
+                (ReferralEventData.Categories, fields.Contains(ReferralFields.Categories) ? string.Join(',', referral.Categories.Where(assignment.Categories.Contains)) : null),
+                (ReferralEventData.Reason, agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match"),
+                (ReferralEventData.MessageId, PartnerCase.MessageIdFor(referral.Night, referral.Reference, agency.Id))));
+        }
+
+        var routed = new Plan(RoutingOutcome.Routed, referral, decision);
+        return cases.Count == 0
+            ? new(routed)
+            : new(
+                routed,
+                new ReferralChange(referral.Night, referral.Reference)
+                {
+                    // The referral is written unchanged with its version, so an officer's CLOSE cannot slip in between.
+                    Referral = referral,
+                    ReferralVersion = stored.Version,
+                    Cases = cases.Select(c => (c, (string?)null)).ToList(),
+                    Events = events,
+                });
     }
 
     /// <summary>After every case went out: Routed (unless partners already moved it on), flagged when the fallback took part.</summary>
-    private async Task MarkRoutedAsync(NightId night, ReferenceCode reference, RoutingDecision decision, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var stored = await store.FindAsync(night, reference, cancellationToken)
-                ?? throw new InvalidOperationException($"Referral {night}/{reference} vanished while being routed.");
-            var referral = stored.Value;
-            var now = time.GetUtcNow();
-            var events = new List<ReferralEvent>();
-            if (decision.UsedFallback && !referral.Flagged)
-            {
-                events.Add(ReferralEvent.Of(now, ReferralEventKinds.Fallback, Actors.System, (ReferralEventData.Categories, string.Join(',', decision.UncoveredCategories))));
-            }
-
-            events.Add(ReferralEvent.Of(now, ReferralEventKinds.Routed, Actors.System, (ReferralEventData.Agency, string.Join(',', decision.Assignments.Select(a => a.AgencyId)))));
-            try
-            {
-                await store.SaveAsync(
-                    new ReferralChange(night, reference)
-                    {
-                        Referral = referral with
-                        {
-                            Status = referral.Status == ReferralStatus.Received ? ReferralStatus.Routed : referral.Status,
-                            RoutedAt = referral.RoutedAt ?? now,
-                            Flagged = referral.Flagged || decision.UsedFallback,
-                        },
-                        ReferralVersion = stored.Version,
-                        Events = events,
-                    },
-                    cancellationToken);
-                return;
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                // A partner answered already (the case was out): read again and keep its status.
-                LogConflict(night, reference, attempt);
-            }
-        }
-    }
+    private async Task MarkRoutedAsync(NightId night, ReferenceCode reference, RoutingDecision decision, CancellationToken cancellationToken) =>
+        _ = await store.UpdateAsync(
+            night,
+            reference,
+            stored => stored is null
+                ? throw new InvalidOperationException($"Referral {night}/{reference} vanished while being routed.")
+                : new ReferralDecision<bool>(true, ReferralChange.From(stored, stored.Value.MarkRouted(decision, time.GetUtcNow()))),
+            cancellationToken);
 
     private OutgoingCase Outgoing(Referral referral, PartnerCase @case, RoutingDecision decision)
     {
@@ -229,7 +178,4 @@ public sealed partial class ReferralRouter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} was closed before routing; no cases disclosed")]
     private partial void LogClosedBeforeRouting(NightId night, ReferenceCode referenceCode);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} changed while routing (attempt {Attempt}); reading it again")]
-    private partial void LogConflict(NightId night, ReferenceCode referenceCode, int attempt);
 }

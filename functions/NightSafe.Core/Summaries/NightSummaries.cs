@@ -25,7 +25,7 @@ public sealed partial class NightSummaries(
     IReferralStore referrals,
     ISummaryStore summaries,
     ISmsSender sms,
-    ICasePublisher publisher,
+    IPartnerMessagePublisher publisher,
     RoutingWorld world,
     HubSettings settings,
     TimeProvider time,

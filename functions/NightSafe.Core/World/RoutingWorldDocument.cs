@@ -37,6 +37,7 @@ internal sealed class CategoryDocument
     public string? Name { get; set; }
     public string? Priority { get; set; }
     public List<string?>? Synonyms { get; set; }
+    public List<string?>? Excludes { get; set; }
     public string? Advice { get; set; }
 }
 

@@ -34,7 +34,10 @@ internal static class RoutingWorldReader
                 Required(c.Name, $"{at}.name", problems),
                 ReadPriority(c.Priority, $"{at}.priority", problems),
                 Strings(c.Synonyms, $"{at}.synonyms", problems, required: false),
-                Required(c.Advice, $"{at}.advice", problems))),
+                Required(c.Advice, $"{at}.advice", problems))
+            {
+                Excludes = Strings(c.Excludes, $"{at}.excludes", problems, required: false),
+            }),
             Agencies = ReadList(document.Agencies, "agencies", problems, (a, at) => new Agency(
                 Required(a.Id, $"{at}.id", problems),
                 Required(a.Name, $"{at}.name", problems),

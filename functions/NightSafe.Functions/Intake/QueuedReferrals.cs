@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using NightSafe.Core.Intake;
+using NightSafe.Core.Ports;
 using NightSafe.Core.Referrals;
 using NightSafe.Core.World;
 using NightSafe.Functions.Http;
@@ -14,10 +15,9 @@ namespace NightSafe.Functions.Intake;
 /// </summary>
 public sealed partial class QueuedReferrals(ReferralIntake intake, InboundGate gate, RoutingWorld world, ILogger<QueuedReferrals> logger)
 {
-    public const string QueueName = "referrals-inbound";
 
     [Function(nameof(QueuedReferrals))]
-    public async Task RunAsync([QueueTrigger(QueueName)] string message, string id, FunctionContext context)
+    public async Task RunAsync([QueueTrigger(QueueNames.Inbound)] string message, string id, FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using NightSafe.Core.Nights;
@@ -16,13 +15,11 @@ namespace NightSafe.Functions.Routing;
 /// </summary>
 public sealed partial class RouteReferral(ReferralRouter router, ILogger<RouteReferral> logger)
 {
-    public const string QueueName = "referrals-routing";
-
     [Function(nameof(RouteReferral))]
-    public async Task RunAsync([QueueTrigger(QueueName)] string message, long dequeueCount, FunctionContext context)
+    public async Task RunAsync([QueueTrigger(QueueNames.Routing)] string message, long dequeueCount, FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var item = RoutingMessage.Read(message)
+        var item = RoutingWorkItem.FromJson(message)
             ?? throw new FormatException("The routing message is not a {night, reference} JSON object.");
         if (!NightId.TryParse(item.Night, out var night) || !ReferenceCode.TryParse(item.Reference, out var reference))
         {
@@ -43,39 +40,16 @@ public sealed partial class RouteReferral(ReferralRouter router, ILogger<RouteRe
     private partial void LogRouted(NightId night, ReferenceCode referenceCode, RoutingOutcome outcome, long dequeueCount);
 }
 
-/// <summary>The routing queue's message: {"night", "reference", "traceparent"}.</summary>
-public static class RoutingMessage
-{
-    public static RoutingWorkItem? Read(string? message)
-    {
-        if (string.IsNullOrWhiteSpace(message))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<RoutingWorkItem>(message, Responses.Json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-}
-
 /// <summary>
 /// The routing queue's poison messages (every retry failed): flag the referral for manual routing and alert the duty
 /// inspectors by SMS. Nothing is dropped silently.
 /// </summary>
 public sealed class RoutingPoison(ManualRouting manual)
 {
-    public const string QueueName = RouteReferral.QueueName + "-poison";
-
     [Function(nameof(RoutingPoison))]
-    public Task RunAsync([QueueTrigger(QueueName)] string message, string id, FunctionContext context)
+    public Task RunAsync([QueueTrigger(QueueNames.RoutingPoison)] string message, string id, FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return manual.HandleAsync(RoutingMessage.Read(message), id, context.CancellationToken);
+        return manual.HandleAsync(RoutingWorkItem.FromJson(message), id, context.CancellationToken);
     }
 }

@@ -20,8 +20,6 @@ public sealed record SummaryRequest(string? Night);
 /// </summary>
 public sealed partial class SummaryFunctions(NightSummaries summaries, ISummaryStore store, RoutingWorld world, TimeProvider time, ILogger<SummaryFunctions> logger)
 {
-    public const string QueueName = "summaries-requests";
-
     [Function("NightlySummary")]
     public async Task TimerAsync([TimerTrigger(SummarySchedule.Cron)] TimerInfo timer, FunctionContext context)
     {
@@ -38,7 +36,7 @@ public sealed partial class SummaryFunctions(NightSummaries summaries, ISummaryS
     }
 
     [Function("SummaryRequested")]
-    public async Task QueueAsync([QueueTrigger(QueueName)] string message, FunctionContext context)
+    public async Task QueueAsync([QueueTrigger(QueueNames.SummaryRequests)] string message, FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         SummaryRequest? request;

@@ -23,6 +23,7 @@ public static class IntegrationsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton<Health.HubHealthProbe>();
         return services
             .AddNightSafeStorage(configuration)
             .AddNightSafeServiceBus(configuration)
@@ -88,7 +89,7 @@ public static class IntegrationsServiceCollectionExtensions
                 : new ServiceBusClient(bus.ConnectionString, options);
         }));
 
-        services.TryAddSingleton<ICasePublisher, ServiceBusCasePublisher>();
+        services.TryAddSingleton<IPartnerMessagePublisher, ServiceBusPartnerMessagePublisher>();
         return services;
     }
 

@@ -1,3 +1,5 @@
+using NightSafe.Core.Ports;
+
 namespace NightSafe.Integrations.Storage;
 
 /// <summary>The tables and queues NightSafe keeps in its storage account.</summary>
@@ -9,13 +11,8 @@ public static class StorageNames
     public const string OptOutsTable = "OptOuts";
     public const string SummariesTable = "Summaries";
 
-    /// <summary>Referrals waiting for routing (RouteReferral's queue trigger).</summary>
-    public const string RoutingQueue = "referrals-routing";
-
-    /// <summary>JSON referrals dropped by other systems (the intake queue trigger).</summary>
-    public const string InboundQueue = "referrals-inbound";
-
     public static IReadOnlyList<string> Tables { get; } = [ReferralsTable, InboundMessagesTable, OfficersTable, OptOutsTable, SummariesTable];
 
-    public static IReadOnlyList<string> Queues { get; } = [RoutingQueue, InboundQueue];
+    /// <summary>The storage queues, named once in Core (<see cref="QueueNames"/>).</summary>
+    public static IReadOnlyList<string> Queues => QueueNames.All;
 }

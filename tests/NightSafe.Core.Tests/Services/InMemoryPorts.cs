@@ -343,7 +343,7 @@ internal sealed class RecordingRoutingQueue : IRoutingQueue
     }
 }
 
-internal sealed class RecordingPublisher : ICasePublisher
+internal sealed class RecordingPublisher : IPartnerMessagePublisher
 {
     public ConcurrentQueue<OutgoingCase> Cases { get; } = new();
 

@@ -234,7 +234,7 @@ public sealed class RoutingServiceTests
         Assert.Equal(AdviceState.NotApplicable, Assert.Single(hub.Store.Referrals).Advice);
     }
 
-    private sealed class ObservingPublisher(ICasePublisher inner, Action<IReadOnlyList<OutgoingCase>> observe) : ICasePublisher
+    private sealed class ObservingPublisher(IPartnerMessagePublisher inner, Action<IReadOnlyList<OutgoingCase>> observe) : IPartnerMessagePublisher
     {
         public Task PublishCasesAsync(IReadOnlyList<OutgoingCase> cases, CancellationToken cancellationToken)
         {

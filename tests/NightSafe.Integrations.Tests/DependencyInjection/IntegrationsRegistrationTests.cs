@@ -40,7 +40,7 @@ public sealed class IntegrationsRegistrationTests
         Assert.IsType<TableOptOutRegistry>(provider.GetRequiredService<IOptOutRegistry>());
         Assert.IsType<TableSummaryStore>(provider.GetRequiredService<ISummaryStore>());
         Assert.IsType<StorageRoutingQueue>(provider.GetRequiredService<IRoutingQueue>());
-        Assert.IsType<ServiceBusCasePublisher>(provider.GetRequiredService<ICasePublisher>());
+        Assert.IsType<ServiceBusPartnerMessagePublisher>(provider.GetRequiredService<IPartnerMessagePublisher>());
         Assert.IsType<TwilioSmsSender>(provider.GetRequiredService<ISmsSender>());
         Assert.NotNull(provider.GetRequiredService<TwilioWebhookValidator>());
         Assert.Same(provider.GetRequiredService<IReferralStore>(), provider.GetRequiredService<IReferralStore>());

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using NightSafe.Core.Ports;
-using NightSafe.Integrations.Storage;
 
 namespace NightSafe.Integrations.Tests.Storage;
 
@@ -18,8 +17,8 @@ public sealed class StorageRoutingQueueTests(AzuriteFixture azurite) : IDisposab
     public async Task A_work_item_is_base64_json_that_the_functions_host_can_read()
     {
         var item = new RoutingWorkItem("2026-12-18", "7KQ2MX", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
-        var raw = new QueueClient(azurite.ConnectionString, StorageNames.RoutingQueue);
-        var decoding = new QueueClient(azurite.ConnectionString, StorageNames.RoutingQueue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var raw = new QueueClient(azurite.ConnectionString, QueueNames.Routing);
+        var decoding = new QueueClient(azurite.ConnectionString, QueueNames.Routing, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
         await _bed.Get<IRoutingQueue>().EnqueueAsync(item, Ct);
 

@@ -4,7 +4,10 @@ namespace NightSafe.Core.Intake.Parsing;
 
 /// <summary>
 /// Consent words: "consent", "consents", "consent y", "c/y", "gave consent" are Given; "no consent", "consent n",
-/// "declined consent", "doesn't consent", "consent not given", "c/n" are Refused. A refusal anywhere wins.
+/// "declined consent", "doesn't consent", "consent not given", "c/n" are Refused. Consent in ordinary words: "happy to
+/// be contacted", "said yes to a text", "ok to text her" are Given; "not happy to be contacted", "doesn't want a text",
+/// "declined contact" are Refused. A refusal anywhere wins, except "without her consent", which describes what was done
+/// to her: it counts as a refusal only when nothing else is said about contact.
 /// </summary>
 internal static class ConsentReader
 {
@@ -13,7 +16,7 @@ internal static class ConsentReader
     public static Consent Read(Reading reading)
     {
         var tokens = reading.Tokens;
-        bool given = false, refused = false;
+        bool given = false, refused = false, refusedWeakly = false;
         for (var i = 0; i < tokens.Count; i++)
         {
             if (reading.Taken[i])
@@ -39,7 +42,11 @@ internal static class ConsentReader
             }
 
             var (first, last, saysNo) = Around(reading, i);
-            if (saysNo)
+            if (saysNo && first < i && tokens[first].Word == "without" && last == i)
+            {
+                refusedWeakly = true;
+            }
+            else if (saysNo)
             {
                 refused = true;
             }
@@ -52,8 +59,93 @@ internal static class ConsentReader
             i = last;
         }
 
-        return refused ? Consent.Refused : given ? Consent.Given : Consent.NotStated;
+        ReadContactWords(reading, ref given, ref refused);
+        return refused ? Consent.Refused : given ? Consent.Given : refusedWeakly ? Consent.Refused : Consent.NotStated;
     }
+
+    // "happy to be contacted", "ok to text her", "said yes to a text"; "not happy to be contacted", "no texts".
+    private static void ReadContactWords(Reading reading, ref bool given, ref bool refused)
+    {
+        var tokens = reading.Tokens;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var word = tokens[i].Word;
+            // "ok to contact 07700 900123": a phone label ("contact", "number") can still be a contact word.
+            if ((reading.Taken[i] && reading.Roles[i] != Role.Filler) || !Words.ContactWords.Contains(word))
+            {
+                continue;
+            }
+
+            int agree = -1, negator = -1;
+            for (var k = i - 1; k >= 0 && i - k <= 6 && reading.Joined(k, k + 1); k--)
+            {
+                if (reading.Taken[k] && reading.Roles[k] != Role.Filler)
+                {
+                    break;
+                }
+
+                var before = tokens[k].Word;
+                if (Words.ContactAgree.Contains(before))
+                {
+                    agree = k;
+                }
+                else if (Words.ContactRefuse.Contains(before))
+                {
+                    negator = k;
+                    break;
+                }
+                else if (Words.ContactBreaks.Contains(before))
+                {
+                    break;
+                }
+            }
+
+            var last = i;
+            var saysYes = false;
+            var saysNo = false;
+            if (agree >= 0)
+            {
+                (saysYes, saysNo) = negator >= 0 && negator < agree ? (false, true) : (true, false);
+            }
+            else if (negator >= 0 && Words.RefusableContactWords.Contains(word) && !FollowedByNumberWord(reading, i))
+            {
+                saysNo = true;
+            }
+            else if (negator >= 0 && word is "number" or "details" && Words.RefusingVerbs.Contains(tokens[negator].Word))
+            {
+                // "refused to give his number": sharing refused ("no number" is only a missing number).
+                saysNo = true;
+            }
+            else if (i + 1 < tokens.Count && !reading.Taken[i + 1] && JoinedLoosely(reading, i, i + 1) && Words.RefusableContactWords.Contains(word))
+            {
+                var next = tokens[i + 1].Word;
+                (saysYes, saysNo) = (next is "y" or "yes" or "ok" or "okay" or "fine", next is "n" or "no" or "nope" or "declined" or "refused");
+                last = saysYes || saysNo ? i + 1 : i;
+            }
+
+            if (!saysYes && !saysNo)
+            {
+                continue;
+            }
+
+            given |= saysYes;
+            refused |= saysNo;
+            var first = Math.Min(agree < 0 ? i : agree, negator < 0 ? i : negator);
+            for (var k = first; k <= last; k++)
+            {
+                if (!reading.Taken[k] || reading.Roles[k] == Role.Filler)
+                {
+                    reading.Mark(k, k, Role.Consent);
+                }
+            }
+
+            i = last;
+        }
+    }
+
+    // "no contact number", "no contact details": a missing number, not a refusal.
+    private static bool FollowedByNumberWord(Reading reading, int at) =>
+        at + 1 < reading.Tokens.Count && reading.Tokens[at + 1].Word is "number" or "no" or "num" or "details" or "nbr" or "phone";
 
     // Looks back for "no", "declined to give", "doesn't" and forward for "y", "n", "not given", "refused".
     private static (int First, int Last, bool SaysNo) Around(Reading reading, int at)

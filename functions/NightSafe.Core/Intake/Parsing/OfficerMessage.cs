@@ -21,7 +21,11 @@ public sealed record ReferralRequest(ReferralDraft Draft) : OfficerMessage;
 /// The text could not be used. <see cref="Missing"/> names what was missing ("town", "category", "reference",
 /// "outcome"); <see cref="Reply"/> says so with an example, in GSM-7 and at most 2 SMS segments.
 /// </summary>
-public sealed record NotUnderstood(IReadOnlyList<string> Missing, string Reply) : OfficerMessage;
+public sealed record NotUnderstood(IReadOnlyList<string> Missing, string Reply) : OfficerMessage
+{
+    /// <summary>What the text did give when it was a referral missing its town or its category; null otherwise.</summary>
+    public PartialReferral? Partial { get; init; }
+}
 
 /// <summary>The names <see cref="NotUnderstood.Missing"/> uses.</summary>
 public static class MissingParts

@@ -20,6 +20,9 @@ public sealed class OfficerTextParser
     private const int TownScoreShortAlias = 60;
     private const int RoadNamePenalty = 80;
 
+    // Marks an exclusion phrase in the category index (compared by reference, never a category id).
+    private static readonly string Excluded = new('-', 1);
+
     private readonly RoutingWorld _world;
     private readonly PhraseIndex _towns;
     private readonly PhraseIndex _categories;
@@ -28,7 +31,7 @@ public sealed class OfficerTextParser
     public OfficerTextParser(RoutingWorld world)
     {
         _world = world ?? throw new ArgumentNullException(nameof(world));
-        _towns = new PhraseIndex(TownPhrases(world), shortestFuzzyTarget: 6);
+        _towns = new PhraseIndex(TownPhrases(world), shortestFuzzyTarget: 5);
         _categories = new PhraseIndex(CategoryPhrases(world), shortestFuzzyTarget: 5);
         _replies = new ParserReplies(world);
     }
@@ -97,12 +100,17 @@ public sealed class OfficerTextParser
         var reading = new Reading(text, tokens);
         var phones = PhoneFinder.Find(text);
         reading.MarkPhones(phones);
+        var structured = StructuredLocation.Find(reading);
         var consent = ConsentReader.Read(reading);
-        var categories = ReadCategories(reading);
+        var negated = new List<string>();
+        var words = new Dictionary<string, string>(StringComparer.Ordinal);
+        var categories = ReadCategories(reading, words, negated);
         var townId = ReadTown(reading);
+        var fromRoster = false;
         if (townId is null && defaultTownId is not null && _world.FindTown(defaultTownId) is not null)
         {
             townId = defaultTownId;
+            fromRoster = true;
         }
 
         var missing = new List<string>(2);
@@ -116,22 +124,29 @@ public sealed class OfficerTextParser
             missing.Add(MissingParts.Category);
         }
 
+        var inWords = LocationReader.Read(reading);
+        var location = structured is null ? inWords : inWords is null ? structured.Text : $"{inWords} {structured.Text}";
+        var subjectPhone = phones.FirstOrDefault(p => p.E164 is not null).E164;
+        var unreadablePhone = subjectPhone is null && phones.Any(p => p.LooksLikePhone);
+        var ordered = _world.Categories.Select(c => c.Id).Where(categories.Contains).ToList();
+        var description = TextTidy.Description(reading);
         if (missing.Count > 0)
         {
-            return _replies.Missing(missing);
+            var partial = new PartialReferral(fromRoster ? null : townId, ordered, subjectPhone, consent, location, description, unreadablePhone);
+            OfficerMessage incomplete = _replies.Missing(missing) with { Partial = partial };
+            return incomplete;
         }
 
-        var location = LocationReader.Read(reading);
-        var subjectPhone = phones.FirstOrDefault(p => p.E164 is not null).E164;
-        var ordered = _world.Categories.Select(c => c.Id).Where(categories.Contains).ToList();
-        var draft = new ReferralDraft(townId!, ordered, subjectPhone, consent, location, TextTidy.Description(reading))
+        var draft = new ReferralDraft(townId!, ordered, subjectPhone, consent, location, description)
         {
-            UnreadablePhone = subjectPhone is null && phones.Any(p => p.LooksLikePhone),
+            UnreadablePhone = unreadablePhone,
+            TownFromRoster = fromRoster,
+            Notes = new ReadingNotes(words, negated.Distinct(StringComparer.Ordinal).ToList(), structured?.Kind ?? LocationKind.Words),
         };
         return new ReferralRequest(draft);
     }
 
-    private HashSet<string> ReadCategories(Reading reading)
+    private HashSet<string> ReadCategories(Reading reading, Dictionary<string, string> words, List<string> negated)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
         var tokens = reading.Tokens;
@@ -142,8 +157,22 @@ public sealed class OfficerTextParser
                 continue;
             }
 
-            if (_categories.ExactAt(tokens, reading.Taken, i) is not { } m || IsNegated(reading, m.First) || IsPlaceName(reading, m))
+            if (_categories.ExactAt(tokens, reading.Taken, i) is not { } m || IsPlaceName(reading, m))
             {
+                continue;
+            }
+
+            if (ReferenceEquals(m.Phrase.Value, Excluded))
+            {
+                // "leave her alone": not a concern, and none of its words may start one.
+                i = m.Last;
+                continue;
+            }
+
+            if (Negation.Covers(reading, m.First, m.Last))
+            {
+                negated.Add(m.Phrase.Value);
+                i = m.Last;
                 continue;
             }
 
@@ -154,8 +183,20 @@ public sealed class OfficerTextParser
                 first--;
             }
 
-            found.Add(m.Phrase.Value);
-            reading.Mark(first, m.Last, Role.Category);
+            if (found.Add(m.Phrase.Value))
+            {
+                words[m.Phrase.Value] = TextTidy.Spaces(reading.Text[tokens[m.First].Start..tokens[m.Last].End]);
+            }
+
+            if (m.Phrase.Told)
+            {
+                reading.Mark(m.First, m.Last, Role.Told);
+            }
+            else
+            {
+                reading.Mark(first, m.Last, Role.Category);
+            }
+
             i = m.Last;
         }
 
@@ -218,9 +259,10 @@ public sealed class OfficerTextParser
                 continue;
             }
 
-            // Town names are distinctive enough for two typos in a long name; category words are not ("injunction").
+            // Town names are distinctive enough for two typos in a long name, or for their vowels left out ("chlmsfrd");
+            // category words are not ("injunction").
             var category = _categories.Correction(word, longWordEdits: 1);
-            var town = word.Length >= 5 ? _towns.Correction(word, longWordEdits: 2) : null;
+            var town = word.Length >= 5 ? _towns.Correction(word, longWordEdits: 2, longWord: 7) ?? _towns.Skeleton(word) : null;
             var best = town is { } t && (category is null || t.Distance < category.Value.Distance) ? town : category;
             if (best is { } b)
             {
@@ -230,26 +272,6 @@ public sealed class OfficerTextParser
         }
 
         return corrected ?? tokens;
-    }
-
-    private static bool IsNegated(Reading reading, int first)
-    {
-        var steps = 0;
-        for (var i = first - 1; i >= 0 && steps < 3 && !reading.Taken[i] && reading.Joined(i, i + 1); i--, steps++)
-        {
-            var word = reading.Tokens[i].Word;
-            if (Words.Negations.Contains(word))
-            {
-                return true;
-            }
-
-            if (!Words.NegationLinks.Contains(word))
-            {
-                return false;
-            }
-        }
-
-        return false;
     }
 
     // "taxi rank", "High St": a one-word synonym naming a place, not a concern.
@@ -336,10 +358,30 @@ public sealed class OfficerTextParser
         {
             foreach (var synonym in category.Synonyms)
             {
-                yield return new Phrase(category.Id, Tokenizer.Words(synonym), 100);
+                foreach (var words in Alternatives(synonym))
+                {
+                    yield return new Phrase(category.Id, words, 100, Told: synonym.Contains('/', StringComparison.Ordinal));
+                }
             }
 
             yield return new Phrase(category.Id, Tokenizer.Words(category.Id), 100);
+            foreach (var words in category.Excludes.SelectMany(Alternatives))
+            {
+                yield return new Phrase(Excluded, words, 100);
+            }
         }
+    }
+
+    // "boyfriend/partner hit/punched" is four phrases: every choice of one alternative per space-separated word.
+    private static IEnumerable<string[]> Alternatives(string synonym)
+    {
+        IEnumerable<string[]> phrases = [[]];
+        foreach (var part in synonym.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var choices = part.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Tokenizer.Words).ToList();
+            phrases = phrases.SelectMany(p => choices.Select(c => (string[])[.. p, .. c])).ToList();
+        }
+
+        return phrases.Where(p => p.Length > 0);
     }
 }

@@ -3,7 +3,8 @@ using System.Collections.Frozen;
 namespace NightSafe.Core.Intake.Parsing;
 
 /// <summary>A vocabulary phrase (a town name, a category synonym) and what it names.</summary>
-internal sealed record Phrase(string Value, string[] Words, int Score);
+/// <param name="Told">True for phrases in ordinary words ("boyfriend hit"): their words stay in the description.</param>
+internal sealed record Phrase(string Value, string[] Words, int Score, bool Told = false);
 
 /// <summary>A phrase found in the text: tokens [<see cref="First"/>, <see cref="Last"/>].</summary>
 internal readonly record struct PhraseMatch(Phrase Phrase, int First, int Last, int Score);
@@ -14,18 +15,19 @@ internal readonly record struct PhraseMatch(Phrase Phrase, int First, int Last, 
 /// </summary>
 internal sealed class PhraseIndex
 {
-    private const int MaxSkippedWords = 2;
+    private const int MaxSkippedWords = 3;
 
     private static readonly FrozenSet<string> FillerInsidePhrase = new[]
     {
         "was", "were", "is", "been", "has", "had", "got", "get", "her", "his", "their", "my", "a", "the", "very", "being",
-        "have", "really", "totally",
+        "have", "really", "totally", "who", "just", "allegedly", "apparently", "an", "might", "may", "could",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly Dictionary<string, List<Phrase>> _byFirstWord = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Phrase>>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly HashSet<string> _words = new(StringComparer.Ordinal);
     private readonly List<string> _fuzzyTargets = [];
+    private readonly Dictionary<string, string?> _skeletons = new(StringComparer.Ordinal);
 
     public PhraseIndex(IEnumerable<Phrase> phrases, int shortestFuzzyTarget)
     {
@@ -48,6 +50,13 @@ internal sealed class PhraseIndex
                     _fuzzyTargets.Add(word);
                 }
             }
+        }
+
+        foreach (var target in _fuzzyTargets)
+        {
+            var skeleton = Consonants(target);
+            // Two vocabulary words with the same consonants make a skeleton ambiguous: it then names neither.
+            _skeletons[skeleton] = _skeletons.TryGetValue(skeleton, out var other) && other != target ? null : target;
         }
 
         foreach (var list in _byFirstWord.Values)
@@ -112,7 +121,7 @@ internal sealed class PhraseIndex
     /// The phrase word the token is a typo of (same first letter; one edit, or up to <paramref name="longWordEdits"/>
     /// for words of nine letters or more), with its distance; null when none is close.
     /// </summary>
-    public (string Word, int Distance)? Correction(string word, int longWordEdits)
+    public (string Word, int Distance)? Correction(string word, int longWordEdits, int longWord = 9)
     {
         string? best = null;
         var bestDistance = int.MaxValue;
@@ -123,7 +132,7 @@ internal sealed class PhraseIndex
                 continue;
             }
 
-            var allowed = candidate.Length >= 9 ? longWordEdits : 1;
+            var allowed = candidate.Length >= longWord ? longWordEdits : 1;
             var distance = TextDistance.Within(word, candidate, allowed);
             if (distance > 0 && distance <= allowed && distance < bestDistance)
             {
@@ -133,6 +142,39 @@ internal sealed class PhraseIndex
         }
 
         return best is null ? null : (best, bestDistance);
+    }
+
+    /// <summary>
+    /// The phrase word typed without its vowels or with them changed ("chlmsfrd", "bsldn"): same first letter and the
+    /// same consonants in order, at least four of them; a distance of 2 is reported (a typo, scored as such).
+    /// </summary>
+    public (string Word, int Distance)? Skeleton(string word)
+    {
+        var typed = Consonants(word);
+        if (typed.Length < 4 || word.Length > 2 * typed.Length)
+        {
+            return null;
+        }
+
+        return _skeletons.TryGetValue(typed, out var candidate) && candidate is not null && candidate != word ? (candidate, 2) : null;
+    }
+
+    private static string Consonants(string word)
+    {
+        Span<char> kept = stackalloc char[Math.Min(word.Length, 64)];
+        var n = 0;
+        for (var i = 0; i < word.Length && n < kept.Length; i++)
+        {
+            var c = word[i];
+            if ((i > 0 && c is 'a' or 'e' or 'i' or 'o' or 'u') || (n > 0 && kept[n - 1] == c))
+            {
+                continue;
+            }
+
+            kept[n++] = c;
+        }
+
+        return new string(kept[..n]);
     }
 
     private static int TypoPenalty(IReadOnlyList<Token> tokens, int first, int last)

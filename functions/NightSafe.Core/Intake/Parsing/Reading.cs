@@ -10,6 +10,9 @@ internal enum Role : byte
     Phone,
     Consent,
     Category,
+
+    /// <summary>A concern told in the officer's own words ("boyfriend hit her"): read, and kept in the description.</summary>
+    Told,
     Town,
     Location,
     Filler,

@@ -14,7 +14,7 @@ internal static class TextTidy
         var removed = new bool[text.Length];
         for (var i = 0; i < reading.Tokens.Count; i++)
         {
-            if (reading.Roles[i] != Role.Free)
+            if (reading.Roles[i] is not (Role.Free or Role.Told))
             {
                 Array.Fill(removed, true, reading.Tokens[i].Start, reading.Tokens[i].End - reading.Tokens[i].Start);
             }

@@ -37,6 +37,27 @@ internal static class Words
 
     public static readonly FrozenSet<string> ConsentNoTail = Set("given", "obtained", "granted", "gained", "confirmed");
 
+    public static readonly FrozenSet<string> ContactWords = Set(
+        "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "call", "called", "sms",
+        "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details");
+
+    // Words that refuse contact when said alone before them ("no texts", "declined contact").
+    public static readonly FrozenSet<string> RefusableContactWords = Set(
+        "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "sms", "advice");
+
+    public static readonly FrozenSet<string> ContactAgree = Set(
+        "happy", "ok", "okay", "fine", "yes", "agreed", "agrees", "agree", "agreeing", "can", "wants", "want", "wanted", "willing",
+        "permission", "keen", "consents", "consented", "accepts", "accepted", "accepting", "welcomes", "like", "y", "likes", "glad");
+
+    public static readonly FrozenSet<string> ContactRefuse = Set(
+        "not", "no", "doesnt", "dont", "didnt", "wont", "never", "refused", "refuses", "refusing", "refuse", "declined", "declines",
+        "declining", "decline", "unhappy", "nope", "without", "isnt", "wasnt", "against");
+
+    public static readonly FrozenSet<string> RefusingVerbs = Set(
+        "refused", "refuses", "refusing", "refuse", "declined", "declines", "declining", "decline", "wouldnt", "wont", "didnt", "doesnt");
+
+    public static readonly FrozenSet<string> ContactBreaks = Set("but", "and", "says", "said", "because", "cos", "so", "if");
+
     public static readonly FrozenSet<string> Negations = Set("no", "not", "nil", "isnt", "wasnt", "aint", "without", "denies", "denied", "never", "doesnt", "didnt", "dont", "nor");
 
     public static readonly FrozenSet<string> NegationLinks = Set("is", "was", "been", "be", "appear", "appears", "seem", "seems", "obviously", "visibly", "visible", "any", "very", "obvious", "apparent", "signs", "of", "sign");

@@ -8,7 +8,7 @@ using NightSafe.Integrations.DependencyInjection;
 namespace NightSafe.Integrations.Tests.ServiceBus;
 
 [Collection(ServiceBusEmulatorGroup.Name)]
-public sealed class ServiceBusCasePublisherTests : IAsyncLifetime, IDisposable
+public sealed class ServiceBusPartnerMessagePublisherTests : IAsyncLifetime, IDisposable
 {
     private const string TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
@@ -16,7 +16,7 @@ public sealed class ServiceBusCasePublisherTests : IAsyncLifetime, IDisposable
     private readonly ServiceProvider _provider;
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
 
-    public ServiceBusCasePublisherTests(ServiceBusEmulatorFixture emulator)
+    public ServiceBusPartnerMessagePublisherTests(ServiceBusEmulatorFixture emulator)
     {
         _emulator = emulator;
         var configuration = new ConfigurationBuilder()
@@ -27,7 +27,7 @@ public sealed class ServiceBusCasePublisherTests : IAsyncLifetime, IDisposable
 
     private CancellationToken Ct => _timeout.Token;
 
-    private ICasePublisher Publisher => _provider.GetRequiredService<ICasePublisher>();
+    private IPartnerMessagePublisher Publisher => _provider.GetRequiredService<IPartnerMessagePublisher>();
 
     private ServiceBusClient Client => _provider.GetRequiredService<ServiceBusClient>();
 

@@ -9,13 +9,13 @@ namespace NightSafe.Integrations.ServiceBus;
 /// of one call go in one batch, sent atomically; only when they exceed a batch's size are several batches sent, and
 /// a retry of the whole call is then absorbed by the topics' duplicate detection (MessageId).
 /// </summary>
-public sealed partial class ServiceBusCasePublisher : ICasePublisher, IAsyncDisposable
+public sealed partial class ServiceBusPartnerMessagePublisher : IPartnerMessagePublisher, IAsyncDisposable
 {
     private readonly ServiceBusSender _cases;
     private readonly ServiceBusSender _summaries;
-    private readonly ILogger<ServiceBusCasePublisher> _logger;
+    private readonly ILogger<ServiceBusPartnerMessagePublisher> _logger;
 
-    public ServiceBusCasePublisher(ServiceBusClient client, ILogger<ServiceBusCasePublisher> logger)
+    public ServiceBusPartnerMessagePublisher(ServiceBusClient client, ILogger<ServiceBusPartnerMessagePublisher> logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         _cases = client.CreateSender(PartnerMessages.CasesTopic);

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Azure.Messaging.ServiceBus;
+using Json.Schema;
+using NightSafe.Core.Intake.Parsing;
+using NightSafe.Core.Nights;
+using NightSafe.Core.References;
+using NightSafe.Core.Referrals;
+using NightSafe.Core.Routing;
+using NightSafe.Core.Summaries;
+using NightSafe.Core.World;
+using NightSafe.Functions.Intake;
+using NightSafe.Functions.Routing;
+using NightSafe.Functions.Summaries;
+using NightSafe.Functions.Tests.Doubles;
+
+namespace NightSafe.Functions.Tests.Contract;
+
+/// <summary>The JSON Schemas partners code against (Contract/*.schema.json) describe every body the hub publishes.</summary>
+[Collection(LocalHubGroup.Name)]
+public sealed class MessageSchemaTests(LocalHub hub)
+{
+    public static JsonSchema Schema(string name) =>
+        JsonSchema.FromFile(Path.Combine(AppContext.BaseDirectory, "Contract", name + ".schema.json"), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+
+    public static EvaluationResults Check(JsonSchema schema, string body)
+    {
+        using var document = JsonDocument.Parse(body);
+        return schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
+    }
+
+    private static string Errors(EvaluationResults results) =>
+        string.Join("; ", (results.Details ?? []).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")));
+
+    [Fact]
+    public void Every_agencys_case_body_validates_for_every_consent_and_the_fullest_referral()
+    {
+        var schema = Schema("case");
+        var world = hub.World;
+        foreach (var agency in world.Agencies)
+        {
+            foreach (var consent in Enum.GetValues<Consent>())
+            {
+                var (body, fields) = CaseMessage.Build(Fullest(agency, consent, world), agency, agency.Categories, world);
+                var result = Check(schema, body);
+                Assert.True(result.IsValid, $"{agency.Id}/{consent}: {Errors(result)}");
+                Assert.NotEmpty(fields);
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_agencys_summary_body_validates_with_and_without_a_median()
+    {
+        var schema = Schema("summary");
+        var summary = new NightSummary
+        {
+            Night = NightId.Parse("2026-12-18"),
+            GeneratedAt = LocalHub.FridayNight,
+            Referrals = 41,
+            ByTown = new Dictionary<string, int>(),
+            ByCategory = new Dictionary<string, int>(),
+            Agencies = [],
+            OpenReferrals = 2,
+            RoutedToFallback = 1,
+            Unrouted = 0,
+            AdviceSent = 3,
+            AdviceFailed = 0,
+            Text = "not under test",
+        };
+        foreach (var agency in hub.World.Agencies)
+        {
+            foreach (var median in new double?[] { null, 7.25 })
+            {
+                var result = Check(schema, NightSummaries.AgencyBody(summary, new AgencyFigures(agency.Id, 5, 3, 2, 1, 1, 1, median)));
+                Assert.True(result.IsValid, $"{agency.Id}: {Errors(result)}");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_schemas_refuse_a_body_a_partner_must_not_trust()
+    {
+        var schema = Schema("case");
+
+        Assert.False(Check(schema, """{"schemaVersion":2,"type":"case","agency":"street-pastors-chelmsford"}""").IsValid);
+        Assert.False(Check(schema, """{"schemaVersion":1,"type":"case","agency":"street-pastors-chelmsford","subjectPhone":"07700 900123"}""").IsValid);
+        Assert.False(Check(schema, """{"schemaVersion":1,"type":"case","agency":"street-pastors-chelmsford","dateOfBirth":"2001-01-01"}""").IsValid);
+        Assert.False(Check(schema, """{"schemaVersion":1,"type":"case","agency":"a","receivedAt":"yesterday"}""").IsValid);
+        Assert.False(Check(Schema("summary"), """{"schemaVersion":1,"type":"summary","agency":"a","night":"2026-12-18"}""").IsValid);
+    }
+
+    [Fact]
+    public async Task The_messages_the_hub_publishes_on_both_topics_validate()
+    {
+        var (_, accepted) = await hub.Function<ReferralsApi>().SubmitAsync(
+            new TestHttpRequestData(
+                hub.Context(),
+                "POST",
+                new Uri("http://127.0.0.1/api/referrals"),
+                """{"town":"chelmsford","categories":["spiking","domestic-abuse"],"subjectPhone":"07700 900456","consent":"given","location":"Moulsham St","description":"schema check","referrer":"cad"}""",
+                "application/json"),
+            hub.Context()).ReadAsync();
+        var created = JsonDocument.Parse(accepted).RootElement;
+        var night = created.GetProperty("night").GetString()!;
+        var reference = created.GetProperty("reference").GetString()!;
+        await hub.Function<RouteReferral>().RunAsync($$"""{"night":"{{night}}","reference":"{{reference}}"}""", 1, hub.Context());
+        var agencies = hub.Table("Referrals")
+            .Query<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == night)
+            .Where(e => e.RowKey.StartsWith("C|" + reference + "|", StringComparison.Ordinal))
+            .Select(e => e.RowKey.Split('|')[2])
+            .ToList();
+        Assert.NotEmpty(agencies);
+
+        await using var client = new ServiceBusClient(hub.ServiceBusConnectionString);
+        var cases = Schema("case");
+        foreach (var agency in agencies)
+        {
+            await using var receiver = client.CreateReceiver("cases", agency);
+            var message = await ReceiveAsync(receiver, m => m.MessageId == $"{night}/{reference}/{agency}");
+            var result = Check(cases, message.Body.ToString());
+            Assert.True(result.IsValid, $"{agency}: {Errors(result)}");
+            Assert.Equal(agency, JsonDocument.Parse(message.Body.ToString()).RootElement.GetProperty("agency").GetString());
+        }
+
+        await hub.Function<SummaryFunctions>().QueueAsync($$"""{"night":"{{night}}"}""", hub.Context());
+        var summaries = Schema("summary");
+        await using var summaryReceiver = client.CreateReceiver("summaries", agencies[0]);
+        var summary = await ReceiveAsync(summaryReceiver, m => m.MessageId == $"{night}/summary/{agencies[0]}");
+        var summaryResult = Check(summaries, summary.Body.ToString());
+        Assert.True(summaryResult.IsValid, Errors(summaryResult));
+    }
+
+    private static Referral Fullest(Agency agency, Consent consent, RoutingWorld world) => new()
+    {
+        Night = NightId.Parse("2026-12-18"),
+        Reference = ReferenceCode.New(),
+        ReceivedAt = LocalHub.FridayNight,
+        Source = ReferralSource.Sms,
+        TownId = world.Towns.First(t => agency.CoversTown(t.Id)).Id,
+        Categories = [.. agency.Categories],
+        Priority = Priority.High,
+        Location = "Outside the station, by the taxi rank",
+        Description = "Separated from friends, phone battery dead",
+        SubjectPhone = "+447700900123",
+        Consent = consent,
+        Officer = "EX1234",
+    };
+
+    private static async Task<ServiceBusReceivedMessage> ReceiveAsync(ServiceBusReceiver receiver, Func<ServiceBusReceivedMessage, bool> wanted)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            var message = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(2));
+            if (message is null)
+            {
+                continue;
+            }
+
+            await receiver.CompleteMessageAsync(message);
+            if (wanted(message))
+            {
+                return message;
+            }
+        }
+
+        throw new TimeoutException($"No wanted message on {receiver.EntityPath} within 20 s.");
+    }
+}
