@@ -34,6 +34,11 @@ public static class ApplicationServices
             .Bind(configuration.GetSection(RetentionOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<ControlRoomOptions>()
+            .Bind(configuration.GetSection(ControlRoomOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Http.ControlRoomIdentity>();
         services.AddOptions<PartnersOptions>().Bind(configuration.GetSection(PartnersOptions.Section));
 
         services.AddSingleton(sp =>

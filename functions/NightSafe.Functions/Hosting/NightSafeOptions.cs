@@ -49,3 +49,19 @@ public sealed class PartnerKeyOptions
     /// <summary>Lower-case hex SHA-256 of the agency's key.</summary>
     public string Sha256 { get; set; } = string.Empty;
 }
+
+/// <summary>The control room's access (section "ControlRoom"); see <see cref="Http.ControlRoomIdentity"/>.</summary>
+public sealed class ControlRoomOptions
+{
+    public const string Section = "ControlRoom";
+
+    /// <summary>
+    /// Trust App Service Authentication's X-MS-CLIENT-PRINCIPAL-* headers (Entra ID sign-in). Set only where App Service
+    /// Authentication is enabled, which strips those headers from client requests.
+    /// </summary>
+    public bool PlatformAuthentication { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the offline control-room key (header X-Control-Room-Key); unset: no key opens it.</summary>
+    [RegularExpression("^[0-9a-fA-F]{64}$", ErrorMessage = "ControlRoom:KeySha256 must be 64 hex digits: the SHA-256 of the control-room key.")]
+    public string? KeySha256 { get; set; }
+}

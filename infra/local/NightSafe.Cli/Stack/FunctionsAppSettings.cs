@@ -20,7 +20,8 @@ public static class FunctionsAppSettings
         LocalParts parts,
         IReadOnlyDictionary<string, string> partnerKeys,
         DateTime? clockStart,
-        TimeSpan twilioRetryBaseDelay)
+        TimeSpan twilioRetryBaseDelay,
+        string? controlRoomKey = null)
     {
         ArgumentNullException.ThrowIfNull(parts);
         ArgumentNullException.ThrowIfNull(partnerKeys);
@@ -41,6 +42,12 @@ public static class FunctionsAppSettings
             ["NightSafe__SeedRoster"] = "true",
             ["Retention__Days"] = "31",
         };
+        if (controlRoomKey is not null)
+        {
+            // Offline there is no App Service Authentication: the control room reads dossiers with this key.
+            settings["ControlRoom__KeySha256"] = PartnerKeyRing.Hash(controlRoomKey);
+        }
+
         if (clockStart is { } start)
         {
             settings["NightSafe__ClockStart"] = start.ToString("yyyy-MM-dd'T'HH:mm:ss", c);

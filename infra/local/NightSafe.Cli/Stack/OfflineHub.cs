@@ -35,8 +35,10 @@ public sealed partial class OfflineHub : IAsyncDisposable
         FunctionsDevHost functions,
         RoutingWorld world,
         IReadOnlyDictionary<string, string> partnerKeys,
+        string controlRoomKey,
         DateTime? clockStart)
     {
+        ControlRoomKey = controlRoomKey;
         _azurite = azurite;
         _serviceBus = serviceBus;
         _twilio = twilio;
@@ -62,6 +64,9 @@ public sealed partial class OfflineHub : IAsyncDisposable
 
     public DateTime? ClockStart { get; }
 
+    /// <summary>The control room's key (header X-Control-Room-Key): reads dossiers and summaries; the app holds its hash.</summary>
+    public string ControlRoomKey { get; }
+
     /// <summary>The address Twilio calls and signs: the dev host's own, as there is no proxy locally.</summary>
     public Uri PublicBaseUrl => _functions.BaseUrl;
 
@@ -84,6 +89,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         var routingJson = await File.ReadAllTextAsync(Path.Combine(appDirectory, "routing.json"), cancellationToken);
         var world = RoutingWorld.Parse(routingJson);
         var partnerKeys = world.Agencies.ToDictionary(a => a.Id, _ => PartnerKeyRing.NewKey(), StringComparer.Ordinal);
+        var controlRoomKey = PartnerKeyRing.NewKey();
 
         AzuriteServer? azurite = null;
         ServiceBusEmulatorServer? serviceBus = null;
@@ -114,9 +120,9 @@ public sealed partial class OfflineHub : IAsyncDisposable
             var startingTwilio = StartTwilioAsync(ports.Twilio, options.TwilioStatusStepDelay, loggerFactory, cancellationToken);
             (azurite, serviceBus, twilio) = await WhenAllAsync(startingAzurite, startingServiceBus, startingTwilio);
 
-            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, loggerFactory, cancellationToken);
+            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, controlRoomKey, loggerFactory, cancellationToken);
             await functions.WaitUntilRunningAsync(options.StartTimeout, cancellationToken);
-            return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, options.ClockStart);
+            return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, controlRoomKey, options.ClockStart);
         }
         catch
         {
@@ -161,6 +167,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         TwilioAuthToken = _twilio.AuthToken,
         HubNumber = HubNumber,
         PartnerKeys = PartnerKeys,
+        ControlRoomKey = ControlRoomKey,
         Night = Night.ToString(),
         WorkerProcessId = _functions.WorkerProcessId,
     };
@@ -233,6 +240,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         ServiceBusEmulatorServer serviceBus,
         TwilioStandInServer twilio,
         IReadOnlyDictionary<string, string> partnerKeys,
+        string controlRoomKey,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
@@ -249,7 +257,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
                     {
                         AppDirectory = appDirectory,
                         HttpPort = port,
-                        Settings = FunctionsAppSettings.For(parts, partnerKeys, options.ClockStart, options.TwilioRetryBaseDelay),
+                        Settings = FunctionsAppSettings.For(parts, partnerKeys, options.ClockStart, options.TwilioRetryBaseDelay, controlRoomKey),
                         FunctionKey = options.FunctionKey,
                         MasterKey = options.MasterKey,
                         LoggerFactory = loggerFactory,
