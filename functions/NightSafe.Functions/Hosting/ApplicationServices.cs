@@ -13,6 +13,7 @@ using NightSafe.Core.Retention;
 using NightSafe.Core.Routing;
 using NightSafe.Core.Summaries;
 using NightSafe.Core.World;
+using NightSafe.Integrations.DependencyInjection;
 
 namespace NightSafe.Functions.Hosting;
 
@@ -37,9 +38,11 @@ public static class ApplicationServices
         services.AddOptions<ControlRoomOptions>()
             .Bind(configuration.GetSection(ControlRoomOptions.Section))
             .ValidateDataAnnotations()
+            .Validate(o => !KeyVaultReferences.IsUnresolved(o.KeySha256), KeyVaultReferences.Failure("ControlRoom:KeySha256"))
             .ValidateOnStart();
         services.AddSingleton<Http.ControlRoomIdentity>();
-        services.AddOptions<PartnersOptions>().Bind(configuration.GetSection(PartnersOptions.Section));
+        services.AddOptions<PartnersOptions>().Bind(configuration.GetSection(PartnersOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PartnersOptions>, PartnersOptionsValidator>();
 
         services.AddSingleton(sp =>
         {
