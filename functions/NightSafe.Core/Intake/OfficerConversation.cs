@@ -14,13 +14,16 @@ public sealed record InboundSms(string MessageSid, string From, string Body);
 
 /// <summary>
 /// Answers texts to NightSafe's number: officers on the roster refer, ask STATUS and CLOSE; anyone may opt out or
-/// back in; everyone else gets a short neutral reply and no powers. Each MessageSid is handled once.
+/// back in; everyone else gets a short neutral reply and no powers. Each MessageSid is handled once. A referral text
+/// without its town or concern gets one numbered question and waits (<see cref="OfficerThread"/>, per phone) for the
+/// answer; "consent y", a number or "ADD ref ..." add to the officer's last referral.
 /// </summary>
 public sealed partial class OfficerConversation(
     InboundGate gate,
     IOfficerRoster roster,
     IOptOutRegistry optOuts,
     IReferralStore store,
+    IConversationStore conversations,
     OfficerTextParser parser,
     ReferralIntake intake,
     OfficerReplies replies,
@@ -29,6 +32,8 @@ public sealed partial class OfficerConversation(
     ILogger<OfficerConversation> logger)
 {
     public const string Source = "twilio";
+
+    private readonly OfficerQuestions _questions = new(world);
 
     /// <summary>The reply to send back (TwiML); null or empty means send nothing.</summary>
     public async Task<string?> ReplyToAsync(InboundSms sms, string? traceParent, CancellationToken cancellationToken)
@@ -71,19 +76,82 @@ public sealed partial class OfficerConversation(
             return new InboundResult.Replied(OfficerReplies.Neutral);
         }
 
-        var reply = parser.Parse(sms.Body) switch
+        if (ticket.Stored is { } stored)
+        {
+            // A retry of a text whose referral was stored before the attempt failed: finish that one, whatever it said.
+            return new InboundResult.Replied(await ResumeAsync(stored, from, ticket, traceParent, cancellationToken));
+        }
+
+        var now = time.GetUtcNow();
+        var thread = await conversations.FindAsync(from, cancellationToken) is { } found && found.IsLiveAt(now) ? found : null;
+        var rosterTown = world.FindTown(officer.TownId) is not null ? officer.TownId : null;
+        var message = parser.Parse(sms.Body, rosterTown);
+        var reply = message switch
         {
             HelpRequest => OfficerReplies.Help(world.FindTown(officer.TownId)?.Name ?? world.Towns[0].Name),
             StatusRequest status => await StatusAsync(status.Reference, officer, cancellationToken),
             CloseRequest close => await CloseAsync(close, officer, cancellationToken),
-            ReferralRequest referral => await ReferAsync(referral.Draft, officer, ticket, traceParent, cancellationToken),
+            AddRequest add => await AmendAsync(null, add.Reference, null, null, add.More, officer, cancellationToken),
+            ReferralRequest referral when thread?.Pending is null || !referral.Draft.TownFromRoster =>
+                await ReferAsync(referral.Draft, officer, from, ticket, traceParent, cancellationToken),
+            ReferralRequest or NotUnderstood when thread is { Pending: { } pending, Asked: { } asked } =>
+                await ContinueAsync(_questions.Complete(pending, asked, sms.Body, message), asked, rosterTown, officer, from, ticket, traceParent, cancellationToken),
+            NotUnderstood { Partial: { } amendment } when IsAmendment(amendment) && thread is { LastNight: { } night, LastReference: { } last }
+                && NightId.TryParse(night, out var lastNight) && ReferenceCode.TryParse(last, out var lastReference) =>
+                await AmendAsync(lastNight, lastReference, amendment.SubjectPhone, amendment.Consent == Consent.NotStated ? null : amendment.Consent, null, officer, cancellationToken),
+            NotUnderstood { Partial: { } partial } when !IsAmendment(partial) && LooksLikeReferral(partial, rosterTown) =>
+                await ContinueAsync(partial, null, rosterTown, officer, from, ticket, traceParent, cancellationToken),
             NotUnderstood notUnderstood => notUnderstood.Reply,
             var other => throw new InvalidOperationException($"Unknown officer message {other.GetType().Name}."),
         };
         return new InboundResult.Replied(reply);
     }
 
-    private async Task<string> ReferAsync(ReferralDraft draft, Officer officer, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)
+    // "consent y", "07700 900123": nothing but what adds to a referral already made.
+    private static bool IsAmendment(PartialReferral partial) =>
+        partial is { TownId: null, CategoryIds.Count: 0, Location: null, Description: null }
+        && (partial.Consent != Consent.NotStated || partial.SubjectPhone is not null);
+
+    // Worth a question: it names a town or a concern or a place, or (the town being known) says something of a person.
+    private static bool LooksLikeReferral(PartialReferral partial, string? rosterTown) =>
+        partial.TownId is not null || partial.CategoryIds.Count > 0 || partial.Location is not null
+        || (rosterTown is not null && partial.Description is { } d && d.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 2);
+
+    /// <summary>
+    /// A referral still being put together: complete, it is stored and referred; otherwise it waits (not stored as a
+    /// referral) and the officer is asked the one question that is missing.
+    /// </summary>
+    private async Task<string> ContinueAsync(
+        PartialReferral partial,
+        string? askedBefore,
+        string? rosterTown,
+        Officer officer,
+        string from,
+        InboundTicket ticket,
+        string? traceParent,
+        CancellationToken cancellationToken)
+    {
+        var town = partial.TownId ?? rosterTown;
+        var missing = town is null ? MissingParts.Town : partial.CategoryIds.Count == 0 ? MissingParts.Category : null;
+        if (missing is null)
+        {
+            var draft = new ReferralDraft(town!, partial.CategoryIds, partial.SubjectPhone, partial.Consent, partial.Location, partial.Description)
+            {
+                UnreadablePhone = partial.UnreadablePhone,
+                TownFromRoster = partial.TownId is null,
+            };
+            return await ReferAsync(draft, officer, from, ticket, traceParent, cancellationToken);
+        }
+
+        await conversations.SaveAsync(
+            from,
+            new OfficerThread { Pending = partial, Asked = missing, ExpiresAt = time.GetUtcNow() + OfficerThread.Lifetime },
+            cancellationToken);
+        LogAsked(missing, askedBefore is not null);
+        return _questions.Ask(missing);
+    }
+
+    private async Task<string> ReferAsync(ReferralDraft draft, Officer officer, string from, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)
     {
         var submission = new ReferralSubmission(
             ReferralSource.Sms,
@@ -94,9 +162,86 @@ public sealed partial class OfficerConversation(
             draft.Location,
             draft.Description,
             officer.Collar,
-            Actors.Officer(officer.Collar));
+            Actors.Officer(officer.Collar))
+        {
+            Reading = ReadingSummary(draft),
+        };
         var accepted = await intake.AcceptAsync(submission, ticket, traceParent, cancellationToken);
-        return replies.Accepted(accepted, draft.UnreadablePhone);
+        await RememberAsync(from, accepted.Referral, cancellationToken);
+        return replies.Accepted(accepted, draft.UnreadablePhone, draft.TownFromRoster);
+    }
+
+    private async Task<string> ResumeAsync((NightId Night, ReferenceCode Reference) stored, string from, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)
+    {
+        // The stored referral is what counts; the submission is not read when the ticket already holds one.
+        var resumed = new ReferralSubmission(ReferralSource.Sms, string.Empty, [], null, Consent.NotStated, null, null, null, Actors.System);
+        var accepted = await intake.AcceptAsync(resumed, ticket, traceParent, cancellationToken);
+        await RememberAsync(from, accepted.Referral, cancellationToken);
+        return replies.Accepted(accepted, unreadablePhone: false, townFromRoster: false);
+    }
+
+    // The referral is complete: nothing waits any more, and amendments in the next minutes go to it.
+    private Task RememberAsync(string from, Referral referral, CancellationToken cancellationToken) =>
+        conversations.SaveAsync(
+            from,
+            new OfficerThread { LastNight = referral.Night.ToString(), LastReference = referral.Reference.ToString(), ExpiresAt = time.GetUtcNow() + OfficerThread.Lifetime },
+            cancellationToken);
+
+    // What the audit records of how the text was read (vocabulary and kinds, not the officer's other words).
+    private static string ReadingSummary(ReferralDraft draft)
+    {
+        var parts = new List<string> { draft.TownFromRoster ? "town from roster" : "town named" };
+        parts.AddRange(draft.Notes.CategoryWords.Select(w => $"{w.Key} <- '{w.Value.ToLowerInvariant()}'"));
+        if (draft.Notes.NegatedCategories.Count > 0)
+        {
+            parts.Add("negated: " + string.Join(',', draft.Notes.NegatedCategories));
+        }
+
+        if (draft.Notes.LocationKind != LocationKind.Words)
+        {
+            parts.Add("location: " + draft.Notes.LocationKind.ToString().ToLowerInvariant());
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    /// <summary>
+    /// Adds to one of the officer's referrals: before routing it is part of the case; after routing the record changes
+    /// and the audit says the agencies were not sent it (case updates to partners are not built yet).
+    /// </summary>
+    private async Task<string> AmendAsync(
+        NightId? night,
+        ReferenceCode reference,
+        string? subjectPhone,
+        Consent? consent,
+        string? more,
+        Officer officer,
+        CancellationToken cancellationToken)
+    {
+        var found = night is { } n ? await store.FindAsync(n, reference, cancellationToken) : await FindRecentAsync(reference, cancellationToken);
+        if (found is null || found.Value.Officer != officer.Collar)
+        {
+            return OfficerReplies.NotFound(reference);
+        }
+
+        var actor = Actors.Officer(officer.Collar);
+        var (reply, amended) = await store.UpdateAsync(
+            found,
+            stored => stored switch
+            {
+                null => new ReferralDecision<(string, bool)>((OfficerReplies.NotFound(reference), false)),
+                { Value.CanAmend: false } => new((OfficerReplies.AlreadyClosed(reference), false)),
+                _ => new(
+                    (OfficerReplies.Amended(stored.Value, routed: stored.Value.Status != ReferralStatus.Received), true),
+                    ReferralChange.From(stored, stored.Value.Amend(subjectPhone, consent, more, time.GetUtcNow(), actor))),
+            },
+            cancellationToken);
+        if (amended)
+        {
+            LogAmended(found.Value.Night, found.Value.Reference);
+        }
+
+        return reply;
     }
 
     private async Task<string> StatusAsync(ReferenceCode reference, Officer officer, CancellationToken cancellationToken)
@@ -164,6 +309,12 @@ public sealed partial class OfficerConversation(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} status sent to an officer")]
     private partial void LogStatus(NightId night, ReferenceCode referenceCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} amended by its officer")]
+    private partial void LogAmended(NightId night, ReferenceCode referenceCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Officer text incomplete: asked for the {Missing} (asked before: {Again}); nothing stored as a referral")]
+    private partial void LogAsked(string missing, bool again);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} closed by an officer")]
     private partial void LogClosed(NightId night, ReferenceCode referenceCode);

@@ -22,7 +22,7 @@ public sealed class OfficerReplies(RoutingWorld world)
             "Also: STATUS <ref>, CLOSE <ref> <outcome>.");
 
     /// <summary>The reply to a new referral: its code, what was understood, who will get it, and what happens next.</summary>
-    public string Accepted(AcceptedReferral accepted, bool unreadablePhone)
+    public string Accepted(AcceptedReferral accepted, bool unreadablePhone, bool townFromRoster = false)
     {
         ArgumentNullException.ThrowIfNull(accepted);
         var referral = accepted.Referral;
@@ -40,7 +40,8 @@ public sealed class OfficerReplies(RoutingWorld world)
         };
         var flagged = accepted.Plan.UsedFallback ? " Control room alerted." : string.Empty;
         // The partner list goes last: when the text must be cut, it is the part that can lose its tail.
-        return Fit($"NightSafe ref {referral.Reference}: {what} in {town} logged.{advice}{flagged} STATUS {referral.Reference} for updates. Sent to: {to}.");
+        var taken = townFromRoster ? $" (town taken as {town}: your rostered town)" : string.Empty;
+        return Fit($"NightSafe ref {referral.Reference}: {what} in {town} logged{taken}.{advice}{flagged} STATUS {referral.Reference} for updates. Sent to: {to}.");
     }
 
     public string Status(Referral referral, IReadOnlyList<PartnerCase> cases)
@@ -54,6 +55,15 @@ public sealed class OfficerReplies(RoutingWorld world)
             : string.Join("; ", cases.Select(c => $"{world.FindAgency(c.AgencyId)?.Name ?? c.AgencyId} {c.Status.ToString().ToLowerInvariant()}"));
         var advice = referral.Advice is AdviceState.NotApplicable ? string.Empty : $" Advice SMS {Describe(referral.Advice)}.";
         return Fit($"NightSafe {referral.Reference} ({town} {local}, {string.Join(", ", referral.Categories)}): {Describe(referral.Status)}.{advice} {partners}.");
+    }
+
+    /// <summary>The reply to "consent y", a number or ADD: where the addition went.</summary>
+    public static string Amended(Referral referral, bool routed)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        return routed
+            ? Fit($"NightSafe ref {referral.Reference}: added to the record. Partners already have the case and were not sent this; call the control room if it matters now.")
+            : Fit($"NightSafe ref {referral.Reference}: added. It goes to partners with the case.");
     }
 
     public static string Closed(ReferenceCode reference) => $"NightSafe {reference} closed. Thank you.";

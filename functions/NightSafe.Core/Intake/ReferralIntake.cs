@@ -21,7 +21,11 @@ public sealed record ReferralSubmission(
     string? Location,
     string? Description,
     string? Officer,
-    string Actor);
+    string Actor)
+{
+    /// <summary>How the submission was read from an officer's text (for the audit); null for structured sources.</summary>
+    public string? Reading { get; init; }
+}
 
 /// <summary>A stored referral and what will happen to it next.</summary>
 /// <param name="Plan">Which agencies routing will reach (as of when the referral was received).</param>
@@ -96,7 +100,8 @@ public sealed partial class ReferralIntake(
                 ReferralEventKinds.Received,
                 submission.Actor,
                 (ReferralEventData.Source, submission.Source.ToString().ToLowerInvariant()),
-                (ReferralEventData.Categories, string.Join(',', submission.Categories)));
+                (ReferralEventData.Categories, string.Join(',', submission.Categories)),
+                (ReferralEventData.Reading, submission.Reading));
 
             // References are unique per night: a clash (one in a million per referral) just draws another.
             if (await store.TryCreateAsync(referral, [received], cancellationToken))

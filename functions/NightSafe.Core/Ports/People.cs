@@ -1,7 +1,29 @@
 namespace NightSafe.Core.Ports;
 
 /// <summary>An officer allowed to text referrals, identified by the phone they text from.</summary>
-public sealed record Officer(string Phone, string Name, string Collar, string TownId, bool Active = true);
+public sealed record Officer(string Phone, string Name, string Collar, string TownId, bool Active = true, bool Supervisor = false);
+
+/// <summary>One officer on the roster as the control room sees it: the phone masked, never in full.</summary>
+/// <param name="Id">The row's key (a keyed hash of the phone), to change it without knowing the number.</param>
+public sealed record RosterEntry(string Id, string MaskedPhone, string Name, string Collar, string TownId, bool Supervisor, bool Active);
+
+/// <summary>A change to the roster and who made it: the roster's own audit trail (no phone number in it but masked).</summary>
+public sealed record RosterChange(DateTimeOffset At, string Actor, string Action, string Collar, string TownId, string MaskedPhone, string? Detail = null);
+
+/// <summary>The control room's view of the roster: list it, switch an officer off, and keep the trail of changes.</summary>
+public interface IRosterDirectory
+{
+    Task<IReadOnlyList<RosterEntry>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>The entry of the officer who texts from <paramref name="phoneE164"/>, or null.</summary>
+    Task<RosterEntry?> EntryForAsync(string phoneE164, CancellationToken cancellationToken);
+
+    Task SetActiveAsync(string id, bool active, CancellationToken cancellationToken);
+
+    Task RecordAsync(RosterChange change, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RosterChange>> ChangesAsync(int max, CancellationToken cancellationToken);
+}
 
 /// <summary>Who may text referrals (Officers table, seeded from routing.json for local use).</summary>
 public interface IOfficerRoster

@@ -39,7 +39,23 @@ public sealed record PartnerCase
 
     public DateTimeOffset? UpdatedAt { get; init; }
 
-    public bool IsFinished => Status is CaseStatus.Closed or CaseStatus.Declined;
+    /// <summary>When its first acknowledgement deadline passed unanswered and the agency was alerted again.</summary>
+    public DateTimeOffset? RemindedAt { get; init; }
+
+    /// <summary>When it was escalated to the control room and the duty inspector (see <see cref="EscalationReason"/>).</summary>
+    public DateTimeOffset? EscalatedAt { get; init; }
+
+    /// <summary>Why it was escalated: <c>not-accepted</c> (its second deadline passed) or <c>declined-by-all</c>.</summary>
+    public string? EscalationReason { get; init; }
+
+    /// <summary>When the agency was told that the referral is closed (case-closed message, SMS to phones that accepted).</summary>
+    public DateTimeOffset? CancelledAt { get; init; }
+
+    /// <summary>Nothing more is expected of the agency: it closed or declined the case, or was told it is over.</summary>
+    public bool IsFinished => Status is CaseStatus.Closed or CaseStatus.Declined || CancelledAt is not null;
+
+    /// <summary>The agency has not answered it at all.</summary>
+    public bool IsUnanswered => Status == CaseStatus.Sent;
 
     /// <summary>Forward only: accepted, then attended, then closed; declining is possible until attended.</summary>
     public bool CanMoveTo(CaseStatus to) => (Status, to) switch

@@ -144,6 +144,54 @@ public sealed record Referral
             [ReferralEvent.Of(at, ReferralEventKinds.Closed, actor, (ReferralEventData.Note, NoteToKeep(note)))]);
     }
 
+    /// <summary>An officer may add to a referral until it is closed.</summary>
+    public bool CanAmend => Status != ReferralStatus.Closed;
+
+    /// <summary>
+    /// The officer adds to the referral: a number, consent, more words. Before routing it becomes part of the case (and
+    /// consent with a number makes the advice SMS due); after routing the record changes and the event says that the
+    /// agencies, which already hold their case, were not sent it.
+    /// </summary>
+    public ReferralTransition Amend(string? subjectPhone, Consent? consent, string? more, DateTimeOffset at, string actor)
+    {
+        Require(CanAmend, "amend", "it is closed");
+        var fields = new List<string>();
+        var next = this;
+        if (subjectPhone is not null && subjectPhone != SubjectPhone)
+        {
+            next = next with { SubjectPhone = subjectPhone };
+            fields.Add(ReferralFields.SubjectPhone);
+        }
+
+        if (consent is { } c && c != Consent)
+        {
+            next = next with { Consent = c };
+            fields.Add(ReferralFields.Consent);
+        }
+
+        if (!string.IsNullOrWhiteSpace(more))
+        {
+            next = next with { Description = Description is null ? more.Trim() : $"{Description}; {more.Trim()}" };
+            fields.Add(ReferralFields.Description);
+        }
+
+        if (fields.Count == 0)
+        {
+            return ReferralTransition.None;
+        }
+
+        var routed = Status != ReferralStatus.Received;
+        if (!routed && Advice is AdviceState.NotApplicable or AdviceState.Pending)
+        {
+            next = next with { Advice = next.Consent == Consent.Given && next.SubjectPhone is not null ? AdviceState.Pending : AdviceState.NotApplicable };
+        }
+
+        var amended = routed
+            ? ReferralEvent.Of(at, ReferralEventKinds.Amended, actor, (ReferralEventData.Fields, string.Join(',', fields)), (ReferralEventData.Reason, "after routing: agencies not sent an update"))
+            : ReferralEvent.Of(at, ReferralEventKinds.Amended, actor, (ReferralEventData.Fields, string.Join(',', fields)));
+        return new(next, [amended]);
+    }
+
     /// <summary>
     /// Every case of <paramref name="decision"/> is out: Routed (unless partners or an officer already moved it on),
     /// routed once (the first time is kept), flagged when the fallback agency took part.
@@ -166,6 +214,22 @@ public sealed record Referral
                 Flagged = Flagged || decision.UsedFallback,
             },
             events);
+    }
+
+    /// <summary>The control room may route by hand a referral that automatic routing gave up on.</summary>
+    public bool CanRouteByHand => Status == ReferralStatus.NeedsManualRouting;
+
+    /// <summary>
+    /// The control room routed it by hand to the agencies of <paramref name="decision"/>, every case now out: Routed,
+    /// with the person who did it in the trail. It stays flagged: it needed a human, and the summary says so.
+    /// </summary>
+    public ReferralTransition RouteByHand(RoutingDecision decision, string actor, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        Require(CanRouteByHand, "route it by hand", "it does not need manual routing");
+        return new(
+            this with { Status = ReferralStatus.Routed, RoutedAt = RoutedAt ?? at },
+            [ReferralEvent.Of(at, ReferralEventKinds.Routed, actor, (ReferralEventData.Agency, string.Join(',', decision.Assignments.Select(a => a.AgencyId))), (ReferralEventData.Reason, "routed by hand"))]);
     }
 
     /// <summary>Routing failed after every retry: the control room routes it by hand. Flagging twice changes nothing.</summary>

@@ -27,6 +27,7 @@ public static class ReferralEventKinds
     public const string OutcomeRefused = "outcome-refused";
     public const string Consulted = "consulted";
     public const string Closed = "closed";
+    public const string Amended = "amended";
     public const string ManualRouting = "manual-routing";
     public const string Erased = "erased";
 }
@@ -42,6 +43,9 @@ public static class ReferralEventData
     public const string MessageId = "messageId";
     public const string ErrorCode = "errorCode";
     public const string Source = "source";
+
+    /// <summary>What the text was read as: where the town came from, concerns seen negated, the kind of location.</summary>
+    public const string Reading = "reading";
 
     /// <summary>Free text from a person: erased by retention, never logged.</summary>
     public const string Note = "note";

@@ -23,6 +23,23 @@ public enum RoutingOutcome
     ClosedBeforeRouting,
 }
 
+/// <summary>What the control room's manual routing did.</summary>
+public abstract record ManualRoutingResult
+{
+    private ManualRoutingResult()
+    {
+    }
+
+    public sealed record Routed(RoutingDecision Decision) : ManualRoutingResult;
+
+    public sealed record NotFound : ManualRoutingResult;
+
+    /// <summary>Only a referral that needs manual routing is routed by hand; automatic routing owns the rest.</summary>
+    public sealed record NotFlagged(ReferralStatus Status) : ManualRoutingResult;
+
+    public sealed record UnknownAgencies(IReadOnlyList<string> Agencies) : ManualRoutingResult;
+}
+
 /// <summary>
 /// Routes a stored referral: one case per assigned agency on topic <c>cases</c> (each with only what that agency may
 /// see), then the subject's advice SMS. Cases are recorded (with their disclosure in the audit trail) before they are
@@ -63,6 +80,82 @@ public sealed partial class ReferralRouter(
         }
 
         return plan.Outcome;
+    }
+
+    /// <summary>
+    /// The control room routes a referral flagged for manual routing to the agencies it chose, through the same path as
+    /// automatic routing: each agency's minimised view recorded with its disclosure (naming <paramref name="actor"/>),
+    /// then published, then the referral marked Routed, then the advice SMS (at most once).
+    /// </summary>
+    public async Task<ManualRoutingResult> RouteByHandAsync(NightId night, ReferenceCode reference, IReadOnlyList<string> agencyIds, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agencyIds);
+        var unknown = agencyIds.Where(id => world.FindAgency(id) is null).ToList();
+        if (unknown.Count > 0 || agencyIds.Count == 0)
+        {
+            return new ManualRoutingResult.UnknownAgencies(unknown);
+        }
+
+        var plan = await store.UpdateAsync<ManualRoutingResult>(
+            night,
+            reference,
+            async (stored, ct) =>
+            {
+                if (stored is null)
+                {
+                    return new(new ManualRoutingResult.NotFound());
+                }
+
+                var referral = stored.Value;
+                if (!referral.CanRouteByHand)
+                {
+                    return new(new ManualRoutingResult.NotFlagged(referral.Status));
+                }
+
+                var decision = new RoutingDecision(
+                    agencyIds.Distinct(StringComparer.Ordinal).Select(id => new AgencyAssignment(id, AssignedCategories(referral, world.FindAgency(id)!))).ToList(),
+                    UsedFallback: false,
+                    UncoveredCategories: []);
+                var existing = (await store.CasesAsync(referral.Night, referral.Reference, ct)).Select(c => c.Value.AgencyId).ToHashSet(StringComparer.Ordinal);
+                var (cases, events) = NewCases(referral, decision, existing, actor, _ => "routed by hand by the control room");
+                var routed = new ManualRoutingResult.Routed(decision);
+                return cases.Count == 0
+                    ? new(routed)
+                    : new(routed, new ReferralChange(referral.Night, referral.Reference)
+                    {
+                        Referral = referral,
+                        ReferralVersion = stored.Version,
+                        Cases = cases.Select(c => (c, (string?)null)).ToList(),
+                        Events = events,
+                    });
+            },
+            cancellationToken);
+        if (plan is not ManualRoutingResult.Routed { Decision: var chosen })
+        {
+            return plan;
+        }
+
+        var referral = (await store.FindAsync(night, reference, cancellationToken))?.Value
+            ?? throw new InvalidOperationException($"Referral {night}/{reference} vanished while being routed.");
+        var all = await store.CasesAsync(night, reference, cancellationToken);
+        await publisher.PublishCasesAsync(all.Select(c => Outgoing(referral, c.Value, chosen)).ToList(), cancellationToken);
+        await store.UpdateAsync(
+            night,
+            reference,
+            stored => stored is null
+                ? throw new InvalidOperationException($"Referral {night}/{reference} vanished while being routed.")
+                : new ReferralDecision<bool>(true, stored.Value.CanRouteByHand ? ReferralChange.From(stored, stored.Value.RouteByHand(chosen, actor, time.GetUtcNow())) : null),
+            cancellationToken);
+        LogRoutedByHand(night, reference, chosen.Assignments.Count);
+        await advice.SendOnceAsync(night, reference, cancellationToken);
+        return plan;
+    }
+
+    /// <summary>The referral's categories the agency handles; all of them when it handles none (the control room's choice).</summary>
+    private static List<string> AssignedCategories(Referral referral, Agency agency)
+    {
+        var handled = referral.Categories.Where(c => agency.Categories.Contains(c)).ToList();
+        return handled.Count > 0 ? handled : [.. referral.Categories];
     }
 
     private sealed record Plan(RoutingOutcome Outcome, Referral Referral, RoutingDecision Decision);
@@ -109,6 +202,31 @@ public sealed partial class ReferralRouter(
                 : new(closed);
         }
 
+        var (cases, events) = NewCases(
+            referral,
+            decision,
+            existing,
+            Actors.System,
+            agency => agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match");
+        var routed = new Plan(RoutingOutcome.Routed, referral, decision);
+        return cases.Count == 0
+            ? new(routed)
+            : new(
+                routed,
+                new ReferralChange(referral.Night, referral.Reference)
+                {
+                    // The referral is written unchanged with its version, so an officer's CLOSE cannot slip in between.
+                    Referral = referral,
+                    ReferralVersion = stored.Version,
+                    Cases = cases.Select(c => (c, (string?)null)).ToList(),
+                    Events = events,
+                });
+    }
+
+    /// <summary>A case row (the agency's minimised view) and its disclosure event for each assigned agency that has none yet.</summary>
+    private (List<PartnerCase> Cases, List<ReferralEvent> Events) NewCases(Referral referral, RoutingDecision decision, HashSet<string> existing, string actor, Func<Agency, string> reason)
+    {
+        var now = time.GetUtcNow();
         var cases = new List<PartnerCase>();
         var events = new List<ReferralEvent>();
         foreach (var assignment in decision.Assignments.Where(a => !existing.Contains(a.AgencyId)))
@@ -128,28 +246,16 @@ public sealed partial class ReferralRouter(
             events.Add(ReferralEvent.Of(
                 now,
                 ReferralEventKinds.Disclosed,
-                Actors.System,
+                actor,
                 (ReferralEventData.Agency, agency.Id),
                 (ReferralEventData.Fields, string.Join(',', fields)),
                 // Exactly what went out: the categories only when the agency's shares hold them.
                 (ReferralEventData.Categories, fields.Contains(ReferralFields.Categories) ? string.Join(',', referral.Categories.Where(assignment.Categories.Contains)) : null),
-                (ReferralEventData.Reason, agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match"),
+                (ReferralEventData.Reason, reason(agency)),
                 (ReferralEventData.MessageId, PartnerCase.MessageIdFor(referral.Night, referral.Reference, agency.Id))));
         }
 
-        var routed = new Plan(RoutingOutcome.Routed, referral, decision);
-        return cases.Count == 0
-            ? new(routed)
-            : new(
-                routed,
-                new ReferralChange(referral.Night, referral.Reference)
-                {
-                    // The referral is written unchanged with its version, so an officer's CLOSE cannot slip in between.
-                    Referral = referral,
-                    ReferralVersion = stored.Version,
-                    Cases = cases.Select(c => (c, (string?)null)).ToList(),
-                    Events = events,
-                });
+        return (cases, events);
     }
 
     /// <summary>After every case went out: Routed (unless partners already moved it on), flagged when the fallback took part.</summary>
@@ -166,12 +272,15 @@ public sealed partial class ReferralRouter(
     {
         var agency = world.FindAgency(@case.AgencyId)
             ?? throw new InvalidOperationException($"Case for agency '{@case.AgencyId}', which routing.json does not list.");
-        var assigned = decision.Assignments.FirstOrDefault(a => a.AgencyId == @case.AgencyId)?.Categories ?? [];
+        var assigned = decision.Assignments.FirstOrDefault(a => a.AgencyId == @case.AgencyId)?.Categories ?? AssignedCategories(referral, agency);
         return CaseMessage.Outgoing(referral, @case, agency, assigned);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed: {CaseCount} new cases published (fallback: {UsedFallback})")]
     private partial void LogRouted(NightId night, ReferenceCode referenceCode, int caseCount, bool usedFallback);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed by hand to {AgencyCount} agencies")]
+    private partial void LogRoutedByHand(NightId night, ReferenceCode referenceCode, int agencyCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Referral {Night}/{ReferenceCode} to route was not found; nothing to do")]
     private partial void LogNotFound(NightId night, ReferenceCode referenceCode);

@@ -24,6 +24,12 @@ public sealed record RoutingWorld
     public required IReadOnlyList<DutyInspector> DutyInspectors { get; init; }
     public required IReadOnlyList<RosterOfficer> OfficerRosterSeed { get; init; }
 
+    /// <summary>How long agencies have to accept a case, by priority (routing.json <c>acknowledgement</c>).</summary>
+    public Acknowledgement Acknowledgement { get; init; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20));
+
+    /// <summary>Category combinations that make a referral urgent: all of one entry's categories present (routing.json <c>urgentWhen</c>).</summary>
+    public IReadOnlyList<IReadOnlyList<string>> UrgentWhen { get; init; } = [];
+
     /// <summary>Reads and validates routing.json text.</summary>
     /// <exception cref="RoutingWorldException">The JSON is malformed or breaks a rule; every problem is listed.</exception>
     public static RoutingWorld Parse(string json)
@@ -63,9 +69,29 @@ public sealed record RoutingWorld
     public Agency FallbackAgency =>
         FindAgency(FallbackAgencyId) ?? throw new InvalidOperationException($"fallback agency '{FallbackAgencyId}' is not in agencies");
 
-    /// <summary>High when any of the known categories is high priority.</summary>
-    public Priority PriorityOf(IEnumerable<string> categoryIds) =>
-        categoryIds.Select(FindCategory).Any(c => c?.Priority == Priority.High) ? Priority.High : Priority.Normal;
+    /// <summary>Urgent when the categories hold every category of an <see cref="UrgentWhen"/> entry; else high when any known category is high.</summary>
+    public Priority PriorityOf(IEnumerable<string> categoryIds)
+    {
+        ArgumentNullException.ThrowIfNull(categoryIds);
+        var ids = categoryIds.ToHashSet(StringComparer.Ordinal);
+        if (UrgentWhen.Any(combination => combination.Count > 0 && combination.All(ids.Contains)))
+        {
+            return Priority.Urgent;
+        }
+
+        return ids.Select(FindCategory).Any(c => c?.Priority >= Priority.High) ? Priority.High : Priority.Normal;
+    }
+
+    /// <summary>The duty inspectors whose area holds the town; every inspector when none does (nobody is left untold).</summary>
+    public IReadOnlyList<DutyInspector> InspectorsFor(string townId)
+    {
+        var area = DutyInspectors.Where(i => i.Towns.Contains(townId, StringComparer.Ordinal)).ToList();
+        return area.Count > 0 ? area : DutyInspectors;
+    }
+
+    /// <summary>The agency a duty phone (E.164) answers for, or null when it is no agency's.</summary>
+    public Agency? AgencyForDutyPhone(string phoneE164) =>
+        Agencies.FirstOrDefault(a => a.DutyPhones.Contains(phoneE164, StringComparer.Ordinal));
 
     /// <summary>The local wall-clock time (in <see cref="TimeZone"/>) of an instant.</summary>
     public DateTime ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone).DateTime;

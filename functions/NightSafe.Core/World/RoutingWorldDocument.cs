@@ -15,6 +15,15 @@ internal sealed class RoutingWorldDocument
     public List<AgencyDocument?>? Agencies { get; set; }
     public List<DutyInspectorDocument?>? DutyInspectors { get; set; }
     public List<RosterOfficerDocument?>? OfficerRosterSeed { get; set; }
+    public AcknowledgementDocument? Acknowledgement { get; set; }
+    public List<List<string?>?>? UrgentWhen { get; set; }
+}
+
+internal sealed class AcknowledgementDocument
+{
+    public double? Urgent { get; set; }
+    public double? High { get; set; }
+    public double? Normal { get; set; }
 }
 
 internal sealed class NightDocument
@@ -52,6 +61,8 @@ internal sealed class AgencyDocument
     public List<string?>? Shares { get; set; }
     public List<string?>? SharesWithConsent { get; set; }
     public string? Phone { get; set; }
+    public List<string?>? Phones { get; set; }
+    public List<string?>? Channels { get; set; }
 }
 
 internal sealed class DutyWindowDocument
@@ -65,6 +76,7 @@ internal sealed class DutyInspectorDocument
 {
     public string? Name { get; set; }
     public string? Phone { get; set; }
+    public List<string?>? Towns { get; set; }
 }
 
 internal sealed class RosterOfficerDocument

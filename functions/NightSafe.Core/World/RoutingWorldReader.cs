@@ -47,10 +47,19 @@ internal static class RoutingWorldReader
                 ReadList(a.Hours, $"{at}.hours", problems, (h, hat) => ReadWindow(h, hat, problems)),
                 Strings(a.Shares, $"{at}.shares", problems, required: true),
                 Strings(a.SharesWithConsent, $"{at}.sharesWithConsent", problems, required: false),
-                Required(a.Phone, $"{at}.phone", problems))),
+                Required(a.Phone, $"{at}.phone", problems))
+            {
+                Channels = a.Channels is null ? AgencyChannels.All : Strings(a.Channels, $"{at}.channels", problems, required: true),
+                DutyPhones = a.Phones is null
+                    ? (string.IsNullOrWhiteSpace(a.Phone) ? [] : [a.Phone.Trim()])
+                    : Strings(a.Phones, $"{at}.phones", problems, required: false),
+            }),
             DutyInspectors = ReadList(document.DutyInspectors, "dutyInspectors", problems, (d, at) => new DutyInspector(
                 Required(d.Name, $"{at}.name", problems),
-                Required(d.Phone, $"{at}.phone", problems))),
+                Required(d.Phone, $"{at}.phone", problems))
+            {
+                Towns = Strings(d.Towns, $"{at}.towns", problems, required: false),
+            }),
             OfficerRosterSeed = document.OfficerRosterSeed is null
                 ? []
                 : ReadList(document.OfficerRosterSeed, "officerRosterSeed", problems, (o, at) => new RosterOfficer(
@@ -58,7 +67,37 @@ internal static class RoutingWorldReader
                     Required(o.Name, $"{at}.name", problems),
                     Required(o.Collar, $"{at}.collar", problems),
                     Required(o.Town, $"{at}.town", problems))),
+            Acknowledgement = ReadAcknowledgement(document.Acknowledgement, problems),
+            UrgentWhen = document.UrgentWhen is null
+                ? []
+                : document.UrgentWhen.Select((c, i) => (IReadOnlyList<string>)Strings(c, $"urgentWhen[{i}]", problems, required: true)).ToList(),
         };
+    }
+
+    private static Acknowledgement ReadAcknowledgement(AcknowledgementDocument? document, List<string> problems)
+    {
+        if (document is null)
+        {
+            problems.Add("acknowledgement is missing: minutes to accept a case, e.g. {\"urgent\": 5, \"high\": 10, \"normal\": 20}");
+            return Acknowledgement.Uniform(TimeSpan.FromMinutes(20));
+        }
+
+        return new Acknowledgement(
+            Minutes(document.Urgent, "acknowledgement.urgent", problems),
+            Minutes(document.High, "acknowledgement.high", problems),
+            Minutes(document.Normal, "acknowledgement.normal", problems));
+    }
+
+    private static TimeSpan Minutes(double? minutes, string at, List<string> problems)
+    {
+        // Under a minute nobody can answer; over two hours is no deadline on a night out.
+        if (minutes is not { } value || value < 1 || value > 120)
+        {
+            problems.Add($"{at} must be a number of minutes from 1 to 120");
+            return TimeSpan.FromMinutes(20);
+        }
+
+        return TimeSpan.FromMinutes(value);
     }
 
     private static DutyWindow ReadWindow(DutyWindowDocument window, string at, List<string> problems)
@@ -130,8 +169,10 @@ internal static class RoutingWorldReader
                 return Priority.Normal;
             case "HIGH":
                 return Priority.High;
+            case "URGENT":
+                return Priority.Urgent;
             default:
-                problems.Add($"{at} '{text}' is not 'normal' or 'high'");
+                problems.Add($"{at} '{text}' is not 'normal', 'high' or 'urgent'");
                 return Priority.Normal;
         }
     }

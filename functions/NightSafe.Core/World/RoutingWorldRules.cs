@@ -109,6 +109,50 @@ internal static class RoutingWorldRules
             }
 
             CheckPhone(agency.Phone, $"{at} phone", problems);
+            CheckChannels(agency, at, problems);
+        }
+
+        // A text from a duty phone answers for one agency: a shared number could answer another agency's cases.
+        foreach (var group in world.Agencies.SelectMany(a => a.DutyPhones.Distinct().Select(p => (Phone: p, a.Id))).GroupBy(x => x.Phone).Where(g => g.Count() > 1))
+        {
+            problems.Add($"duty phone '{UkPhoneNumber.Mask(group.Key)}' belongs to more than one agency ({string.Join(", ", group.Select(g => g.Id))})");
+        }
+
+        foreach (var officer in world.OfficerRosterSeed.Where(o => world.AgencyForDutyPhone(o.Phone) is not null))
+        {
+            problems.Add($"officer '{officer.Collar}' phone is also an agency duty phone: a text from it would be read two ways");
+        }
+    }
+
+    private static void CheckChannels(Agency agency, string at, List<string> problems)
+    {
+        if (agency.Channels.Count == 0)
+        {
+            problems.Add($"{at} channels is empty: leave it out for both ({string.Join(", ", AgencyChannels.All)})");
+        }
+
+        foreach (var channel in agency.Channels.Where(c => !AgencyChannels.All.Contains(c)))
+        {
+            problems.Add($"{at} channel '{channel}' is not one of {string.Join(", ", AgencyChannels.All)}");
+        }
+
+        Duplicates(agency.Channels, $"{at} channel", problems);
+        foreach (var phone in agency.DutyPhones)
+        {
+            CheckPhone(phone, $"{at} duty phone", problems);
+        }
+
+        if (agency.Channels.Contains(AgencyChannels.Sms))
+        {
+            if (agency.DutyPhones.Count == 0)
+            {
+                problems.Add($"{at} uses the sms channel but has no duty phones");
+            }
+
+            if (!agency.Shares.Contains(ReferralFields.Reference))
+            {
+                problems.Add($"{at} uses the sms channel but does not share 'reference': its duty phones could not answer a case");
+            }
         }
     }
 
@@ -153,6 +197,18 @@ internal static class RoutingWorldRules
         foreach (var inspector in world.DutyInspectors)
         {
             CheckPhone(inspector.Phone, $"duty inspector '{inspector.Name}' phone", problems);
+            foreach (var town in inspector.Towns.Where(t => world.FindTown(t) is null))
+            {
+                problems.Add($"duty inspector '{inspector.Name}' names town '{town}', which is not in towns");
+            }
+        }
+
+        for (var i = 0; i < world.UrgentWhen.Count; i++)
+        {
+            foreach (var category in world.UrgentWhen[i].Where(c => world.FindCategory(c) is null))
+            {
+                problems.Add($"urgentWhen[{i}] names category '{category}', which is not in categories");
+            }
         }
 
         Duplicates(world.OfficerRosterSeed.Select(o => o.Phone), "officer roster phone", problems);

@@ -35,10 +35,16 @@ public sealed partial class SmsStatus(AdviceDeliveryReports reports, TwilioWebho
             return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "MessageSid and MessageStatus are required.", cancellationToken: cancellationToken);
         }
 
-        var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
+        await RecordAsync(request.Url, sid, status, form.GetValueOrDefault("ErrorCode"), cancellationToken);
+        return request.CreateResponse(HttpStatusCode.NoContent);
+    }
+
+    /// <summary>The callback's query names the referral (<c>?night=&amp;ref=</c>) when the SMS was its advice.</summary>
+    private async Task RecordAsync(Uri url, string sid, string status, string? errorCode, CancellationToken cancellationToken)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(url.Query);
         if (NightId.TryParse(query["night"], out var night) && ReferenceCode.TryParse(query["ref"], out var reference))
         {
-            var errorCode = form.GetValueOrDefault("ErrorCode");
             await reports.RecordAsync(night, reference, new DeliveryReport(sid, status, string.IsNullOrEmpty(errorCode) ? null : errorCode), cancellationToken);
         }
         else
@@ -46,8 +52,6 @@ public sealed partial class SmsStatus(AdviceDeliveryReports reports, TwilioWebho
             // Alerts and summaries to inspectors carry no referral; their reports are only logged.
             LogOther(sid, status);
         }
-
-        return request.CreateResponse(HttpStatusCode.NoContent);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMS {MessageSid} (no referral): {Status}")]

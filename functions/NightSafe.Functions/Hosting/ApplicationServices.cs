@@ -4,20 +4,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NightSafe.Core;
-using NightSafe.Core.Advice;
-using NightSafe.Core.Control;
-using NightSafe.Core.Intake;
-using NightSafe.Core.Intake.Parsing;
+using NightSafe.Core.DependencyInjection;
 using NightSafe.Core.Outcomes;
-using NightSafe.Core.Retention;
-using NightSafe.Core.Routing;
-using NightSafe.Core.Summaries;
 using NightSafe.Core.World;
 using NightSafe.Integrations.DependencyInjection;
 
 namespace NightSafe.Functions.Hosting;
 
-/// <summary>The application layer: routing.json, Core's services, the clock and the app's own options.</summary>
+/// <summary>The application layer: routing.json, the app's own options, the clock, then Core's services (<c>AddNightSafeCore</c>).</summary>
 public static class ApplicationServices
 {
     public static IServiceCollection AddNightSafeApplication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
@@ -74,22 +68,9 @@ public static class ApplicationServices
             services.TryAddSingleton(TimeProvider.System);
         }
 
-        services.AddSingleton(sp => new OfficerTextParser(sp.GetRequiredService<RoutingWorld>()));
-        services.AddSingleton(sp => new RoutingPolicy(sp.GetRequiredService<RoutingWorld>()));
-        services.AddSingleton(sp => new AdviceTemplates(sp.GetRequiredService<RoutingWorld>()));
-        services.AddSingleton(sp => new OfficerReplies(sp.GetRequiredService<RoutingWorld>()));
-        services.AddSingleton<InboundGate>();
-        services.AddSingleton<ReferralIntake>();
-        services.AddSingleton<OfficerConversation>();
-        services.AddSingleton<AdviceSms>();
-        services.AddSingleton<ReferralRouter>();
-        services.AddSingleton<ManualRouting>();
-        services.AddSingleton<PartnerCases>();
-        services.AddSingleton<AdviceDeliveryReports>();
-        services.AddSingleton<NightSummaries>();
-        services.AddSingleton<RetentionPurge>();
-        services.AddSingleton<ReferralDossiers>();
+        services.AddNightSafeCore();
         services.AddSingleton<Http.TwilioWebhook>();
+        services.AddSingleton<Http.PartnerAccess>();
 
         if (configuration.GetValue<bool>($"{NightSafeOptions.Section}:{nameof(NightSafeOptions.SeedRoster)}"))
         {

@@ -37,27 +37,7 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
         }
 
         using var activity = Trace.Start("referral api", context.TraceContext?.TraceParent, System.Diagnostics.ActivityKind.Server);
-        var traceParent = Trace.Current(context.TraceContext?.TraceParent);
-        AcceptedReferral? accepted = null;
-        var key = request.Headers.TryGetValues(IdempotencyHeader, out var keys) ? keys.FirstOrDefault() : null;
-        if (string.IsNullOrWhiteSpace(key))
-        {
-            accepted = await intake.AcceptAsync(submission, null, traceParent, cancellationToken);
-            return await AcceptedAsync(request, accepted.Referral.Night.ToString(), accepted.Referral.Reference.ToString(), repeat: false, cancellationToken);
-        }
-
-        // With an idempotency key, a retried call gets the same referral back instead of a second one.
-        var outcome = await gate.PassAsync("api", key, async (ticket, ct) =>
-        {
-            accepted = await intake.AcceptAsync(submission, ticket, traceParent, ct);
-            return new InboundResult.Replied($"{accepted.Referral.Night}/{accepted.Referral.Reference}");
-        }, cancellationToken);
-        if (outcome.Reply is not { } reply || reply.Split('/') is not [var night, var reference])
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.Conflict, "A request with this Idempotency-Key is being processed.", "Retry shortly.", cancellationToken: cancellationToken);
-        }
-
-        return await AcceptedAsync(request, night, reference, outcome.Repeat, cancellationToken);
+        return await AcceptAsync(request, submission, Trace.Current(context.TraceContext?.TraceParent), cancellationToken);
     }
 
     [Function("ReadReferral")]
@@ -86,7 +66,30 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken);
         }
 
-        return await Responses.JsonAsync(request, HttpStatusCode.OK, DossierJson.From(dossier, world), cancellationToken);
+        return await Responses.JsonAsync(request, HttpStatusCode.OK, DossierBody.From(dossier, world), cancellationToken);
+    }
+
+    /// <summary>Takes the referral in; with an Idempotency-Key, a retried call gets the same referral back instead of a second one.</summary>
+    private async Task<HttpResponseData> AcceptAsync(HttpRequestData request, ReferralSubmission submission, string? traceParent, CancellationToken cancellationToken)
+    {
+        var key = request.Headers.TryGetValues(IdempotencyHeader, out var keys) ? keys.FirstOrDefault() : null;
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            var accepted = await intake.AcceptAsync(submission, null, traceParent, cancellationToken);
+            return await AcceptedAsync(request, accepted.Referral.Night.ToString(), accepted.Referral.Reference.ToString(), repeat: false, cancellationToken);
+        }
+
+        var outcome = await gate.PassAsync("api", key, async (ticket, ct) =>
+        {
+            var accepted = await intake.AcceptAsync(submission, ticket, traceParent, ct);
+            return new InboundResult.Replied($"{accepted.Referral.Night}/{accepted.Referral.Reference}");
+        }, cancellationToken);
+        if (outcome.Reply is not { } reply || reply.Split('/') is not [var night, var reference])
+        {
+            return await Responses.ProblemAsync(request, HttpStatusCode.Conflict, "A request with this Idempotency-Key is being processed.", "Retry shortly.", cancellationToken: cancellationToken);
+        }
+
+        return await AcceptedAsync(request, night, reference, outcome.Repeat, cancellationToken);
     }
 
     private static async Task<HttpResponseData> AcceptedAsync(HttpRequestData request, string night, string reference, bool repeat, CancellationToken cancellationToken)
@@ -94,43 +97,9 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
         var response = await Responses.JsonAsync(
             request,
             HttpStatusCode.Accepted,
-            new { night, reference, status = "received", repeat, self = $"/api/referrals/{night}/{reference}" },
+            new AcceptedReferralBody(night, reference, "received", repeat, $"/api/referrals/{night}/{reference}"),
             cancellationToken);
         response.Headers.Add("Location", $"/api/referrals/{night}/{reference}");
         return response;
-    }
-}
-
-/// <summary>The control room's JSON view of a referral.</summary>
-public static class DossierJson
-{
-    public static object From(ReferralDossier dossier, RoutingWorld world)
-    {
-        ArgumentNullException.ThrowIfNull(dossier);
-        ArgumentNullException.ThrowIfNull(world);
-        var r = dossier.Referral;
-        return new
-        {
-            night = r.Night.ToString(),
-            reference = r.Reference.ToString(),
-            status = r.Status.ToString(),
-            receivedAt = r.ReceivedAt,
-            source = r.Source.ToString().ToLowerInvariant(),
-            town = new { id = r.TownId, name = world.FindTown(r.TownId)?.Name },
-            categories = r.Categories,
-            priority = r.Priority.ToString().ToLowerInvariant(),
-            location = r.Location,
-            description = r.Description,
-            subjectPhone = r.SubjectPhone,
-            consent = r.Consent.ToString(),
-            officer = r.Officer,
-            flagged = r.Flagged,
-            advice = new { state = r.Advice.ToString(), messageId = r.AdviceMessageId, error = r.AdviceError },
-            routedAt = r.RoutedAt,
-            closedAt = r.ClosedAt,
-            erasedAt = r.ErasedAt,
-            cases = dossier.Cases.Select(c => new { agency = c.AgencyId, status = c.Status.ToString(), c.DisclosedAt, fields = c.Fields, c.AcceptedAt, c.UpdatedAt }),
-            trail = dossier.Trail.Select(e => new { e.At, e.Kind, e.Actor, e.Data }),
-        };
     }
 }

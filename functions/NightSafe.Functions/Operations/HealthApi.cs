@@ -25,13 +25,15 @@ public sealed class HealthApi(HubHealthProbe probe)
         var response = await Responses.JsonAsync(
             request,
             report.Healthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable,
-            new
-            {
-                status = report.Healthy ? "healthy" : "unhealthy",
-                checks = report.Checks.ToDictionary(c => c.Name, c => new { status = c.Ok ? "ok" : "down", ms = c.Milliseconds }),
-            },
+            new HealthBody(report.Healthy ? "healthy" : "unhealthy", report.Checks.ToDictionary(c => c.Name, c => new HealthCheckBody(c.Ok ? "ok" : "down", c.Milliseconds))),
             context.CancellationToken);
         response.Headers.Add("Cache-Control", "no-store");
         return response;
     }
 }
+
+/// <summary>The health answer: overall status and each dependency's, by name.</summary>
+public sealed record HealthBody(string Status, IReadOnlyDictionary<string, HealthCheckBody> Checks);
+
+/// <summary>One dependency's check: ok or down, and how long it took.</summary>
+public sealed record HealthCheckBody(string Status, long Ms);

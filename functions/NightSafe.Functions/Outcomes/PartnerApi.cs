@@ -1,8 +1,6 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Logging;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.References;
@@ -13,17 +11,40 @@ using NightSafe.Functions.Http;
 namespace NightSafe.Functions.Outcomes;
 
 /// <summary>A partner's report: {"outcome": "accepted|declined|attended|closed", "note": "..."}.</summary>
-public sealed record OutcomeReport(string? Outcome, string? Note);
+public sealed record OutcomeReport(string? Outcome, string? Note)
+{
+    public const int MaxNote = 1000;
+
+    /// <summary>The errors of each invalid field, or null when <paramref name="report"/> is valid and <paramref name="outcome"/> is set.</summary>
+    public static Dictionary<string, string[]>? Check(OutcomeReport? report, out PartnerOutcome outcome)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        // By exact name only: Enum.TryParse would read "declined, attended" as flags, a third outcome.
+        if (!EnumNames.TryParse(report?.Outcome, out outcome))
+        {
+            errors["outcome"] = ["One of: accepted, declined, attended, closed."];
+        }
+
+        if (report?.Note?.Length > MaxNote)
+        {
+            errors["note"] = [$"At most {MaxNote} characters."];
+        }
+
+        return errors.Count > 0 ? errors : null;
+    }
+}
 
 /// <summary>
 /// The partner API. Each agency authenticates with its own key (header <c>X-Partner-Key</c>, or
 /// <c>Authorization: Bearer</c>), so the function key never leaves NightSafe; an agency sees and reports on its own
 /// cases only.
 /// </summary>
-public sealed partial class PartnerApi(PartnerCases cases, PartnerKeyRing keys, RoutingWorld world, TimeProvider time, ILogger<PartnerApi> logger)
+public sealed class PartnerApi(PartnerCases cases, PartnerAccess access, RoutingWorld world, TimeProvider time)
 {
-    public const string KeyHeader = "X-Partner-Key";
-    public const int MaxNote = 1000;
+    public const string KeyHeader = PartnerAccess.KeyHeader;
+    public const int MaxNote = OutcomeReport.MaxNote;
+
+    private static readonly Dictionary<string, string[]> NightErrors = new(StringComparer.Ordinal) { ["night"] = ["A date as yyyy-MM-dd."] };
 
     [Function("ReportOutcome")]
     public async Task<HttpResponseData> ReportAsync(
@@ -36,7 +57,7 @@ public sealed partial class PartnerApi(PartnerCases cases, PartnerKeyRing keys, 
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        if (await RefuseUnlessAuthenticatedAsync(request, agency, cancellationToken) is { } refusal)
+        if (await access.RefuseAsync(request, agency, cancellationToken) is { } refusal)
         {
             return refusal;
         }
@@ -46,46 +67,14 @@ public sealed partial class PartnerApi(PartnerCases cases, PartnerKeyRing keys, 
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such case.", cancellationToken: cancellationToken);
         }
 
-        var read = await JsonBody.ReadAsync<OutcomeReport>(request, cancellationToken);
-        if (read.Refusal is { } unreadable)
+        var (report, outcome, invalid) = await ReadReportAsync(request, cancellationToken);
+        if (invalid is not null)
         {
-            return unreadable;
-        }
-
-        var report = read.Value;
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!EnumNames.TryParse<PartnerOutcome>(report?.Outcome, out var outcome))
-        {
-            errors["outcome"] = ["One of: accepted, declined, attended, closed."];
-        }
-
-        if (report?.Note?.Length > MaxNote)
-        {
-            errors["note"] = [$"At most {MaxNote} characters."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The outcome is not valid.", "See errors for each invalid field.", errors, cancellationToken);
+            return invalid;
         }
 
         var result = await cases.ReportAsync(agency, nightId, code, outcome, report!.Note, cancellationToken);
-        return result switch
-        {
-            OutcomeResult.Recorded recorded => await Responses.JsonAsync(
-                request,
-                HttpStatusCode.OK,
-                new { night = nightId.ToString(), reference = code.ToString(), agency, status = recorded.Status.ToString().ToLowerInvariant(), referralStatus = recorded.ReferralStatus.ToString() },
-                cancellationToken),
-            OutcomeResult.NotRoutedToAgency => await Responses.ProblemAsync(request, HttpStatusCode.Forbidden, "This case was not routed to your agency.", cancellationToken: cancellationToken),
-            OutcomeResult.NotAllowed notAllowed => await Responses.ProblemAsync(
-                request,
-                HttpStatusCode.Conflict,
-                "The case cannot move to that outcome.",
-                $"The case is {notAllowed.Current.ToString().ToLowerInvariant()}; outcomes go forward: accepted, attended, closed (declined before attended).",
-                cancellationToken: cancellationToken),
-            _ => throw new InvalidOperationException($"Unknown outcome result {result.GetType().Name}."),
-        };
+        return await AnswerAsync(request, new OutcomeRecordedBody(nightId.ToString(), code.ToString(), agency, string.Empty, string.Empty), result, cancellationToken);
     }
 
     [Function("ListPartnerCases")]
@@ -97,56 +86,60 @@ public sealed partial class PartnerApi(PartnerCases cases, PartnerKeyRing keys, 
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        if (await RefuseUnlessAuthenticatedAsync(request, agency, cancellationToken) is { } refusal)
+        if (await access.RefuseAsync(request, agency, cancellationToken) is { } refusal)
         {
             return refusal;
         }
 
-        var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
-        var night = NightId.For(time.GetUtcNow(), world);
-        if (query["night"] is { } given && !NightId.TryParse(given, out night))
+        if (NightAsked(request) is not { } night)
         {
-            return await Responses.ProblemAsync(
-                request,
-                HttpStatusCode.BadRequest,
-                "The night is not valid.",
-                errors: new Dictionary<string, string[]> { ["night"] = ["A date as yyyy-MM-dd."] },
-                cancellationToken: cancellationToken);
+            return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The night is not valid.", errors: NightErrors, cancellationToken: cancellationToken);
         }
 
         var list = await cases.ListAsync(agency, night, cancellationToken);
         return await Responses.JsonAsync(
             request,
             HttpStatusCode.OK,
-            new
-            {
-                agency,
-                night = night.ToString(),
-                cases = list.Select(c => new { c.Night, c.Reference, c.Status, c.DisclosedAt, @case = JsonDocument.Parse(c.View).RootElement }),
-            },
+            PartnerCaseListBody.From(agency, night, list),
             cancellationToken);
     }
 
-    private async Task<HttpResponseData?> RefuseUnlessAuthenticatedAsync(HttpRequestData request, string agency, CancellationToken cancellationToken)
+    /// <summary>The report in the body and its outcome, or the answer refusing it (not JSON, or a field invalid).</summary>
+    private static async Task<(OutcomeReport? Report, PartnerOutcome Outcome, HttpResponseData? Refusal)> ReadReportAsync(HttpRequestData request, CancellationToken cancellationToken)
     {
-        var key = request.Headers.TryGetValues(KeyHeader, out var values) ? values.FirstOrDefault() : null;
-        if (key is null && request.Headers.TryGetValues("Authorization", out var auth) && auth.FirstOrDefault() is { } header
-            && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var read = await JsonBody.ReadAsync<OutcomeReport>(request, cancellationToken);
+        if (read.Refusal is { } unreadable)
         {
-            key = header["Bearer ".Length..].Trim();
+            return (null, default, unreadable);
         }
 
-        if (keys.Verify(agency, key))
-        {
-            return null;
-        }
-
-        LogUnauthenticated(world.FindAgency(agency) is null ? "(unknown)" : agency);
-        var response = await Responses.ProblemAsync(request, HttpStatusCode.Unauthorized, "A valid partner key for this agency is required.", cancellationToken: cancellationToken);
-        response.Headers.Add("WWW-Authenticate", "Bearer");
-        return response;
+        return OutcomeReport.Check(read.Value, out var outcome) is { } errors
+            ? (null, outcome, await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The outcome is not valid.", "See errors for each invalid field.", errors, cancellationToken))
+            : (read.Value, outcome, null);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Partner API call for agency {Agency} refused: missing or wrong key")]
-    private partial void LogUnauthenticated(string agency);
+    /// <summary>The night in the query (<c>?night=</c>), tonight when none is given, null when it is not a night.</summary>
+    private NightId? NightAsked(HttpRequestData request)
+    {
+        var given = System.Web.HttpUtility.ParseQueryString(request.Url.Query)["night"];
+        return given is null ? NightId.For(time.GetUtcNow(), world) : NightId.TryParse(given, out var night) ? night : null;
+    }
+
+    /// <summary>Maps what the case service said to the answer: 200 with the statuses, 403 not this agency's, 409 not forward.</summary>
+    private static async Task<HttpResponseData> AnswerAsync(HttpRequestData request, OutcomeRecordedBody asked, OutcomeResult result, CancellationToken cancellationToken) => result switch
+    {
+        OutcomeResult.Recorded recorded => await Responses.JsonAsync(
+            request,
+            HttpStatusCode.OK,
+            asked with { Status = recorded.Status.ToString().ToLowerInvariant(), ReferralStatus = recorded.ReferralStatus.ToString() },
+            cancellationToken),
+        OutcomeResult.NotRoutedToAgency => await Responses.ProblemAsync(request, HttpStatusCode.Forbidden, "This case was not routed to your agency.", cancellationToken: cancellationToken),
+        OutcomeResult.NotAllowed notAllowed => await Responses.ProblemAsync(
+            request,
+            HttpStatusCode.Conflict,
+            "The case cannot move to that outcome.",
+            $"The case is {notAllowed.Current.ToString().ToLowerInvariant()}; outcomes go forward: accepted, attended, closed (declined before attended).",
+            cancellationToken: cancellationToken),
+        _ => throw new InvalidOperationException($"Unknown outcome result {result.GetType().Name}."),
+    };
 }

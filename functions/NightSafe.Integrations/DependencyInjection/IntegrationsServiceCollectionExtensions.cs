@@ -64,8 +64,11 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<StorageInitializer>();
         services.TryAddSingleton<IReferralStore, TableReferralStore>();
         services.TryAddSingleton<IInboundLedger, TableInboundLedger>();
-        services.TryAddSingleton<IOfficerRoster, TableOfficerRoster>();
+        services.TryAddSingleton<TableOfficerRoster>();
+        services.TryAddSingleton<IOfficerRoster>(sp => sp.GetRequiredService<TableOfficerRoster>());
+        services.TryAddSingleton<IRosterDirectory>(sp => sp.GetRequiredService<TableOfficerRoster>());
         services.TryAddSingleton<IOptOutRegistry, TableOptOutRegistry>();
+        services.TryAddSingleton<IConversationStore, TableConversationStore>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();
         services.TryAddSingleton<IRoutingQueue, StorageRoutingQueue>();
         return services;

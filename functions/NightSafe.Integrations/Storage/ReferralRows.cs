@@ -116,6 +116,10 @@ internal static class ReferralRows
             ["Status"] = partnerCase.Status.ToString(),
             ["AcceptedAt"] = partnerCase.AcceptedAt,
             ["UpdatedAt"] = partnerCase.UpdatedAt,
+            ["RemindedAt"] = partnerCase.RemindedAt,
+            ["EscalatedAt"] = partnerCase.EscalatedAt,
+            ["EscalationReason"] = partnerCase.EscalationReason,
+            ["CancelledAt"] = partnerCase.CancelledAt,
         };
     }
 
@@ -133,6 +137,10 @@ internal static class ReferralRows
             Status = Enum<CaseStatus>(entity, "Status"),
             AcceptedAt = entity.GetDateTimeOffset("AcceptedAt"),
             UpdatedAt = entity.GetDateTimeOffset("UpdatedAt"),
+            RemindedAt = entity.GetDateTimeOffset("RemindedAt"),
+            EscalatedAt = entity.GetDateTimeOffset("EscalatedAt"),
+            EscalationReason = entity.GetString("EscalationReason"),
+            CancelledAt = entity.GetDateTimeOffset("CancelledAt"),
         };
     }
 

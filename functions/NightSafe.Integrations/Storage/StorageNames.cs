@@ -11,7 +11,10 @@ public static class StorageNames
     public const string OptOutsTable = "OptOuts";
     public const string SummariesTable = "Summaries";
 
-    public static IReadOnlyList<string> Tables { get; } = [ReferralsTable, InboundMessagesTable, OfficersTable, OptOutsTable, SummariesTable];
+    /// <summary>Each officer phone's conversation for 15 minutes (a question waiting for its answer, the last referral).</summary>
+    public const string ConversationsTable = "Conversations";
+
+    public static IReadOnlyList<string> Tables { get; } = [ReferralsTable, InboundMessagesTable, OfficersTable, OptOutsTable, SummariesTable, ConversationsTable];
 
     /// <summary>The storage queues, named once in Core (<see cref="QueueNames"/>).</summary>
     public static IReadOnlyList<string> Queues => QueueNames.All;

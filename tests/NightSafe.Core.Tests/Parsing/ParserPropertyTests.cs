@@ -82,6 +82,31 @@ public sealed class ParserPropertyTests
             iter: 100);
     }
 
+    /// <summary>
+    /// Reading is linear-ish in the text: any 1,600-character string (worst cases included: long runs of vocabulary words,
+    /// glued words, digits) is read within a bound of time and allocation far above the usual (a few hundred
+    /// microseconds, tens of kilobytes) but far below what a quadratic blow-up would take. Speed itself is measured by
+    /// the benchmarks (tests/NightSafe.Benchmarks).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GeneratorNames))]
+    public void Any_text_up_to_1600_characters_is_read_within_bounded_time_and_allocation(string generator)
+    {
+        const long MostBytes = 4 * 1024 * 1024;
+        var mostTime = TimeSpan.FromMilliseconds(250);
+        Parser.Parse(new string('x', 10));
+        Generators[generator].Sample(text =>
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            Parser.Parse(text, "chelmsford");
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated <= MostBytes, $"{allocated:N0} bytes allocated reading {text.Length} characters");
+            Assert.True(elapsed <= mostTime, $"{elapsed.TotalMilliseconds:N1} ms reading {text.Length} characters");
+        }, iter: 200);
+    }
+
     [Fact]
     public void The_same_text_always_reads_the_same()
     {

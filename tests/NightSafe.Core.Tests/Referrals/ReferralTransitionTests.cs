@@ -6,7 +6,7 @@ using NightSafe.Core.Referrals;
 using NightSafe.Core.Routing;
 using NightSafe.Core.World;
 
-namespace NightSafe.Core.Tests.Referrals;
+namespace NightSafe.Core.Tests.Domain.Referrals;
 
 /// <summary>Each state change of a referral: the state it leads to, the events it implies, and the moves it refuses.</summary>
 public sealed class ReferralTransitionTests

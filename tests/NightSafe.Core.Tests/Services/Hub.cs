@@ -1,9 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NightSafe.Core.Advice;
 using NightSafe.Core.Control;
+using NightSafe.Core.DependencyInjection;
 using NightSafe.Core.Intake;
-using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.Ports;
 using NightSafe.Core.Retention;
@@ -28,24 +30,42 @@ internal sealed class Hub
         Time = new FakeTimeProvider(now ?? FridayNight);
         Ledger = new InMemoryLedger(Time);
         Settings = new HubSettings(new Uri("https://nightsafe.example.net/"), RetentionDays: 31);
-        var policy = new RoutingPolicy(World);
-        Intake = new ReferralIntake(Store, RoutingQueue, policy, World, Time, NullLogger<ReferralIntake>.Instance);
-        Gate = new InboundGate(Ledger, NullLogger<InboundGate>.Instance);
-        Conversation = new OfficerConversation(Gate, Roster, OptOuts, Store, new OfficerTextParser(World), Intake, new OfficerReplies(World), World, Time, NullLogger<OfficerConversation>.Instance);
-        Advice = new AdviceSms(Store, OptOuts, Sms, new AdviceTemplates(World), Settings, Time, NullLogger<AdviceSms>.Instance);
-        Router = new ReferralRouter(Store, Publisher, Advice, policy, World, Time, NullLogger<ReferralRouter>.Instance);
-        Manual = new ManualRouting(Store, Sms, World, Settings, Time, NullLogger<ManualRouting>.Instance);
-        Partners = new PartnerCases(Store, Time, NullLogger<PartnerCases>.Instance);
-        Reports = new AdviceDeliveryReports(Store, Time, NullLogger<AdviceDeliveryReports>.Instance);
-        Summaries = new NightSummaries(Store, SummaryStore, Sms, Publisher, World, Settings, Time, NullLogger<NightSummaries>.Instance);
-        Retention = new RetentionPurge(Store, Ledger, World, Settings, Time, NullLogger<RetentionPurge>.Instance);
-        Dossiers = new ReferralDossiers(Store, Time, NullLogger<ReferralDossiers>.Instance);
+        var services = new ServiceCollection()
+            .AddSingleton(World)
+            .AddSingleton(Settings)
+            .AddSingleton<TimeProvider>(Time)
+            .AddSingleton<IReferralStore>(Store)
+            .AddSingleton<IInboundLedger>(Ledger)
+            .AddSingleton<IOfficerRoster>(Roster)
+            .AddSingleton<IOptOutRegistry>(OptOuts)
+            .AddSingleton<IConversationStore>(Conversations)
+            .AddSingleton<IRoutingQueue>(RoutingQueue)
+            .AddSingleton<IPartnerMessagePublisher>(Publisher)
+            .AddSingleton<ISmsSender>(Sms)
+            .AddSingleton<ISummaryStore>(SummaryStore)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddNightSafeCore();
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        Intake = Services.GetRequiredService<ReferralIntake>();
+        Gate = Services.GetRequiredService<InboundGate>();
+        Conversation = Services.GetRequiredService<OfficerConversation>();
+        Advice = Services.GetRequiredService<AdviceSms>();
+        Router = Services.GetRequiredService<ReferralRouter>();
+        Manual = Services.GetRequiredService<ManualRouting>();
+        Partners = Services.GetRequiredService<PartnerCases>();
+        Reports = Services.GetRequiredService<AdviceDeliveryReports>();
+        Summaries = Services.GetRequiredService<NightSummaries>();
+        Retention = Services.GetRequiredService<RetentionPurge>();
+        Dossiers = Services.GetRequiredService<ReferralDossiers>();
         Roster.UpsertAsync(new Officer(OfficerPhone, "PC Patel", "PC 4107", "chelmsford"), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public static RoutingWorld World => SharedWorld.Value;
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>Core's services as <c>AddNightSafeCore</c> registers them for the app.</summary>
+    public ServiceProvider Services { get; }
 
     public HubSettings Settings { get; }
 
@@ -56,6 +76,8 @@ internal sealed class Hub
     public InMemoryRoster Roster { get; } = new();
 
     public InMemoryOptOuts OptOuts { get; } = new();
+
+    public InMemoryConversations Conversations { get; } = new();
 
     public RecordingRoutingQueue RoutingQueue { get; } = new();
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using NightSafe.Core.Intake;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
 using NightSafe.Core.References;
@@ -328,6 +329,28 @@ internal sealed class InMemoryOptOuts : IOptOutRegistry
     public Task OptInAsync(string phoneE164, CancellationToken cancellationToken)
     {
         _numbers.TryRemove(phoneE164, out _);
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class InMemoryConversations : IConversationStore
+{
+    private readonly ConcurrentDictionary<string, OfficerThread> _threads = new();
+
+    public IReadOnlyDictionary<string, OfficerThread> Threads => _threads;
+
+    public Task<OfficerThread?> FindAsync(string officerPhoneE164, CancellationToken cancellationToken) =>
+        Task.FromResult(_threads.TryGetValue(officerPhoneE164, out var thread) ? thread : null);
+
+    public Task SaveAsync(string officerPhoneE164, OfficerThread thread, CancellationToken cancellationToken)
+    {
+        _threads[officerPhoneE164] = thread;
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string officerPhoneE164, CancellationToken cancellationToken)
+    {
+        _threads.TryRemove(officerPhoneE164, out _);
         return Task.CompletedTask;
     }
 }

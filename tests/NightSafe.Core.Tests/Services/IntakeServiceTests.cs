@@ -1,5 +1,6 @@
 using NightSafe.Core.Intake;
 using NightSafe.Core.Intake.Parsing;
+using NightSafe.Core.Ports;
 using NightSafe.Core.Referrals;
 
 namespace NightSafe.Core.Tests.Services;
@@ -51,7 +52,7 @@ public sealed class IntakeServiceTests
         var hub = new Hub();
         var failingOnce = new FailingOnceQueue(hub.RoutingQueue);
         var intake = new ReferralIntake(hub.Store, failingOnce, new Routing.RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralIntake>.Instance);
-        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
+        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
         var sms = new InboundSms("SM00000000000000000000000000000077", Hub.OfficerPhone, Referral);
 
         await Assert.ThrowsAsync<IOException>(() => conversation.ReplyToAsync(sms, null, CancellationToken.None));
@@ -90,15 +91,29 @@ public sealed class IntakeServiceTests
     }
 
     [Fact]
-    public async Task A_text_without_a_town_is_answered_with_what_is_missing_and_stores_nothing()
+    public async Task A_text_without_a_town_takes_the_officers_rostered_town_and_says_so()
     {
         var hub = new Hub();
 
         var reply = await hub.TextAsync("spiked outside the station, consent y");
 
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Equal("chelmsford", referral.TownId);
+        Assert.Contains("town taken as Chelmsford", reply, StringComparison.Ordinal);
+        var received = Assert.Single(hub.Store.Events(referral), e => e.Kind == "received");
+        Assert.Contains("town from roster", received.Data["reading"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_text_without_a_town_from_an_officer_with_no_rostered_town_is_asked_which_town_and_stores_nothing()
+    {
+        var hub = new Hub();
+        await hub.Roster.UpsertAsync(new Officer(Hub.OfficerPhone, "PC Patel", "PC 4107", "county"), CancellationToken.None);
+
+        var reply = await hub.TextAsync("spiked outside the station, consent y");
+
         Assert.Empty(hub.Store.Referrals);
-        Assert.NotNull(reply);
-        Assert.Contains("town", reply, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("NightSafe: which town? 1 Chelmsford 2 Colchester", reply, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,9 +39,78 @@ public sealed class RoutingWorldTests
     }
 
     [Fact]
+    public void Channels_default_to_both_and_duty_phones_to_the_agency_phone()
+    {
+        var pastors = TestWorld.Real.FindAgency("street-pastors-chelmsford")!;
+
+        Assert.True(pastors.UsesServiceBus);
+        Assert.True(pastors.UsesSms);
+        Assert.Equal([pastors.Phone], pastors.DutyPhones);
+        Assert.Equal("street-pastors-chelmsford", TestWorld.Real.AgencyForDutyPhone(pastors.Phone)?.Id);
+        Assert.Null(TestWorld.Real.AgencyForDutyPhone("+447700900001"));
+    }
+
+    [Fact]
+    public void Channels_and_several_duty_phones_are_read_from_the_file()
+    {
+        var document = JsonNode.Parse(TestWorld.Json)!.AsObject();
+        Agency(document, "street-pastors-grays")["channels"] = new JsonArray("sms");
+        Agency(document, "street-pastors-grays")["phones"] = new JsonArray("+447700900140", "+447700900141");
+
+        var world = RoutingWorld.Parse(document.ToJsonString());
+
+        var grays = world.FindAgency("street-pastors-grays")!;
+        Assert.False(grays.UsesServiceBus);
+        Assert.True(grays.UsesSms);
+        Assert.Equal(["+447700900140", "+447700900141"], grays.DutyPhones);
+        Assert.Equal("street-pastors-grays", world.AgencyForDutyPhone("+447700900141")?.Id);
+    }
+
+    [Theory]
+    [InlineData("chelmsford", "+447700900903")]
+    [InlineData("harlow", "+447700900903")]
+    [InlineData("colchester", "+447700900901")]
+    [InlineData("braintree", "+447700900901")]
+    [InlineData("southend", "+447700900902")]
+    [InlineData("grays", "+447700900902")]
+    public void Alerts_go_to_the_inspector_whose_area_holds_the_town(string town, string phone)
+    {
+        Assert.Equal([phone], TestWorld.Real.InspectorsFor(town).Select(i => i.Phone));
+    }
+
+    [Fact]
+    public void A_town_in_no_inspector_area_alerts_every_inspector()
+    {
+        Assert.Equal(TestWorld.Real.DutyInspectors, TestWorld.Real.InspectorsFor("london"));
+    }
+
+    [Fact]
+    public void Acknowledgement_minutes_are_read_per_priority()
+    {
+        var ack = TestWorld.Real.Acknowledgement;
+
+        Assert.Equal(TimeSpan.FromMinutes(5), ack.For(Priority.Urgent));
+        Assert.Equal(TimeSpan.FromMinutes(10), ack.For(Priority.High));
+        Assert.Equal(TimeSpan.FromMinutes(20), ack.For(Priority.Normal));
+    }
+
+    [Theory]
+    [InlineData(new[] { "spiking", "injury" }, Priority.Urgent)]
+    [InlineData(new[] { "injury", "intoxicated", "spiking" }, Priority.Urgent)]
+    [InlineData(new[] { "alone", "spiking" }, Priority.Urgent)]
+    [InlineData(new[] { "domestic-abuse", "injury" }, Priority.Urgent)]
+    [InlineData(new[] { "spiking" }, Priority.High)]
+    [InlineData(new[] { "injury", "intoxicated" }, Priority.High)]
+    [InlineData(new[] { "alone" }, Priority.Normal)]
+    public void Urgent_is_decided_by_the_category_combinations_routing_json_names(string[] categories, Priority expected)
+    {
+        Assert.Equal(expected, TestWorld.Real.PriorityOf(categories));
+    }
+
+    [Fact]
     public void Priority_of_categories_is_high_when_any_is_high()
     {
-        Assert.Equal(Priority.High, TestWorld.Real.PriorityOf(["alone", "spiking"]));
+        Assert.Equal(Priority.High, TestWorld.Real.PriorityOf(["intoxicated", "spiking"]));
         Assert.Equal(Priority.Normal, TestWorld.Real.PriorityOf(["alone", "transport"]));
         Assert.Equal(Priority.Normal, TestWorld.Real.PriorityOf(["nonsense"]));
     }
@@ -166,7 +235,18 @@ public sealed class RoutingWorldTests
         ["schema version missing"] = (d => d.Remove("schemaVersion"), "schemaVersion is missing"),
         ["schema version unsupported"] = (d => d["schemaVersion"] = 2, "schemaVersion 2 is not supported"),
         ["unknown time zone"] = (d => d["timeZone"] = "Europe/Londres", "timeZone 'Europe/Londres' is not a known time zone"),
-        ["unknown priority"] = (d => Category(d, "injury")["priority"] = "urgent", "priority 'urgent' is not 'normal' or 'high'"),
+        ["unknown priority"] = (d => Category(d, "injury")["priority"] = "critical", "priority 'critical' is not 'normal', 'high' or 'urgent'"),
+        ["unknown channel"] = (d => Agency(d, "street-pastors-grays")["channels"] = new JsonArray("pager"), "channel 'pager' is not one of servicebus, sms"),
+        ["empty channels"] = (d => Agency(d, "street-pastors-grays")["channels"] = new JsonArray(), "agencies[3].channels is missing or empty"),
+        ["sms channel without duty phones"] = (d => { Agency(d, "street-pastors-grays")["channels"] = new JsonArray("sms"); Agency(d, "street-pastors-grays")["phones"] = new JsonArray(); }, "uses the sms channel but has no duty phones"),
+        ["sms channel without the reference"] = (d => { Agency(d, "street-pastors-grays")["channels"] = new JsonArray("sms"); Agency(d, "street-pastors-grays")["shares"]!.AsArray().RemoveAt(0); }, "does not share 'reference'"),
+        ["duty phone not E.164"] = (d => Agency(d, "street-pastors-grays")["phones"] = new JsonArray("07700 900104"), "duty phone '***' is not an E.164 number"),
+        ["duty phone of two agencies"] = (d => Agency(d, "street-pastors-grays")["phones"] = new JsonArray("+447700900104", "+447700900105"), "belongs to more than one agency (street-pastors-grays, street-pastors-basildon)"),
+        ["duty phone is an officer's"] = (d => Agency(d, "street-pastors-grays")["phones"] = new JsonArray("+447700900007"), "officer 'PC 4149' phone is also an agency duty phone"),
+        ["inspector names an unknown town"] = (d => d["dutyInspectors"]![0]!["towns"] = new JsonArray("clacton"), "names town 'clacton'"),
+        ["urgentWhen names an unknown category"] = (d => d["urgentWhen"]![0]!.AsArray().Add("sunburn"), "urgentWhen[0] names category 'sunburn'"),
+        ["acknowledgement missing"] = (d => d.Remove("acknowledgement"), "acknowledgement is missing"),
+        ["acknowledgement out of range"] = (d => d["acknowledgement"]!["urgent"] = 0, "acknowledgement.urgent must be a number of minutes from 1 to 120"),
         ["alias used by two towns"] = (d => Town(d, "basildon")["aliases"]!.AsArray().Add("chelms"), "alias 'chelms' is used by both 'chelmsford' and 'basildon'"),
         ["synonym used by two categories"] = (d => Category(d, "disorder")["synonyms"]!.AsArray().Add("drunk"), "synonym 'drunk' is used by both categories 'intoxicated' and 'disorder'"),
         ["id with unsafe characters"] = (d => Agency(d, "first-aid-essex")["id"] = "First Aid", "agency id 'First Aid' must use only a-z"),

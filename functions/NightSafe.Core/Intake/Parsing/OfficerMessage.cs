@@ -14,6 +14,9 @@ public sealed record StatusRequest(ReferenceCode Reference) : OfficerMessage;
 /// <summary>"CLOSE 7KQ2MX taken home by friend": <see cref="Outcome"/> is the rest of the text, whitespace tidied.</summary>
 public sealed record CloseRequest(ReferenceCode Reference, string Outcome) : OfficerMessage;
 
+/// <summary>"ADD 7KQ2MX she is now with friends": more for a referral the officer made; <see cref="More"/> is tidied.</summary>
+public sealed record AddRequest(ReferenceCode Reference, string More) : OfficerMessage;
+
 /// <summary>A referral the officer described.</summary>
 public sealed record ReferralRequest(ReferralDraft Draft) : OfficerMessage;
 

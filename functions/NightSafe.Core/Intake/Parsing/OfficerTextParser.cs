@@ -78,6 +78,12 @@ public sealed class OfficerTextParser
                 : _replies.StatusWithoutReference();
         }
 
+        if (first == "add" && ReadReference(text, tokens, 1, out var added, out var addedEnd))
+        {
+            var more = TextTidy.Outcome(text[addedEnd..]);
+            return more.Length > 0 ? new AddRequest(added, more) : ParserReplies.AddWithoutText(added);
+        }
+
         if (IsCloseWord(first))
         {
             if (ReadReference(text, tokens, 1, out var code, out var end))

@@ -42,6 +42,9 @@ internal sealed class ParserReplies
 
     public NotUnderstood CloseWithoutReference() => new([MissingParts.Reference], _closeReference);
 
+    public static NotUnderstood AddWithoutText(ReferenceCode code) =>
+        new([MissingParts.Outcome], Fit($"NightSafe: add what to tell partners after the reference, e.g. ADD {code} now with friends"));
+
     public static NotUnderstood CloseWithoutOutcome(ReferenceCode code) =>
         new([MissingParts.Outcome], Fit($"NightSafe: add the outcome after the reference, e.g. CLOSE {code} taken home by taxi"));
 

@@ -53,6 +53,12 @@ public static class StructuredLocation
                 continue;
             }
 
+            // Digits that may be a phone number are never a location ("ON 07700 90012" is not a grid reference).
+            if (reading.Phones.Any(p => p.Start < end && p.End > i))
+            {
+                continue;
+            }
+
             for (var t = 0; t < reading.Tokens.Count; t++)
             {
                 var token = reading.Tokens[t];

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NightSafe.Core.Advice;
+using NightSafe.Core.Control;
+using NightSafe.Core.Intake;
+using NightSafe.Core.Intake.Parsing;
+using NightSafe.Core.Outcomes;
+using NightSafe.Core.Retention;
+using NightSafe.Core.Routing;
+using NightSafe.Core.Summaries;
+
+namespace NightSafe.Core.DependencyInjection;
+
+/// <summary>Registers Core's rules and application services, once, for the Function App and for Core's own tests.</summary>
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Core's services as singletons. The host adds what describes its world and settings (<c>RoutingWorld</c>,
+    /// <see cref="HubSettings"/>, <see cref="PartnerKeyRing"/>), logging, and the adapters behind the ports; the
+    /// system clock is used unless a <see cref="TimeProvider"/> is registered first.
+    /// </summary>
+    public static IServiceCollection AddNightSafeCore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Rules over routing.json.
+        services.AddSingleton<OfficerTextParser>();
+        services.AddSingleton<RoutingPolicy>();
+        services.AddSingleton<AdviceTemplates>();
+        services.AddSingleton<OfficerReplies>();
+
+        // Application services, one per capability folder.
+        services.AddSingleton<InboundGate>();
+        services.AddSingleton<ReferralIntake>();
+        services.AddSingleton<OfficerConversation>();
+        services.AddSingleton<AdviceSms>();
+        services.AddSingleton<AdviceDeliveryReports>();
+        services.AddSingleton<ReferralRouter>();
+        services.AddSingleton<ManualRouting>();
+        services.AddSingleton<PartnerCases>();
+        services.AddSingleton<NightSummaries>();
+        services.AddSingleton<RetentionPurge>();
+        services.AddSingleton<ReferralDossiers>();
+        services.AddSingleton<RosterAdministration>();
+        return services;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using NightSafe.Core.Nights;
+using NightSafe.Core.References;
+using NightSafe.Core.Routing;
+using NightSafe.Functions.Http;
+
+namespace NightSafe.Functions.Control;
+
+/// <summary>The control room's choice of agencies for a referral automatic routing gave up on.</summary>
+public sealed record ManualRoutingRequest(IReadOnlyList<string>? Agencies);
+
+/// <summary>Routes a <c>NeedsManualRouting</c> referral by hand, through the same publishing, minimisation and audit path.</summary>
+public sealed class ManualRoutingApi(ReferralRouter router)
+{
+    [Function("RouteByHand")]
+    public async Task<HttpResponseData> RouteAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "control/referrals/{night}/{reference}/route")] HttpRequestData request,
+        string night,
+        string reference,
+        FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var cancellationToken = context.CancellationToken;
+        var actor = ControlRoomCaller.Actor(request);
+        if (!NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code))
+        {
+            return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken);
+        }
+
+        ManualRoutingRequest? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<ManualRoutingRequest>(request.Body, Responses.Json, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The body is not valid JSON.", e.Message, cancellationToken: cancellationToken);
+        }
+
+        var result = await router.RouteByHandAsync(nightId, code, body?.Agencies ?? [], actor, cancellationToken);
+        return result switch
+        {
+            ManualRoutingResult.Routed routed => await Responses.JsonAsync(
+                request,
+                HttpStatusCode.OK,
+                new { night = nightId.ToString(), reference = code.ToString(), status = "Routed", agencies = routed.Decision.Assignments.Select(a => a.AgencyId) },
+                cancellationToken),
+            ManualRoutingResult.UnknownAgencies unknown => await Responses.ProblemAsync(
+                request,
+                HttpStatusCode.BadRequest,
+                "Choose one or more agencies from routing.json.",
+                errors: new Dictionary<string, string[]> { ["agencies"] = unknown.Agencies.Count == 0 ? ["At least one agency id."] : [.. unknown.Agencies.Select(a => "Unknown agency: " + a)] },
+                cancellationToken: cancellationToken),
+            ManualRoutingResult.NotFlagged notFlagged => await Responses.ProblemAsync(
+                request,
+                HttpStatusCode.Conflict,
+                "Only a referral that needs manual routing is routed by hand.",
+                $"The referral is {notFlagged.Status}.",
+                cancellationToken: cancellationToken),
+            ManualRoutingResult.NotFound => await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken),
+            _ => throw new InvalidOperationException($"Unknown manual routing result {result.GetType().Name}."),
+        };
+    }
+}

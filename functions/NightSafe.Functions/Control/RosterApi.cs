@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using NightSafe.Core.Control;
+using NightSafe.Core.Ports;
+using NightSafe.Functions.Http;
+
+namespace NightSafe.Functions.Control;
+
+/// <summary>The control room manages the officer roster: list (phones masked), add, deactivate, import a CSV, the trail.</summary>
+public sealed class RosterApi(RosterAdministration roster)
+{
+    public const int MaxImportBytes = 512 * 1024;
+
+    [Function("ListRoster")]
+    public async Task<HttpResponseData> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "control/roster")] HttpRequestData request,
+        FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        _ = ControlRoomCaller.Actor(request);
+        var officers = await roster.ListAsync(context.CancellationToken);
+        return await Responses.JsonAsync(request, HttpStatusCode.OK, new { officers = officers.Select(Json) }, context.CancellationToken);
+    }
+
+    [Function("AddOfficer")]
+    public async Task<HttpResponseData> AddAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "control/roster")] HttpRequestData request,
+        FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var actor = ControlRoomCaller.Actor(request);
+        RosterAddition? addition;
+        try
+        {
+            addition = await JsonSerializer.DeserializeAsync<RosterAddition>(request.Body, Responses.Json, context.CancellationToken);
+        }
+        catch (JsonException e)
+        {
+            return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The body is not valid JSON.", e.Message, cancellationToken: context.CancellationToken);
+        }
+
+        return await AnswerAsync(request, await roster.AddAsync(addition ?? new RosterAddition(null, null, null, null, false), actor, context.CancellationToken), HttpStatusCode.Created, context.CancellationToken);
+    }
+
+    [Function("ImportRoster")]
+    public async Task<HttpResponseData> ImportAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "control/roster/import")] HttpRequestData request,
+        FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var actor = ControlRoomCaller.Actor(request);
+        var buffer = new char[MaxImportBytes + 1];
+        using var reader = new StreamReader(request.Body);
+        var read = await reader.ReadBlockAsync(buffer, context.CancellationToken);
+        if (read > MaxImportBytes)
+        {
+            return await Responses.ProblemAsync(request, HttpStatusCode.RequestEntityTooLarge, $"At most {MaxImportBytes} characters per import.", cancellationToken: context.CancellationToken);
+        }
+
+        return await AnswerAsync(request, await roster.ImportAsync(new string(buffer, 0, read), actor, context.CancellationToken), HttpStatusCode.OK, context.CancellationToken);
+    }
+
+    [Function("DeactivateOfficer")]
+    public async Task<HttpResponseData> DeactivateAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "control/roster/{collar}")] HttpRequestData request,
+        string collar,
+        FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var actor = ControlRoomCaller.Actor(request);
+        return await AnswerAsync(request, await roster.DeactivateAsync(collar, actor, context.CancellationToken), HttpStatusCode.OK, context.CancellationToken);
+    }
+
+    [Function("RosterChanges")]
+    public async Task<HttpResponseData> ChangesAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "control/roster/changes")] HttpRequestData request,
+        FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        _ = ControlRoomCaller.Actor(request);
+        var changes = await roster.ChangesAsync(100, context.CancellationToken);
+        return await Responses.JsonAsync(request, HttpStatusCode.OK, new { changes }, context.CancellationToken);
+    }
+
+    private static object Json(RosterEntry e) => new { collar = e.Collar, name = e.Name, town = e.TownId, phone = e.MaskedPhone, supervisor = e.Supervisor, active = e.Active };
+
+    private static async Task<HttpResponseData> AnswerAsync(HttpRequestData request, RosterResult result, HttpStatusCode done, CancellationToken cancellationToken) => result switch
+    {
+        RosterResult.Done changed => await Responses.JsonAsync(request, done, new { officers = changed.Changed.Select(Json) }, cancellationToken),
+        RosterResult.Invalid invalid => await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The roster change is not valid.", "See errors for each invalid field; nothing was changed.", invalid.Errors, cancellationToken),
+        RosterResult.NotFound => await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No active officer with that collar number.", cancellationToken: cancellationToken),
+        _ => throw new InvalidOperationException($"Unknown roster result {result.GetType().Name}."),
+    };
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using NightSafe.Core.Intake;
+using NightSafe.Core.Phones;
+using NightSafe.Core.Ports;
+
+namespace NightSafe.Integrations.Storage;
+
+/// <summary>
+/// The Conversations table: PartitionKey "officer", RowKey <see cref="TableKeys.ForPhone"/> of the officer's number
+/// (never the number), the thread as JSON. A thread found expired is deleted: it may hold the officer's words.
+/// </summary>
+public sealed class TableConversationStore : IConversationStore
+{
+    public const string Partition = "officer";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly TableClient _table;
+    private readonly StorageInitializer _storage;
+    private readonly TimeProvider _time;
+
+    public TableConversationStore(TableServiceClient tables, StorageInitializer storage, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        _table = tables.GetTableClient(StorageNames.ConversationsTable);
+        _storage = storage;
+        _time = time;
+    }
+
+    public async Task<OfficerThread?> FindAsync(string officerPhoneE164, CancellationToken cancellationToken)
+    {
+        if (!UkPhoneNumber.IsE164(officerPhoneE164))
+        {
+            return null;
+        }
+
+        await _storage.EnsureAsync(cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.ForPhone(officerPhoneE164), cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value!.GetString("Thread") is not { } json)
+        {
+            return null;
+        }
+
+        var thread = JsonSerializer.Deserialize<OfficerThread>(json, Json);
+        if (thread is null || !thread.IsLiveAt(_time.GetUtcNow()))
+        {
+            await DeleteAsync(officerPhoneE164, cancellationToken);
+            return null;
+        }
+
+        return thread;
+    }
+
+    public async Task SaveAsync(string officerPhoneE164, OfficerThread thread, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(thread);
+        EnsureE164(officerPhoneE164);
+        await _storage.EnsureAsync(cancellationToken);
+        var entity = new TableEntity(Partition, TableKeys.ForPhone(officerPhoneE164))
+        {
+            ["Thread"] = JsonSerializer.Serialize(thread, Json),
+            ["ExpiresAt"] = thread.ExpiresAt,
+        };
+        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task DeleteAsync(string officerPhoneE164, CancellationToken cancellationToken)
+    {
+        EnsureE164(officerPhoneE164);
+        await _storage.EnsureAsync(cancellationToken);
+        try
+        {
+            await _table.DeleteEntityAsync(Partition, TableKeys.ForPhone(officerPhoneE164), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Nothing remembered.
+        }
+    }
+
+    private static void EnsureE164(string phoneE164)
+    {
+        if (!UkPhoneNumber.IsE164(phoneE164))
+        {
+            throw new ArgumentException("The number must be in E.164 form.", nameof(phoneE164));
+        }
+    }
+}

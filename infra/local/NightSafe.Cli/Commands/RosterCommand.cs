@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json.Nodes;
+using NightSafe.Cli.Control;
+
+namespace NightSafe.Cli.Commands;
+
+/// <summary>`nightsafe roster list|add|remove|import`: the officer roster of a running hub (offline or deployed).</summary>
+public static class RosterCommand
+{
+    public static Command Create(Option<string?> statePath)
+    {
+        var hub = new Option<Uri?>("--hub")
+        {
+            Description = "A deployed hub's base URL (https://<app>.azurewebsites.net); default: the running `nightsafe up` stack. Env NIGHTSAFE_HUB_URL.",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NIGHTSAFE_HUB_URL") is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+                {
+                    return uri;
+                }
+
+                result.AddError($"--hub must be an http(s) URL such as https://func-nightsafe-prod.azurewebsites.net, not '{text}'.");
+                return null;
+            },
+        };
+        var key = new Option<string?>("--key")
+        {
+            Description = "A function key of that hub (az functionapp keys list). Env NIGHTSAFE_FUNCTION_KEY.",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NIGHTSAFE_FUNCTION_KEY"),
+        };
+        var user = new Option<string>("--as")
+        {
+            Description = "Who is making the change, as the audit trail records it (default: your user name).",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.UserName,
+        };
+
+        var list = new Command("list", "List the officers on the roster (phones masked).");
+        list.SetAction((parse, ct) => WithHubAsync(parse, statePath, hub, key, user, client => ListAsync(client, ct), ct));
+
+        var collar = new Option<string>("--collar") { Description = "Collar number.", Required = true };
+        var name = new Option<string>("--name") { Description = "Name as the control room knows them.", Required = true };
+        var town = new Option<string>("--town") { Description = "Town id or name from routing.json.", Required = true };
+        var phone = new Option<string>("--phone") { Description = "The phone they text from (any UK format).", Required = true };
+        var supervisor = new Option<bool>("--supervisor") { Description = "A supervisor: may see and close their town's referrals." };
+        var add = new Command("add", "Add an officer (or update the one with that phone).") { collar, name, town, phone, supervisor };
+        add.SetAction((parse, ct) => WithHubAsync(
+            parse, statePath, hub, key, user,
+            client => ChangeAsync(client.PostJsonAsync("control/roster", new { collar = parse.GetValue(collar), name = parse.GetValue(name), town = parse.GetValue(town), phone = parse.GetValue(phone), supervisor = parse.GetValue(supervisor) }, ct), "added"),
+            ct));
+
+        var who = new Argument<string>("collar") { Description = "The collar number of the officer to deactivate." };
+        var remove = new Command("remove", "Deactivate an officer: their phone can no longer refer.") { who };
+        remove.SetAction((parse, ct) => WithHubAsync(parse, statePath, hub, key, user, client => ChangeAsync(client.DeleteAsync("control/roster/" + Uri.EscapeDataString(parse.GetValue(who)!), ct), "deactivated"), ct));
+
+        var file = new Argument<FileInfo>("file") { Description = "A CSV with the header collar,name,town,phone,supervisor." };
+        var import = new Command("import", "Import officers from a CSV; one bad line imports nothing.") { file };
+        import.SetAction(async (parse, ct) =>
+        {
+            var csv = parse.GetValue(file)!;
+            if (!csv.Exists)
+            {
+                await Console.Error.WriteLineAsync($"No such file: {csv.FullName}");
+                return NightSafeCommandLine.Refused;
+            }
+
+            var text = await File.ReadAllTextAsync(csv.FullName, ct);
+            return await WithHubAsync(parse, statePath, hub, key, user, client => ChangeAsync(client.PostCsvAsync("control/roster/import", text, ct), "imported"), ct);
+        });
+
+        return new Command("roster", "The officer roster of a running hub: who may text referrals.") { hub, key, user, list, add, remove, import };
+    }
+
+    private static async Task<int> WithHubAsync(ParseResult parse, Option<string?> statePath, Option<Uri?> hub, Option<string?> key, Option<string> user, Func<ControlRoomClient, Task<int>> action, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var client = await ControlRoomClient.ConnectAsync(http, parse.GetValue(hub), parse.GetValue(key), parse.GetValue(user) ?? Environment.UserName, parse.GetValue(statePath), cancellationToken);
+        if (client is null)
+        {
+            return NightSafeCommandLine.Refused;
+        }
+
+        try
+        {
+            return await action(client);
+        }
+        catch (HttpRequestException ex)
+        {
+            await Console.Error.WriteLineAsync($"The hub at {client.BaseUrl} did not answer: {RunningHub.FirstLine(ex.Message)}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> ListAsync(ControlRoomClient client, CancellationToken cancellationToken)
+    {
+        var (status, body) = await client.GetAsync("control/roster", cancellationToken);
+        if (status != HttpStatusCode.OK)
+        {
+            await Console.Error.WriteLineAsync(ControlRoomClient.Problem(status, body));
+            return 1;
+        }
+
+        var officers = (body?["officers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        Console.WriteLine($"{officers.Count} officer(s) on the roster of {client.BaseUrl}");
+        Console.WriteLine($"{"collar",-10} {"name",-24} {"town",-14} {"phone",-16} {"role",-10} state");
+        foreach (var o in officers)
+        {
+            Console.WriteLine(Line(o));
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> ChangeAsync(Task<(HttpStatusCode Status, JsonObject? Body)> call, string verb)
+    {
+        var (status, body) = await call;
+        if (status is not (HttpStatusCode.OK or HttpStatusCode.Created))
+        {
+            await Console.Error.WriteLineAsync(ControlRoomClient.Problem(status, body));
+            return 1;
+        }
+
+        var officers = (body?["officers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        Console.WriteLine($"{officers.Count} officer(s) {verb}:");
+        foreach (var o in officers)
+        {
+            Console.WriteLine(Line(o));
+        }
+
+        return 0;
+    }
+
+    private static string Line(JsonObject o) =>
+        $"{Text(o, "collar"),-10} {Text(o, "name"),-24} {Text(o, "town"),-14} {Text(o, "phone"),-16} {(o["supervisor"]?.GetValue<bool>() == true ? "supervisor" : "officer"),-10} {(o["active"]?.GetValue<bool>() == true ? "active" : "inactive")}";
+
+    private static string Text(JsonObject o, string name) => o[name]?.GetValue<string>() ?? string.Empty;
+}
