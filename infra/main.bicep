@@ -26,6 +26,9 @@ param messageTimeToLive string = 'P14D'
 @description('Partner agencies\' principals; each may receive from its own agency\'s subscriptions only.')
 param partnerPrincipals partnerPrincipal[] = []
 
+@description('Client id of the Entra app registration for the pages (App Service Authentication); empty leaves it off (case links still work).')
+param pagesEntraClientId string = ''
+
 @description('Object id of whoever sets the Key Vault secrets (azd passes the signed-in user); empty for none.')
 param operatorPrincipalId string = ''
 
@@ -50,6 +53,12 @@ param instanceMemoryMB int = 2048
   'Standard_GZRS'
 ])
 param storageSkuName string = 'Standard_LRS'
+
+@description('E-mail addresses the alerts go to (on-call, the control room\'s duty manager).')
+param alertEmails string[] = []
+
+@description('UK mobile numbers (E.164) the alerts are texted to.')
+param alertSmsNumbers string[] = []
 
 // Only the agency ids: loading the whole file would copy the officer roster into the deployment history.
 var agencyIds = loadJsonContent('../functions/NightSafe.Functions/routing.json', '$.agencies[*].id')
@@ -178,6 +187,41 @@ module appSettings 'modules/app-settings.bicep' = {
     applicationInsightsName: names.applicationInsights
     agencyIds: agencyIds
     retentionDays: retentionDays
+    pagesPlatformAuthentication: !empty(pagesEntraClientId)
+    pagesEntraCredentialSetting: pagesEntraCredentialSetting
+  }
+}
+
+var pagesEntraCredentialSetting = 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
+
+// Entra ID sign-in in front of the night board and the partner desks, with one app role per agency.
+module pagesAuth 'modules/pages-auth.bicep' = if (!empty(pagesEntraClientId)) {
+  name: 'pages-auth'
+  dependsOn: [
+    appSettings
+  ]
+  params: {
+    appName: names.functionApp
+    clientId: pagesEntraClientId
+    entraCredentialSetting: pagesEntraCredentialSetting
+    agencyIds: agencyIds
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  dependsOn: [
+    serviceBus
+  ]
+  params: {
+    location: location
+    tags: tags
+    namePrefix: 'nightsafe-${resourceToken}'
+    emails: alertEmails
+    smsNumbers: alertSmsNumbers
+    namespaceName: names.serviceBusNamespace
+    applicationInsightsName: names.applicationInsights
+    functionAppHostName: functionApp.outputs.defaultHostName
   }
 }
 
@@ -198,3 +242,6 @@ output SERVICE_BUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQu
 
 @description('Key Vault the operator puts the Twilio and partner key secrets in.')
 output KEY_VAULT_NAME string = names.keyVault
+
+@description('Night board (sign in with Entra ID, role NightSafe.ControlRoom).')
+output NIGHT_BOARD_URL string = 'https://${functionApp.outputs.defaultHostName}/api/board'

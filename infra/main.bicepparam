@@ -18,3 +18,11 @@ param messageTimeToLive = 'P14D'
 // receive only from its own agency's `cases` and `summaries` subscriptions. For example:
 //   { agencyId: 'street-pastors-chelmsford', principalId: '<object id of the partner\'s service principal>' }
 param partnerPrincipals = []
+
+// The pages' Entra app registration (App Service Authentication); empty leaves platform sign-in off.
+param pagesEntraClientId = readEnvironmentVariable('NIGHTSAFE_PAGES_CLIENT_ID', '')
+
+// Who is told when an alert fires (dead-lettered cases, poison queues, failed SMS, errors, /api/health failing):
+// comma-separated, e.g. azd env set NIGHTSAFE_ALERT_EMAILS oncall@example.org,duty.manager@example.org
+param alertEmails = empty(readEnvironmentVariable('NIGHTSAFE_ALERT_EMAILS', '')) ? [] : split(readEnvironmentVariable('NIGHTSAFE_ALERT_EMAILS', ''), ',')
+param alertSmsNumbers = empty(readEnvironmentVariable('NIGHTSAFE_ALERT_SMS', '')) ? [] : split(readEnvironmentVariable('NIGHTSAFE_ALERT_SMS', ''), ',')

@@ -22,6 +22,12 @@ param agencyIds string[]
 @description('Days personal data is kept before the retention purge removes it.')
 param retentionDays int
 
+@description('Whether App Service Authentication (Entra ID) is in front of the pages.')
+param pagesPlatformAuthentication bool
+
+@description('App setting name App Service Authentication reads the Entra client secret from.')
+param pagesEntraCredentialSetting string
+
 resource app 'Microsoft.Web/sites@2024-04-01' existing = {
   name: appName
 }
@@ -48,7 +54,17 @@ var hubSettings = {
   // Twilio signs webhooks against the URL it was given, which is this host name, not what the worker sees.
   NightSafe__PublicBaseUrl: 'https://${app.properties.defaultHostName}'
   Retention__Days: string(retentionDays)
+  // Signs page sessions, CSRF tokens and case links; 32+ random bytes, base64 (README.md, Deploy to Azure).
+  Pages__SigningKey: keyVaultReference(vaultName, 'pages-signing-key')
+  // Only true when the platform signs people in and strips X-MS-CLIENT-PRINCIPAL from clients' requests.
+  Pages__PlatformAuthentication: string(pagesPlatformAuthentication)
 }
+
+var pagesAuthSettings = pagesPlatformAuthentication
+  ? {
+      '${pagesEntraCredentialSetting}': keyVaultReference(vaultName, 'pages-entra-client-secret')
+    }
+  : {}
 
 // Only a SHA-256 of each partner key is stored; the partner keeps the key itself.
 var partnerKeySettings = toObject(
@@ -72,5 +88,5 @@ func keyVaultReference(vault string, secretName string) string =>
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(hubSettings, partnerKeySettings)
+  properties: union(hubSettings, partnerKeySettings, pagesAuthSettings)
 }

@@ -46,6 +46,18 @@ public sealed partial class AppSettingsTests(MainSnapshotFixture fixture)
     }
 
     [Fact]
+    public void The_pages_sign_with_a_vault_secret_and_trust_no_platform_principal_without_entra_sign_in()
+    {
+        var settings = Settings;
+
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={VaultName};SecretName=pages-signing-key)", settings["Pages__SigningKey"]);
+        // The example parameters leave Entra sign-in off, so X-MS-CLIENT-PRINCIPAL must not be trusted.
+        Assert.Equal("false", settings["Pages__PlatformAuthentication"], ignoreCase: true);
+        Assert.DoesNotContain("MICROSOFT_PROVIDER_AUTHENTICATION_SECRET", settings.Keys);
+        Assert.DoesNotContain(_snapshot.OfType(ResourceTypes.SiteConfig), c => c.ShortName == "authsettingsV2");
+    }
+
+    [Fact]
     public void Setting_names_use_only_letters_digits_and_underscores()
     {
         Assert.All(Settings.Keys, name => Assert.Matches(SettingName(), name));

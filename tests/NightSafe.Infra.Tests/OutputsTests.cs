@@ -12,13 +12,14 @@ public sealed class OutputsTests(MainSnapshotFixture fixture)
     public void Outputs_are_the_host_name_webhook_urls_namespace_and_names()
     {
         Assert.Equal(
-            ["FUNCTION_APP_HOST_NAME", "FUNCTION_APP_NAME", "KEY_VAULT_NAME", "SERVICE_BUS_FULLY_QUALIFIED_NAMESPACE", "TWILIO_INBOUND_WEBHOOK_URL", "TWILIO_STATUS_CALLBACK_URL"],
+            ["FUNCTION_APP_HOST_NAME", "FUNCTION_APP_NAME", "KEY_VAULT_NAME", "NIGHT_BOARD_URL", "SERVICE_BUS_FULLY_QUALIFIED_NAMESPACE", "TWILIO_INBOUND_WEBHOOK_URL", "TWILIO_STATUS_CALLBACK_URL"],
             _snapshot.Outputs.Keys.Order(StringComparer.Ordinal));
     }
 
     [Theory]
     [InlineData("TWILIO_INBOUND_WEBHOOK_URL", "/api/sms/inbound")]
     [InlineData("TWILIO_STATUS_CALLBACK_URL", "/api/sms/status")]
+    [InlineData("NIGHT_BOARD_URL", "/api/board")]
     public void Twilio_webhook_urls_are_https_on_the_apps_host(string output, string path)
     {
         var value = _snapshot.Outputs[output].GetString()!;

@@ -38,12 +38,23 @@ public sealed record PartnerCaseView(string Night, string Reference, string Stat
 /// <summary>Partners report what happened to their cases and list them. Each agency only ever sees its own cases.</summary>
 public sealed partial class PartnerCases(IReferralStore store, TimeProvider time, ILogger<PartnerCases> logger)
 {
+    public Task<OutcomeResult> ReportAsync(
+        string agencyId,
+        NightId night,
+        ReferenceCode reference,
+        PartnerOutcome outcome,
+        string? note,
+        CancellationToken cancellationToken) =>
+        ReportAsync(agencyId, night, reference, outcome, note, by: null, cancellationToken);
+
+    /// <summary>The same report, naming the signed-in person (partner desk) in the outcome event's actor.</summary>
     public async Task<OutcomeResult> ReportAsync(
         string agencyId,
         NightId night,
         ReferenceCode reference,
         PartnerOutcome outcome,
         string? note,
+        string? by,
         CancellationToken cancellationToken)
     {
         var target = outcome switch
@@ -81,7 +92,7 @@ public sealed partial class PartnerCases(IReferralStore store, TimeProvider time
                 }
 
                 var others = (await store.CasesAsync(night, reference, ct)).Where(c => c.Value.AgencyId != agencyId).Select(c => c.Value);
-                var transition = referral.Value.RecordOutcome(@case, others, target, note, time.GetUtcNow());
+                var transition = referral.Value.RecordOutcome(@case, others, target, note, time.GetUtcNow(), by);
                 moved = true;
                 return new(new OutcomeResult.Recorded(target, transition.Referral!.Status), ReferralChange.From(referral, transition, found.Version));
             },

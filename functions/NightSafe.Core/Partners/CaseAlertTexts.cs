@@ -36,8 +36,11 @@ public static class CaseAlertTexts
 
     private const string Redacted = "[number]";
 
-    /// <summary>The alert a duty phone of the case's agency receives.</summary>
-    public static string CaseAlert(PartnerCase @case, AlertReason reason, RoutingWorld world, string? why = null)
+    /// <summary>
+    /// The alert a duty phone of the case's agency receives; <paramref name="deskLink"/> (a signed case link,
+    /// <c>Desk.CaseLinks</c>) goes at the end with the reply words, so it is never cut.
+    /// </summary>
+    public static string CaseAlert(PartnerCase @case, AlertReason reason, RoutingWorld world, string? why = null, Uri? deskLink = null)
     {
         ArgumentNullException.ThrowIfNull(@case);
         ArgumentNullException.ThrowIfNull(world);
@@ -63,7 +66,7 @@ public static class CaseAlertTexts
         }
 
         var officer = view.Officer is null ? null : "officer " + Clean(view.Officer);
-        var tail = $". Reply ACC {reference} or DEC {reference}";
+        var tail = $". Reply ACC {reference} or DEC {reference}" + (deskLink is null ? string.Empty : $" or open {deskLink.AbsoluteUri}");
         return Fit(head, facts, view.Location, view.Description, officer, tail);
     }
 

@@ -103,6 +103,9 @@ public interface IReferralStore
     /// <summary>Every case of a night (for its summary).</summary>
     Task<IReadOnlyList<PartnerCase>> NightCasesAsync(NightId night, CancellationToken cancellationToken);
 
+    /// <summary>The night's whole partition in one query: referrals, cases and events (the night board reads this per poll).</summary>
+    Task<NightRows> NightRowsAsync(NightId night, CancellationToken cancellationToken);
+
     /// <summary>Referrals of nights before <paramref name="cutoff"/> whose personal data has not been erased yet.</summary>
     IAsyncEnumerable<Referral> UnerasedBeforeAsync(NightId cutoff, CancellationToken cancellationToken);
 

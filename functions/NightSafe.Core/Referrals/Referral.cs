@@ -245,7 +245,8 @@ public sealed record Referral
     /// every case (<paramref name="case"/> and <paramref name="otherCases"/>) is closed or declined. The referral is
     /// always written, so two partners finishing at once cannot both miss that every case is finished.
     /// </summary>
-    public ReferralTransition RecordOutcome(PartnerCase @case, IEnumerable<PartnerCase> otherCases, CaseStatus outcome, string? note, DateTimeOffset at)
+    /// <param name="by">The signed-in person who answered (partner desk), recorded in the event's actor.</param>
+    public ReferralTransition RecordOutcome(PartnerCase @case, IEnumerable<PartnerCase> otherCases, CaseStatus outcome, string? note, DateTimeOffset at, string? by = null)
     {
         ArgumentNullException.ThrowIfNull(@case);
         ArgumentNullException.ThrowIfNull(otherCases);
@@ -264,7 +265,7 @@ public sealed record Referral
             ReferralEvent.Of(
                 at,
                 ReferralEventKinds.Outcome,
-                Actors.Partner(@case.AgencyId),
+                by is null ? Actors.Partner(@case.AgencyId) : Actors.Partner(@case.AgencyId) + ":" + by,
                 (ReferralEventData.Agency, @case.AgencyId),
                 (ReferralEventData.Status, outcome.ToString().ToLowerInvariant()),
                 (ReferralEventData.Note, NoteToKeep(note))),

@@ -26,6 +26,7 @@ public static class ReferralEventKinds
     public const string Outcome = "outcome";
     public const string OutcomeRefused = "outcome-refused";
     public const string Consulted = "consulted";
+    public const string ConsultationRefused = "consultation-refused";
     public const string Closed = "closed";
     public const string Amended = "amended";
     public const string ManualRouting = "manual-routing";

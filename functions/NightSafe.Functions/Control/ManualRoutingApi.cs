@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using NightSafe.Core.Nights;
@@ -11,6 +10,9 @@ namespace NightSafe.Functions.Control;
 
 /// <summary>The control room's choice of agencies for a referral automatic routing gave up on.</summary>
 public sealed record ManualRoutingRequest(IReadOnlyList<string>? Agencies);
+
+/// <summary>200 to a routing by hand: the referral and the agencies it went to.</summary>
+public sealed record RoutedByHandBody(string Night, string Reference, string Status, IReadOnlyList<string> Agencies);
 
 /// <summary>Routes a <c>NeedsManualRouting</c> referral by hand, through the same publishing, minimisation and audit path.</summary>
 public sealed class ManualRoutingApi(ReferralRouter router)
@@ -31,38 +33,36 @@ public sealed class ManualRoutingApi(ReferralRouter router)
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken);
         }
 
-        ManualRoutingRequest? body;
-        try
+        var read = await JsonBody.ReadAsync<ManualRoutingRequest>(request, cancellationToken);
+        if (read.Refusal is { } refusal)
         {
-            body = await JsonSerializer.DeserializeAsync<ManualRoutingRequest>(request.Body, Responses.Json, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The body is not valid JSON.", e.Message, cancellationToken: cancellationToken);
+            return refusal;
         }
 
-        var result = await router.RouteByHandAsync(nightId, code, body?.Agencies ?? [], actor, cancellationToken);
-        return result switch
-        {
-            ManualRoutingResult.Routed routed => await Responses.JsonAsync(
-                request,
-                HttpStatusCode.OK,
-                new { night = nightId.ToString(), reference = code.ToString(), status = "Routed", agencies = routed.Decision.Assignments.Select(a => a.AgencyId) },
-                cancellationToken),
-            ManualRoutingResult.UnknownAgencies unknown => await Responses.ProblemAsync(
-                request,
-                HttpStatusCode.BadRequest,
-                "Choose one or more agencies from routing.json.",
-                errors: new Dictionary<string, string[]> { ["agencies"] = unknown.Agencies.Count == 0 ? ["At least one agency id."] : [.. unknown.Agencies.Select(a => "Unknown agency: " + a)] },
-                cancellationToken: cancellationToken),
-            ManualRoutingResult.NotFlagged notFlagged => await Responses.ProblemAsync(
-                request,
-                HttpStatusCode.Conflict,
-                "Only a referral that needs manual routing is routed by hand.",
-                $"The referral is {notFlagged.Status}.",
-                cancellationToken: cancellationToken),
-            ManualRoutingResult.NotFound => await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken),
-            _ => throw new InvalidOperationException($"Unknown manual routing result {result.GetType().Name}."),
-        };
+        var result = await router.RouteByHandAsync(nightId, code, read.Value?.Agencies ?? [], actor, cancellationToken);
+        return await AnswerAsync(request, nightId, code, result, cancellationToken);
     }
+
+    private static async Task<HttpResponseData> AnswerAsync(HttpRequestData request, NightId night, ReferenceCode reference, ManualRoutingResult result, CancellationToken cancellationToken) => result switch
+    {
+        ManualRoutingResult.Routed routed => await Responses.JsonAsync(
+            request,
+            HttpStatusCode.OK,
+            new RoutedByHandBody(night.ToString(), reference.ToString(), "Routed", [.. routed.Decision.Assignments.Select(a => a.AgencyId)]),
+            cancellationToken),
+        ManualRoutingResult.UnknownAgencies unknown => await Responses.ProblemAsync(
+            request,
+            HttpStatusCode.BadRequest,
+            "Choose one or more agencies from routing.json.",
+            errors: new Dictionary<string, string[]> { ["agencies"] = unknown.Agencies.Count == 0 ? ["At least one agency id."] : [.. unknown.Agencies.Select(a => "Unknown agency: " + a)] },
+            cancellationToken: cancellationToken),
+        ManualRoutingResult.NotFlagged notFlagged => await Responses.ProblemAsync(
+            request,
+            HttpStatusCode.Conflict,
+            "Only a referral that needs manual routing is routed by hand.",
+            $"The referral is {notFlagged.Status}.",
+            cancellationToken: cancellationToken),
+        ManualRoutingResult.NotFound => await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken),
+        _ => throw new InvalidOperationException($"Unknown manual routing result {result.GetType().Name}."),
+    };
 }

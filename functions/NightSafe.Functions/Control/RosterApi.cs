@@ -22,7 +22,7 @@ public sealed class RosterApi(RosterAdministration roster)
         ArgumentNullException.ThrowIfNull(context);
         _ = ControlRoomCaller.Actor(request);
         var officers = await roster.ListAsync(context.CancellationToken);
-        return await Responses.JsonAsync(request, HttpStatusCode.OK, new { officers = officers.Select(Json) }, context.CancellationToken);
+        return await Responses.JsonAsync(request, HttpStatusCode.OK, new RosterBody([.. officers.Select(RosterOfficerBody.From)]), context.CancellationToken);
     }
 
     [Function("AddOfficer")]
@@ -86,16 +86,30 @@ public sealed class RosterApi(RosterAdministration roster)
         ArgumentNullException.ThrowIfNull(context);
         _ = ControlRoomCaller.Actor(request);
         var changes = await roster.ChangesAsync(100, context.CancellationToken);
-        return await Responses.JsonAsync(request, HttpStatusCode.OK, new { changes }, context.CancellationToken);
+        return await Responses.JsonAsync(request, HttpStatusCode.OK, new RosterChangesBody(changes), context.CancellationToken);
     }
-
-    private static object Json(RosterEntry e) => new { collar = e.Collar, name = e.Name, town = e.TownId, phone = e.MaskedPhone, supervisor = e.Supervisor, active = e.Active };
 
     private static async Task<HttpResponseData> AnswerAsync(HttpRequestData request, RosterResult result, HttpStatusCode done, CancellationToken cancellationToken) => result switch
     {
-        RosterResult.Done changed => await Responses.JsonAsync(request, done, new { officers = changed.Changed.Select(Json) }, cancellationToken),
+        RosterResult.Done changed => await Responses.JsonAsync(request, done, new RosterBody([.. changed.Changed.Select(RosterOfficerBody.From)]), cancellationToken),
         RosterResult.Invalid invalid => await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The roster change is not valid.", "See errors for each invalid field; nothing was changed.", invalid.Errors, cancellationToken),
         RosterResult.NotFound => await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No active officer with that collar number.", cancellationToken: cancellationToken),
         _ => throw new InvalidOperationException($"Unknown roster result {result.GetType().Name}."),
     };
 }
+
+/// <summary>Officers on the roster (phones masked).</summary>
+public sealed record RosterBody(IReadOnlyList<RosterOfficerBody> Officers);
+
+/// <summary>One officer as the control room sees the roster: never the full phone number.</summary>
+public sealed record RosterOfficerBody(string Collar, string Name, string Town, string Phone, bool Supervisor, bool Active)
+{
+    public static RosterOfficerBody From(RosterEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new(e.Collar, e.Name, e.TownId, e.MaskedPhone, e.Supervisor, e.Active);
+    }
+}
+
+/// <summary>The roster's latest changes, newest first, each naming who made it.</summary>
+public sealed record RosterChangesBody(IReadOnlyList<RosterChange> Changes);

@@ -8,6 +8,7 @@ using NightSafe.Core.DependencyInjection;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.World;
 using NightSafe.Integrations.DependencyInjection;
+using NightSafe.Functions.Pages;
 
 namespace NightSafe.Functions.Hosting;
 
@@ -71,6 +72,7 @@ public static class ApplicationServices
         services.AddNightSafeCore();
         services.AddSingleton<Http.TwilioWebhook>();
         services.AddSingleton<Http.PartnerAccess>();
+        services.AddNightSafePages(configuration, environment);
 
         if (configuration.GetValue<bool>($"{NightSafeOptions.Section}:{nameof(NightSafeOptions.SeedRoster)}"))
         {

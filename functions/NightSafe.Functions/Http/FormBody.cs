@@ -24,6 +24,10 @@ public static class FormBody
         return fields;
     }
 
+    /// <summary>Reads at most <see cref="RequestBody.MaxBytes"/> as UTF-8; null when the body is larger.</summary>
+    public static async Task<string?> ReadAsync(Stream body, CancellationToken cancellationToken) =>
+        await RequestBody.ReadAsync(body, cancellationToken) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+
     /// <summary>The fields a handler reads: the first value of each name.</summary>
     public static IReadOnlyDictionary<string, string> FirstValues(IEnumerable<KeyValuePair<string, string>> fields)
     {

@@ -167,6 +167,33 @@ public sealed class TableReferralStore : IReferralStore
         return [.. rows.Select(ReferralRows.ToCase)];
     }
 
+    public async Task<NightRows> NightRowsAsync(NightId night, CancellationToken cancellationToken)
+    {
+        // One partition query (one request per 1,000 rows) instead of a read per referral.
+        var rows = await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {night.ToString()}"), cancellationToken);
+        var referrals = new List<Referral>();
+        var cases = new List<PartnerCase>();
+        var events = new List<NightEvent>();
+        foreach (var row in rows)
+        {
+            if (row.RowKey.StartsWith(ReferralRows.ReferralPrefix, StringComparison.Ordinal))
+            {
+                referrals.Add(ReferralRows.ToReferral(row));
+            }
+            else if (row.RowKey.StartsWith(ReferralRows.CasePrefix, StringComparison.Ordinal))
+            {
+                cases.Add(ReferralRows.ToCase(row));
+            }
+            else if (row.RowKey.StartsWith(ReferralRows.EventPrefix, StringComparison.Ordinal)
+                && ReferenceCode.TryParse(row.GetString("Reference"), out var reference))
+            {
+                events.Add(new NightEvent(reference, ReferralRows.ToEvent(row)));
+            }
+        }
+
+        return new NightRows(referrals, cases, events);
+    }
+
     public async IAsyncEnumerable<Referral> UnerasedBeforeAsync(NightId cutoff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var prefix = ReferralRows.ReferralPrefix;

@@ -91,6 +91,19 @@ public sealed class CaseAlertTextsTests
         Assert.Contains("\"Bar 9\"", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_desk_link_ends_the_alert_whole_and_the_text_stays_within_two_gsm7_segments()
+    {
+        var @case = CaseFor(TestWorld.Real.FindAgency("street-pastors-chelmsford")!, ["alone", "intoxicated"], Consent.Given, location: new string('x', 300), description: new string('y', 300));
+        var link = new Uri("https://func-nightsafe-abc123.azurewebsites.net/api/c/AAECAwQFBgcICQoLDA0ODxAREhMU");
+
+        var text = CaseAlertTexts.CaseAlert(@case, AlertReason.New, TestWorld.Real, deskLink: link);
+
+        Assert.True(SmsText.IsGsm7(text), text);
+        Assert.InRange(SmsText.Segments(text), 1, CaseAlertTexts.MaxSegments);
+        Assert.EndsWith("Reply ACC 7KQ2MX or DEC 7KQ2MX or open " + link.AbsoluteUri, text, StringComparison.Ordinal);
+    }
+
     private static void AssertAlert(string text, PartnerCase @case, Agency agency, string[] categories)
     {
         Assert.True(SmsText.IsGsm7(text), text);

@@ -37,6 +37,7 @@ internal sealed class Hub
             .AddSingleton<IReferralStore>(Store)
             .AddSingleton<IInboundLedger>(Ledger)
             .AddSingleton<IOfficerRoster>(Roster)
+            .AddSingleton<IRosterDirectory>(Roster)
             .AddSingleton<IOptOutRegistry>(OptOuts)
             .AddSingleton<IConversationStore>(Conversations)
             .AddSingleton<IRoutingQueue>(RoutingQueue)
@@ -114,6 +115,14 @@ internal sealed class Hub
     /// <summary>An officer's text, as Twilio would deliver it (a fresh MessageSid each time unless given).</summary>
     public Task<string?> TextAsync(string body, string from = OfficerPhone, string? messageSid = null) =>
         Conversation.ReplyToAsync(new InboundSms(messageSid ?? "SM" + Interlocked.Increment(ref _sid).ToString("D32", System.Globalization.CultureInfo.InvariantCulture), from, body), null, CancellationToken.None);
+
+    /// <summary>An officer's referral, routed: the newest referral once the routing queue is empty.</summary>
+    public async Task<Referrals.Referral> ReferAndRouteAsync(string text = "Chelmsford spiked outside Bar 9, 07700 900123, consent y")
+    {
+        await TextAsync(text);
+        await RouteQueuedAsync();
+        return Store.Referrals.OrderBy(r => r.ReceivedAt).Last();
+    }
 
     /// <summary>Routes everything waiting on the routing queue.</summary>
     public async Task RouteQueuedAsync()

@@ -19,6 +19,10 @@ public static class ResourceTypes
     public const string Workspace = "Microsoft.OperationalInsights/workspaces";
     public const string ApplicationInsights = "Microsoft.Insights/components";
     public const string DiagnosticSetting = "Microsoft.Insights/diagnosticSettings";
+    public const string ActionGroup = "Microsoft.Insights/actionGroups";
+    public const string MetricAlert = "Microsoft.Insights/metricAlerts";
+    public const string LogAlert = "Microsoft.Insights/scheduledQueryRules";
+    public const string WebTest = "Microsoft.Insights/webtests";
     public const string RoleAssignment = "Microsoft.Authorization/roleAssignments";
 }
 

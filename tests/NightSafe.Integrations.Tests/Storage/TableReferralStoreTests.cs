@@ -232,6 +232,34 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
         Assert.Equal(2, (await Store.NightAsync(night, Ct)).Count);
     }
 
+    [Fact]
+    public async Task A_nights_rows_read_in_one_query_hold_its_referrals_cases_and_events_and_nothing_of_other_nights()
+    {
+        var night = StorageTestBed.UniqueNight();
+        var one = StorageTestBed.Referral(night);
+        var two = StorageTestBed.Referral(night);
+        var otherNight = StorageTestBed.Referral(night.Next);
+        foreach (var referral in new[] { one, two, otherNight })
+        {
+            await Store.TryCreateAsync(referral, [StorageTestBed.Event(T0, ReferralEventKinds.Received)], Ct);
+            await Store.SaveAsync(
+                new ReferralChange(referral.Night, referral.Reference)
+                {
+                    Cases = [(Case(referral.Night, referral.Reference, "first-aid-essex"), null)],
+                    Events = [StorageTestBed.Event(T0.AddMinutes(1), "escalated")],
+                },
+                Ct);
+        }
+
+        var rows = await Store.NightRowsAsync(night, Ct);
+
+        Assert.Equal(new[] { one.Reference, two.Reference }.Order(), rows.Referrals.Select(r => r.Reference).Order());
+        Assert.Equal(new[] { one.Reference, two.Reference }.Order(), rows.Cases.Select(c => c.Reference).Order());
+        Assert.Equal(4, rows.Events.Count);
+        Assert.Equal(2, rows.Events.Count(e => e.Reference == one.Reference));
+        Assert.Contains(rows.Events, e => e.Reference == two.Reference && e.Event.Kind == "escalated");
+    }
+
     [Theory]
     [InlineData("x' or PartitionKey ne '")]
     [InlineData("x' or Agency ne '")]

@@ -21,21 +21,24 @@ public static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "The same seed replays the same night.", DefaultValueFactory = _ => new DemoOptions().Seed };
         var parallel = new Option<int>("--parallel") { Description = "Texts in flight at once.", DefaultValueFactory = _ => new DemoOptions().Parallelism };
         var log = new Option<string?>("--log") { Description = "Where the stack's logs go (default .nightsafe/demo.log)." };
+        var keepOpen = new Option<bool>("--keep-open") { Description = "Keep the stack running after the night (board and desks stay open) until Ctrl+C." };
         var command = new Command("demo", "Start a private stack on free ports, replay a busy night (officers, partners, advice SMS, summary), check every invariant.")
         {
             texts,
             seed,
             parallel,
             log,
+            keepOpen,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new DemoOptions { OfficerTexts = parse.GetValue(texts), Seed = parse.GetValue(seed), Parallelism = Math.Max(1, parse.GetValue(parallel)) },
             parse.GetValue(log),
+            parse.GetValue(keepOpen),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(DemoOptions options, string? requestedLogPath, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DemoOptions options, string? requestedLogPath, bool keepOpen, CancellationToken cancellationToken)
     {
         var (logFile, logPath) = OpenLog(requestedLogPath);
         await using var _ = logFile;
@@ -64,12 +67,22 @@ public static class DemoCommand
             AnsiConsole.MarkupLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Stack up in {started.Elapsed.TotalSeconds:0.0} s. Night {stack.Night}, app clock from {stack.ClockStart:ddd d MMM HH:mm}."));
+            // Printed whole (not through Spectre, which would wrap it): the link is the sign-in.
+            Console.WriteLine($"Night board: {stack.BoardSignInUrl()}");
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var demo = new DemoNight(stack, http);
             try
             {
                 var report = await DemoProgressView.RunAsync(progress => demo.RunAsync(options, progress, cancellationToken));
                 DemoScreen.Print(report, started.Elapsed);
+                if (keepOpen)
+                {
+                    Console.WriteLine();
+                    StackScreen.PrintPageLinks(stack);
+                    AnsiConsole.MarkupLine("[grey]The stack stays up (--keep-open). Ctrl+C stops it.[/]");
+                    await WaitForCtrlCAsync(cancellationToken);
+                }
+
                 return report.Passed ? 0 : 1;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -77,6 +90,18 @@ public static class DemoCommand
                 await Console.Error.WriteLineAsync("Demo stopped before the night was over; stopping the stack.");
                 return Stopped;
             }
+        }
+    }
+
+    private static async Task WaitForCtrlCAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: the stack stops as the demo's own would.
         }
     }
 

@@ -37,6 +37,7 @@ public static class StackScreen
         }
 
         AnsiConsole.Write(partners);
+        PrintPageLinks(stack);
 
         var officer = stack.World.OfficerRosterSeed[0];
         var clock = stack.ClockStart is { } start
@@ -52,5 +53,16 @@ public static class StackScreen
         Console.WriteLine("  dotnet run --project infra/local/NightSafe.Cli -- sms");
         AnsiConsole.WriteLine();
         AnsiConsole.MarkupLine("[grey]Logs follow. Ctrl+C stops everything.[/]");
+    }
+
+    /// <summary>Local sign-in links (no App Service Authentication offline): the board, and each agency's desk.</summary>
+    public static void PrintPageLinks(OfflineHub stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        Console.WriteLine($"Night board: {stack.BoardSignInUrl()}");
+        foreach (var agency in stack.World.Agencies)
+        {
+            Console.WriteLine($"Partner desk {agency.Id}: {stack.DeskSignInUrl(agency.Id)}");
+        }
     }
 }

@@ -11,7 +11,8 @@ public sealed record LocalParts(
     string TwilioAccountSid,
     string TwilioAuthToken,
     string HubNumber,
-    Uri PublicBaseUrl);
+    Uri PublicBaseUrl,
+    string PagesSigningKey = "");
 
 /// <summary>The app settings (local.settings.json Values; <c>__</c> for <c>:</c>) for running NightSafe.Functions offline.</summary>
 public static class FunctionsAppSettings
@@ -41,11 +42,18 @@ public static class FunctionsAppSettings
             ["NightSafe__PublicBaseUrl"] = parts.PublicBaseUrl.ToString(),
             ["NightSafe__SeedRoster"] = "true",
             ["Retention__Days"] = "31",
+            // No App Service Authentication offline: `up` prints signed sign-in links instead.
+            ["Pages__LocalSignIn"] = "true",
         };
         if (controlRoomKey is not null)
         {
             // Offline there is no App Service Authentication: the control room reads dossiers with this key.
             settings["ControlRoom__KeySha256"] = PartnerKeyRing.Hash(controlRoomKey);
+        }
+
+        if (parts.PagesSigningKey.Length > 0)
+        {
+            settings["Pages__SigningKey"] = parts.PagesSigningKey;
         }
 
         if (clockStart is { } start)

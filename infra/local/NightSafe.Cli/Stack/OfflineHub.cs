@@ -1,6 +1,9 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using System.Security.Cryptography;
+using NightSafe.Core.Access;
+using NightSafe.Core.Desk;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.World;
@@ -26,6 +29,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
     private readonly ServiceBusEmulatorServer _serviceBus;
     private readonly TwilioStandInServer _twilio;
     private readonly FunctionsDevHost _functions;
+    private readonly TimeSpan _clockOffset;
     private int _disposed;
 
     private OfflineHub(
@@ -36,7 +40,9 @@ public sealed partial class OfflineHub : IAsyncDisposable
         RoutingWorld world,
         IReadOnlyDictionary<string, string> partnerKeys,
         string controlRoomKey,
-        DateTime? clockStart)
+        DateTime? clockStart,
+        byte[] pagesKey,
+        TimeSpan clockOffset)
     {
         ControlRoomKey = controlRoomKey;
         _azurite = azurite;
@@ -46,6 +52,8 @@ public sealed partial class OfflineHub : IAsyncDisposable
         World = world;
         PartnerKeys = partnerKeys;
         ClockStart = clockStart;
+        PagesSigningKey = pagesKey;
+        _clockOffset = clockOffset;
     }
 
     public AzuriteServer Azurite => _azurite;
@@ -66,6 +74,28 @@ public sealed partial class OfflineHub : IAsyncDisposable
 
     /// <summary>The control room's key (header X-Control-Room-Key): reads dossiers and summaries; the app holds its hash.</summary>
     public string ControlRoomKey { get; }
+    /// <summary>The key the app signs page sessions and case links with (Pages__SigningKey).</summary>
+    public byte[] PagesSigningKey { get; }
+
+    /// <summary>The time on the app's clock (which may have started at <see cref="ClockStart"/>).</summary>
+    public DateTimeOffset AppNow => DateTimeOffset.UtcNow + _clockOffset;
+
+    /// <summary>A local sign-in link to the night board, as the control room (valid for a day on the app's clock).</summary>
+    public Uri BoardSignInUrl(string name = "Control room (local)") =>
+        SignInUrl(new Viewer(ViewerRole.ControlRoom, name, null, null, AppNow.AddDays(1), PageSessions.NewSessionId(), FromPlatform: false));
+
+    /// <summary>A local sign-in link to one agency's desk.</summary>
+    public Uri DeskSignInUrl(string agencyId, string? name = null) =>
+        SignInUrl(new Viewer(ViewerRole.Agency, name ?? $"{World.FindAgency(agencyId)?.Name ?? agencyId} (local)", agencyId, null, AppNow.AddDays(1), PageSessions.NewSessionId(), FromPlatform: false));
+
+    /// <summary>The short signed link a case alert carries: signs its reader in to that one case until the night ends.</summary>
+    public Uri CaseLinkUrl(NightId night, NightSafe.Core.References.ReferenceCode reference, string agencyId) =>
+        new(_functions.BaseUrl, "api/c/" + new CaseLinks(PagesSigningKey, World, TimeProvider.System).Create(night, reference, agencyId));
+
+    public Uri BoardUrl => new(_functions.BaseUrl, "api/board");
+
+    private Uri SignInUrl(Viewer viewer) =>
+        new(_functions.BaseUrl, "api/sign-in?t=" + Uri.EscapeDataString(new PageSessions(PagesSigningKey, TimeProvider.System).Seal(PageSessions.SignInPurpose, viewer)));
 
     /// <summary>The address Twilio calls and signs: the dev host's own, as there is no proxy locally.</summary>
     public Uri PublicBaseUrl => _functions.BaseUrl;
@@ -90,6 +120,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         var world = RoutingWorld.Parse(routingJson);
         var partnerKeys = world.Agencies.ToDictionary(a => a.Id, _ => PartnerKeyRing.NewKey(), StringComparer.Ordinal);
         var controlRoomKey = PartnerKeyRing.NewKey();
+        var pagesKey = RandomNumberGenerator.GetBytes(32);
 
         AzuriteServer? azurite = null;
         ServiceBusEmulatorServer? serviceBus = null;
@@ -120,9 +151,13 @@ public sealed partial class OfflineHub : IAsyncDisposable
             var startingTwilio = StartTwilioAsync(ports.Twilio, options.TwilioStatusStepDelay, loggerFactory, cancellationToken);
             (azurite, serviceBus, twilio) = await WhenAllAsync(startingAzurite, startingServiceBus, startingTwilio);
 
-            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, controlRoomKey, loggerFactory, cancellationToken);
+            // The app's development clock starts at ClockStart when its worker starts: near enough to now for links.
+            var clockOffset = options.ClockStart is { } start
+                ? world.ToInstant(DateOnly.FromDateTime(start), TimeOnly.FromDateTime(start)) - DateTimeOffset.UtcNow
+                : TimeSpan.Zero;
+            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, controlRoomKey, pagesKey, loggerFactory, cancellationToken);
             await functions.WaitUntilRunningAsync(options.StartTimeout, cancellationToken);
-            return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, controlRoomKey, options.ClockStart);
+            return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, controlRoomKey, options.ClockStart, pagesKey, clockOffset);
         }
         catch
         {
@@ -241,6 +276,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         TwilioStandInServer twilio,
         IReadOnlyDictionary<string, string> partnerKeys,
         string controlRoomKey,
+        byte[] pagesKey,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
@@ -249,7 +285,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         {
             var port = options.Ports.Functions != 0 ? options.Ports.Functions : FreeTcpPort.Next();
             var publicBaseUrl = new Uri($"http://127.0.0.1:{port}/");
-            var parts = new LocalParts(azurite.ConnectionString, serviceBus.ConnectionString, twilio.BaseUrl, twilio.AccountSid, twilio.AuthToken, HubNumber, publicBaseUrl);
+            var parts = new LocalParts(azurite.ConnectionString, serviceBus.ConnectionString, twilio.BaseUrl, twilio.AccountSid, twilio.AuthToken, HubNumber, publicBaseUrl, Convert.ToBase64String(pagesKey));
             try
             {
                 return await FunctionsDevHost.StartAsync(

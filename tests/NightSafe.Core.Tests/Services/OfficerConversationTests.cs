@@ -5,7 +5,8 @@ using NightSafe.Core.Referrals;
 
 namespace NightSafe.Core.Tests.Services;
 
-public sealed class IntakeServiceTests
+/// <summary>OfficerConversation: officers' texts (referrals, HELP, STATUS, CLOSE), strangers and STOP/START, through ReferralIntake.</summary>
+public sealed class OfficerConversationTests
 {
     private const string Referral = "Chelmsford spiked outside Bar 9 on Moulsham St, female 20s blue dress, 07700 900123, consent y";
 
@@ -44,23 +45,6 @@ public sealed class IntakeServiceTests
         Assert.Single(hub.Store.Referrals);
         Assert.Single(hub.RoutingQueue.Items);
         Assert.Equal(first, second);
-    }
-
-    [Fact]
-    public async Task A_retry_after_a_failure_resumes_the_stored_referral_instead_of_making_another()
-    {
-        var hub = new Hub();
-        var failingOnce = new FailingOnceQueue(hub.RoutingQueue);
-        var intake = new ReferralIntake(hub.Store, failingOnce, new Routing.RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralIntake>.Instance);
-        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
-        var sms = new InboundSms("SM00000000000000000000000000000077", Hub.OfficerPhone, Referral);
-
-        await Assert.ThrowsAsync<IOException>(() => conversation.ReplyToAsync(sms, null, CancellationToken.None));
-        var reply = await conversation.ReplyToAsync(sms, null, CancellationToken.None);
-
-        var referral = Assert.Single(hub.Store.Referrals);
-        Assert.Single(hub.RoutingQueue.Items);
-        Assert.Contains(referral.Reference.ToString(), reply, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -145,44 +129,5 @@ public sealed class IntakeServiceTests
         var reply = await hub.TextAsync("STATUS 7KQ2MX");
 
         Assert.Equal(OfficerReplies.NotFound(References.ReferenceCode.Parse("7KQ2MX")), reply);
-    }
-
-    [Fact]
-    public void A_referral_document_names_each_invalid_field()
-    {
-        var (submission, errors) = ReferralDocumentRules.Check(
-            new ReferralDocument { Town = "Atlantis", Categories = ["spiking", "levitation"], SubjectPhone = "12", Consent = "maybe", Description = new string('x', 2000) },
-            ReferralSource.Api,
-            "api",
-            Hub.World);
-
-        Assert.Null(submission);
-        Assert.Equal(["categories", "consent", "description", "subjectPhone", "town"], errors.Keys.Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void A_valid_referral_document_becomes_a_submission()
-    {
-        var (submission, errors) = ReferralDocumentRules.Check(
-            new ReferralDocument { Town = "Southend-on-Sea", Categories = ["Alone", "transport"], SubjectPhone = "+44 7700 900321", Consent = "given", Referrer = "cad" },
-            ReferralSource.Api,
-            "api",
-            Hub.World);
-
-        Assert.Empty(errors);
-        Assert.NotNull(submission);
-        Assert.Equal("southend", submission.TownId);
-        Assert.Equal(["alone", "transport"], submission.Categories);
-        Assert.Equal("+447700900321", submission.SubjectPhone);
-        Assert.Equal(Consent.Given, submission.Consent);
-        Assert.Equal("system:cad", submission.Actor);
-    }
-
-    private sealed class FailingOnceQueue(Ports.IRoutingQueue inner) : Ports.IRoutingQueue
-    {
-        private int _calls;
-
-        public Task EnqueueAsync(Ports.RoutingWorkItem item, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref _calls) == 1 ? throw new IOException("queue unavailable") : inner.EnqueueAsync(item, cancellationToken);
     }
 }

@@ -5,7 +5,7 @@ using NightSafe.Core.Routing;
 
 namespace NightSafe.Core.Tests.Services;
 
-public sealed class RoutingServiceTests
+public sealed class ReferralRouterTests
 {
     [Fact]
     public async Task Each_assigned_agency_gets_one_case_with_only_the_fields_it_may_see()

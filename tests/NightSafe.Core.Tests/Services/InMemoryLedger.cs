@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using NightSafe.Core.Nights;
+using NightSafe.Core.Ports;
+using NightSafe.Core.References;
+
+namespace NightSafe.Core.Tests.Services;
+
+internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
+{
+    private readonly ConcurrentDictionary<string, (InboundClaim Claim, DateTimeOffset At, int Version)> _entries = new();
+
+    public Task<InboundClaim> ClaimAsync(string source, string key, TimeSpan staleAfter, CancellationToken cancellationToken)
+    {
+        lock (_entries)
+        {
+            var id = source + "|" + key;
+            var now = time.GetUtcNow();
+            if (!_entries.TryGetValue(id, out var entry))
+            {
+                var claim = new InboundClaim(source, key, InboundState.Claimed, "1");
+                _entries[id] = (claim, now, 1);
+                return Task.FromResult(claim);
+            }
+
+            if (entry.Claim.State is InboundState.Done or InboundState.Rejected)
+            {
+                return Task.FromResult(entry.Claim);
+            }
+
+            if (now - entry.At < staleAfter)
+            {
+                return Task.FromResult(entry.Claim with { State = InboundState.Busy });
+            }
+
+            var taken = entry.Claim with { Version = (entry.Version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            _entries[id] = (taken, now, entry.Version + 1);
+            return Task.FromResult(taken);
+        }
+    }
+
+    public Task<InboundClaim> RecordStoredAsync(InboundClaim claim, NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(claim, c => c with { State = InboundState.Stored, Night = night, Reference = reference }));
+
+    public Task CompleteAsync(InboundClaim claim, string reply, CancellationToken cancellationToken)
+    {
+        Update(claim, c => c with { State = InboundState.Done, Reply = reply });
+        return Task.CompletedTask;
+    }
+
+    public Task RejectAsync(InboundClaim claim, string reason, CancellationToken cancellationToken)
+    {
+        Update(claim, c => c with { State = InboundState.Rejected });
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseAsync(InboundClaim claim, CancellationToken cancellationToken)
+    {
+        lock (_entries)
+        {
+            var id = claim.Source + "|" + claim.Key;
+            _entries[id] = (_entries[id].Claim, DateTimeOffset.MinValue, _entries[id].Version);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<InboundClaim?> FindAsync(string source, string key, CancellationToken cancellationToken) =>
+        Task.FromResult(_entries.TryGetValue(source + "|" + key, out var e) && e.Claim.State is InboundState.Done or InboundState.Rejected ? e.Claim : null);
+
+    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var old = _entries.Where(e => e.Value.At < before).Select(e => e.Key).ToList();
+        foreach (var key in old)
+        {
+            _entries.TryRemove(key, out _);
+        }
+
+        return Task.FromResult(old.Count);
+    }
+
+    private InboundClaim Update(InboundClaim claim, Func<InboundClaim, InboundClaim> change)
+    {
+        lock (_entries)
+        {
+            var id = claim.Source + "|" + claim.Key;
+            var entry = _entries[id];
+            if (entry.Claim.Version != claim.Version)
+            {
+                throw new ConcurrencyConflictException("claim taken over");
+            }
+
+            var next = change(entry.Claim) with { Version = (entry.Version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            _entries[id] = (next, entry.At, entry.Version + 1);
+            return next;
+        }
+    }
+}

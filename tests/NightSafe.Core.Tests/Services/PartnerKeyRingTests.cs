@@ -1,0 +1,21 @@
+using NightSafe.Core.Outcomes;
+
+namespace NightSafe.Core.Tests.Services;
+
+/// <summary>PartnerKeyRing: each agency's key.</summary>
+public sealed class PartnerKeyRingTests
+{
+    [Fact]
+    public void A_partner_key_verifies_only_for_its_own_agency()
+    {
+        var key = PartnerKeyRing.NewKey();
+        var ring = new PartnerKeyRing([KeyValuePair.Create("street-pastors-chelmsford", PartnerKeyRing.Hash(key)), KeyValuePair.Create("broken", "@Microsoft.KeyVault(SecretName=x)")]);
+
+        Assert.True(ring.Verify("street-pastors-chelmsford", key));
+        Assert.False(ring.Verify("street-pastors-colchester", key));
+        Assert.False(ring.Verify("street-pastors-chelmsford", key + "x"));
+        Assert.False(ring.Verify("street-pastors-chelmsford", null));
+        Assert.False(ring.Verify("broken", key));
+        Assert.Equal(["street-pastors-chelmsford"], ring.Agencies);
+    }
+}

@@ -1,0 +1,35 @@
+using NightSafe.Core.Intake;
+using NightSafe.Core.Intake.Parsing;
+
+namespace NightSafe.Core.Tests.Services;
+
+/// <summary>ReferralIntake: storing and queueing a referral once per inbound message.</summary>
+public sealed class ReferralIntakeTests
+{
+    private const string Referral = "Chelmsford spiked outside Bar 9 on Moulsham St, female 20s blue dress, 07700 900123, consent y";
+
+    [Fact]
+    public async Task A_retry_after_a_failure_resumes_the_stored_referral_instead_of_making_another()
+    {
+        var hub = new Hub();
+        var failingOnce = new FailingOnceQueue(hub.RoutingQueue);
+        var intake = new ReferralIntake(hub.Store, failingOnce, new Routing.RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralIntake>.Instance);
+        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
+        var sms = new InboundSms("SM00000000000000000000000000000077", Hub.OfficerPhone, Referral);
+
+        await Assert.ThrowsAsync<IOException>(() => conversation.ReplyToAsync(sms, null, CancellationToken.None));
+        var reply = await conversation.ReplyToAsync(sms, null, CancellationToken.None);
+
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Single(hub.RoutingQueue.Items);
+        Assert.Contains(referral.Reference.ToString(), reply, StringComparison.Ordinal);
+    }
+
+    private sealed class FailingOnceQueue(Ports.IRoutingQueue inner) : Ports.IRoutingQueue
+    {
+        private int _calls;
+
+        public Task EnqueueAsync(Ports.RoutingWorkItem item, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) == 1 ? throw new IOException("queue unavailable") : inner.EnqueueAsync(item, cancellationToken);
+    }
+}

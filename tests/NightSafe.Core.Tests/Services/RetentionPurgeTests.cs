@@ -1,0 +1,32 @@
+using NightSafe.Core.Outcomes;
+using NightSafe.Core.Referrals;
+
+namespace NightSafe.Core.Tests.Services;
+
+/// <summary>RetentionPurge: erasure of old nights' personal data.</summary>
+public sealed class RetentionPurgeTests
+{
+    [Fact]
+    public async Task Retention_erases_personal_data_of_old_nights_only_and_logs_each_erasure()
+    {
+        var hub = new Hub();
+        var old = await hub.ReferAndRouteAsync();
+        await hub.Partners.ReportAsync(hub.Store.AllCases[0].AgencyId, old.Night, old.Reference, PartnerOutcome.Accepted, "spoke to her at the bar", CancellationToken.None);
+        hub.Time.Advance(TimeSpan.FromDays(31));
+        var recent = await hub.ReferAndRouteAsync("Chelmsford alone by the river, 07700 900999, consent y");
+
+        Assert.Equal(0, await hub.Retention.RunAsync(CancellationToken.None));
+        hub.Time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(1, await hub.Retention.RunAsync(CancellationToken.None));
+
+        var erased = hub.Store.Referrals.Single(r => r.Reference == old.Reference);
+        Assert.Null(erased.Location);
+        Assert.Null(erased.SubjectPhone);
+        Assert.NotNull(erased.ErasedAt);
+        Assert.Equal(old.Categories, erased.Categories);
+        Assert.All(hub.Store.AllCases.Where(c => c.Reference == old.Reference), c => Assert.Equal("{}", c.View));
+        Assert.DoesNotContain(hub.Store.Events(erased), e => e.Data.ContainsKey(ReferralEventData.Note));
+        Assert.Contains(hub.Store.Events(erased), e => e.Kind == ReferralEventKinds.Erased && !e.Data.Values.Any(v => v.Contains("07700", StringComparison.Ordinal)));
+        Assert.Equal("+447700900999", hub.Store.Referrals.Single(r => r.Reference == recent.Reference).SubjectPhone);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using OpenQA.Selenium;
+
+namespace NightSafe.Pages.Tests;
+
+/// <summary>The night board in a real browser against the real offline hub.</summary>
+[Collection(SharedHub.Name)]
+public sealed class BoardTests(PagesFixture fixture, ITestOutputHelper output) : IDisposable
+{
+    private readonly List<Browser> _browsers = [];
+
+    [Fact]
+    public async Task An_officer_text_appears_on_the_board_within_seconds_without_a_reload()
+    {
+        var board = Open(Browser.Desktop);
+        board.Go(fixture.Hub.BoardSignInUrl("Inspector Hale"));
+        board.Until(d => d.FindElement(By.Id("updated")).Text.StartsWith("Live", StringComparison.Ordinal), "the board's first poll");
+        // A reload would drop this marker: the row must arrive by polling alone.
+        board.Script("window.nightsafeNoReload = true;");
+
+        var reference = await fixture.ReferAsync("Chelmsford spiked outside Bar 9, female 20s, 07700 900123, consent y");
+
+        var row = board.Until(d => d.FindElement(By.Id($"r-{reference}")), $"referral {reference} on the board", seconds: 8);
+        Assert.Equal(true, board.Script("return window.nightsafeNoReload === true;"));
+        Assert.Contains("Chelmsford", row.Text, StringComparison.Ordinal);
+        Assert.Contains(fixture.Hub.World.FindCategory("spiking")!.Name, row.Text, StringComparison.Ordinal);
+        Assert.Contains("high", row.Text, StringComparison.Ordinal);
+        // The board hangs on a wall: no phone number or location on it.
+        Assert.DoesNotContain("900123", board.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bar 9", board.Text, StringComparison.Ordinal);
+
+        // Routing reaches the board too: the agencies with the case, none accepted yet.
+        board.Until(d => d.FindElements(By.CssSelector($"#r-{reference} li[data-agency='street-pastors-chelmsford']")).Count == 1, "the street pastors on the row");
+        Assert.Contains("waiting", board.Find($"#r-{reference}").Text, StringComparison.Ordinal);
+        Assert.NotEqual("0", board.Find("#tiles .tile .n").Text);
+        board.Until(d => d.FindElements(By.CssSelector("#chart-hour svg rect")).Count == 14, "the hourly chart (18:00 to 07:00)");
+        board.FullScreenshot(fixture.ResultsFolder, "board-desktop");
+    }
+
+    [Fact]
+    public async Task The_dossier_page_shows_the_referral_and_records_who_read_it()
+    {
+        var reference = await fixture.ReferAsync("Chelmsford drunk and alone by the station, male 40s, 07700 900124, consent y");
+        var board = Open(Browser.Desktop);
+        board.Go(fixture.Hub.BoardSignInUrl("Inspector Hale"));
+        board.Until(d => d.FindElement(By.Id($"r-{reference}")), "the referral on the board").FindElement(By.CssSelector("a.ref")).Click();
+
+        board.Until(d => d.Title.StartsWith($"Referral {reference}", StringComparison.Ordinal), "the dossier page");
+        Assert.Contains("station", board.Text, StringComparison.Ordinal);
+        Assert.Contains("+447700900124", board.Text, StringComparison.Ordinal);
+
+        var dossier = await ReadDossierAsync(reference.ToString());
+        Assert.Contains(
+            dossier["trail"]!.AsArray(),
+            e => e!["kind"]!.GetValue<string>() == "consulted" && e["actor"]!.GetValue<string>() == "control-room:Inspector Hale");
+    }
+
+    [Fact]
+    public void A_past_night_shows_its_figures_with_the_same_charts()
+    {
+        var board = Open(Browser.Desktop);
+        board.Go(fixture.Hub.BoardSignInUrl());
+        board.Go(fixture.Hub.Functions.BaseUrl, $"api/board/nights?night={fixture.Hub.Night.Previous}");
+
+        board.Until(d => d.FindElement(By.Id("updated")).Text.StartsWith("Figures", StringComparison.Ordinal), "the past night's figures");
+        Assert.Equal(14, board.Driver.FindElements(By.CssSelector("#chart-hour svg rect")).Count);
+        Assert.Contains("No summary is stored", board.Find("#summary-text").Text, StringComparison.Ordinal);
+        Assert.Equal("0", board.Find("#tiles .tile .n").Text);
+    }
+
+    [Fact]
+    public async Task The_board_feed_reads_the_night_once_and_answers_only_the_control_room()
+    {
+        using var anonymous = await fixture.Http.GetAsync(new Uri(fixture.Hub.Functions.BaseUrl, "api/board/night.json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        var desk = Open(Browser.Desktop);
+        desk.Go(fixture.Hub.DeskSignInUrl("street-pastors-chelmsford"));
+        desk.Go(fixture.Hub.Functions.BaseUrl, "api/board");
+        Assert.Equal("Not yours to see · NightSafe", desk.Title);
+        desk.Go(fixture.Hub.Functions.BaseUrl, "api/board/night.json");
+        Assert.Contains("Not yours to see", desk.Text, StringComparison.Ordinal);
+        Assert.Contains(fixture.Logs, l => l.Contains("Page board feed refused (403)", StringComparison.Ordinal));
+    }
+
+    private async Task<JsonObject> ReadDossierAsync(string reference)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.Hub.Functions.BaseUrl, $"api/referrals/{fixture.Hub.Night}/{reference}"));
+        request.Headers.Add("x-functions-key", fixture.Hub.Functions.FunctionKey);
+        using var response = await fixture.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    private Browser Open(System.Drawing.Size size)
+    {
+        var browser = new Browser(size);
+        _browsers.Add(browser);
+        return browser;
+    }
+
+    public void Dispose()
+    {
+        foreach (var browser in _browsers)
+        {
+            browser.Dispose();
+        }
+
+        if (output is not null && _browsers.Count > 0)
+        {
+            fixture.WriteLogTail(output, 20);
+        }
+    }
+}
