@@ -41,7 +41,7 @@ public sealed class InboundSmsTests(HubFixture fixture, ITestOutputHelper output
             Assert.Equal("+447700900123", received.Body["subjectPhone"]?.GetValue<string>());
             await receiver.CompleteMessageAsync(message);
 
-            var hub = new HubApi(fixture.Http, Hub.Functions.BaseUrl, Hub.Functions.FunctionKey, Hub.Functions.MasterKey);
+            var hub = new HubApi(fixture.Http, Hub.Functions.BaseUrl, Hub.ControlRoomKey, Hub.Functions.MasterKey);
             var routed = await Eventually.ValueAsync(
                 async () => await hub.ReadReferralAsync(Hub.Night.ToString(), reference, CancellationToken.None) is { Status: "Routed" } view ? view : null,
                 TimeSpan.FromSeconds(30),

@@ -40,6 +40,8 @@ public sealed class UpCommandTests(ITestOutputHelper output)
             Assert.Contains(lines, l => l.Contains(state.FunctionKey, StringComparison.Ordinal));
             Assert.Contains(lines, l => l.Contains("x-functions-key", StringComparison.Ordinal) && l.Contains("/api/referrals", StringComparison.Ordinal));
             Assert.All(state.PartnerKeys.Values, key => Assert.Contains(lines, l => l.Contains(key, StringComparison.Ordinal)));
+            Assert.False(string.IsNullOrEmpty(state.ControlRoomKey));
+            Assert.Contains(lines, l => l.Contains("X-Control-Room-Key", StringComparison.Ordinal) && l.Contains(state.ControlRoomKey, StringComparison.Ordinal));
 
             string reply = string.Empty;
             await WaitForAsync(

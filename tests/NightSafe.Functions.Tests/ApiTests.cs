@@ -49,7 +49,9 @@ public sealed class ApiTests(LocalHub stack)
     [Fact]
     public async Task A_hostile_route_parameter_finds_nothing()
     {
-        var (status, _) = await stack.Function<ReferralsApi>().ReadAsync(Json("GET", "referrals/x/y"), "2026-12-18' or PartitionKey ne '", "ABCDEF' or RowKey ne '", stack.Context()).ReadAsync();
+        var request = Json("GET", "referrals/x/y");
+        request.Headers.Add(NightSafe.Functions.Http.ControlRoomIdentity.KeyHeader, stack.ControlRoomKey);
+        var (status, _) = await stack.Function<ReferralsApi>().ReadAsync(request, "2026-12-18' or PartitionKey ne '", "ABCDEF' or RowKey ne '", stack.Context()).ReadAsync();
 
         Assert.Equal(HttpStatusCode.NotFound, status);
     }

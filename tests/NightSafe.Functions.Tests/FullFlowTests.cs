@@ -80,7 +80,7 @@ public sealed partial class FullFlowTests(LocalHub hub)
         Assert.Equal(HttpStatusCode.NoContent, statusCode);
 
         // 5. A partner reports back with a note; the officer asks for the status, then closes it.
-        var outcome = new TestHttpRequestData(hub.Context(), "POST", new Uri($"http://127.0.0.1/api/partners/{agencies[0]}/cases/{night}/{reference}/outcome"), JsonSerializer.Serialize(new { outcome = "accepted", note = Note }));
+        var outcome = new TestHttpRequestData(hub.Context(), "POST", new Uri($"http://127.0.0.1/api/partners/{agencies[0]}/cases/{night}/{reference}/outcome"), JsonSerializer.Serialize(new { outcome = "accepted", note = Note }), "application/json");
         outcome.Headers.Add(PartnerApi.KeyHeader, hub.PartnerKeys[agencies[0]]);
         Assert.Equal(HttpStatusCode.OK, (await hub.Function<PartnerApi>().ReportAsync(outcome, agencies[0], night, reference, hub.Context()).ReadAsync()).Status);
         var (_, status) = await hub.Function<SmsInbound>().RunAsync(WebhookRequests.InboundSms(hub, Officer, "STATUS " + reference), hub.Context()).ReadAsync();

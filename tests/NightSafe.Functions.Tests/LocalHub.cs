@@ -39,6 +39,9 @@ public sealed class LocalHub : IAsyncLifetime
 
     public IReadOnlyDictionary<string, string> PartnerKeys { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>The offline control-room key (the app holds its SHA-256).</summary>
+    public string ControlRoomKey { get; } = PartnerKeyRing.NewKey();
+
     public IServiceProvider Services => (_host ?? throw new InvalidOperationException("Not started.")).Services;
 
     public TwilioStandInServer Twilio => _twilio ?? throw new InvalidOperationException("Not started.");
@@ -82,6 +85,7 @@ public sealed class LocalHub : IAsyncLifetime
             ["NightSafe:PublicBaseUrl"] = PublicBaseUrl,
             ["NightSafe:SeedRoster"] = "true",
             ["Retention:Days"] = "31",
+            ["ControlRoom:KeySha256"] = PartnerKeyRing.Hash(ControlRoomKey),
         };
         var i = 0;
         foreach (var (agency, key) in PartnerKeys)

@@ -34,7 +34,7 @@ public sealed class QueueFunctionTests(LocalHub hub)
     public async Task A_poison_routing_message_flags_the_referral_and_texts_every_duty_inspector()
     {
         var (_, accepted) = await hub.Function<ReferralsApi>().SubmitAsync(
-            new Doubles.TestHttpRequestData(hub.Context(), "POST", new Uri("http://127.0.0.1/api/referrals"), """{"town":"colchester","categories":["disorder"]}"""),
+            new Doubles.TestHttpRequestData(hub.Context(), "POST", new Uri("http://127.0.0.1/api/referrals"), """{"town":"colchester","categories":["disorder"]}""", "application/json"),
             hub.Context()).ReadAsync();
         var created = System.Text.Json.JsonDocument.Parse(accepted).RootElement;
         var night = created.GetProperty("night").GetString()!;

@@ -31,4 +31,22 @@ public sealed class StartupTests(LocalHub hub)
 
         Assert.Contains("ClockStart", failure.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Twilio:AuthToken", "@Microsoft.KeyVault(SecretUri=https://kv-nightsafe.vault.azure.net/secrets/twilio-auth-token/)", "Key Vault")]
+    [InlineData("Twilio:AuthToken", "not-a-token", "AuthToken")]
+    [InlineData("Twilio:AccountSid", "@Microsoft.KeyVault(VaultName=kv-nightsafe;SecretName=twilio-account-sid)", "Key Vault")]
+    [InlineData("Partners:Keys:0:Sha256", "@Microsoft.KeyVault(SecretUri=https://kv-nightsafe.vault.azure.net/secrets/partner-key-sha256-x/)", "Key Vault")]
+    [InlineData("Partners:Keys:0:Sha256", "abc123", "Sha256")]
+    [InlineData("ControlRoom:KeySha256", "@Microsoft.KeyVault(SecretUri=https://kv-nightsafe.vault.azure.net/secrets/control-room-key-sha256/)", "Key Vault")]
+    public async Task An_unresolved_key_vault_reference_or_a_malformed_secret_refuses_to_start(string setting, string value, string named)
+    {
+        var settings = hub.Settings();
+        settings[setting] = value;
+        using var host = hub.Build(settings);
+
+        var failure = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+    }
 }

@@ -48,7 +48,16 @@ public sealed partial class OfficerConversation(
     private async Task<InboundResult> HandleAsync(InboundSms sms, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)
     {
         var from = UkPhoneNumber.TryNormalise(sms.From, out var e164) ? e164 : sms.From;
-        switch (OptOutKeywords.Classify(sms.Body))
+        var intent = OptOutKeywords.Classify(sms.Body);
+        if (intent is OptOutIntent.OptOut or OptOutIntent.OptIn && !UkPhoneNumber.IsE164(from))
+        {
+            // A short code or an alphanumeric sender is no one's phone: it cannot receive advice, so there is nothing to
+            // opt out of or back into (and such a sender cannot be a row key).
+            LogOptOutFromNonNumber(intent);
+            return new InboundResult.Replied(string.Empty);
+        }
+
+        switch (intent)
         {
             case OptOutIntent.OptOut:
                 await optOuts.OptOutAsync(from, "STOP reply", cancellationToken);
@@ -298,6 +307,9 @@ public sealed partial class OfficerConversation(
         return await store.FindAsync(tonight, reference, cancellationToken)
             ?? await store.FindAsync(tonight.Previous, reference, cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SMS {Intent} from a sender that is not a phone number (short code or alphanumeric): nothing to do")]
+    private partial void LogOptOutFromNonNumber(OptOutIntent intent);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMS opt-out recorded for {Phone}")]
     private partial void LogOptOut(MaskedPhone phone);

@@ -215,7 +215,7 @@ public sealed partial class PartnerLoop(
             var controlRoom = world.FallbackAgency;
             if (controlRoom.UsesServiceBus)
             {
-                await publisher.PublishCasesAsync([ReferralRouter.Outgoing(referral, fallback.Value)], cancellationToken);
+                await publisher.PublishCasesAsync([ReferralRouter.Outgoing(referral, fallback.Value, controlRoom)], cancellationToken);
             }
 
             await AlertAsync(referral, fallback.Value, AlertReason.Escalated, why, cancellationToken);
@@ -257,7 +257,7 @@ public sealed partial class PartnerLoop(
         PartnerCase? fallbackCase = null;
         if (agencyId != world.FallbackAgencyId && cases.All(c => c.Value.AgencyId != world.FallbackAgencyId))
         {
-            var (body, fields) = CaseMessage.Build(referral, world.FallbackAgency, world);
+            var (body, fields) = CaseMessage.Build(referral, world.FallbackAgency, referral.Categories, world); // the control room takes the whole referral
             fallbackCase = new PartnerCase { Night = referral.Night, Reference = referral.Reference, AgencyId = world.FallbackAgencyId, DisclosedAt = now, Fields = fields, View = body };
         }
 
@@ -325,9 +325,9 @@ public sealed partial class PartnerLoop(
         return new OutgoingCase(
             PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId) + "/closed",
             @case.AgencyId,
-            referral.TownId,
-            referral.Categories,
-            referral.Priority,
+            TownId: null, // a cancellation carries only the subscription filter's agency: the case said the rest
+            Categories: null,
+            Priority: null,
             body,
             referral.TraceParent,
             OutgoingCase.CaseClosedSubject);

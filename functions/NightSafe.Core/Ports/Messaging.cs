@@ -83,15 +83,17 @@ public interface IRoutingQueue
 }
 
 /// <summary>
-/// One agency's message on topic <c>cases</c>: its minimised view and the properties its filter reads.
+/// One agency's copy of a case for topic <c>cases</c>: its minimised view and its message properties. Beside
+/// <paramref name="AgencyId"/> (the subscription filter) a property is set only when the agency's <c>shares</c> hold
+/// that field: null means "not disclosed to this agency". <paramref name="Categories"/> are the ones it was assigned.
 /// <see cref="Subject"/> is <c>case</c> for a new case and <c>case-closed</c> when the referral it had is over.
 /// </summary>
 public sealed record OutgoingCase(
     string MessageId,
     string AgencyId,
-    string TownId,
-    IReadOnlyList<string> Categories,
-    Priority Priority,
+    string? TownId,
+    IReadOnlyList<string>? Categories,
+    Priority? Priority,
     string Body,
     string? TraceParent,
     string Subject = OutgoingCase.CaseSubject)

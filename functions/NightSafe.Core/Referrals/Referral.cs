@@ -118,6 +118,12 @@ public sealed record Referral
 
     public string Key => $"{Night}/{Reference}";
 
+    /// <summary>
+    /// The note to keep with an outcome or a close: none once the personal data is erased (by retention or on request),
+    /// because erasure runs once and would not come back for a note added after it.
+    /// </summary>
+    public string? NoteToKeep(string? note) => ErasedAt is not null || string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+
     public bool IsOpen => Status is ReferralStatus.Received or ReferralStatus.Routed or ReferralStatus.InProgress or ReferralStatus.NeedsManualRouting;
 
     /// <summary>Routing finished once already (a later attempt only republishes and retries the advice).</summary>
@@ -144,7 +150,7 @@ public sealed record Referral
         Require(CanClose, "close", "it is closed already");
         return new(
             this with { Status = ReferralStatus.Closed, ClosedAt = at },
-            [ReferralEvent.Of(at, ReferralEventKinds.Closed, actor, (ReferralEventData.Note, note))]);
+            [ReferralEvent.Of(at, ReferralEventKinds.Closed, actor, (ReferralEventData.Note, NoteToKeep(note)))]);
     }
 
     /// <summary>An officer may add to a referral until it is closed.</summary>
@@ -284,7 +290,7 @@ public sealed record Referral
                 by is null ? Actors.Partner(@case.AgencyId) : Actors.Partner(@case.AgencyId) + ":" + by,
                 (ReferralEventData.Agency, @case.AgencyId),
                 (ReferralEventData.Status, outcome.ToString().ToLowerInvariant()),
-                (ReferralEventData.Note, string.IsNullOrWhiteSpace(note) ? null : note.Trim())),
+                (ReferralEventData.Note, NoteToKeep(note))),
         };
         if (next.Status == ReferralStatus.Closed && Status != ReferralStatus.Closed)
         {

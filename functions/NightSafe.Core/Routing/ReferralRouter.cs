@@ -94,7 +94,7 @@ public sealed partial class ReferralRouter(
 
             // Only agencies on the servicebus channel read a subscription; the others get their cases by SMS.
             await publisher.PublishCasesAsync(
-                plan.Cases.Where(c => world.FindAgency(c.AgencyId)?.UsesServiceBus ?? true).Select(c => Outgoing(current.Value, c)).ToList(),
+                plan.Cases.Where(c => world.FindAgency(c.AgencyId)?.UsesServiceBus ?? true).Select(c => Outgoing(current.Value, c, plan.Decision)).ToList(),
                 cancellationToken);
             routed = await MarkRoutedAsync(current, plan.Decision, cancellationToken);
             LogRouted(night, reference, plan.Cases.Count, plan.Decision.UsedFallback);
@@ -171,7 +171,7 @@ public sealed partial class ReferralRouter(
         var referral = (await store.FindAsync(night, reference, cancellationToken))?.Value
             ?? throw new InvalidOperationException($"Referral {night}/{reference} vanished while being routed.");
         var all = await store.CasesAsync(night, reference, cancellationToken);
-        await publisher.PublishCasesAsync(all.Select(c => Outgoing(referral, c.Value)).ToList(), cancellationToken);
+        await publisher.PublishCasesAsync(all.Select(c => Outgoing(referral, c.Value, chosen)).ToList(), cancellationToken);
         await store.UpdateAsync(
             night,
             reference,
@@ -272,7 +272,7 @@ public sealed partial class ReferralRouter(
         {
             var agency = world.FindAgency(assignment.AgencyId)
                 ?? throw new InvalidOperationException($"Routing chose agency '{assignment.AgencyId}', which routing.json does not list.");
-            var (body, fields) = CaseMessage.Build(referral, agency, world);
+            var (body, fields) = CaseMessage.Build(referral, agency, assignment.Categories, world);
             cases.Add(new PartnerCase
             {
                 Night = referral.Night,
@@ -288,7 +288,8 @@ public sealed partial class ReferralRouter(
                 actor,
                 (ReferralEventData.Agency, agency.Id),
                 (ReferralEventData.Fields, string.Join(',', fields)),
-                (ReferralEventData.Categories, string.Join(',', assignment.Categories)),
+                // Exactly what went out: the categories only when the agency's shares hold them.
+                (ReferralEventData.Categories, fields.Contains(ReferralFields.Categories) ? string.Join(',', referral.Categories.Where(assignment.Categories.Contains)) : null),
                 (ReferralEventData.Reason, reason(agency)),
                 (ReferralEventData.MessageId, PartnerCase.MessageIdFor(referral.Night, referral.Reference, agency.Id))));
         }
@@ -345,16 +346,20 @@ public sealed partial class ReferralRouter(
             cancellationToken);
     }
 
-    /// <summary>The case message of one agency's case (its recorded view, its MessageId).</summary>
-    internal static OutgoingCase Outgoing(Referral referral, PartnerCase @case) =>
-        new(
-            PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId),
-            @case.AgencyId,
-            referral.TownId,
-            referral.Categories,
-            referral.Priority,
-            @case.View,
-            referral.TraceParent);
+    private OutgoingCase Outgoing(Referral referral, PartnerCase @case, RoutingDecision decision)
+    {
+        var agency = world.FindAgency(@case.AgencyId)
+            ?? throw new InvalidOperationException($"Case for agency '{@case.AgencyId}', which routing.json does not list.");
+        var assigned = decision.Assignments.FirstOrDefault(a => a.AgencyId == @case.AgencyId)?.Categories ?? AssignedCategories(referral, agency);
+        return CaseMessage.Outgoing(referral, @case, agency, assigned);
+    }
+
+    /// <summary>
+    /// The case message of a case recorded outside this routing decision (the control room's, on escalation): the
+    /// categories it carries are those the agency handles, as <see cref="RouteByHandAsync"/> assigns them.
+    /// </summary>
+    internal static OutgoingCase Outgoing(Referral referral, PartnerCase @case, Agency agency) =>
+        CaseMessage.Outgoing(referral, @case, agency, AssignedCategories(referral, agency));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed: {CaseCount} new cases published (fallback: {UsedFallback})")]
     private partial void LogRouted(NightId night, ReferenceCode referenceCode, int caseCount, bool usedFallback);

@@ -22,9 +22,10 @@ public sealed partial class SmsStatus(AdviceDeliveryReports reports, TwilioWebho
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        if (await webhook.ReadSignedAsync(request, Route, cancellationToken) is not { } form)
+        var read = await webhook.ReadSignedAsync(request, Route, cancellationToken);
+        if (read.Form is not { } form)
         {
-            return request.CreateResponse(HttpStatusCode.Forbidden);
+            return request.CreateResponse(read.Refusal);
         }
 
         var sid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");

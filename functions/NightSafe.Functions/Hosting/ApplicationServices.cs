@@ -7,6 +7,7 @@ using NightSafe.Core;
 using NightSafe.Core.DependencyInjection;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.World;
+using NightSafe.Integrations.DependencyInjection;
 using NightSafe.Functions.Pages;
 
 namespace NightSafe.Functions.Hosting;
@@ -29,7 +30,14 @@ public static class ApplicationServices
             .Bind(configuration.GetSection(RetentionOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<PartnersOptions>().Bind(configuration.GetSection(PartnersOptions.Section));
+        services.AddOptions<ControlRoomOptions>()
+            .Bind(configuration.GetSection(ControlRoomOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => !KeyVaultReferences.IsUnresolved(o.KeySha256), KeyVaultReferences.Failure("ControlRoom:KeySha256"))
+            .ValidateOnStart();
+        services.AddSingleton<Http.ControlRoomIdentity>();
+        services.AddOptions<PartnersOptions>().Bind(configuration.GetSection(PartnersOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PartnersOptions>, PartnersOptionsValidator>();
 
         services.AddSingleton(sp =>
         {

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using NightSafe.Integrations.DependencyInjection;
 
 namespace NightSafe.Functions.Hosting;
 
@@ -54,4 +56,53 @@ public sealed class PartnerKeyOptions
 
     /// <summary>Lower-case hex SHA-256 of the agency's key.</summary>
     public string Sha256 { get; set; } = string.Empty;
+}
+
+/// <summary>The control room's access (section "ControlRoom"); see <see cref="Http.ControlRoomIdentity"/>.</summary>
+public sealed class ControlRoomOptions
+{
+    public const string Section = "ControlRoom";
+
+    /// <summary>
+    /// Trust App Service Authentication's X-MS-CLIENT-PRINCIPAL-* headers (Entra ID sign-in). Set only where App Service
+    /// Authentication is enabled, which strips those headers from client requests.
+    /// </summary>
+    public bool PlatformAuthentication { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the offline control-room key (header X-Control-Room-Key); unset: no key opens it.</summary>
+    [RegularExpression("^[0-9a-fA-F]{64}$", ErrorMessage = "ControlRoom:KeySha256 must be 64 hex digits: the SHA-256 of the control-room key.")]
+    public string? KeySha256 { get; set; }
+}
+
+/// <summary>
+/// Every partner key setting must hold a key hash: a malformed hash or an unresolved Key Vault reference stops the start
+/// (it was once dropped silently, leaving an agency locked out without a word).
+/// </summary>
+public sealed class PartnersOptionsValidator : IValidateOptions<PartnersOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PartnersOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        for (var i = 0; i < options.Keys.Count; i++)
+        {
+            var key = options.Keys[i];
+            var setting = $"Partners:Keys:{i}:Sha256";
+            if (KeyVaultReferences.IsUnresolved(key.Sha256) || KeyVaultReferences.IsUnresolved(key.Agency))
+            {
+                failures.Add(KeyVaultReferences.Failure($"Partners:Keys:{i}"));
+            }
+            else if (key.Sha256.Trim() is not { Length: 64 } hex || !hex.All(Uri.IsHexDigit))
+            {
+                failures.Add($"{setting} must be 64 hex digits: the SHA-256 of agency '{key.Agency}''s key.");
+            }
+
+            if (string.IsNullOrWhiteSpace(key.Agency))
+            {
+                failures.Add($"Partners:Keys:{i}:Agency is required: the agency id the key belongs to.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

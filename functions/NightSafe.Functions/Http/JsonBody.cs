@@ -4,18 +4,28 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace NightSafe.Functions.Http;
 
-/// <summary>A JSON body read, or the answer refusing it (400 not JSON).</summary>
+/// <summary>A JSON body read, or the answer refusing it (415 wrong type, 413 too large, 400 not JSON).</summary>
 public sealed record JsonRead<T>(T? Value, HttpResponseData? Refusal);
 
-/// <summary>Reads a JSON request body, once for every JSON endpoint: the place for checks of what a body may be.</summary>
+/// <summary>Reads a JSON request body: the media type checked first, then the size, then it is deserialised.</summary>
 public static class JsonBody
 {
     public static async Task<JsonRead<T>> ReadAsync<T>(HttpRequestData request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!RequestBody.Is(request, RequestBody.Json))
+        {
+            return new(default, await Responses.ProblemAsync(request, HttpStatusCode.UnsupportedMediaType, "The body must be application/json (UTF-8).", cancellationToken: cancellationToken));
+        }
+
+        if (await RequestBody.ReadAsync(request.Body, cancellationToken) is not { } bytes)
+        {
+            return new(default, await Responses.ProblemAsync(request, HttpStatusCode.RequestEntityTooLarge, $"The body is larger than {RequestBody.MaxBytes} bytes.", cancellationToken: cancellationToken));
+        }
+
         try
         {
-            return new(await JsonSerializer.DeserializeAsync<T>(request.Body, Responses.Json, cancellationToken), null);
+            return new(JsonSerializer.Deserialize<T>(bytes, Responses.Json), null);
         }
         catch (JsonException e)
         {

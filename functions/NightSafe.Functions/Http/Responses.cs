@@ -51,6 +51,14 @@ public static class Responses
         return response;
     }
 
+    /// <summary>401 with problem details and a WWW-Authenticate challenge.</summary>
+    public static async Task<HttpResponseData> UnauthorizedAsync(HttpRequestData request, string title, CancellationToken cancellationToken)
+    {
+        var response = await ProblemAsync(request, HttpStatusCode.Unauthorized, title, cancellationToken: cancellationToken);
+        response.Headers.Add("WWW-Authenticate", "Bearer");
+        return response;
+    }
+
     /// <summary>A TwiML MessagingResponse: one reply SMS, or none when <paramref name="reply"/> is empty.</summary>
     public static async Task<HttpResponseData> TwimlAsync(HttpRequestData request, string? reply, CancellationToken cancellationToken)
     {

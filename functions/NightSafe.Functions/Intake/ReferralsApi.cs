@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using NightSafe.Core;
 using NightSafe.Core.Control;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Nights;
@@ -13,7 +12,7 @@ using NightSafe.Functions.Http;
 namespace NightSafe.Functions.Intake;
 
 /// <summary>The JSON API for other systems (function key): submit a referral; the control room reads one.</summary>
-public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, ReferralDossiers dossiers, RoutingWorld world)
+public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, ReferralDossiers dossiers, ControlRoomIdentity controlRoom, RoutingWorld world)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
@@ -43,7 +42,7 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
 
     [Function("ReadReferral")]
     public async Task<HttpResponseData> ReadAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "referrals/{night}/{reference}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "referrals/{night}/{reference}")] HttpRequestData request,
         string night,
         string reference,
         FunctionContext context)
@@ -51,14 +50,17 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
+        if (controlRoom.Resolve(request) is not { } principal)
+        {
+            return await Responses.UnauthorizedAsync(request, "The control room's sign-in (or, offline, its key) is required.", cancellationToken);
+        }
+
         if (!NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code))
         {
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken);
         }
 
-        var by = request.Headers.TryGetValues("X-Consulted-By", out var names) ? names.FirstOrDefault() : null;
-        var actor = string.IsNullOrWhiteSpace(by) ? Actors.ControlRoom : Actors.ControlRoom + ":" + new string(by.Where(c => !char.IsControl(c)).Take(64).ToArray());
-        var dossier = await dossiers.ReadAsync(nightId, code, actor, cancellationToken);
+        var dossier = await dossiers.ReadAsync(nightId, code, principal.Actor, cancellationToken);
         if (dossier is null)
         {
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken);

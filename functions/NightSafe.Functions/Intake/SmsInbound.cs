@@ -19,9 +19,10 @@ public sealed class SmsInbound(OfficerConversation conversation, TwilioWebhook w
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        if (await webhook.ReadSignedAsync(request, Route, cancellationToken) is not { } form)
+        var read = await webhook.ReadSignedAsync(request, Route, cancellationToken);
+        if (read.Form is not { } form)
         {
-            return request.CreateResponse(HttpStatusCode.Forbidden);
+            return request.CreateResponse(read.Refusal);
         }
 
         if (!form.TryGetValue("MessageSid", out var sid) || string.IsNullOrEmpty(sid) || !form.TryGetValue("From", out var from) || string.IsNullOrEmpty(from))

@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.References;
+using NightSafe.Core.Text;
 using NightSafe.Core.World;
 using NightSafe.Functions.Http;
 
@@ -18,7 +19,8 @@ public sealed record OutcomeReport(string? Outcome, string? Note)
     public static Dictionary<string, string[]>? Check(OutcomeReport? report, out PartnerOutcome outcome)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!Enum.TryParse<PartnerOutcome>(report?.Outcome, ignoreCase: true, out outcome) || !Enum.IsDefined(outcome) || int.TryParse(report?.Outcome, out _))
+        // By exact name only: Enum.TryParse would read "declined, attended" as flags, a third outcome.
+        if (!EnumNames.TryParse(report?.Outcome, out outcome))
         {
             errors["outcome"] = ["One of: accepted, declined, attended, closed."];
         }

@@ -106,7 +106,7 @@ public sealed partial class DeskPages(
         }
 
         var body = await FormBody.ReadAsync(request.Body, ct);
-        var form = body is null ? new Dictionary<string, string>() : FormBody.Parse(body);
+        var form = body is null ? new Dictionary<string, string>() : FormBody.FirstValues(FormBody.Parse(body));
         if (!guard.IsGenuinePost(request, viewer!, form))
         {
             LogCsrf(agency);

@@ -39,7 +39,7 @@ public sealed class SignInPages(PageGuard guard, PageSessions sessions, IOptions
         ArgumentNullException.ThrowIfNull(context);
         var viewer = guard.Viewer(request);
         var body = await FormBody.ReadAsync(request.Body, context.CancellationToken);
-        if (viewer is not null && !guard.IsGenuinePost(request, viewer, body is null ? new Dictionary<string, string>() : FormBody.Parse(body)))
+        if (viewer is not null && !guard.IsGenuinePost(request, viewer, body is null ? new Dictionary<string, string>() : FormBody.FirstValues(FormBody.Parse(body))))
         {
             return await PageResponses.HtmlAsync(request, HttpStatusCode.Forbidden, PageHtml.Message("Form expired", "Reload the page and try again.", viewer), context.CancellationToken);
         }

@@ -18,7 +18,7 @@ public sealed record SummaryRequest(string? Night);
 /// The end-of-night summary. The timer fires at 05:00 and 06:00 UTC (the plan ignores time zones) and runs only when it
 /// is 06:00 in London; the queue function runs it for a named night (operators, the demo, a re-run after a fault).
 /// </summary>
-public sealed partial class SummaryFunctions(NightSummaries summaries, ISummaryStore store, RoutingWorld world, TimeProvider time, ILogger<SummaryFunctions> logger)
+public sealed partial class SummaryFunctions(NightSummaries summaries, ISummaryStore store, ControlRoomIdentity controlRoom, RoutingWorld world, TimeProvider time, ILogger<SummaryFunctions> logger)
 {
     [Function("NightlySummary")]
     public async Task TimerAsync([TimerTrigger(SummarySchedule.Cron)] TimerInfo timer, FunctionContext context)
@@ -62,13 +62,18 @@ public sealed partial class SummaryFunctions(NightSummaries summaries, ISummaryS
 
     [Function("ReadSummary")]
     public async Task<HttpResponseData> ReadAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "nights/{night}/summary")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "nights/{night}/summary")] HttpRequestData request,
         string night,
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
+        if (controlRoom.Resolve(request) is null)
+        {
+            return await Responses.UnauthorizedAsync(request, "The control room's sign-in (or, offline, its key) is required.", cancellationToken);
+        }
+
         var stored = NightId.TryParse(night, out var id) ? await store.FindAsync(id, cancellationToken) : null;
         return stored is null
             ? await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No summary for that night.", cancellationToken: cancellationToken)

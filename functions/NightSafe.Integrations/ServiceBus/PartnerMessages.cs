@@ -38,9 +38,22 @@ public static class PartnerMessages
             Subject = outgoing.Subject,
         };
         message.ApplicationProperties[Agency] = outgoing.AgencyId;
-        message.ApplicationProperties[Town] = outgoing.TownId;
-        message.ApplicationProperties[Categories] = string.Join(',', outgoing.Categories);
-        message.ApplicationProperties[Priority] = outgoing.Priority.ToString().ToLowerInvariant();
+        // Only what the agency's shares allow (Core leaves the rest null): properties are as readable as the body.
+        if (outgoing.TownId is { } town)
+        {
+            message.ApplicationProperties[Town] = town;
+        }
+
+        if (outgoing.Categories is { } categories)
+        {
+            message.ApplicationProperties[Categories] = string.Join(',', categories);
+        }
+
+        if (outgoing.Priority is { } priority)
+        {
+            message.ApplicationProperties[Priority] = priority.ToString().ToLowerInvariant();
+        }
+
         message.ApplicationProperties[Schema] = SchemaVersion;
         AddTrace(message, outgoing.TraceParent);
         return message;

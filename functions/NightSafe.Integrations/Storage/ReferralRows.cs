@@ -1,3 +1,4 @@
+using NightSafe.Core.Text;
 using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -182,7 +183,7 @@ internal static class ReferralRows
         where TEnum : struct, Enum
     {
         var text = entity.GetString(column);
-        return System.Enum.TryParse<TEnum>(text, ignoreCase: false, out var value) && System.Enum.IsDefined(value)
+        return EnumNames.TryParse<TEnum>(text, out var value)
             ? value
             : throw new FormatException($"Column {column} of {entity.PartitionKey}/{entity.RowKey} holds an unknown {typeof(TEnum).Name}.");
     }

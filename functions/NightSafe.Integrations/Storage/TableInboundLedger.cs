@@ -1,3 +1,4 @@
+using NightSafe.Core.Text;
 using Azure;
 using Azure.Data.Tables;
 using NightSafe.Core.Nights;
@@ -207,7 +208,7 @@ public sealed class TableInboundLedger : IInboundLedger
 
     private static InboundClaim ToClaim(string source, string key, TableEntity entity)
     {
-        var state = Enum.TryParse<InboundState>(entity.GetString(State), out var parsed) && Enum.IsDefined(parsed) ? parsed : InboundState.Busy;
+        var state = EnumNames.TryParse<InboundState>(entity.GetString(State), out var parsed) ? parsed : InboundState.Busy;
         return new InboundClaim(
             source,
             key,

@@ -13,6 +13,7 @@ public sealed class TwilioOptions
     public string AccountSid { get; set; } = string.Empty;
 
     [Required(ErrorMessage = "Twilio:AuthToken is required: the account's auth token (Key Vault in Azure).")]
+    [RegularExpression("^[0-9a-fA-F]{32}$", ErrorMessage = "Twilio:AuthToken must be an auth token: 32 hex digits.")]
     public string AuthToken { get; set; } = string.Empty;
 
     /// <summary>The sending number in E.164; set this or <see cref="MessagingServiceSid"/>, not both.</summary>
@@ -50,6 +51,20 @@ public sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        foreach (var (setting, value) in new[]
+        {
+            ("Twilio:AccountSid", options.AccountSid),
+            ("Twilio:AuthToken", options.AuthToken),
+            ("Twilio:From", options.From),
+            ("Twilio:MessagingServiceSid", options.MessagingServiceSid),
+        })
+        {
+            if (DependencyInjection.KeyVaultReferences.IsUnresolved(value))
+            {
+                failures.Add(DependencyInjection.KeyVaultReferences.Failure(setting));
+            }
+        }
+
         var hasFrom = !string.IsNullOrWhiteSpace(options.From);
         var hasService = !string.IsNullOrWhiteSpace(options.MessagingServiceSid);
         if (hasFrom == hasService)

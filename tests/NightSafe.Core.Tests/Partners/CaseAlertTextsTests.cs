@@ -158,7 +158,7 @@ public sealed class CaseAlertTextsTests
     private static PartnerCase CaseFor(Agency agency, string[] categories, Consent consent, string? location, string? description)
     {
         var referral = Referral(categories, consent, location, description);
-        var (body, fields) = CaseMessage.Build(referral, agency, TestWorld.Real);
+        var (body, fields) = CaseMessage.Build(referral, agency, categories, TestWorld.Real);
         return new PartnerCase
         {
             Night = referral.Night,

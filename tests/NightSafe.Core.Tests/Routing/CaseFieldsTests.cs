@@ -76,8 +76,8 @@ public sealed class CaseFieldsTests
             Location = "Yates ///filled.count.soap",
         };
 
-        var (pastors, pastorFields) = NightSafe.Core.Routing.CaseMessage.Build(referral, Agency("street-pastors-chelmsford"), TestWorld.Real);
-        var (survivors, survivorFields) = NightSafe.Core.Routing.CaseMessage.Build(referral, Agency("da-survivors-essex"), TestWorld.Real);
+        var (pastors, pastorFields) = NightSafe.Core.Routing.CaseMessage.Build(referral, Agency("street-pastors-chelmsford"), referral.Categories, TestWorld.Real);
+        var (survivors, survivorFields) = NightSafe.Core.Routing.CaseMessage.Build(referral, Agency("da-survivors-essex"), referral.Categories, TestWorld.Real);
 
         Assert.Contains("\"locationLink\":\"https://what3words.com/filled.count.soap\"", pastors, StringComparison.Ordinal);
         Assert.Contains(ReferralFields.LocationLink, pastorFields);

@@ -41,7 +41,7 @@ public sealed class MessageSchemaTests(LocalHub hub)
         {
             foreach (var consent in Enum.GetValues<Consent>())
             {
-                var (body, fields) = CaseMessage.Build(Fullest(agency, consent, world), agency, world);
+                var (body, fields) = CaseMessage.Build(Fullest(agency, consent, world), agency, agency.Categories, world);
                 var result = Check(schema, body);
                 Assert.True(result.IsValid, $"{agency.Id}/{consent}: {Errors(result)}");
                 Assert.NotEmpty(fields);
@@ -84,7 +84,7 @@ public sealed class MessageSchemaTests(LocalHub hub)
         var world = hub.World;
         var agency = world.FindAgency("street-pastors-chelmsford")!;
         var referral = Fullest(agency, Consent.Given, world) with { Status = ReferralStatus.Closed, ClosedAt = LocalHub.FridayNight.AddMinutes(30) };
-        var (view, fields) = CaseMessage.Build(referral, agency, world);
+        var (view, fields) = CaseMessage.Build(referral, agency, referral.Categories, world);
         var @case = new PartnerCase { Night = referral.Night, Reference = referral.Reference, AgencyId = agency.Id, DisclosedAt = referral.ReceivedAt, Fields = fields, View = view };
 
         var closed = NightSafe.Core.Partners.PartnerLoop.CaseClosed(referral, @case, closedByPartner: false);

@@ -23,7 +23,7 @@ public sealed class IntegrationsRegistrationTests
         ["AzureWebJobsStorage"] = LocalStorage,
         ["ServiceBus:connectionString"] = LocalServiceBus,
         ["Twilio:AccountSid"] = "AC0123456789abcdef0123456789abcdef",
-        ["Twilio:AuthToken"] = "secret",
+        ["Twilio:AuthToken"] = "fedcba9876543210fedcba9876543210",
         ["Twilio:From"] = "+447700900000",
     };
 

@@ -42,4 +42,12 @@ public sealed class PartnerMessagesTests
         Assert.False(message.ApplicationProperties.ContainsKey("Diagnostic-Id"));
         Assert.Equal("alone,transport", message.ApplicationProperties["categories"]);
     }
+
+    [Fact]
+    public void A_property_the_agency_does_not_share_is_not_on_the_message()
+    {
+        var message = PartnerMessages.ForCase(new OutgoingCase("m", "perpetrator-change-essex", null, ["perpetrator"], null, "{}", null));
+
+        Assert.Equal(["agency", "categories", "schemaVersion"], message.ApplicationProperties.Keys.Order(StringComparer.Ordinal));
+    }
 }

@@ -13,7 +13,7 @@ namespace NightSafe.Integrations.Tests.Twilio;
 public sealed class TwilioTestBed : IDisposable
 {
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
-    public const string AuthToken = "test-auth-token";
+    public const string AuthToken = "0123456789abcdef0123456789abcdef";
     public const string From = "+447700900000";
     public const string MessagePath = $"/2010-04-01/Accounts/{AccountSid}/Messages.json";
 

@@ -22,7 +22,8 @@ public static class StackScreen
         AnsiConsole.Write(endpoints);
 
         // Keys, connection strings and commands go straight to the console: Spectre would break long lines to its width.
-        Console.WriteLine($"Function key (x-functions-key): {functions.FunctionKey}");
+        Console.WriteLine($"Function key (x-functions-key): {functions.FunctionKey}   (submitting systems: POST /api/referrals only)");
+        Console.WriteLine($"Control-room key (X-Control-Room-Key): {stack.ControlRoomKey}   (dossiers and summaries)");
         Console.WriteLine($"Master key (admin):             {functions.MasterKey}");
         Console.WriteLine($"Twilio account SID:             {stack.Twilio.AccountSid}");
         Console.WriteLine($"Twilio auth token:              {stack.Twilio.AuthToken}");

@@ -30,7 +30,7 @@ public static class TextCommand
         Console.WriteLine(reply.Message is { Length: > 0 } message ? message : "(no reply SMS)");
         if (reply.Reference is { } reference)
         {
-            Console.WriteLine($"Control room view: curl -s {new Uri(state.FunctionsBaseUrl, $"api/referrals/{state.Night}/{reference}")} -H 'x-functions-key: {state.FunctionKey}'");
+            Console.WriteLine($"Control room view: curl -s {new Uri(state.FunctionsBaseUrl, $"api/referrals/{state.Night}/{reference}")} -H 'X-Control-Room-Key: {state.ControlRoomKey}'");
         }
 
         return 0;

@@ -64,7 +64,7 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
         var night = stack.Night.ToString();
         var plan = NightScript.Write(stack.World, options.OfficerTexts, options.Seed);
         var phone = new OfficerPhone(http, stack.Functions.BaseUrl, stack.PublicBaseUrl, stack.Twilio.AccountSid, stack.Twilio.AuthToken, OfflineHub.HubNumber);
-        var hub = new HubApi(http, stack.Functions.BaseUrl, stack.Functions.FunctionKey, stack.Functions.MasterKey);
+        var hub = new HubApi(http, stack.Functions.BaseUrl, stack.ControlRoomKey, stack.Functions.MasterKey);
         var outcomes = new ConcurrentQueue<TextOutcome>();
         var views = new ConcurrentDictionary<string, ReferralView>(StringComparer.Ordinal);
 

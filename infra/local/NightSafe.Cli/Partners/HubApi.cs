@@ -58,8 +58,9 @@ public sealed record ReferralView(
 }
 
 /// <summary>The hub's HTTP API as the demo, partners and the control room call it.</summary>
-public sealed class HubApi(HttpClient http, Uri baseUrl, string functionKey, string masterKey)
+public sealed class HubApi(HttpClient http, Uri baseUrl, string controlRoomKey, string masterKey)
 {
+    private const string ControlRoomKeyHeader = "X-Control-Room-Key";
     private const string FunctionKeyHeader = "x-functions-key";
     private const string PartnerKeyHeader = "X-Partner-Key";
 
@@ -79,18 +80,18 @@ public sealed class HubApi(HttpClient http, Uri baseUrl, string functionKey, str
         return response.StatusCode;
     }
 
-    /// <summary>GET /api/referrals/{night}/{reference} (function key); null when there is no such referral.</summary>
+    /// <summary>GET /api/referrals/{night}/{reference} (control-room key); null when there is no such referral.</summary>
     public async Task<ReferralView?> ReadReferralAsync(string night, string reference, CancellationToken cancellationToken)
     {
         var json = await GetJsonAsync($"api/referrals/{Uri.EscapeDataString(night)}/{Uri.EscapeDataString(reference)}", cancellationToken);
         return json is null ? null : ReferralView.From(json);
     }
 
-    /// <summary>GET /api/referrals/{night}/{reference} as JSON (with its trail); null when there is no such referral.</summary>
+    /// <summary>GET /api/referrals/{night}/{reference} as JSON (with its trail; control-room key); null when there is no such referral.</summary>
     public Task<JsonObject?> ReadReferralJsonAsync(string night, string reference, CancellationToken cancellationToken) =>
         GetJsonAsync($"api/referrals/{Uri.EscapeDataString(night)}/{Uri.EscapeDataString(reference)}", cancellationToken);
 
-    /// <summary>GET /api/nights/{night}/summary (function key); null until the summary exists.</summary>
+        /// <summary>GET /api/nights/{night}/summary (control-room key); null until the summary exists.</summary>
     public Task<JsonObject?> ReadSummaryAsync(string night, CancellationToken cancellationToken) =>
         GetJsonAsync($"api/nights/{Uri.EscapeDataString(night)}/summary", cancellationToken);
 
@@ -112,7 +113,8 @@ public sealed class HubApi(HttpClient http, Uri baseUrl, string functionKey, str
     private async Task<JsonObject?> GetJsonAsync(string path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, path));
-        request.Headers.Add(FunctionKeyHeader, functionKey);
+        // Dossiers and summaries are the control room's: a submitting system's function key does not open them.
+        request.Headers.Add(ControlRoomKeyHeader, controlRoomKey);
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {

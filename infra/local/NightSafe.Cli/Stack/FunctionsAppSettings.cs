@@ -21,7 +21,8 @@ public static class FunctionsAppSettings
         LocalParts parts,
         IReadOnlyDictionary<string, string> partnerKeys,
         DateTime? clockStart,
-        TimeSpan twilioRetryBaseDelay)
+        TimeSpan twilioRetryBaseDelay,
+        string? controlRoomKey = null)
     {
         ArgumentNullException.ThrowIfNull(parts);
         ArgumentNullException.ThrowIfNull(partnerKeys);
@@ -44,6 +45,12 @@ public static class FunctionsAppSettings
             // No App Service Authentication offline: `up` prints signed sign-in links instead.
             ["Pages__LocalSignIn"] = "true",
         };
+        if (controlRoomKey is not null)
+        {
+            // Offline there is no App Service Authentication: the control room reads dossiers with this key.
+            settings["ControlRoom__KeySha256"] = PartnerKeyRing.Hash(controlRoomKey);
+        }
+
         if (parts.PagesSigningKey.Length > 0)
         {
             settings["Pages__SigningKey"] = parts.PagesSigningKey;

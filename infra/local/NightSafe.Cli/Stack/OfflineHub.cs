@@ -39,10 +39,12 @@ public sealed partial class OfflineHub : IAsyncDisposable
         FunctionsDevHost functions,
         RoutingWorld world,
         IReadOnlyDictionary<string, string> partnerKeys,
+        string controlRoomKey,
         DateTime? clockStart,
         byte[] pagesKey,
         TimeSpan clockOffset)
     {
+        ControlRoomKey = controlRoomKey;
         _azurite = azurite;
         _serviceBus = serviceBus;
         _twilio = twilio;
@@ -70,6 +72,8 @@ public sealed partial class OfflineHub : IAsyncDisposable
 
     public DateTime? ClockStart { get; }
 
+    /// <summary>The control room's key (header X-Control-Room-Key): reads dossiers and summaries; the app holds its hash.</summary>
+    public string ControlRoomKey { get; }
     /// <summary>The key the app signs page sessions and case links with (Pages__SigningKey).</summary>
     public byte[] PagesSigningKey { get; }
 
@@ -115,6 +119,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         var routingJson = await File.ReadAllTextAsync(Path.Combine(appDirectory, "routing.json"), cancellationToken);
         var world = RoutingWorld.Parse(routingJson);
         var partnerKeys = world.Agencies.ToDictionary(a => a.Id, _ => PartnerKeyRing.NewKey(), StringComparer.Ordinal);
+        var controlRoomKey = PartnerKeyRing.NewKey();
         var pagesKey = RandomNumberGenerator.GetBytes(32);
 
         AzuriteServer? azurite = null;
@@ -150,9 +155,9 @@ public sealed partial class OfflineHub : IAsyncDisposable
             var clockOffset = options.ClockStart is { } start
                 ? world.ToInstant(DateOnly.FromDateTime(start), TimeOnly.FromDateTime(start)) - DateTimeOffset.UtcNow
                 : TimeSpan.Zero;
-            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, pagesKey, loggerFactory, cancellationToken);
+            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, controlRoomKey, pagesKey, loggerFactory, cancellationToken);
             await functions.WaitUntilRunningAsync(options.StartTimeout, cancellationToken);
-            return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, options.ClockStart, pagesKey, clockOffset);
+            return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, controlRoomKey, options.ClockStart, pagesKey, clockOffset);
         }
         catch
         {
@@ -197,6 +202,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         TwilioAuthToken = _twilio.AuthToken,
         HubNumber = HubNumber,
         PartnerKeys = PartnerKeys,
+        ControlRoomKey = ControlRoomKey,
         Night = Night.ToString(),
         WorkerProcessId = _functions.WorkerProcessId,
     };
@@ -269,6 +275,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         ServiceBusEmulatorServer serviceBus,
         TwilioStandInServer twilio,
         IReadOnlyDictionary<string, string> partnerKeys,
+        string controlRoomKey,
         byte[] pagesKey,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -286,7 +293,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
                     {
                         AppDirectory = appDirectory,
                         HttpPort = port,
-                        Settings = FunctionsAppSettings.For(parts, partnerKeys, options.ClockStart, options.TwilioRetryBaseDelay),
+                        Settings = FunctionsAppSettings.For(parts, partnerKeys, options.ClockStart, options.TwilioRetryBaseDelay, controlRoomKey),
                         FunctionKey = options.FunctionKey,
                         MasterKey = options.MasterKey,
                         LoggerFactory = loggerFactory,

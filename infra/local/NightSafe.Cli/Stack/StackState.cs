@@ -35,6 +35,9 @@ public sealed record StackState
 
     public required string Night { get; init; }
 
+    /// <summary>The control room's key (header X-Control-Room-Key) for dossiers and summaries.</summary>
+    public string? ControlRoomKey { get; init; }
+
     /// <summary>The Functions worker's process id when the state was written (it changes if the worker is restarted).</summary>
     public int? WorkerProcessId { get; init; }
 }
