@@ -3,7 +3,8 @@ namespace NightSafe.Core;
 /// <summary>Settings the application services need, validated by the app at start-up.</summary>
 /// <param name="PublicBaseUrl">The public address Twilio calls (and signs), e.g. https://nightsafe.example.net/.</param>
 /// <param name="RetentionDays">Nights older than this lose their personal data.</param>
-public sealed record HubSettings(Uri PublicBaseUrl, int RetentionDays = 31)
+/// <param name="AcknowledgeWithin">When set, every priority's acknowledgement deadline (tests and the demo use seconds).</param>
+public sealed record HubSettings(Uri PublicBaseUrl, int RetentionDays = 31, TimeSpan? AcknowledgeWithin = null)
 {
     /// <summary>Where Twilio reports delivery of an advice SMS; the query names the referral.</summary>
     public Uri SmsStatusCallback(string night, string reference) =>

@@ -31,6 +31,7 @@ var tableNames = [
   'Officers'
   'OptOuts'
   'Summaries'
+  'OutboundSms'
 ]
 
 // Work queues and the poison queues the Functions host moves failed messages to.
@@ -41,6 +42,10 @@ var queueNames = [
   'referrals-routing-poison'
   'summaries-requests'
   'summaries-requests-poison'
+  'partner-loop'
+  'partner-loop-poison'
+  'sms-outbound'
+  'sms-outbound-poison'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {

@@ -68,7 +68,8 @@ public sealed partial class FullFlowTests(LocalHub hub)
             Assert.DoesNotContain(strays, m => m.MessageId.Contains(reference, StringComparison.Ordinal));
         }
 
-        // 4. The advice SMS went out once; its delivery report comes back signed.
+        // 4. The advice SMS went out once, from its own queue; its delivery report comes back signed.
+        Assert.Equal(0, await hub.SendQueuedSmsAsync());
         var advice = await hub.Twilio.WaitForAsync(ms => ms.Any(m => m.To == "+447700900321"), TimeSpan.FromSeconds(10), CancellationToken.None);
         var sent = Assert.Single(advice, m => m.To == "+447700900321");
         var report = NightSafe.TwilioStandIn.InboundSms.Form(hub.Twilio.AccountSid, "+447700900000", sent.To, string.Empty, sent.Sid)
@@ -88,6 +89,7 @@ public sealed partial class FullFlowTests(LocalHub hub)
 
         // 6. The night's summary.
         await hub.Function<SummaryFunctions>().QueueAsync($$"""{"night":"{{night}}"}""", hub.Context());
+        await hub.SendQueuedSmsAsync();
 
         var lines = hub.Logs.Lines.Skip(logsBefore).ToList();
         Assert.Contains(lines, l => l.Contains(reference, StringComparison.Ordinal));

@@ -54,7 +54,8 @@ public sealed class LocalHub : IAsyncLifetime
         var routingJson = RepositoryLayout.RoutingJson();
         var azurite = AzuriteServer.StartAsync();
         var serviceBus = ServiceBusEmulatorServer.StartAsync(new ServiceBusEmulatorOptions { Topology = EmulatorTopology.FromRoutingJson(await File.ReadAllTextAsync(routingJson)) });
-        var twilio = TwilioStandInServer.StartAsync(new TwilioStandInOptions());
+        // Twilio's clock agrees with the app's (a reconcile lists messages since the app's attempt); its timers run in real time.
+        var twilio = TwilioStandInServer.StartAsync(new TwilioStandInOptions { TimeProvider = new ReadingClock(Time) });
         _azurite = await azurite;
         _serviceBus = await serviceBus;
         _twilio = await twilio;
@@ -130,6 +131,12 @@ public sealed class LocalHub : IAsyncLifetime
             }
         }
     }
+}
+
+/// <summary>Tells the time of another clock, but waits in real time (its timers are the system's).</summary>
+internal sealed class ReadingClock(TimeProvider source) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => source.GetUtcNow();
 }
 
 [CollectionDefinition(Name)]

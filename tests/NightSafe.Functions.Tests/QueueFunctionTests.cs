@@ -41,6 +41,7 @@ public sealed class QueueFunctionTests(LocalHub hub)
         var reference = created.GetProperty("reference").GetString()!;
 
         await hub.Function<RoutingPoison>().RunAsync($$"""{"night":"{{night}}","reference":"{{reference}}"}""", "poison-1", hub.Context());
+        await hub.SendQueuedSmsAsync();
 
         var referral = hub.Referrals().Single(r => r.RowKey == "R|" + reference);
         Assert.Equal("NeedsManualRouting", referral.GetString("Status"));
@@ -48,6 +49,49 @@ public sealed class QueueFunctionTests(LocalHub hub)
         var inspectors = hub.World.DutyInspectors.Select(i => i.Phone).ToHashSet();
         var alerts = await hub.Twilio.WaitForAsync(ms => inspectors.All(p => ms.Any(m => m.To == p && m.Body.Contains(reference, StringComparison.Ordinal))), TimeSpan.FromSeconds(10), CancellationToken.None);
         Assert.All(inspectors, p => Assert.Contains(alerts, m => m.To == p && m.Body.Contains("ALERT", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_poisoned_intake_message_is_recorded_as_rejected_and_the_inspectors_are_alerted()
+    {
+        var id = Guid.NewGuid().ToString();
+
+        await hub.Function<QueuedReferralsPoison>().RunAsync("""{"town":"braintree","categories":["transport"],"description":"a name"}""", id, hub.Context());
+        await hub.SendQueuedSmsAsync();
+
+        var rejected = hub.Table("InboundMessages").Query<TableEntity>(e => e.PartitionKey == "queue-poison" && e.RowKey == id).Single();
+        Assert.Equal("Rejected", rejected.GetString("State"));
+        Assert.Contains("every retry", rejected.GetString("Reason"), StringComparison.Ordinal);
+        Assert.DoesNotContain(rejected.Keys, k => k is "Body" or "Message");
+        var inspectors = hub.World.DutyInspectors.Select(i => i.Phone).ToHashSet();
+        Assert.All(inspectors, p => Assert.Single(hub.Twilio.Messages, m => m.To == p && m.Body.Contains(id, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_number_whose_send_is_taken_and_then_answered_500_gets_exactly_one_message()
+    {
+        // The stand-in's +447700900995 accepts a message and then answers 500, as a Twilio that lost its answer.
+        const string person = "+447700900995";
+        var (_, accepted) = await hub.Function<ReferralsApi>().SubmitAsync(
+            new Doubles.TestHttpRequestData(hub.Context(), "POST", new Uri("http://127.0.0.1/api/referrals"), """{"town":"colchester","categories":["intoxicated"],"subjectPhone":"07700 900995","consent":"given"}"""),
+            hub.Context()).ReadAsync();
+        var created = System.Text.Json.JsonDocument.Parse(accepted).RootElement;
+        var night = created.GetProperty("night").GetString()!;
+        var reference = created.GetProperty("reference").GetString()!;
+        var routing = hub.Queue(Core.Ports.QueueNames.Routing);
+        var item = (await routing.ReceiveMessagesAsync(32)).Value.Single(m => m.MessageText.Contains(reference, StringComparison.Ordinal));
+        await hub.Function<RouteReferral>().RunAsync(item.MessageText, item.DequeueCount, hub.Context());
+        await routing.DeleteMessageAsync(item.MessageId, item.PopReceipt);
+
+        var failures = await hub.SendQueuedSmsAsync();
+
+        Assert.Equal(1, failures); // the 500: uncertain, so the queue's retry reconciled instead of sending again
+        Assert.Single(hub.Twilio.Messages, m => m.To == person);
+        var referral = hub.Referrals().Single(r => r.RowKey == "R|" + reference);
+        Assert.Equal("Sent", referral.GetString("Advice"));
+        Assert.Equal(hub.Twilio.Messages.Single(m => m.To == person).Sid, referral.GetString("AdviceMessageId"));
+        Assert.Equal("Routed", referral.GetString("Status"));
+        Assert.NotNull(night);
     }
 
     [Theory]

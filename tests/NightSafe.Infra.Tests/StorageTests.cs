@@ -25,7 +25,7 @@ public sealed class StorageTests(MainSnapshotFixture fixture)
     {
         var tables = _snapshot.OfType(ResourceTypes.Table).Select(t => t.ShortName).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["InboundMessages", "Officers", "OptOuts", "Referrals", "Summaries"], tables);
+        Assert.Equal(["InboundMessages", "Officers", "OptOuts", "OutboundSms", "Referrals", "Summaries"], tables);
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class StorageTests(MainSnapshotFixture fixture)
     {
         var queues = _snapshot.OfType(ResourceTypes.Queue).Select(q => q.ShortName).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["referrals-inbound", "referrals-inbound-poison", "referrals-routing", "referrals-routing-poison", "summaries-requests", "summaries-requests-poison"], queues);
+        Assert.Equal(["partner-loop", "partner-loop-poison", "referrals-inbound", "referrals-inbound-poison", "referrals-routing", "referrals-routing-poison", "sms-outbound", "sms-outbound-poison", "summaries-requests", "summaries-requests-poison"], queues);
     }
 
     [Fact]

@@ -46,6 +46,20 @@ public sealed class ErrorTests : StandInTest
     }
 
     [Fact]
+    public async Task The_accept_then_fail_number_keeps_and_lists_the_message_but_answers_500()
+    {
+        const string to = "+447700900995";
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => SendAsync(to, "Stay safe"));
+
+        Assert.Equal(500, error.Status);
+        var kept = Assert.Single(Server.Messages);
+        Assert.Equal(to, kept.To);
+        var listed = await MessageResource.ReadAsync(new ReadMessageOptions { To = new Twilio.Types.PhoneNumber(to) }, Client);
+        Assert.Equal(kept.Sid, Assert.Single(listed).Sid);
+    }
+
+    [Fact]
     public async Task Numbers_are_configurable()
     {
         await using var server = await TwilioStandInServer.StartAsync(new TwilioStandInOptions

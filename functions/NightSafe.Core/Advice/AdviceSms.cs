@@ -4,44 +4,76 @@ using NightSafe.Core.Phones;
 using NightSafe.Core.Ports;
 using NightSafe.Core.References;
 using NightSafe.Core.Referrals;
+using NightSafe.Core.Sms;
 
 namespace NightSafe.Core.Advice;
 
 /// <summary>
-/// The one safety-advice SMS a consenting subject receives. The referral's <see cref="AdviceState"/> is the
-/// idempotency marker: it is set to Sending (with optimistic concurrency) before the send, so a retry or a second
-/// worker never sends again; a provider outage puts it back to Pending so the queue's retry can try again.
+/// The one safety-advice SMS a consenting subject receives, sent from its own work item on <c>sms-outbound</c> (routing
+/// only queues it, so an SMS outage never fails routing). The number is read from the referral, never queued; the
+/// send goes through <see cref="OutboundSms"/> (marked before, recorded after, reconciled after an unclear answer), and
+/// the outcome is written back to the referral (its <see cref="AdviceState"/> and trail), where the summary counts it.
 /// </summary>
 public sealed partial class AdviceSms(
     IReferralStore store,
     IOptOutRegistry optOuts,
-    ISmsSender sms,
+    OutboundSms outbound,
     AdviceTemplates templates,
     HubSettings settings,
     TimeProvider time,
-    ILogger<AdviceSms> logger)
+    ILogger<AdviceSms> logger) : ISmsComposer
 {
-    public async Task SendOnceAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
+    public string Kind => SmsKinds.Advice;
+
+    /// <summary>The marker key of a referral's advice: one per referral, whatever the number.</summary>
+    public static string KeyFor(NightId night, ReferenceCode reference) => $"advice/{night}/{reference}";
+
+    /// <summary>The work item that sends a referral's advice (no number and no text in it).</summary>
+    public static OutboundSmsItem ItemFor(Referral referral)
     {
-        var claimed = await ClaimAsync(night, reference, cancellationToken);
-        if (claimed is null)
+        ArgumentNullException.ThrowIfNull(referral);
+        return new OutboundSmsItem(SmsKinds.Advice, KeyFor(referral.Night, referral.Reference), null, null, referral.Night.ToString(), referral.Reference.ToString(), referral.TraceParent);
+    }
+
+    public async Task HandleAsync(OutboundSmsItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (!NightId.TryParse(item.Night, out var night) || !ReferenceCode.TryParse(item.Reference, out var reference))
         {
+            LogMalformed(item.Key);
             return;
         }
 
-        var referral = claimed;
-        var text = templates.For(referral.Categories);
+        var stored = await store.FindAsync(night, reference, cancellationToken);
+        if (stored is not { Value: { AdviceOutstanding: true, SubjectPhone: { } phone } referral })
+        {
+            // Sent, failed or set aside already, or nothing to send (erased, no consent): a repeat does nothing.
+            return;
+        }
+
+        if (referral.Status == ReferralStatus.Closed)
+        {
+            await store.UpdateAsync(stored, Decide(r => r.AdviceOutstanding ? r.SetAdviceAside("closed before the advice was sent", time.GetUtcNow()) : ReferralTransition.None), cancellationToken);
+            return;
+        }
+
+        if (await optOuts.IsOptedOutAsync(phone, cancellationToken))
+        {
+            await store.UpdateAsync(stored, Decide(r => r.SkipAdviceOptedOut(time.GetUtcNow())), cancellationToken);
+            return;
+        }
+
         SmsSendResult result;
         try
         {
-            result = await sms.SendAsync(
-                new OutgoingSms(referral.SubjectPhone!, text, settings.SmsStatusCallback(night.ToString(), reference.ToString())),
+            result = await outbound.SendOnceAsync(
+                new SmsToSend(item.Key, phone, templates.For(referral.Categories), settings.SmsStatusCallback(night.ToString(), reference.ToString())),
                 cancellationToken);
         }
-        catch (SmsUnavailableException e)
+        catch (Exception e) when (e is SmsUnavailableException or SmsSendUncertainException or SmsBusyException)
         {
-            LogUnavailable(e, night, reference);
-            await store.ApplyAsync(night, reference, r => r.ReleaseAdvice(), cancellationToken);
+            // The referral stays Pending; the queue tries again (and a reconcile comes before any resend).
+            LogRetry(e, night, reference);
             throw;
         }
 
@@ -49,39 +81,46 @@ public sealed partial class AdviceSms(
         switch (result)
         {
             case SmsSendResult.Accepted accepted:
-                await store.ApplyAsync(night, reference, r => r.AdviceAccepted(accepted.MessageId, now), cancellationToken);
+                // Decided first on the copy read above (a delivery report may have come since: then it reads again).
+                await store.UpdateAsync(stored, Decide(r => r.AdviceAccepted(accepted.MessageId, now)), cancellationToken);
                 LogSent(night, reference);
                 break;
             case SmsSendResult.Refused refused:
                 if (refused.RecipientOptedOut)
                 {
-                    await optOuts.OptOutAsync(referral.SubjectPhone!, "Twilio " + refused.ErrorCode, cancellationToken);
+                    await optOuts.OptOutAsync(phone, "Twilio " + refused.ErrorCode, cancellationToken);
                 }
 
-                await store.ApplyAsync(night, reference, r => r.AdviceRefused(refused.ErrorCode, refused.Reason, now), cancellationToken);
-                LogRefused(night, reference, refused.ErrorCode, new MaskedPhone(referral.SubjectPhone));
-
+                await store.UpdateAsync(stored, Decide(r => r.AdviceRefused(refused.ErrorCode, refused.Reason, now)), cancellationToken);
+                LogRefused(night, reference, refused.ErrorCode, new MaskedPhone(phone));
                 break;
         }
     }
 
-    /// <summary>Moves Pending to Sending (or to OptedOut); returns the referral to send for, or null when there is nothing to send.</summary>
-    private Task<Referral?> ClaimAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
-        store.UpdateAsync(
-            night,
-            reference,
-            async (stored, ct) =>
-            {
-                if (stored is not { Value: { CanClaimAdvice: true } referral })
-                {
-                    return new ReferralDecision<Referral?>(null);
-                }
+    /// <summary>Every retry failed: the advice is recorded as failed (the summary counts it); routing is not touched.</summary>
+    public async Task PoisonedAsync(OutboundSmsItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (!NightId.TryParse(item.Night, out var night) || !ReferenceCode.TryParse(item.Reference, out var reference))
+        {
+            LogMalformed(item.Key);
+            return;
+        }
 
-                var optedOut = await optOuts.IsOptedOutAsync(referral.SubjectPhone!, ct);
-                var claim = referral.ClaimAdvice(optedOut, time.GetUtcNow());
-                return new(optedOut ? null : claim.Referral, ReferralChange.From(stored, claim));
-            },
-            cancellationToken);
+        var stored = await store.FindAsync(night, reference, cancellationToken);
+        if (stored is not { Value.AdviceOutstanding: true })
+        {
+            return;
+        }
+
+        await outbound.GiveUpAsync(item.Key, stored.Value.SubjectPhone!, "the SMS provider stayed unavailable", cancellationToken);
+        await store.UpdateAsync(stored, Decide(r => r.AdviceGivenUp("the SMS provider stayed unavailable", time.GetUtcNow())), cancellationToken);
+        LogGaveUp(night, reference);
+    }
+
+    /// <summary>Applies <paramref name="transition"/> to the referral as read (nothing when it is gone).</summary>
+    private static Func<Stored<Referral>?, ReferralDecision<bool>> Decide(Func<Referral, ReferralTransition> transition) =>
+        stored => new(stored is not null, stored is null ? null : ReferralChange.From(stored, transition(stored.Value)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Advice SMS for referral {Night}/{ReferenceCode} accepted by the provider")]
     private partial void LogSent(NightId night, ReferenceCode referenceCode);
@@ -89,6 +128,12 @@ public sealed partial class AdviceSms(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Advice SMS for referral {Night}/{ReferenceCode} refused with {ErrorCode} (to {Phone}); not retried")]
     private partial void LogRefused(NightId night, ReferenceCode referenceCode, string errorCode, MaskedPhone phone);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SMS provider unavailable for referral {Night}/{ReferenceCode}; the advice will be retried")]
-    private partial void LogUnavailable(Exception exception, NightId night, ReferenceCode referenceCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Advice SMS for referral {Night}/{ReferenceCode} not sent yet; it will be retried")]
+    private partial void LogRetry(Exception exception, NightId night, ReferenceCode referenceCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Advice SMS for referral {Night}/{ReferenceCode} failed after every retry; recorded as failed")]
+    private partial void LogGaveUp(NightId night, ReferenceCode referenceCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Advice work item {Key} names no referral; dropped")]
+    private partial void LogMalformed(string key);
 }

@@ -5,8 +5,10 @@ using NightSafe.Core.Control;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Outcomes;
+using NightSafe.Core.Partners;
 using NightSafe.Core.Retention;
 using NightSafe.Core.Routing;
+using NightSafe.Core.Sms;
 using NightSafe.Core.Summaries;
 
 namespace NightSafe.Core.DependencyInjection;
@@ -33,12 +35,20 @@ public static class CoreServiceCollectionExtensions
         // Application services, one per capability folder.
         services.AddSingleton<InboundGate>();
         services.AddSingleton<ReferralIntake>();
+        services.AddSingleton<PoisonedInbound>();
         services.AddSingleton<OfficerConversation>();
+
+        // Every outbound SMS: the at-most-once sender, the sms-outbound work, and the kinds that compose their own.
+        services.AddSingleton<OutboundSms>();
+        services.AddSingleton<OutboundSmsWork>();
         services.AddSingleton<AdviceSms>();
+        services.AddSingleton<ISmsComposer>(sp => sp.GetRequiredService<AdviceSms>());
         services.AddSingleton<AdviceDeliveryReports>();
         services.AddSingleton<ReferralRouter>();
         services.AddSingleton<ManualRouting>();
         services.AddSingleton<PartnerCases>();
+        services.AddSingleton<PartnerLoop>();
+        services.AddSingleton<PartnerTexts>();
         services.AddSingleton<NightSummaries>();
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<ReferralDossiers>();

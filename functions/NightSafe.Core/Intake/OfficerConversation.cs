@@ -27,6 +27,8 @@ public sealed partial class OfficerConversation(
     OfficerTextParser parser,
     ReferralIntake intake,
     OfficerReplies replies,
+    Partners.PartnerLoop partners,
+    Partners.PartnerTexts partnerTexts,
     RoutingWorld world,
     TimeProvider time,
     ILogger<OfficerConversation> logger)
@@ -62,6 +64,12 @@ public sealed partial class OfficerConversation(
         var officer = await roster.FindAsync(from, cancellationToken);
         if (officer is not { Active: true })
         {
+            // A partner's duty phone answers its own agency's cases (ACC / DEC / ATT / DONE).
+            if (world.AgencyForDutyPhone(from) is { } agency)
+            {
+                return new InboundResult.Replied(await partnerTexts.ReplyAsync(agency, sms.Body, cancellationToken));
+            }
+
             LogNotOnRoster(new MaskedPhone(from));
 
             return new InboundResult.Replied(OfficerReplies.Neutral);
@@ -278,6 +286,8 @@ public sealed partial class OfficerConversation(
             LogClosed(found.Value.Night, found.Value.Reference);
         }
 
+        // Also when it was closed already: the cancellation queued by the first attempt may have been lost (it is idempotent).
+        await partners.ReferralClosedAsync(found.Value, null, cancellationToken);
         return reply;
     }
 

@@ -36,7 +36,7 @@ public abstract record OutcomeResult
 public sealed record PartnerCaseView(string Night, string Reference, string Status, DateTimeOffset DisclosedAt, string View);
 
 /// <summary>Partners report what happened to their cases and list them. Each agency only ever sees its own cases.</summary>
-public sealed partial class PartnerCases(IReferralStore store, TimeProvider time, ILogger<PartnerCases> logger)
+public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerLoop partners, World.RoutingWorld world, TimeProvider time, ILogger<PartnerCases> logger)
 {
     public Task<OutcomeResult> ReportAsync(
         string agencyId,
@@ -66,6 +66,8 @@ public sealed partial class PartnerCases(IReferralStore store, TimeProvider time
         };
         var referralExists = false;
         var moved = false;
+        Referral? after = null;
+        IReadOnlyList<PartnerCase> allCases = [];
         var result = await store.UpdateAsync<OutcomeResult>(
             night,
             reference,
@@ -81,8 +83,10 @@ public sealed partial class PartnerCases(IReferralStore store, TimeProvider time
 
                 var referral = stored ?? throw new InvalidOperationException($"Case {night}/{reference}/{agencyId} exists without its referral.");
                 var @case = found.Value;
+                after = referral.Value;
                 if (@case.Status == target)
                 {
+                    allCases = (await store.CasesAsync(night, reference, ct)).Select(c => c.Value).ToList();
                     return new(new OutcomeResult.Recorded(target, referral.Value.Status));
                 }
 
@@ -91,8 +95,10 @@ public sealed partial class PartnerCases(IReferralStore store, TimeProvider time
                     return new(new OutcomeResult.NotAllowed(@case.Status));
                 }
 
-                var others = (await store.CasesAsync(night, reference, ct)).Where(c => c.Value.AgencyId != agencyId).Select(c => c.Value);
-                var transition = referral.Value.RecordOutcome(@case, others, target, note, time.GetUtcNow(), by);
+                var others = (await store.CasesAsync(night, reference, ct)).Where(c => c.Value.AgencyId != agencyId).Select(c => c.Value).ToList();
+                var transition = referral.Value.RecordOutcome(@case, others, target, note, time.GetUtcNow(), by, world.FallbackAgencyId);
+                after = transition.Referral;
+                allCases = [transition.Case!, .. others];
                 moved = true;
                 return new(new OutcomeResult.Recorded(target, transition.Referral!.Status), ReferralChange.From(referral, transition, found.Version));
             },
@@ -104,6 +110,19 @@ public sealed partial class PartnerCases(IReferralStore store, TimeProvider time
         else if (moved)
         {
             LogOutcome(night, reference, agencyId, target);
+        }
+
+        // Also on a repeated report: the step it queues may have been lost with the first attempt (each is idempotent).
+        if (result is OutcomeResult.Recorded && after is not null)
+        {
+            if (target == CaseStatus.Closed && after.Status == ReferralStatus.Closed)
+            {
+                await partners.ReferralClosedAsync(after, agencyId, cancellationToken);
+            }
+            else if (target == CaseStatus.Declined && after.Status != ReferralStatus.Closed && Partners.AcknowledgementRules.DeclinedByAll(allCases, world.FallbackAgencyId))
+            {
+                await partners.DeclinedByAllAsync(after, agencyId, cancellationToken);
+            }
         }
 
         return result;

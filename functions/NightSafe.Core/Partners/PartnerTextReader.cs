@@ -147,6 +147,15 @@ public static class PartnerTextReader
             keep[i] = false;
         }
 
+        // Right after the word, six characters that read as a code are a reference even without a digit: a code of
+        // letters only ("KQTMXR") that is not the agency's must be asked about, never taken for its one open case.
+        var next = start + length;
+        if (reference is null && !isReason && next < tokens.Count && tokens[next].Length == ReferenceCode.Length && ReferenceCode.TryParse(tokens[next], out _))
+        {
+            reference = tokens[next];
+            keep[next] = false;
+        }
+
         if (reference is null)
         {
             for (var i = start + (isReason ? 0 : length); i < tokens.Count; i++)

@@ -46,7 +46,9 @@ public sealed record ReferralChange(NightId Night, ReferenceCode Reference)
         {
             Referral = transition.Referral,
             ReferralVersion = transition.Referral is null ? null : read.Version,
-            Cases = transition.Case is { } moved ? [(moved, caseVersion)] : [],
+            Cases = (transition.Case is { } moved ? [(moved, caseVersion)] : Array.Empty<(PartnerCase, string?)>())
+                .Concat(transition.AddedCases.Select(added => (added, (string?)null)))
+                .ToList(),
             Events = transition.Events,
         };
     }

@@ -17,7 +17,10 @@ public abstract record SmsSendResult
     public sealed record Refused(string ErrorCode, string Reason, bool RecipientOptedOut) : SmsSendResult;
 }
 
-/// <summary>Thrown when the provider stayed unavailable (429/5xx) after the adapter's own retries: retry later.</summary>
+/// <summary>
+/// Thrown when the SMS provably did not reach the provider (connection refused, name not resolved) or the provider
+/// said it did not act (429), after the adapter's own retries: nothing was sent, so it is safe to send again later.
+/// </summary>
 public sealed class SmsUnavailableException : Exception
 {
     public SmsUnavailableException()
@@ -35,8 +38,40 @@ public sealed class SmsUnavailableException : Exception
     }
 }
 
-/// <summary>Sends SMS (Twilio). Retries transient failures itself; permanent ones come back as <see cref="SmsSendResult.Refused"/>.</summary>
+/// <summary>
+/// Thrown when a send may or may not have taken effect (a timeout, a 5xx, a connection lost after the request went
+/// out). The provider has no idempotency key, so the send must not be repeated before
+/// <see cref="ISmsSender.FindSentAsync"/> shows that the message is not there.
+/// </summary>
+public sealed class SmsSendUncertainException : Exception
+{
+    public SmsSendUncertainException()
+    {
+    }
+
+    public SmsSendUncertainException(string message)
+        : base(message)
+    {
+    }
+
+    public SmsSendUncertainException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Sends SMS (Twilio). Retries a send itself only when it provably did not reach the provider; permanent refusals
+/// come back as <see cref="SmsSendResult.Refused"/>; otherwise <see cref="SmsUnavailableException"/> (nothing sent) or
+/// <see cref="SmsSendUncertainException"/> (perhaps sent: reconcile with <see cref="FindSentAsync"/>).
+/// </summary>
 public interface ISmsSender
 {
     Task<SmsSendResult> SendAsync(OutgoingSms sms, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The provider's id of a message with exactly this body sent to <paramref name="recipient"/> since
+    /// <paramref name="since"/>, or null when there is none (the reconcile after an uncertain send).
+    /// </summary>
+    Task<string?> FindSentAsync(string recipient, string body, DateTimeOffset since, CancellationToken cancellationToken);
 }

@@ -19,6 +19,12 @@ public static class QueueNames
     /// <summary>Requests to (re)run a night's summary: {"night": "2026-12-18"}.</summary>
     public const string SummaryRequests = "summaries-requests";
 
+    /// <summary>Partner-loop steps (<see cref="PartnerLoopItem"/>): acknowledgement deadlines as delayed messages, cancellations.</summary>
+    public const string PartnerLoop = "partner-loop";
+
+    /// <summary>Every outbound SMS, one work item per (message, recipient) (<see cref="OutboundSmsItem"/>).</summary>
+    public const string OutboundSms = "sms-outbound";
+
     /// <summary>The Functions host moves a message that failed every retry to its queue's name plus this.</summary>
     public const string PoisonSuffix = "-poison";
 
@@ -28,8 +34,12 @@ public static class QueueNames
 
     public const string SummaryRequestsPoison = SummaryRequests + PoisonSuffix;
 
+    public const string PartnerLoopPoison = PartnerLoop + PoisonSuffix;
+
+    public const string OutboundSmsPoison = OutboundSms + PoisonSuffix;
+
     /// <summary>The queues the app uses (the host creates the poison queues itself).</summary>
-    public static IReadOnlyList<string> All { get; } = [Inbound, Routing, SummaryRequests];
+    public static IReadOnlyList<string> All { get; } = [Inbound, Routing, SummaryRequests, PartnerLoop, OutboundSms];
 }
 
 /// <summary>
@@ -72,7 +82,10 @@ public interface IRoutingQueue
     Task EnqueueAsync(RoutingWorkItem item, CancellationToken cancellationToken);
 }
 
-/// <summary>One agency's copy of a case for topic <c>cases</c>: its minimised view and the properties its filter reads.</summary>
+/// <summary>
+/// One agency's message on topic <c>cases</c>: its minimised view and the properties its filter reads.
+/// <see cref="Subject"/> is <c>case</c> for a new case and <c>case-closed</c> when the referral it had is over.
+/// </summary>
 public sealed record OutgoingCase(
     string MessageId,
     string AgencyId,
@@ -80,7 +93,62 @@ public sealed record OutgoingCase(
     IReadOnlyList<string> Categories,
     Priority Priority,
     string Body,
-    string? TraceParent);
+    string? TraceParent,
+    string Subject = OutgoingCase.CaseSubject)
+{
+    public const string CaseSubject = "case";
+    public const string CaseClosedSubject = "case-closed";
+}
+
+/// <summary>One step of the partner loop, on the storage queue <c>partner-loop</c>, checked against the case when it runs.</summary>
+/// <param name="Step"><c>reminder</c> or <c>escalation</c> (an acknowledgement deadline), or <c>cancellation</c>.</param>
+/// <param name="Agency">The agency whose case the deadline is for; for a cancellation, the agency that closed it (or null).</param>
+/// <param name="Reason">For an escalation, <c>not-accepted</c> or <c>declined-by-all</c>; for a cancellation, who closed it.</param>
+public sealed record PartnerLoopItem(
+    [property: JsonPropertyName("step")] string Step,
+    [property: JsonPropertyName("night")] string Night,
+    [property: JsonPropertyName("reference")] string Reference,
+    [property: JsonPropertyName("agency")] string? Agency,
+    [property: JsonPropertyName("reason")] string? Reason = null,
+    [property: JsonPropertyName("traceparent")] string? TraceParent = null)
+{
+    public const string Reminder = "reminder";
+    public const string Escalation = "escalation";
+    public const string Cancellation = "cancellation";
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The message text for this step.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>The step a message holds, or null when it is not such a JSON object.</summary>
+    public static PartnerLoopItem? FromJson(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<PartnerLoopItem>(message, Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// The storage queue <c>partner-loop</c>: each item becomes visible after its delay (a queue's visibility timeout),
+/// so a deadline is one delayed message, never a polling loop.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue: the storage queue partner-loop.")]
+public interface IPartnerLoopQueue
+{
+    Task ScheduleAsync(PartnerLoopItem item, TimeSpan delay, CancellationToken cancellationToken);
+}
 
 /// <summary>One agency's end-of-night figures for topic <c>summaries</c>.</summary>
 public sealed record OutgoingSummary(string MessageId, string AgencyId, string Night, string Body);

@@ -104,6 +104,9 @@ public sealed record Referral
     /// <summary>Twilio's error code when the advice SMS failed.</summary>
     public string? AdviceError { get; init; }
 
+    /// <summary>The furthest delivery status reported for the advice SMS (lower case): later reports must go beyond it.</summary>
+    public string? AdviceReportedStatus { get; init; }
+
     public DateTimeOffset? RoutedAt { get; init; }
 
     public DateTimeOffset? ClosedAt { get; init; }
@@ -122,6 +125,12 @@ public sealed record Referral
 
     /// <summary>An officer (or the control room) may close any referral that is not closed yet.</summary>
     public bool CanClose => Status != ReferralStatus.Closed;
+
+    /// <summary>
+    /// The advice SMS is still to be sent: consent and a number, and no outcome yet (Sending is an older row's claim;
+    /// the send's own marker, not the referral, now says whether it is in flight).
+    /// </summary>
+    public bool AdviceOutstanding => Advice is AdviceState.Pending or AdviceState.Sending && SubjectPhone is not null;
 
     /// <summary>The advice SMS may be claimed for sending: consent and a number, and not attempted yet.</summary>
     public bool CanClaimAdvice => Advice == AdviceState.Pending && SubjectPhone is not null;
@@ -200,12 +209,20 @@ public sealed record Referral
         }
 
         events.Add(ReferralEvent.Of(at, ReferralEventKinds.Routed, Actors.System, (ReferralEventData.Agency, string.Join(',', decision.Assignments.Select(a => a.AgencyId)))));
+        // Closed while its cases went out: no advice (the CLOSE cancels the cases already out; their rows exist).
+        var adviceAside = Status == ReferralStatus.Closed && Advice is AdviceState.Pending or AdviceState.Sending;
+        if (adviceAside)
+        {
+            events.Add(ReferralEvent.Of(at, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "closed during routing")));
+        }
+
         return new(
             this with
             {
                 Status = Status == ReferralStatus.Received ? ReferralStatus.Routed : Status,
                 RoutedAt = RoutedAt ?? at,
                 Flagged = Flagged || decision.UsedFallback,
+                Advice = adviceAside ? AdviceState.NotApplicable : Advice,
             },
             events);
     }
@@ -235,22 +252,27 @@ public sealed record Referral
                 [ReferralEvent.Of(at, ReferralEventKinds.ManualRouting, Actors.System, (ReferralEventData.Reason, "routing failed after every retry"))]);
 
     /// <summary>
-    /// A partner's answer on one of its cases: the case moves forward; the referral goes in progress, or closes once
-    /// every case (<paramref name="case"/> and <paramref name="otherCases"/>) is closed or declined. The referral is
-    /// always written, so two partners finishing at once cannot both miss that every case is finished.
+    /// A partner's answer on one of its cases: the case moves forward; the referral goes in progress, or closes when the
+    /// partner closes it (the others are then told, see <c>PartnerLoop</c>) or once every case (<paramref name="case"/>
+    /// and <paramref name="otherCases"/>) is finished. When every case is declined and the control room
+    /// (<paramref name="fallbackAgencyId"/>) has none, it stays open: it is escalated instead of dropped. The referral
+    /// is always written, so two partners finishing at once cannot both miss that every case is finished.
     /// </summary>
     /// <param name="by">The signed-in person who answered (partner desk), recorded in the event's actor.</param>
-    public ReferralTransition RecordOutcome(PartnerCase @case, IEnumerable<PartnerCase> otherCases, CaseStatus outcome, string? note, DateTimeOffset at, string? by = null)
+    public ReferralTransition RecordOutcome(PartnerCase @case, IEnumerable<PartnerCase> otherCases, CaseStatus outcome, string? note, DateTimeOffset at, string? by = null, string? fallbackAgencyId = null)
     {
         ArgumentNullException.ThrowIfNull(@case);
         ArgumentNullException.ThrowIfNull(otherCases);
         Require(@case.Night == Night && @case.Reference == Reference, "record an outcome of", $"case {@case.Night}/{@case.Reference} is not one of its cases");
         var moved = @case.MoveTo(outcome, at);
-        var allFinished = moved.IsFinished && otherCases.All(c => c.IsFinished);
+        var others = otherCases.ToList();
+        var allFinished = moved.IsFinished && others.All(c => c.IsFinished);
+        var declinedByAll = fallbackAgencyId is not null && Partners.AcknowledgementRules.DeclinedByAll([moved, .. others], fallbackAgencyId);
+        var closedByPartner = outcome == CaseStatus.Closed;
         var next = Status switch
         {
             ReferralStatus.Closed => this,
-            _ when allFinished => this with { Status = ReferralStatus.Closed, ClosedAt = at },
+            _ when closedByPartner || (allFinished && !declinedByAll) => this with { Status = ReferralStatus.Closed, ClosedAt = at },
             ReferralStatus.Routed or ReferralStatus.Received => this with { Status = ReferralStatus.InProgress },
             _ => this,
         };
@@ -266,16 +288,85 @@ public sealed record Referral
         };
         if (next.Status == ReferralStatus.Closed && Status != ReferralStatus.Closed)
         {
-            events.Add(ReferralEvent.Of(at, ReferralEventKinds.Closed, Actors.System, (ReferralEventData.Reason, "every agency closed or declined its case")));
+            events.Add(ReferralEvent.Of(at, ReferralEventKinds.Closed, Actors.System, (ReferralEventData.Reason, closedByPartner ? "closed by " + @case.AgencyId : "every agency closed or declined its case")));
         }
 
         return new(next, events) { Case = moved };
     }
 
+    /// <summary>
+    /// A case's first acknowledgement deadline passed unanswered: its agency was texted again and the control room told.
+    /// The case's <see cref="PartnerCase.RemindedAt"/> is the marker that makes a second firing do nothing.
+    /// </summary>
+    public ReferralTransition RemindCase(PartnerCase @case, TimeSpan waited, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        RequireOwn(@case, "remind");
+        Require(@case.IsUnanswered && @case.RemindedAt is null && @case.EscalatedAt is null, "remind", $"case {@case.AgencyId} is {@case.Status}{(@case.RemindedAt is null ? string.Empty : ", reminded already")}");
+        return new(
+            null,
+            [ReferralEvent.Of(at, ReferralEventKinds.Reminded, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Reason, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"not accepted after {waited.TotalMinutes:0} min")))])
+        {
+            Case = @case with { RemindedAt = at },
+        };
+    }
+
+    /// <summary>
+    /// A case is escalated (<paramref name="reason"/>: not accepted by its second deadline, or declined by every agency):
+    /// the referral is flagged and, when the control room has no case yet, <paramref name="fallbackCase"/> discloses it
+    /// to the control room. <see cref="PartnerCase.EscalatedAt"/> is the marker that makes a second firing do nothing.
+    /// </summary>
+    public ReferralTransition EscalateCase(PartnerCase @case, string reason, string why, PartnerCase? fallbackCase, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        RequireOwn(@case, "escalate");
+        Require(Status != ReferralStatus.Closed && @case.EscalatedAt is null, "escalate", Status == ReferralStatus.Closed ? "it is closed" : $"case {@case.AgencyId} is escalated already");
+        var events = new List<ReferralEvent>
+        {
+            ReferralEvent.Of(at, ReferralEventKinds.Escalated, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Status, reason), (ReferralEventData.Reason, why)),
+        };
+        if (fallbackCase is not null)
+        {
+            RequireOwn(fallbackCase, "escalate to");
+            events.Add(ReferralEvent.Of(
+                at,
+                ReferralEventKinds.Disclosed,
+                Actors.System,
+                (ReferralEventData.Agency, fallbackCase.AgencyId),
+                (ReferralEventData.Fields, string.Join(',', fallbackCase.Fields)),
+                (ReferralEventData.Categories, string.Join(',', Categories)),
+                (ReferralEventData.Reason, "escalated: " + why),
+                (ReferralEventData.MessageId, PartnerCase.MessageIdFor(Night, Reference, fallbackCase.AgencyId))));
+        }
+
+        return new(this with { Flagged = true }, events)
+        {
+            Case = @case with { EscalatedAt = at, EscalationReason = reason },
+            AddedCases = fallbackCase is null ? [] : [fallbackCase],
+        };
+    }
+
+    /// <summary>The referral is closed and the agency of <paramref name="case"/> has been told (case-closed, SMS).</summary>
+    public ReferralTransition CancelCase(PartnerCase @case, string closedBy, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        RequireOwn(@case, "cancel");
+        Require(Status == ReferralStatus.Closed && @case.CancelledAt is null, "cancel", Status == ReferralStatus.Closed ? $"case {@case.AgencyId} is cancelled already" : "it is not closed");
+        return new(
+            null,
+            [ReferralEvent.Of(at, ReferralEventKinds.Cancelled, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Reason, "closed " + closedBy))])
+        {
+            Case = @case with { CancelledAt = at },
+        };
+    }
+
+    private void RequireOwn(PartnerCase @case, string move) =>
+        Require(@case.Night == Night && @case.Reference == Reference, move, $"case {@case.Night}/{@case.Reference} is not one of its cases");
+
     /// <summary>Pending advice that will never be sent (e.g. closed before routing): say why rather than leave it pending.</summary>
     public ReferralTransition SetAdviceAside(string reason, DateTimeOffset at)
     {
-        Require(Advice == AdviceState.Pending, "set aside the advice of", $"its advice is {Advice}, not pending");
+        Require(Advice is AdviceState.Pending or AdviceState.Sending, "set aside the advice of", $"its advice is {Advice}, not pending");
         return new(
             this with { Advice = AdviceState.NotApplicable },
             [ReferralEvent.Of(at, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, reason))]);
@@ -293,6 +384,20 @@ public sealed record Referral
             : new(this with { Advice = AdviceState.Sending }, [ReferralEvent.Of(at, ReferralEventKinds.AdviceSending, Actors.System)]);
     }
 
+    /// <summary>The number replied STOP: the outstanding advice is not sent.</summary>
+    public ReferralTransition SkipAdviceOptedOut(DateTimeOffset at) =>
+        Advice is AdviceState.Pending or AdviceState.Sending
+            ? new(this with { Advice = AdviceState.OptedOut }, [ReferralEvent.Of(at, ReferralEventKinds.AdviceSkipped, Actors.System, (ReferralEventData.Reason, "number opted out"))])
+            : ReferralTransition.None;
+
+    /// <summary>Every retry of the advice SMS failed (its poison queue): recorded as failed, so the summary counts it.</summary>
+    public ReferralTransition AdviceGivenUp(string reason, DateTimeOffset at) =>
+        Advice is AdviceState.Pending or AdviceState.Sending
+            ? new(
+                this with { Advice = AdviceState.Failed, AdviceError = "retries-exhausted" },
+                [ReferralEvent.Of(at, ReferralEventKinds.AdviceFailed, Actors.System, (ReferralEventData.ErrorCode, "retries-exhausted"), (ReferralEventData.Reason, reason))])
+            : ReferralTransition.None;
+
     /// <summary>The provider was unavailable, so nothing was sent: Sending goes back to Pending for the queue's retry.</summary>
     public ReferralTransition ReleaseAdvice() =>
         Advice == AdviceState.Sending ? new(this with { Advice = AdviceState.Pending }, []) : ReferralTransition.None;
@@ -300,7 +405,7 @@ public sealed record Referral
     /// <summary>The provider accepted the advice SMS (a delivery report may have moved it on already; that is kept).</summary>
     public ReferralTransition AdviceAccepted(string messageId, DateTimeOffset at) =>
         new(
-            this with { Advice = Advice == AdviceState.Sending ? AdviceState.Sent : Advice, AdviceMessageId = messageId },
+            this with { Advice = Advice is AdviceState.Sending or AdviceState.Pending ? AdviceState.Sent : Advice, AdviceMessageId = messageId },
             [ReferralEvent.Of(at, ReferralEventKinds.AdviceSent, Actors.System, (ReferralEventData.MessageId, messageId))]);
 
     /// <summary>The provider refused the advice SMS for good (invalid number, opted out): recorded, never retried.</summary>
@@ -310,23 +415,43 @@ public sealed record Referral
             [ReferralEvent.Of(at, ReferralEventKinds.AdviceFailed, Actors.System, (ReferralEventData.ErrorCode, errorCode), (ReferralEventData.Reason, reason))]);
 
     /// <summary>
-    /// A delivery report of the advice SMS (status in lower case): always in the trail; forward only to Delivered from
-    /// Sending or Sent, and to Failed when undelivered; other statuses change nothing.
+    /// A delivery report of the advice SMS (status in lower case). Twilio replays callbacks and they can arrive out of
+    /// order, so only a report that goes beyond the furthest status reported so far counts (queued, sending, sent,
+    /// then a final delivered, undelivered or failed): a replay or a late report is ignored, not recorded again, and
+    /// a final status is never overturned (delivered never becomes failed).
     /// </summary>
     public ReferralTransition RecordDeliveryReport(string messageId, string status, string? errorCode, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(status);
         Require(IsAdviceMessage(messageId), "record a delivery report of", "the message is not its advice SMS");
+        if (DeliveryRank(status) <= DeliveryRank(AdviceReportedStatus))
+        {
+            return ReferralTransition.None;
+        }
+
+        var outstanding = Advice is AdviceState.Pending or AdviceState.Sending or AdviceState.Sent;
         var next = status switch
         {
-            "delivered" when Advice is AdviceState.Sent or AdviceState.Sending => this with { Advice = AdviceState.Delivered, AdviceMessageId = messageId },
-            "undelivered" or "failed" => this with { Advice = AdviceState.Failed, AdviceError = errorCode ?? status, AdviceMessageId = messageId },
-            _ => null,
+            "delivered" when outstanding => this with { Advice = AdviceState.Delivered },
+            "undelivered" or "failed" when outstanding => this with { Advice = AdviceState.Failed, AdviceError = errorCode ?? status },
+            _ => this,
         };
         return new(
-            next,
+            next with { AdviceMessageId = messageId, AdviceReportedStatus = status },
             [ReferralEvent.Of(at, ReferralEventKinds.SmsStatus, Actors.SmsProvider, (ReferralEventData.MessageId, messageId), (ReferralEventData.Status, status), (ReferralEventData.ErrorCode, errorCode))]);
     }
+
+    /// <summary>How far along a delivery status is; the final ones share the top rank (none overturns another).</summary>
+    private static int DeliveryRank(string? status) => status switch
+    {
+        null => -1,
+        "accepted" or "scheduled" or "queued" => 0,
+        "sending" => 1,
+        "sent" => 2,
+        "delivered" or "undelivered" or "failed" or "canceled" => 3,
+        "read" => 4,
+        _ => 0,
+    };
 
     private void Require(bool allowed, string move, string because)
     {

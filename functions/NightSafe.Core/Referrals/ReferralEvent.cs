@@ -17,6 +17,9 @@ public static class ReferralEventKinds
     public const string Received = "received";
     public const string Routed = "routed";
     public const string Disclosed = "disclosed";
+
+    /// <summary>A recorded case that was not published after all (the referral was closed first).</summary>
+    public const string Withheld = "withheld";
     public const string Fallback = "fallback";
     public const string AdviceSkipped = "advice-skipped";
     public const string AdviceSending = "advice-sending";
@@ -31,6 +34,15 @@ public static class ReferralEventKinds
     public const string Amended = "amended";
     public const string ManualRouting = "manual-routing";
     public const string Erased = "erased";
+
+    /// <summary>A case's first acknowledgement deadline passed unanswered: its agency was alerted again, the control room told.</summary>
+    public const string Reminded = "reminded";
+
+    /// <summary>A case went unanswered past its second deadline, or every agency declined: sent to the control room and the inspector.</summary>
+    public const string Escalated = "escalated";
+
+    /// <summary>An agency was told that the referral it had is closed (case-closed message, SMS to phones that accepted).</summary>
+    public const string Cancelled = "cancelled";
 }
 
 /// <summary>Keys used in <see cref="ReferralEvent.Data"/>.</summary>

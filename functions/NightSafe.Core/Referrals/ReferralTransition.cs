@@ -15,7 +15,10 @@ public sealed record ReferralTransition(Referral? Referral, IReadOnlyList<Referr
     /// <summary>A partner case that changed with the referral (written at the version it was read).</summary>
     public PartnerCase? Case { get; init; }
 
-    public bool IsNone => Referral is null && Case is null && Events.Count == 0;
+    /// <summary>New partner cases the change discloses (an escalation to the control room); each must not exist yet.</summary>
+    public IReadOnlyList<PartnerCase> AddedCases { get; init; } = [];
+
+    public bool IsNone => Referral is null && Case is null && AddedCases.Count == 0 && Events.Count == 0;
 }
 
 /// <summary>

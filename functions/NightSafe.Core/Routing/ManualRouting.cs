@@ -10,13 +10,13 @@ namespace NightSafe.Core.Routing;
 
 /// <summary>
 /// The last resort when routing failed after every retry (the poison queue): the referral is flagged for the control
-/// room to route by hand and every duty inspector is alerted by SMS. Nothing is dropped silently.
+/// room to route by hand and every duty inspector is alerted by SMS (one <c>sms-outbound</c> item each, so running this
+/// again after a failure never texts an inspector who already has the alert). Nothing is dropped silently.
 /// </summary>
 public sealed partial class ManualRouting(
     IReferralStore store,
-    ISmsSender sms,
+    IOutboundSmsQueue smsQueue,
     RoutingWorld world,
-    HubSettings settings,
     TimeProvider time,
     ILogger<ManualRouting> logger)
 {
@@ -24,20 +24,29 @@ public sealed partial class ManualRouting(
     public async Task HandleAsync(RoutingWorkItem? item, string messageId, CancellationToken cancellationToken)
     {
         string alert;
+        string key;
         if (item is null || !NightId.TryParse(item.Night, out var night) || !ReferenceCode.TryParse(item.Reference, out var reference))
         {
             LogUnreadable(messageId);
+            key = "alert/unreadable-routing/" + messageId;
             alert = $"NightSafe ALERT: a routing message ({messageId}) could not be read, so a referral may not have reached partners. Check the {QueueNames.RoutingPoison} queue.";
         }
         else
         {
             var referral = await FlagAsync(night, reference, cancellationToken);
+            key = $"alert/manual-routing/{night}/{reference}";
             alert = referral is null
                 ? $"NightSafe ALERT: referral {night}/{reference} could not be routed and was not found. Check the control room log."
                 : $"NightSafe ALERT: referral {reference} ({world.FindTown(referral.TownId)?.Name ?? referral.TownId}, {string.Join(", ", referral.Categories)}) could not be routed automatically. Please route it by hand.";
         }
 
-        await AlertInspectorsAsync(SmsText.Truncate(SmsText.ToGsm7(alert), 2), cancellationToken);
+        var text = SmsText.Truncate(SmsText.ToGsm7(alert), 2);
+        foreach (var inspector in world.DutyInspectors)
+        {
+            await smsQueue.EnqueueAsync(
+                new OutboundSmsItem(SmsKinds.InspectorAlert, key, inspector.Phone, text, item?.Night, item?.Reference, item?.TraceParent),
+                cancellationToken);
+        }
     }
 
     private async Task<Referral?> FlagAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
@@ -68,19 +77,6 @@ public sealed partial class ManualRouting(
         return referral;
     }
 
-    private async Task AlertInspectorsAsync(string text, CancellationToken cancellationToken)
-    {
-        foreach (var inspector in world.DutyInspectors)
-        {
-            // An outage throws, so the poison message is retried and the alert is not lost.
-            var result = await sms.SendAsync(new OutgoingSms(inspector.Phone, text, settings.SmsStatusCallback()), cancellationToken);
-            if (result is SmsSendResult.Refused refused)
-            {
-                LogAlertRefused(inspector.Name, refused.ErrorCode);
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Referral {Night}/{ReferenceCode} could not be routed after every retry; flagged for manual routing and inspectors alerted")]
     private partial void LogFlagged(NightId night, ReferenceCode referenceCode);
 
@@ -89,7 +85,4 @@ public sealed partial class ManualRouting(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unreadable routing message {MessageId} reached the poison queue; inspectors alerted")]
     private partial void LogUnreadable(string messageId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alert SMS to {Inspector} refused with {ErrorCode}")]
-    private partial void LogAlertRefused(string inspector, string errorCode);
 }

@@ -21,6 +21,9 @@ public enum RoutingOutcome
 
     /// <summary>Closed before it was routed: no disclosure needed.</summary>
     ClosedBeforeRouting,
+
+    /// <summary>Closed after its cases were recorded but before they were published: none was published.</summary>
+    ClosedDuringRouting,
 }
 
 /// <summary>What the control room's manual routing did.</summary>
@@ -42,15 +45,18 @@ public abstract record ManualRoutingResult
 
 /// <summary>
 /// Routes a stored referral: one case per assigned agency on topic <c>cases</c> (each with only what that agency may
-/// see), then the subject's advice SMS. Cases are recorded (with their disclosure in the audit trail) before they are
+/// see), then queues the subject's advice SMS on <c>sms-outbound</c> (routing never calls the SMS provider, so an SMS
+/// outage never fails routing). Cases are recorded (with their disclosure in the audit trail) before they are
 /// published, so a partner can always report on a case it has received; the referral is marked Routed only once every
-/// case is published. Safe to repeat: a retry republishes the recorded cases under the same MessageIds (the topic's
-/// duplicate detection drops them) and the advice SMS goes at most once.
+/// case is published. The state is read again before publishing and before the advice is queued, so a CLOSE that
+/// lands during routing stops both. Safe to repeat: a retry republishes the recorded cases under the same MessageIds
+/// (the topic's duplicate detection drops them) and the advice goes at most once (its marker absorbs a second item).
 /// </summary>
 public sealed partial class ReferralRouter(
     IReferralStore store,
     IPartnerMessagePublisher publisher,
-    AdviceSms advice,
+    IOutboundSmsQueue smsQueue,
+    Partners.PartnerLoop partners,
     RoutingPolicy policy,
     RoutingWorld world,
     TimeProvider time,
@@ -64,19 +70,46 @@ public sealed partial class ReferralRouter(
             return RoutingOutcome.NotFound;
         }
 
-        if (plan.Outcome == RoutingOutcome.Routed)
+        if (plan.Outcome is not (RoutingOutcome.Routed or RoutingOutcome.AlreadyRouted))
         {
-            var cases = await store.CasesAsync(night, reference, cancellationToken);
-            await publisher.PublishCasesAsync(
-                cases.Select(c => Outgoing(plan.Referral, c.Value)).ToList(),
-                cancellationToken);
-            await MarkRoutedAsync(night, reference, plan.Decision, cancellationToken);
-            LogRouted(night, reference, cases.Count, plan.Decision.UsedFallback);
+            return plan.Outcome;
         }
 
-        if (plan.Outcome is RoutingOutcome.Routed or RoutingOutcome.AlreadyRouted)
+        var routed = plan.Referral;
+        if (plan.Outcome == RoutingOutcome.Routed)
         {
-            await advice.SendOnceAsync(night, reference, cancellationToken);
+            // An officer may have closed it since the cases were recorded: read again before anything leaves the hub.
+            var current = await store.FindAsync(night, reference, cancellationToken);
+            if (current is null)
+            {
+                LogNotFound(night, reference);
+                return RoutingOutcome.NotFound;
+            }
+
+            if (current.Value.Status == ReferralStatus.Closed && current.Value.RoutedAt is null)
+            {
+                await WithholdAsync(current, plan.Cases, cancellationToken);
+                return RoutingOutcome.ClosedDuringRouting;
+            }
+
+            // Only agencies on the servicebus channel read a subscription; the others get their cases by SMS.
+            await publisher.PublishCasesAsync(
+                plan.Cases.Where(c => world.FindAgency(c.AgencyId)?.UsesServiceBus ?? true).Select(c => Outgoing(current.Value, c)).ToList(),
+                cancellationToken);
+            routed = await MarkRoutedAsync(current, plan.Decision, cancellationToken);
+            LogRouted(night, reference, plan.Cases.Count, plan.Decision.UsedFallback);
+        }
+
+        // Alerts, deadlines and the urgent text are queued work (idempotent), so a retry repeats them harmlessly.
+        var cases = plan.Outcome == RoutingOutcome.Routed
+            ? plan.Cases
+            : (await store.CasesAsync(night, reference, cancellationToken)).Select(c => c.Value).ToList();
+        await partners.CasesRoutedAsync(routed, cases, cancellationToken);
+
+        // As read again by MarkRoutedAsync: a CLOSE before it set the advice aside instead.
+        if (routed.AdviceOutstanding && routed.Status != ReferralStatus.Closed)
+        {
+            await smsQueue.EnqueueAsync(AdviceSms.ItemFor(routed), cancellationToken);
         }
 
         return plan.Outcome;
@@ -147,7 +180,11 @@ public sealed partial class ReferralRouter(
                 : new ReferralDecision<bool>(true, stored.Value.CanRouteByHand ? ReferralChange.From(stored, stored.Value.RouteByHand(chosen, actor, time.GetUtcNow())) : null),
             cancellationToken);
         LogRoutedByHand(night, reference, chosen.Assignments.Count);
-        await advice.SendOnceAsync(night, reference, cancellationToken);
+        if ((await store.FindAsync(night, reference, cancellationToken))?.Value is { AdviceOutstanding: true, Status: not ReferralStatus.Closed } routedByHand)
+        {
+            await smsQueue.EnqueueAsync(AdviceSms.ItemFor(routedByHand), cancellationToken);
+        }
+
         return plan;
     }
 
@@ -158,7 +195,8 @@ public sealed partial class ReferralRouter(
         return handled.Count > 0 ? handled : [.. referral.Categories];
     }
 
-    private sealed record Plan(RoutingOutcome Outcome, Referral Referral, RoutingDecision Decision);
+    /// <param name="Cases">Every case recorded for the referral (earlier ones and this attempt's), to publish.</param>
+    private sealed record Plan(RoutingOutcome Outcome, Referral Referral, RoutingDecision Decision, IReadOnlyList<PartnerCase> Cases);
 
     /// <summary>Writes a case row and its disclosure event for every assigned agency that has none yet (one transaction).</summary>
     private async Task<Plan?> RecordCasesAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
@@ -188,15 +226,16 @@ public sealed partial class ReferralRouter(
         var decision = policy.Decide(referral.TownId, referral.Categories, referral.ReceivedAt);
         if (referral.HasBeenRouted)
         {
-            return new(new Plan(RoutingOutcome.AlreadyRouted, referral, decision));
+            return new(new Plan(RoutingOutcome.AlreadyRouted, referral, decision, []));
         }
 
-        var existing = (await store.CasesAsync(referral.Night, referral.Reference, cancellationToken)).Select(c => c.Value.AgencyId).ToHashSet(StringComparer.Ordinal);
+        var recorded = (await store.CasesAsync(referral.Night, referral.Reference, cancellationToken)).Select(c => c.Value).ToList();
+        var existing = recorded.Select(c => c.AgencyId).ToHashSet(StringComparer.Ordinal);
         var now = time.GetUtcNow();
         if (referral.Status == ReferralStatus.Closed && existing.Count == 0)
         {
             // Nothing was disclosed and nothing will be sent: say so, rather than leave the advice pending.
-            var closed = new Plan(RoutingOutcome.ClosedBeforeRouting, referral, decision);
+            var closed = new Plan(RoutingOutcome.ClosedBeforeRouting, referral, decision, []);
             return referral.Advice == AdviceState.Pending
                 ? new(closed, ReferralChange.From(stored, referral.SetAdviceAside("closed before routing", now)))
                 : new(closed);
@@ -208,7 +247,7 @@ public sealed partial class ReferralRouter(
             existing,
             Actors.System,
             agency => agency.Id == world.FallbackAgencyId ? "fallback: no agency on duty covers " + string.Join(',', decision.UncoveredCategories) : "town, category and hours match");
-        var routed = new Plan(RoutingOutcome.Routed, referral, decision);
+        var routed = new Plan(RoutingOutcome.Routed, referral, decision, [.. recorded, .. cases]);
         return cases.Count == 0
             ? new(routed)
             : new(
@@ -257,17 +296,57 @@ public sealed partial class ReferralRouter(
         return (cases, events);
     }
 
-    /// <summary>After every case went out: Routed (unless partners already moved it on), flagged when the fallback took part.</summary>
-    private async Task MarkRoutedAsync(NightId night, ReferenceCode reference, RoutingDecision decision, CancellationToken cancellationToken) =>
-        _ = await store.UpdateAsync(
-            night,
-            reference,
-            stored => stored is null
-                ? throw new InvalidOperationException($"Referral {night}/{reference} vanished while being routed.")
-                : new ReferralDecision<bool>(true, ReferralChange.From(stored, stored.Value.MarkRouted(decision, time.GetUtcNow()))),
+    /// <summary>
+    /// After every case went out: Routed (unless partners already moved it on), flagged when the fallback took part;
+    /// one closed meanwhile has its pending advice set aside. Decided first on <paramref name="read"/>; returns the
+    /// referral as saved.
+    /// </summary>
+    private Task<Referral> MarkRoutedAsync(Stored<Referral> read, RoutingDecision decision, CancellationToken cancellationToken) =>
+        store.UpdateAsync(
+            read,
+            stored =>
+            {
+                if (stored is null)
+                {
+                    throw new InvalidOperationException($"Referral {read.Value.Key} vanished while being routed.");
+                }
+
+                var transition = stored.Value.MarkRouted(decision, time.GetUtcNow());
+                return new ReferralDecision<Referral>(transition.Referral ?? stored.Value, ReferralChange.From(stored, transition));
+            },
             cancellationToken);
 
-    private static OutgoingCase Outgoing(Referral referral, PartnerCase @case) =>
+    /// <summary>
+    /// Closed after its cases were recorded and before any was published: none is published, the trail says so for each
+    /// agency, and the pending advice is set aside. (For the partner loop: nothing is out, so there is nothing to cancel.)
+    /// </summary>
+    private async Task WithholdAsync(Stored<Referral> read, IReadOnlyList<PartnerCase> cases, CancellationToken cancellationToken)
+    {
+        LogClosedDuringRouting(read.Value.Night, read.Value.Reference, cases.Count);
+        await store.UpdateAsync(
+            read,
+            stored =>
+            {
+                if (stored is null)
+                {
+                    return new ReferralDecision<bool>(false);
+                }
+
+                var now = time.GetUtcNow();
+                var aside = stored.Value.AdviceOutstanding ? stored.Value.SetAdviceAside("closed during routing", now) : null;
+                var withheld = cases.Select(c => ReferralEvent.Of(now, ReferralEventKinds.Withheld, Actors.System, (ReferralEventData.Agency, c.AgencyId), (ReferralEventData.Reason, "closed before the case was published")));
+                return new(true, new ReferralChange(stored.Value.Night, stored.Value.Reference)
+                {
+                    Referral = aside?.Referral,
+                    ReferralVersion = aside is null ? null : stored.Version,
+                    Events = [.. withheld, .. aside?.Events ?? []],
+                });
+            },
+            cancellationToken);
+    }
+
+    /// <summary>The case message of one agency's case (its recorded view, its MessageId).</summary>
+    internal static OutgoingCase Outgoing(Referral referral, PartnerCase @case) =>
         new(
             PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId),
             @case.AgencyId,
@@ -285,6 +364,9 @@ public sealed partial class ReferralRouter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Referral {Night}/{ReferenceCode} to route was not found; nothing to do")]
     private partial void LogNotFound(NightId night, ReferenceCode referenceCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} was closed during routing; its {CaseCount} recorded cases were not published")]
+    private partial void LogClosedDuringRouting(NightId night, ReferenceCode referenceCode, int caseCount);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} was closed before routing; no cases disclosed")]
     private partial void LogClosedBeforeRouting(NightId night, ReferenceCode referenceCode);

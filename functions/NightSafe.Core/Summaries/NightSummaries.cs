@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
+using NightSafe.Core.Sms;
 using NightSafe.Core.World;
 
 namespace NightSafe.Core.Summaries;
@@ -14,17 +15,20 @@ public enum SummaryRun
 
     /// <summary>The night's summary had gone out already: nothing done.</summary>
     AlreadyDelivered,
+
+    /// <summary>Not a night the hub can summarise (after tonight, or before the retention window): nothing done.</summary>
+    NightOutOfRange,
 }
 
 /// <summary>
-/// The end-of-night summary: calculated once, stored, then sent by SMS to the duty inspectors and published per agency
+/// The end-of-night summary: calculated once, stored, then queued as SMS to the duty inspectors and published per agency
 /// on topic <c>summaries</c>. Running again for the same night does nothing; a run interrupted before delivery
 /// delivers the stored figures on the next run.
 /// </summary>
 public sealed partial class NightSummaries(
     IReferralStore referrals,
     ISummaryStore summaries,
-    ISmsSender sms,
+    IOutboundSmsQueue smsQueue,
     IPartnerMessagePublisher publisher,
     RoutingWorld world,
     HubSettings settings,
@@ -36,6 +40,13 @@ public sealed partial class NightSummaries(
 
     public async Task<SummaryRun> RunAsync(NightId night, CancellationToken cancellationToken)
     {
+        if (!IsSummarisable(night, time.GetUtcNow(), world, settings))
+        {
+            // A request for 9999-12-31 or 0001-01-01 would text every inspector an empty night.
+            LogOutOfRange(night);
+            return SummaryRun.NightOutOfRange;
+        }
+
         var stored = await summaries.FindAsync(night, cancellationToken);
         if (stored?.Value.DeliveredAt is not null)
         {
@@ -63,16 +74,21 @@ public sealed partial class NightSummaries(
             cancellationToken);
         foreach (var inspector in world.DutyInspectors)
         {
-            var result = await sms.SendAsync(new OutgoingSms(inspector.Phone, summary.Text, settings.SmsStatusCallback()), cancellationToken);
-            if (result is SmsSendResult.Refused refused)
-            {
-                LogSmsRefused(night, inspector.Name, refused.ErrorCode);
-            }
+            // One item per inspector, one marker each: a run repeated after a fault texts nobody twice.
+            await smsQueue.EnqueueAsync(new OutboundSmsItem(SmsKinds.Summary, $"summary/{night}", inspector.Phone, summary.Text, night.ToString()), cancellationToken);
         }
 
         await summaries.MarkDeliveredAsync(night, stored.Version, time.GetUtcNow(), cancellationToken);
         LogDelivered(night, summary.Referrals, world.DutyInspectors.Count, summary.Agencies.Count);
         return SummaryRun.Delivered;
+    }
+
+    /// <summary>Whether a night may be summarised at <paramref name="now"/>: tonight or a night still inside the retention window.</summary>
+    public static bool IsSummarisable(NightId night, DateTimeOffset now, RoutingWorld world, HubSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var tonight = NightId.For(now, world);
+        return night <= tonight && night.Date >= tonight.Date.AddDays(-settings.RetentionDays);
     }
 
     /// <summary>One agency's figures (no personal data), as JSON with a schema version.</summary>
@@ -93,18 +109,21 @@ public sealed partial class NightSummaries(
             ["closed"] = figures.Closed,
             ["unanswered"] = figures.Unanswered,
             ["medianMinutesToAccept"] = figures.MedianMinutesToAccept is { } m ? Math.Round(m, 1) : null,
+            ["p90MinutesToAccept"] = figures.P90MinutesToAccept is { } p ? Math.Round(p, 1) : null,
+            ["escalated"] = figures.Escalated,
+            ["cancelled"] = figures.Cancelled,
             ["countyReferrals"] = summary.Referrals,
         }.ToJsonString();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Summary of night {Night} refused: only tonight and nights inside the retention window are summarised")]
+    private partial void LogOutOfRange(NightId night);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Summary of night {Night} had been delivered already; nothing to do")]
     private partial void LogAlreadyDone(NightId night);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Summary of night {Night} delivered: {Referrals} referrals; SMS to {Inspectors} inspectors; {Agencies} agency summaries published")]
     private partial void LogDelivered(NightId night, int referrals, int inspectors, int agencies);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Summary SMS of night {Night} to {Inspector} refused with {ErrorCode}")]
-    private partial void LogSmsRefused(NightId night, string inspector, string errorCode);
 }
 
 /// <summary>

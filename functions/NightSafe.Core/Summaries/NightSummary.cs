@@ -11,7 +11,10 @@ public sealed record AgencyFigures(
     int Declined,
     int Closed,
     int Unanswered,
-    double? MedianMinutesToAccept);
+    double? MedianMinutesToAccept,
+    double? P90MinutesToAccept = null,
+    int Escalated = 0,
+    int Cancelled = 0);
 
 /// <summary>The night at a glance for the duty inspector: stored, sent by SMS, and published per agency.</summary>
 public sealed record NightSummary
@@ -42,6 +45,21 @@ public sealed record NightSummary
     public required int AdviceFailed { get; init; }
 
     public double? MedianMinutesToAccept { get; init; }
+
+    /// <summary>90th percentile (nearest rank) of minutes from routing to acceptance, over every agency.</summary>
+    public double? P90MinutesToAccept { get; init; }
+
+    /// <summary>Cases escalated because nobody accepted them by their second deadline.</summary>
+    public int EscalatedNotAccepted { get; init; }
+
+    /// <summary>Cases escalated because every agency declined the referral.</summary>
+    public int EscalatedDeclinedByAll { get; init; }
+
+    /// <summary>Cases nobody ever answered (and nobody told to stand down).</summary>
+    public int NeverAnswered { get; init; }
+
+    /// <summary>Agencies told that a case they had was closed.</summary>
+    public int CancellationsSent { get; init; }
 
     /// <summary>The SMS text sent to the duty inspectors (GSM-7, at most 3 segments).</summary>
     public required string Text { get; init; }

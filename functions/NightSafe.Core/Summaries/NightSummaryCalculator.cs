@@ -43,7 +43,10 @@ public static class NightSummaryCalculator
                 g.Count(c => c.Status == CaseStatus.Declined),
                 g.Count(c => c.Status == CaseStatus.Closed),
                 g.Count(c => c.Status == CaseStatus.Sent),
-                Median(g.Where(c => c.AcceptedAt is not null).Select(MinutesToAccept))))
+                Median(g.Where(c => c.AcceptedAt is not null).Select(MinutesToAccept)),
+                Percentile90(g.Where(c => c.AcceptedAt is not null).Select(MinutesToAccept)),
+                g.Count(c => c.EscalatedAt is not null),
+                g.Count(c => c.CancelledAt is not null)))
             .ToList();
 
         var summary = new NightSummary
@@ -60,6 +63,11 @@ public static class NightSummaryCalculator
             AdviceSent = referrals.Count(r => r.Advice is AdviceState.Sent or AdviceState.Delivered),
             AdviceFailed = referrals.Count(r => r.Advice == AdviceState.Failed),
             MedianMinutesToAccept = Median(cases.Where(c => c.AcceptedAt is not null).Select(MinutesToAccept)),
+            P90MinutesToAccept = Percentile90(cases.Where(c => c.AcceptedAt is not null).Select(MinutesToAccept)),
+            EscalatedNotAccepted = cases.Count(c => c.EscalationReason == Partners.AcknowledgementRules.NotAcceptedReason),
+            EscalatedDeclinedByAll = cases.Count(c => c.EscalationReason == Partners.AcknowledgementRules.DeclinedByAllReason),
+            NeverAnswered = cases.Count(c => c.Status == CaseStatus.Sent && c.CancelledAt is null),
+            CancellationsSent = cases.Count(c => c.CancelledAt is not null),
             Text = string.Empty,
         };
         return summary with { Text = Text(summary, world) };
@@ -76,7 +84,8 @@ public static class NightSummaryCalculator
         var text = new StringBuilder();
         text.Append(c, $"NightSafe {summary.Night} {world.County}: {summary.Referrals} referrals, {summary.OpenReferrals} open. ");
         text.Append(c, $"Partners answered {answered}/{cases} cases");
-        text.Append(summary.MedianMinutesToAccept is { } median ? string.Create(c, $", median {median:0} min to accept. ") : ". ");
+        text.Append(summary.MedianMinutesToAccept is { } median ? string.Create(c, $", median {median:0} min to accept (p90 {summary.P90MinutesToAccept ?? median:0}). ") : ". ");
+        text.Append(c, $"Escalated {summary.EscalatedNotAccepted + summary.EscalatedDeclinedByAll} (not accepted {summary.EscalatedNotAccepted}, all declined {summary.EscalatedDeclinedByAll}), never answered {summary.NeverAnswered}, cancellations {summary.CancellationsSent}. ");
         text.Append(c, $"Fallback {summary.RoutedToFallback}, unrouted {summary.Unrouted}. Advice SMS sent {summary.AdviceSent}, failed {summary.AdviceFailed}. ");
         if (summary.ByTown.Count > 0)
         {
@@ -92,6 +101,13 @@ public static class NightSummaryCalculator
     }
 
     private static double MinutesToAccept(PartnerCase c) => (c.AcceptedAt!.Value - c.DisclosedAt).TotalMinutes;
+
+    /// <summary>The nearest-rank 90th percentile: the smallest value at or above 90% of the values.</summary>
+    private static double? Percentile90(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? null : sorted[(int)Math.Ceiling(0.9 * sorted.Length) - 1];
+    }
 
     private static double? Median(IEnumerable<double> values)
     {

@@ -40,7 +40,7 @@ public static class ApplicationServices
         {
             var options = sp.GetRequiredService<IOptions<NightSafeOptions>>().Value;
             var baseUrl = options.PublicBaseUrl!.AbsoluteUri.EndsWith('/') ? options.PublicBaseUrl : new Uri(options.PublicBaseUrl.AbsoluteUri + "/");
-            return new HubSettings(baseUrl, sp.GetRequiredService<IOptions<RetentionOptions>>().Value.Days);
+            return new HubSettings(baseUrl, sp.GetRequiredService<IOptions<RetentionOptions>>().Value.Days, sp.GetRequiredService<IOptions<NightSafeOptions>>().Value.AcknowledgeWithin);
         });
         services.AddSingleton(sp => new PartnerKeyRing(
             sp.GetRequiredService<IOptions<PartnersOptions>>().Value.Keys.Select(k => KeyValuePair.Create(k.Agency, k.Sha256.Trim().ToLowerInvariant()))));

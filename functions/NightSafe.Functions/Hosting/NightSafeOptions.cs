@@ -22,6 +22,12 @@ public sealed class NightSafeOptions
     /// can replay a Friday night at any hour. Refused outside the Development environment.
     /// </summary>
     public DateTime? ClockStart { get; set; }
+
+    /// <summary>
+    /// Optional: every priority's acknowledgement deadline (e.g. "00:00:20"), in place of routing.json's minutes, so
+    /// tests and the demo see reminders and escalations in seconds. Leave it out in production.
+    /// </summary>
+    public TimeSpan? AcknowledgeWithin { get; set; }
 }
 
 /// <summary>Retention of personal data (section "Retention").</summary>

@@ -54,3 +54,17 @@ public sealed partial class QueuedReferrals(ReferralIntake intake, InboundGate g
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queued referral {MessageId} rejected as invalid; recorded with the reason, not retried")]
     private partial void LogRejected(string messageId);
 }
+
+/// <summary>
+/// The intake queue's poison messages: recorded as rejected with the reason, inspectors alerted, and the message
+/// deleted (completing normally deletes it), so nothing is lost silently and no personal data is kept in the queue.
+/// </summary>
+public sealed class QueuedReferralsPoison(PoisonedInbound poisoned)
+{
+    [Function(nameof(QueuedReferralsPoison))]
+    public Task RunAsync([QueueTrigger(QueueNames.InboundPoison)] string message, string id, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return poisoned.HandleAsync(id, context.CancellationToken);
+    }
+}

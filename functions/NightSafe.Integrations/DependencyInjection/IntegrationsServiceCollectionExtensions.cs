@@ -71,6 +71,9 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<IConversationStore, TableConversationStore>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();
         services.TryAddSingleton<IRoutingQueue, StorageRoutingQueue>();
+        services.TryAddSingleton<IPartnerLoopQueue, StoragePartnerLoopQueue>();
+        services.TryAddSingleton<IOutboundSmsQueue, StorageOutboundSmsQueue>();
+        services.TryAddSingleton<ISmsMarkers, TableSmsMarkers>();
         return services;
     }
 

@@ -35,7 +35,7 @@ public static class PartnerMessages
         {
             MessageId = outgoing.MessageId,
             ContentType = ContentType,
-            Subject = CaseSubject,
+            Subject = outgoing.Subject,
         };
         message.ApplicationProperties[Agency] = outgoing.AgencyId;
         message.ApplicationProperties[Town] = outgoing.TownId;

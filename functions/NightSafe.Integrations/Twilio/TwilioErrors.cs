@@ -18,6 +18,12 @@ public static class TwilioErrors
     public static bool IsRefusal(int status, int code) =>
         status is >= 400 and < 500 and not 408 and not 429 and not 401 && code != AuthenticationFailed;
 
+    /// <summary>
+    /// Whether Twilio's answer says it did not create the message and the send may simply be repeated later: 429 (too
+    /// many requests) or a refusal of our credentials. Anything else that is not a refusal (5xx, 408) is uncertain.
+    /// </summary>
+    public static bool DidNotAct(int status, int code) => status is 429 or 401 || code == AuthenticationFailed;
+
     /// <summary>The error code recorded for a refusal: Twilio's, or the HTTP status when Twilio gave none.</summary>
     public static string CodeFor(int status, int code) =>
         code != 0 ? code.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"http-{status}");

@@ -26,7 +26,7 @@ public sealed class TwilioOptions
     /// <summary>Where the API is when it is not Twilio's own (a local stand-in); null in production.</summary>
     public Uri? ApiBaseUrl { get; set; }
 
-    /// <summary>Attempts per SMS, the first included, on 429, 5xx, timeouts and connection failures.</summary>
+    /// <summary>Attempts per request, the first included: for a send only on 429 and connections never made; for a read on any transient failure.</summary>
     [Range(1, 10, ErrorMessage = "Twilio:MaxAttempts must be between 1 and 10.")]
     public int MaxAttempts { get; set; } = 4;
 
@@ -38,7 +38,7 @@ public sealed class TwilioOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "Twilio:RetryMaxDelay must be between 0 and 5 minutes.")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long one attempt may take before it counts as failed and is retried.</summary>
+    /// <summary>How long one attempt may take before it counts as failed (a send that timed out is reconciled, not repeated).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:02:00", ErrorMessage = "Twilio:AttemptTimeout must be between 10 ms and 2 minutes.")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -11,8 +11,10 @@ using Twilio.Types;
 namespace NightSafe.Integrations.Twilio;
 
 /// <summary>
-/// Sends SMS through the Twilio SDK (MessageResource.CreateAsync with a TwilioRestClient built per send on the named
-/// HttpClient, whose handlers retry transient failures and, in tests and offline, redirect to a stand-in).
+/// Sends SMS through the Twilio SDK (MessageResource.CreateAsync with a TwilioRestClient built per call on the named
+/// HttpClient, whose handlers retry what is safe to retry and, in tests and offline, redirect to a stand-in). A send
+/// that may have reached Twilio without a clear answer (timeout, 5xx, connection lost) is reported as uncertain, and
+/// <see cref="FindSentAsync"/> (MessageResource.ReadAsync by recipient and date) tells whether it is there.
 /// </summary>
 public sealed partial class TwilioSmsSender(
     IHttpMessageHandlerFactory handlers,
@@ -31,7 +33,7 @@ public sealed partial class TwilioSmsSender(
         // The SDK takes no CancellationToken: this handler carries the caller's into every request it makes.
         using var call = new TwilioCall(handlers.CreateHandler(HttpClientName), cancellationToken);
         using var http = new System.Net.Http.HttpClient(call, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-        var client = new TwilioRestClient(settings.AccountSid, settings.AuthToken, httpClient: new SystemNetHttpClient(http));
+        var client = Client(http, settings);
         var create = new CreateMessageOptions(new PhoneNumber(sms.To)) { Body = sms.Body, StatusCallback = sms.StatusCallback };
         if (!string.IsNullOrWhiteSpace(settings.MessagingServiceSid))
         {
@@ -61,19 +63,95 @@ public sealed partial class TwilioSmsSender(
                 return new SmsSendResult.Refused(code, TwilioErrors.Describe(e.Code), optedOut);
             }
 
-            LogUnavailable(to, status, e.Code);
-            throw new SmsUnavailableException($"Twilio answered {status} (error {e.Code}); the send can be tried again later.", e);
+            if (TwilioErrors.DidNotAct(status, e.Code))
+            {
+                LogUnavailable(to, status, e.Code);
+                throw new SmsUnavailableException($"Twilio answered {status} (error {e.Code}) and did not act; the send can be tried again later.", e);
+            }
+
+            LogUncertain(to, status, e.Code);
+            throw new SmsSendUncertainException($"Twilio answered {status} (error {e.Code}): the message may have been created; reconcile before any resend.", e);
         }
         catch (ApiConnectionException e) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException("The SMS send was cancelled.", e, cancellationToken);
         }
-        catch (ApiConnectionException e)
+        catch (ApiConnectionException e) when (TwilioRetry.NeverReached(e))
         {
             LogUnavailable(to, call.LastStatus ?? 0, 0);
             throw new SmsUnavailableException("Twilio could not be reached; the send can be tried again later.", e);
         }
+        catch (ApiConnectionException e)
+        {
+            // A timeout or a connection lost after the request went out: Twilio may have the message.
+            LogUncertain(to, call.LastStatus ?? 0, 0);
+            throw new SmsSendUncertainException("No answer from Twilio: the message may have been created; reconcile before any resend.", e);
+        }
     }
+
+    public async Task<string?> FindSentAsync(string recipient, string body, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        ArgumentNullException.ThrowIfNull(body);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var call = new TwilioCall(handlers.CreateHandler(HttpClientName), cancellationToken);
+        using var http = new System.Net.Http.HttpClient(call, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = Client(http, options.Value);
+        var to = new PhoneNumber(recipient);
+        var after = since.UtcDateTime;
+        try
+        {
+            // Sent since the attempt began; then the newest few, because a message still queued has no date_sent yet.
+            var sent = await MessageResource.ReadAsync(new ReadMessageOptions { To = to, DateSentAfter = after, PageSize = ReconcilePage, Limit = ReconcilePage }, client);
+            var found = Match(sent, body, after);
+            if (found is null)
+            {
+                var newest = await MessageResource.ReadAsync(new ReadMessageOptions { To = to, PageSize = ReconcilePage, Limit = ReconcilePage }, client);
+                found = Match(newest, body, after);
+            }
+
+            LogReconciled(new MaskedPhone(recipient), found is not null);
+            return found;
+        }
+        catch (ApiConnectionException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The reconcile was cancelled.", e, cancellationToken);
+        }
+        catch (Exception e) when (e is ApiException or ApiConnectionException)
+        {
+            // Without the list we cannot tell: the send stays uncertain and is reconciled on the next attempt.
+            throw new SmsSendUncertainException("Twilio's message list could not be read; the send stays uncertain.", e);
+        }
+    }
+
+    /// <summary>How many messages a reconcile reads per list: a recipient gets few messages in minutes.</summary>
+    private const int ReconcilePage = 50;
+
+    private static string? Match(IEnumerable<MessageResource> messages, string body, DateTime after)
+    {
+        foreach (var message in messages)
+        {
+            var at = message.DateCreated ?? message.DateSent;
+            if (message.Direction != MessageResource.DirectionEnum.Inbound
+                && string.Equals(message.Body, body, StringComparison.Ordinal)
+                && (at is null || Utc(at.Value) >= after))
+            {
+                return message.Sid;
+            }
+        }
+
+        return null;
+    }
+
+    private static DateTime Utc(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Local => value.ToUniversalTime(),
+        DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+        _ => value,
+    };
+
+    private static TwilioRestClient Client(System.Net.Http.HttpClient http, TwilioOptions settings) =>
+        new(settings.AccountSid, settings.AuthToken, httpClient: new SystemNetHttpClient(http));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMS to {To} accepted by Twilio as {MessageSid}")]
     private partial void LogAccepted(string to, string messageSid);
@@ -83,6 +161,12 @@ public sealed partial class TwilioSmsSender(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "SMS to {To} not sent: Twilio unavailable (HTTP {Status}, error {ErrorCode}) after its retries")]
     private partial void LogUnavailable(string to, int status, int errorCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SMS to {To}: no clear answer from Twilio (HTTP {Status}, error {ErrorCode}); it may have been sent and is not retried here")]
+    private partial void LogUncertain(string to, int status, int errorCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled an uncertain SMS to {To} against Twilio's list: found {Found}")]
+    private partial void LogReconciled(MaskedPhone to, bool found);
 
     /// <summary>One send's view of the pipeline: links the caller's token and remembers the final answer.</summary>
     private sealed class TwilioCall(HttpMessageHandler inner, CancellationToken caller) : DelegatingHandler(inner)

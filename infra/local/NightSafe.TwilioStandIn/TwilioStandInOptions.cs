@@ -13,6 +13,7 @@ public sealed record TwilioStandInOptions
         ["+447700900998"] = NumberBehaviour.Unsubscribed,
         ["+447700900999"] = NumberBehaviour.RateLimited(times: 2),
         ["+447700900996"] = NumberBehaviour.Undelivered(errorCode: 30003),
+        ["+447700900995"] = NumberBehaviour.AcceptedThenServerError,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Port on 127.0.0.1; 0 picks a free one (read it back from <see cref="TwilioStandInServer.BaseUrl"/>).</summary>
@@ -65,6 +66,12 @@ public sealed record NumberBehaviour
     /// <summary>How many creates get <see cref="Rejection"/> before they are accepted; null refuses every time.</summary>
     public int? RejectTimes { get; init; }
 
+    /// <summary>
+    /// When set, the message is accepted (recorded, delivered, listed) but the create is answered with this error: a
+    /// Twilio that took the message and then failed to say so, as after a 500 or a lost answer.
+    /// </summary>
+    public TwilioError? AnswerAfterAccepting { get; init; }
+
     /// <summary>When set, an accepted message ends <c>undelivered</c> with this error code instead of <c>delivered</c>.</summary>
     public int? DeliveryErrorCode { get; init; }
 
@@ -85,6 +92,12 @@ public sealed record NumberBehaviour
     {
         Rejection = new TwilioError(429, 20429, "Too Many Requests"),
         RejectTimes = times,
+    };
+
+    /// <summary>Accepted and delivered, but every create is answered 500 (code 20500): the sender cannot know it went.</summary>
+    public static NumberBehaviour AcceptedThenServerError { get; } = new()
+    {
+        AnswerAfterAccepting = new TwilioError(500, 20500, "Internal Server Error"),
     };
 
     /// <summary>Accepted, then ends <c>undelivered</c> with <paramref name="errorCode"/> (30003: unreachable handset).</summary>

@@ -72,6 +72,8 @@ public sealed class PartnerTextReaderTests
         { "DEC no capacity", "two", "which|Declined" },
         { "ACC 9ABCDE", "two", "unknown|Accepted|9ABCDE" },
         { "ACC 7KQ9PX", "two", "unknown|Accepted|7KQ9PX" },
+        { "ACC KQTMXR", "one", "unknown|Accepted|KQTMXR" },
+        { "done HJKMNP taken home", "one", "unknown|Closed|HJKMNP" },
         { "accept", "none", "none|Accepted" },
         // Not a reply at all.
         { "HELP", "two", "help" },

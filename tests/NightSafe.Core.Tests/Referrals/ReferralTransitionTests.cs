@@ -244,7 +244,7 @@ public sealed class ReferralTransitionTests
     [InlineData(AdviceState.Sent, "delivered", AdviceState.Delivered)]
     [InlineData(AdviceState.Sending, "delivered", AdviceState.Delivered)]
     [InlineData(AdviceState.Sent, "undelivered", AdviceState.Failed)]
-    [InlineData(AdviceState.Delivered, "failed", AdviceState.Failed)]
+    [InlineData(AdviceState.Pending, "delivered", AdviceState.Delivered)] // the report overtook the sender's record
     public void A_delivery_report_moves_the_advice(AdviceState from, string status, AdviceState to)
     {
         var reported = (NewReferral(advice: from) with { AdviceMessageId = "SM1" }).RecordDeliveryReport("SM1", status, null, At);
@@ -256,12 +256,26 @@ public sealed class ReferralTransitionTests
     [Theory]
     [InlineData(AdviceState.Sent, "sent")]
     [InlineData(AdviceState.Failed, "delivered")]
-    public void A_delivery_report_that_moves_nothing_is_only_recorded(AdviceState from, string status)
+    public void A_delivery_report_that_moves_the_advice_nowhere_is_recorded_once(AdviceState from, string status)
     {
         var reported = (NewReferral(advice: from) with { AdviceMessageId = "SM1" }).RecordDeliveryReport("SM1", status, null, At);
 
-        Assert.Null(reported.Referral);
+        Assert.Equal(from, reported.Referral!.Advice);
         Assert.Equal(ReferralEventKinds.SmsStatus, Assert.Single(reported.Events).Kind);
+        Assert.True(reported.Referral.RecordDeliveryReport("SM1", status, null, At).IsNone);
+    }
+
+    [Theory]
+    [InlineData("delivered", "failed")]
+    [InlineData("delivered", "undelivered")]
+    [InlineData("failed", "delivered")]
+    [InlineData("delivered", "sent")]
+    [InlineData("sent", "queued")]
+    public void A_late_delivery_report_never_moves_the_advice_back(string first, string late)
+    {
+        var reported = (NewReferral(advice: AdviceState.Sent) with { AdviceMessageId = "SM1" }).RecordDeliveryReport("SM1", first, null, At).Referral!;
+
+        Assert.True(reported.RecordDeliveryReport("SM1", late, "30008", At).IsNone);
     }
 
     [Fact]

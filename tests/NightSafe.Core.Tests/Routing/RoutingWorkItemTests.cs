@@ -26,7 +26,9 @@ public sealed class RoutingWorkItemTests
     [Fact]
     public void Every_queue_is_named_once_and_its_poison_queue_follows_the_hosts_rule()
     {
-        Assert.Equal(["referrals-inbound", "referrals-routing", "summaries-requests"], QueueNames.All);
+        Assert.Equal(["referrals-inbound", "referrals-routing", "summaries-requests", "partner-loop", "sms-outbound"], QueueNames.All);
+        Assert.Equal("partner-loop-poison", QueueNames.PartnerLoopPoison);
+        Assert.Equal("sms-outbound-poison", QueueNames.OutboundSmsPoison);
         Assert.Equal("referrals-routing-poison", QueueNames.RoutingPoison);
     }
 }

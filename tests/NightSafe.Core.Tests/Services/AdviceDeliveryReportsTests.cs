@@ -23,4 +23,24 @@ public sealed class AdviceDeliveryReportsTests
         var summary = NightSummaryCalculator.Calculate(referral.Night, hub.Store.Referrals, hub.Store.AllCases, Hub.World, hub.Time.GetUtcNow());
         Assert.Equal(1, summary.AdviceFailed);
     }
+
+    [Fact]
+    public async Task A_replayed_or_late_delivery_report_is_recorded_once_and_never_moves_the_advice_backwards()
+    {
+        var hub = new Hub();
+        var referral = await hub.ReferAndRouteAsync();
+        var sid = hub.Store.Referrals.Single().AdviceMessageId!;
+        var eventsBefore = hub.Store.Events(referral).Count(e => e.Kind == ReferralEventKinds.SmsStatus);
+
+        foreach (var (status, error) in new[] { ("sent", (string?)null), ("delivered", null), ("delivered", null), ("failed", "30008"), ("sent", null), ("delivered", null) })
+        {
+            await hub.Reports.RecordAsync(referral.Night, referral.Reference, new DeliveryReport(sid, status, error), CancellationToken.None);
+        }
+
+        var stored = hub.Store.Referrals.Single();
+        Assert.Equal(AdviceState.Delivered, stored.Advice);
+        Assert.Null(stored.AdviceError);
+        var statuses = hub.Store.Events(referral).Where(e => e.Kind == ReferralEventKinds.SmsStatus).Skip(eventsBefore).Select(e => e.Data[ReferralEventData.Status]).ToList();
+        Assert.Equal(["sent", "delivered"], statuses);
+    }
 }

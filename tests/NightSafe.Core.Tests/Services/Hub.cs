@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,9 +8,11 @@ using NightSafe.Core.Control;
 using NightSafe.Core.DependencyInjection;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Outcomes;
+using NightSafe.Core.Partners;
 using NightSafe.Core.Ports;
 using NightSafe.Core.Retention;
 using NightSafe.Core.Routing;
+using NightSafe.Core.Sms;
 using NightSafe.Core.Summaries;
 using NightSafe.Core.World;
 
@@ -28,6 +31,7 @@ internal sealed class Hub
     public Hub(DateTimeOffset? now = null)
     {
         Time = new FakeTimeProvider(now ?? FridayNight);
+        Steps = new DelayedPartnerLoopQueue(Time);
         Ledger = new InMemoryLedger(Time);
         Settings = new HubSettings(new Uri("https://nightsafe.example.net/"), RetentionDays: 31);
         var services = new ServiceCollection()
@@ -42,18 +46,26 @@ internal sealed class Hub
             .AddSingleton<IConversationStore>(Conversations)
             .AddSingleton<IRoutingQueue>(RoutingQueue)
             .AddSingleton<IPartnerMessagePublisher>(Publisher)
-            .AddSingleton<ISmsSender>(Sms)
+            .AddSingleton<ISmsSender>(Sms = new ScriptedSmsSender(Time))
+            .AddSingleton<ISmsMarkers>(Markers)
+            .AddSingleton<IOutboundSmsQueue>(PartnerSms = new RecordingOutboundSms(SmsQueue))
             .AddSingleton<ISummaryStore>(SummaryStore)
+            .AddSingleton<IPartnerLoopQueue>(Steps)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
             .AddNightSafeCore();
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         Intake = Services.GetRequiredService<ReferralIntake>();
         Gate = Services.GetRequiredService<InboundGate>();
+        PoisonedInbound = Services.GetRequiredService<PoisonedInbound>();
+        Outbound = Services.GetRequiredService<OutboundSms>();
+        SmsWork = Services.GetRequiredService<OutboundSmsWork>();
         Conversation = Services.GetRequiredService<OfficerConversation>();
         Advice = Services.GetRequiredService<AdviceSms>();
         Router = Services.GetRequiredService<ReferralRouter>();
         Manual = Services.GetRequiredService<ManualRouting>();
         Partners = Services.GetRequiredService<PartnerCases>();
+        Loop = Services.GetRequiredService<PartnerLoop>();
+        PartnerTexts = Services.GetRequiredService<PartnerTexts>();
         Reports = Services.GetRequiredService<AdviceDeliveryReports>();
         Summaries = Services.GetRequiredService<NightSummaries>();
         Retention = Services.GetRequiredService<RetentionPurge>();
@@ -84,11 +96,34 @@ internal sealed class Hub
 
     public RecordingPublisher Publisher { get; } = new();
 
-    public ScriptedSmsSender Sms { get; } = new();
+    public ScriptedSmsSender Sms { get; }
+
+    public InMemorySmsMarkers Markers { get; } = new();
+
+    public RecordingSmsQueue SmsQueue { get; } = new();
+
+    /// <summary>Items that reached the sms-outbound poison queue.</summary>
+    public ConcurrentQueue<OutboundSmsItem> SmsPoisoned { get; } = new();
+
+    public OutboundSms Outbound { get; }
+
+    public OutboundSmsWork SmsWork { get; }
 
     public InMemorySummaryStore SummaryStore { get; } = new();
 
+    /// <summary>Outbound SMS work items, kept once per (key, recipient) as the outbound SMS queue sends them.</summary>
+    public RecordingOutboundSms PartnerSms { get; }
+
+    /// <summary>The partner-loop queue: items become due after their delay on the fake clock.</summary>
+    public DelayedPartnerLoopQueue Steps { get; }
+
+    public PartnerLoop Loop { get; }
+
+    public PartnerTexts PartnerTexts { get; }
+
     public InboundGate Gate { get; }
+
+    public PoisonedInbound PoisonedInbound { get; }
 
     public ReferralIntake Intake { get; }
 
@@ -124,12 +159,52 @@ internal sealed class Hub
         return Store.Referrals.OrderBy(r => r.ReceivedAt).Last();
     }
 
-    /// <summary>Routes everything waiting on the routing queue.</summary>
+    /// <summary>Routes everything waiting on the routing queue, then sends what routing queued on sms-outbound.</summary>
     public async Task RouteQueuedAsync()
     {
         while (RoutingQueue.Items.TryDequeue(out var item))
         {
             await Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None);
+        }
+
+        await SendQueuedSmsAsync();
+    }
+
+    /// <summary>
+    /// Works the sms-outbound queue as the host does: a failed item is tried again after the visibility timeout (the
+    /// clock moves on 11 s), up to <paramref name="maxDequeueCount"/> times, then goes to the poison queue's handler.
+    /// </summary>
+    public async Task SendQueuedSmsAsync(int maxDequeueCount = 5)
+    {
+        while (SmsQueue.Items.TryDequeue(out var item))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await SmsWork.HandleAsync(item, CancellationToken.None);
+                    break;
+                }
+                catch (Exception) when (attempt < maxDequeueCount)
+                {
+                    Time.Advance(TimeSpan.FromSeconds(11));
+                }
+                catch (Exception)
+                {
+                    SmsPoisoned.Enqueue(item);
+                    await SmsWork.PoisonedAsync(item, "poison-" + attempt, CancellationToken.None);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs every partner-loop step due by now (and those they schedule for now), as the queue trigger would.</summary>
+    public async Task RunDueStepsAsync()
+    {
+        while (Steps.TakeDue() is { } item)
+        {
+            await Loop.HandleAsync(item, CancellationToken.None);
         }
     }
 

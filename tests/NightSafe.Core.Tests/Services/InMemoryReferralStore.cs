@@ -17,6 +17,9 @@ internal sealed class InMemoryReferralStore : IReferralStore
     /// <summary>Runs once just before the next SaveAsync commits (to simulate a concurrent writer).</summary>
     public Action? BeforeNextSave { get; set; }
 
+    /// <summary>Runs once just after the next SaveAsync committed (a writer that lands right after it).</summary>
+    public Action? AfterNextSave { get; set; }
+
     public int Saves { get; private set; }
 
     public IReadOnlyList<Referral> Referrals { get { lock (_gate) { return _referrals.Values.Select(v => v.Value).ToList(); } } }
@@ -86,6 +89,9 @@ internal sealed class InMemoryReferralStore : IReferralStore
             Saves++;
         }
 
+        var after = AfterNextSave;
+        AfterNextSave = null;
+        after?.Invoke();
         return Task.CompletedTask;
     }
 

@@ -17,6 +17,7 @@ public sealed class NightSummariesTests
 
         Assert.Equal(SummaryRun.Delivered, await hub.Summaries.RunAsync(referral.Night, CancellationToken.None));
         Assert.Equal(SummaryRun.AlreadyDelivered, await hub.Summaries.RunAsync(referral.Night, CancellationToken.None));
+        await hub.SendQueuedSmsAsync();
 
         var texts = hub.Sms.Sent.Skip(smsBefore).ToList();
         Assert.Equal(Hub.World.DutyInspectors.Select(i => i.Phone).Order(), texts.Select(t => t.To).Order());
@@ -42,5 +43,32 @@ public sealed class NightSummariesTests
         var due = SummarySchedule.Due(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), Hub.World);
 
         Assert.Equal(night, due?.ToString());
+    }
+
+    [Theory]
+    [InlineData("9999-12-31")]
+    [InlineData("0001-01-01")]
+    [InlineData("2026-12-19")] // tomorrow night
+    [InlineData("2026-11-16")] // 32 days back: past the 31-day retention window
+    public async Task A_night_after_tonight_or_before_the_retention_window_is_not_summarised_and_texts_nobody(string night)
+    {
+        var hub = new Hub();
+        await hub.ReferAndRouteAsync();
+        var before = hub.SmsQueue.Enqueued;
+
+        Assert.Equal(SummaryRun.NightOutOfRange, await hub.Summaries.RunAsync(Nights.NightId.Parse(night), CancellationToken.None));
+
+        Assert.Equal(before, hub.SmsQueue.Enqueued);
+        Assert.Null(await hub.SummaryStore.FindAsync(Nights.NightId.Parse(night), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("2026-12-18")]
+    [InlineData("2026-11-17")]
+    public async Task Tonight_and_nights_inside_the_retention_window_are_summarised(string night)
+    {
+        var hub = new Hub();
+
+        Assert.Equal(SummaryRun.Delivered, await hub.Summaries.RunAsync(Nights.NightId.Parse(night), CancellationToken.None));
     }
 }

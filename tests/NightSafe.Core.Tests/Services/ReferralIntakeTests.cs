@@ -14,7 +14,7 @@ public sealed class ReferralIntakeTests
         var hub = new Hub();
         var failingOnce = new FailingOnceQueue(hub.RoutingQueue);
         var intake = new ReferralIntake(hub.Store, failingOnce, new Routing.RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralIntake>.Instance);
-        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
+        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), hub.Loop, hub.PartnerTexts, Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
         var sms = new InboundSms("SM00000000000000000000000000000077", Hub.OfficerPhone, Referral);
 
         await Assert.ThrowsAsync<IOException>(() => conversation.ReplyToAsync(sms, null, CancellationToken.None));
@@ -31,5 +31,21 @@ public sealed class ReferralIntakeTests
 
         public Task EnqueueAsync(Ports.RoutingWorkItem item, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _calls) == 1 ? throw new IOException("queue unavailable") : inner.EnqueueAsync(item, cancellationToken);
+    }
+
+    [Fact]
+    public async Task A_poisoned_queued_referral_is_recorded_as_rejected_and_alerts_every_inspector_once()
+    {
+        var hub = new Hub();
+
+        await hub.PoisonedInbound.HandleAsync("poison-42", CancellationToken.None);
+        await hub.PoisonedInbound.HandleAsync("poison-42", CancellationToken.None);
+        await hub.SendQueuedSmsAsync();
+
+        var recorded = await hub.Ledger.FindAsync(PoisonedInbound.Source, "poison-42", CancellationToken.None);
+        Assert.Equal(Ports.InboundState.Rejected, recorded!.State);
+        Assert.Equal(Hub.World.DutyInspectors.Select(i => i.Phone).Order(), hub.Sms.Provider.Select(p => p.Sms.To).Order());
+        Assert.All(hub.Sms.Provider, p => Assert.Contains("poison-42", p.Sms.Body, StringComparison.Ordinal));
+        Assert.Empty(hub.Store.Referrals);
     }
 }

@@ -7,6 +7,17 @@ namespace NightSafe.Core.Tests.Services;
 
 public sealed class ReferralRouterTests
 {
+    /// <summary>Phones the partner loop texts (duty phones, inspectors): what is left is the advice to the person.</summary>
+    private static readonly HashSet<string> PartnerLoopPhones =
+        [.. Hub.World.Agencies.SelectMany(a => a.DutyPhones), .. Hub.World.DutyInspectors.Select(i => i.Phone)];
+
+    /// <summary>The texts that reached the provider, less the partner loop's case alerts and inspector alerts.</summary>
+    /// <summary>A provider script for the person's advice only: the partner loop's texts to duty phones go through.</summary>
+    private static Func<OutgoingSms, SmsSendResult?> ToTheSubjectOnly(Func<OutgoingSms, SmsSendResult?> script) =>
+        sms => PartnerLoopPhones.Contains(sms.To) ? null : script(sms);
+
+    private static List<OutgoingSms> AdviceTexts(Hub hub) => hub.Sms.Sent.Where(s => !PartnerLoopPhones.Contains(s.To)).ToList();
+
     [Fact]
     public async Task Each_assigned_agency_gets_one_case_with_only_the_fields_it_may_see()
     {
@@ -61,7 +72,7 @@ public sealed class ReferralRouterTests
 
         Assert.Equal(RoutingOutcome.AlreadyRouted, again);
         Assert.Equal(published, hub.Publisher.Cases.Count);
-        var sms = Assert.Single(hub.Sms.Sent);
+        var sms = Assert.Single(AdviceTexts(hub));
         Assert.Equal("+447700900222", sms.To);
         Assert.Equal(Hub.World.FindCategory("intoxicated")!.Advice, sms.Body);
         Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
@@ -110,7 +121,7 @@ public sealed class ReferralRouterTests
 
         await hub.RouteQueuedAsync();
 
-        Assert.Empty(hub.Sms.Sent);
+        Assert.Empty(AdviceTexts(hub));
         Assert.Contains(hub.Store.Referrals, r => r.Advice == AdviceState.OptedOut);
         Assert.Contains(hub.Store.Referrals, r => r.Advice == AdviceState.NotApplicable);
     }
@@ -119,14 +130,14 @@ public sealed class ReferralRouterTests
     public async Task A_permanent_sms_refusal_is_recorded_and_not_retried_and_21610_opts_the_number_out()
     {
         var hub = new Hub();
-        hub.Sms.Script = sms => new SmsSendResult.Refused("21610", "unsubscribed", RecipientOptedOut: true);
+        hub.Sms.Script = ToTheSubjectOnly(sms => new SmsSendResult.Refused("21610", "unsubscribed", RecipientOptedOut: true));
         await hub.TextAsync("Basildon intoxicated near the Towngate, 07700 900555, consent y");
         var item = Assert.Single(hub.RoutingQueue.Items);
 
         await hub.RouteQueuedAsync();
         await hub.Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None);
 
-        Assert.Single(hub.Sms.Sent);
+        Assert.Single(AdviceTexts(hub));
         var referral = Assert.Single(hub.Store.Referrals);
         Assert.Equal(AdviceState.Failed, referral.Advice);
         Assert.Equal("21610", referral.AdviceError);
@@ -134,43 +145,102 @@ public sealed class ReferralRouterTests
     }
 
     [Fact]
-    public async Task A_provider_outage_leaves_the_advice_pending_for_the_queue_retry_which_sends_it_once()
+    public async Task A_provider_outage_never_fails_routing_and_the_queued_advice_is_sent_once_when_it_is_back()
     {
         var hub = new Hub();
-        var down = true;
-        hub.Sms.Script = _ => down ? throw new SmsUnavailableException("503") : null;
+        var attempts = 0;
+        hub.Sms.Script = ToTheSubjectOnly(_ => ++attempts <= 2 ? throw new SmsUnavailableException("connection refused") : null);
         await hub.TextAsync("Southend drunk on the seafront 07700 900666 consent y");
         var item = Assert.Single(hub.RoutingQueue.Items);
         var night = Nights.NightId.Parse(item.Night);
         var reference = References.ReferenceCode.Parse(item.Reference);
 
-        await Assert.ThrowsAsync<SmsUnavailableException>(() => hub.Router.RouteAsync(night, reference, CancellationToken.None));
+        Assert.Equal(RoutingOutcome.Routed, await hub.Router.RouteAsync(night, reference, CancellationToken.None));
+        Assert.Equal(ReferralStatus.Routed, Assert.Single(hub.Store.Referrals).Status);
+        Assert.NotEmpty(hub.Publisher.Cases);
         Assert.Equal(AdviceState.Pending, Assert.Single(hub.Store.Referrals).Advice);
+        await hub.SendQueuedSmsAsync();
+        hub.SmsQueue.Items.Enqueue(AdviceSmsItem(hub)); // a duplicate item changes nothing
+        await hub.SendQueuedSmsAsync();
 
-        down = false;
-        await hub.Router.RouteAsync(night, reference, CancellationToken.None);
-        await hub.Router.RouteAsync(night, reference, CancellationToken.None);
+        Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Equal(3, AdviceTexts(hub).Count);
+        Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Equal(ReferralStatus.Routed, referral.Status);
+        Assert.False(referral.Flagged);
+    }
 
-        Assert.Equal(2, hub.Sms.Sent.Count); // the failed attempt and the one that went through
+    [Fact]
+    public async Task An_advice_that_fails_every_retry_is_recorded_as_failed_and_counted_without_touching_routing()
+    {
+        var hub = new Hub();
+        hub.Sms.Script = ToTheSubjectOnly(_ => throw new SmsUnavailableException("connection refused"));
+        await hub.TextAsync("Southend drunk on the seafront 07700 900666 consent y");
+
+        await hub.RouteQueuedAsync();
+
+        Assert.Single(hub.SmsPoisoned, i => i.Kind == AdviceSmsItem(hub).Kind);
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Equal(ReferralStatus.Routed, referral.Status);
+        Assert.False(referral.Flagged);
+        Assert.Equal(AdviceState.Failed, referral.Advice);
+        Assert.Equal(1, NightSafe.Core.Summaries.NightSummaryCalculator.Calculate(referral.Night, hub.Store.Referrals, hub.Store.AllCases, Hub.World, hub.Time.GetUtcNow()).AdviceFailed);
+        Assert.Equal(SmsMarkState.Failed, Assert.Single(hub.Markers.Marks, m => m.Key.StartsWith("advice/", StringComparison.Ordinal)).State);
+    }
+
+    [Fact]
+    public async Task An_advice_the_provider_took_before_an_unclear_answer_is_reconciled_not_sent_again()
+    {
+        var hub = new Hub();
+        // Twilio creates the message, then the answer is lost (a 500 or a timeout).
+        hub.Sms.Script = ToTheSubjectOnly(sms => throw new SmsSendUncertainException("500 after create " + hub.Sms.Reach(sms)));
+        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
+
+        await hub.RouteQueuedAsync();
+
+        var sent = Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Single(AdviceTexts(hub));
+        Assert.Equal(1, hub.Sms.Reconciles);
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Equal(AdviceState.Sent, referral.Advice);
+        Assert.Equal(sent.Sid, referral.AdviceMessageId);
+    }
+
+    [Fact]
+    public async Task An_unclear_answer_for_a_message_the_provider_does_not_have_is_sent_again_once()
+    {
+        var hub = new Hub();
+        var attempts = 0;
+        hub.Sms.Script = ToTheSubjectOnly(_ => ++attempts == 1 ? throw new SmsSendUncertainException("timeout before Twilio got it") : null);
+        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
+
+        await hub.RouteQueuedAsync();
+
+        Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Equal(2, AdviceTexts(hub).Count);
         Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
     }
 
     [Fact]
-    public async Task An_advice_send_that_crashed_midway_is_never_repeated()
+    public async Task An_advice_send_that_died_midway_is_reconciled_after_its_lease_and_never_repeated()
     {
         var hub = new Hub();
-        hub.Sms.Script = _ => throw new InvalidOperationException("process died mid-send");
+        // The process dies after Twilio took the message and before anything was recorded.
+        hub.Sms.Script = ToTheSubjectOnly(sms => throw new InvalidOperationException("process died " + hub.Sms.Reach(sms)));
         await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
-        var item = Assert.Single(hub.RoutingQueue.Items);
-        var night = Nights.NightId.Parse(item.Night);
-        var reference = References.ReferenceCode.Parse(item.Reference);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => hub.Router.RouteAsync(night, reference, CancellationToken.None));
-
+        await hub.Router.RouteAsync(Assert.Single(hub.Store.Referrals).Night, Assert.Single(hub.Store.Referrals).Reference, CancellationToken.None);
+        var item = Assert.Single(hub.SmsQueue.Items, i => i.Kind == AdviceSmsItem(hub).Kind);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
         hub.Sms.Script = _ => null;
-        await hub.Router.RouteAsync(night, reference, CancellationToken.None);
 
-        Assert.Single(hub.Sms.Sent);
-        Assert.Equal(AdviceState.Sending, Assert.Single(hub.Store.Referrals).Advice);
+        // At once: the mark is still leased to the dead attempt, so nothing is sent.
+        await Assert.ThrowsAsync<Sms.SmsBusyException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
+        hub.Time.Advance(Sms.OutboundSms.Lease);
+        await hub.SmsWork.HandleAsync(item, CancellationToken.None);
+
+        Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
     }
 
     [Fact]
@@ -181,6 +251,7 @@ public sealed class ReferralRouterTests
         var item = Assert.Single(hub.RoutingQueue.Items);
 
         await hub.Manual.HandleAsync(item, "msg-1", CancellationToken.None);
+        await hub.SendQueuedSmsAsync();
 
         var referral = Assert.Single(hub.Store.Referrals);
         Assert.Equal(ReferralStatus.NeedsManualRouting, referral.Status);
@@ -191,11 +262,40 @@ public sealed class ReferralRouterTests
     }
 
     [Fact]
+    public async Task An_alert_fan_out_that_fails_for_one_inspector_never_texts_the_others_twice()
+    {
+        var hub = new Hub();
+        var unlucky = Hub.World.DutyInspectors[^1].Phone;
+        var failures = 0;
+        hub.Sms.Script = sms => sms.To == unlucky && failures++ == 0 ? throw new SmsUnavailableException("connection refused") : null;
+        await hub.TextAsync("Colchester spiked drink at the Hippodrome");
+        var item = Assert.Single(hub.RoutingQueue.Items);
+
+        // The poison message is handled, and handled again (a redelivery, or the queue's retry after a failure).
+        for (var run = 0; run < 2; run++)
+        {
+            try
+            {
+                await hub.Manual.HandleAsync(item, "msg-1", CancellationToken.None);
+            }
+            catch (SmsUnavailableException)
+            {
+                // The old loop failed here; the retry runs it again.
+            }
+        }
+
+        await hub.SendQueuedSmsAsync();
+
+        Assert.All(Hub.World.DutyInspectors, i => Assert.Single(hub.Sms.Provider, p => p.Sms.To == i.Phone));
+    }
+
+    [Fact]
     public async Task An_unreadable_poison_message_still_alerts_the_inspectors()
     {
         var hub = new Hub();
 
         await hub.Manual.HandleAsync(null, "msg-9", CancellationToken.None);
+        await hub.SendQueuedSmsAsync();
 
         Assert.Equal(Hub.World.DutyInspectors.Count, hub.Sms.Sent.Count);
         Assert.All(hub.Sms.Sent, s => Assert.Contains("msg-9", s.Body, StringComparison.Ordinal));
@@ -208,7 +308,7 @@ public sealed class ReferralRouterTests
         var recordedWhenPublished = new List<bool>();
         var publisher = new ObservingPublisher(hub.Publisher, cases => recordedWhenPublished.AddRange(cases.Select(c =>
             hub.Store.AllCases.Any(r => PartnerCase.MessageIdFor(r.Night, r.Reference, r.AgencyId) == c.MessageId))));
-        var router = new ReferralRouter(hub.Store, publisher, hub.Advice, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
         await hub.TextAsync("Southend spiked outside the pier, 07700 900123 consent y");
         var item = Assert.Single(hub.RoutingQueue.Items);
 
@@ -230,9 +330,46 @@ public sealed class ReferralRouterTests
         await hub.RouteQueuedAsync();
 
         Assert.Empty(hub.Publisher.Cases);
-        Assert.Empty(hub.Sms.Sent);
+        Assert.Empty(AdviceTexts(hub));
         Assert.Equal(AdviceState.NotApplicable, Assert.Single(hub.Store.Referrals).Advice);
     }
+
+    [Fact]
+    public async Task A_close_after_the_cases_are_recorded_and_before_they_are_published_discloses_nothing_and_sends_no_advice()
+    {
+        var hub = new Hub();
+        await hub.TextAsync("Chelmsford spiked outside Bar 9 07700 900777 consent y");
+        var referral = Assert.Single(hub.Store.Referrals);
+        // The officer's CLOSE lands just after routing recorded the cases.
+        hub.Store.AfterNextSave = () => hub.TextAsync($"CLOSE {referral.Reference} with friends now").GetAwaiter().GetResult();
+
+        await hub.RouteQueuedAsync();
+
+        Assert.Empty(hub.Publisher.Cases);
+        Assert.Empty(AdviceTexts(hub));
+        var closed = Assert.Single(hub.Store.Referrals);
+        Assert.Equal(ReferralStatus.Closed, closed.Status);
+        Assert.Equal(AdviceState.NotApplicable, closed.Advice);
+        Assert.Contains(hub.Store.Events(closed), e => e.Kind == ReferralEventKinds.Withheld);
+    }
+
+    [Fact]
+    public async Task A_close_while_the_cases_are_being_published_sends_no_advice()
+    {
+        var hub = new Hub();
+        await hub.TextAsync("Chelmsford spiked outside Bar 9 07700 900777 consent y");
+        var referral = Assert.Single(hub.Store.Referrals);
+        var publisher = new ObservingPublisher(hub.Publisher, _ => hub.TextAsync($"CLOSE {referral.Reference} with friends now").GetAwaiter().GetResult());
+        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+
+        await router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
+        await hub.SendQueuedSmsAsync();
+
+        Assert.Empty(AdviceTexts(hub));
+        Assert.Equal(AdviceState.NotApplicable, Assert.Single(hub.Store.Referrals).Advice);
+    }
+
+    private static OutboundSmsItem AdviceSmsItem(Hub hub) => Advice.AdviceSms.ItemFor(Assert.Single(hub.Store.Referrals));
 
     private sealed class ObservingPublisher(IPartnerMessagePublisher inner, Action<IReadOnlyList<OutgoingCase>> observe) : IPartnerMessagePublisher
     {

@@ -3,19 +3,41 @@ using NightSafe.Core.Ports;
 
 namespace NightSafe.Core.Tests.Services;
 
-/// <summary>An SMS sender that answers from a script per number, and records every attempt.</summary>
-internal sealed class ScriptedSmsSender : ISmsSender
+/// <summary>
+/// An SMS sender that answers from a script, records every attempt (<see cref="Sent"/>) and keeps what "reached the
+/// provider" (<see cref="Provider"/>), which the reconcile reads. A script may call <see cref="Reach"/> and then throw
+/// (accepted, then a 500) or throw without it (never reached).
+/// </summary>
+internal sealed class ScriptedSmsSender(TimeProvider time) : ISmsSender
 {
     private int _next;
 
     public ConcurrentQueue<OutgoingSms> Sent { get; } = new();
 
+    public ConcurrentQueue<(string Sid, OutgoingSms Sms, DateTimeOffset At)> Provider { get; } = new();
+
+    public int Reconciles { get; private set; }
+
     public Func<OutgoingSms, SmsSendResult?> Script { get; set; } = _ => null;
+
+    /// <summary>Records the message as created at the provider and returns its sid.</summary>
+    public string Reach(OutgoingSms sms)
+    {
+        var sid = "SM" + Interlocked.Increment(ref _next).ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
+        Provider.Enqueue((sid, sms, time.GetUtcNow()));
+        return sid;
+    }
 
     public Task<SmsSendResult> SendAsync(OutgoingSms sms, CancellationToken cancellationToken)
     {
         Sent.Enqueue(sms);
         var scripted = Script(sms);
-        return Task.FromResult(scripted ?? new SmsSendResult.Accepted("SM" + Interlocked.Increment(ref _next).ToString("D32", System.Globalization.CultureInfo.InvariantCulture)));
+        return Task.FromResult(scripted ?? new SmsSendResult.Accepted(Reach(sms)));
+    }
+
+    public Task<string?> FindSentAsync(string recipient, string body, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        Reconciles++;
+        return Task.FromResult(Provider.Where(p => p.Sms.To == recipient && p.Sms.Body == body && p.At >= since).Select(p => p.Sid).FirstOrDefault());
     }
 }

@@ -3,6 +3,7 @@ using Azure.Messaging.ServiceBus;
 using Json.Schema;
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Nights;
+using NightSafe.Core.Ports;
 using NightSafe.Core.References;
 using NightSafe.Core.Referrals;
 using NightSafe.Core.Routing;
@@ -75,6 +76,24 @@ public sealed class MessageSchemaTests(LocalHub hub)
                 Assert.True(result.IsValid, $"{agency.Id}: {Errors(result)}");
             }
         }
+    }
+
+    [Fact]
+    public void A_case_closed_body_validates_and_carries_no_personal_data()
+    {
+        var world = hub.World;
+        var agency = world.FindAgency("street-pastors-chelmsford")!;
+        var referral = Fullest(agency, Consent.Given, world) with { Status = ReferralStatus.Closed, ClosedAt = LocalHub.FridayNight.AddMinutes(30) };
+        var (view, fields) = CaseMessage.Build(referral, agency, world);
+        var @case = new PartnerCase { Night = referral.Night, Reference = referral.Reference, AgencyId = agency.Id, DisclosedAt = referral.ReceivedAt, Fields = fields, View = view };
+
+        var closed = NightSafe.Core.Partners.PartnerLoop.CaseClosed(referral, @case, closedByPartner: false);
+
+        var result = Check(Schema("case-closed"), closed.Body);
+        Assert.True(result.IsValid, Errors(result));
+        Assert.Equal(OutgoingCase.CaseClosedSubject, closed.Subject);
+        Assert.DoesNotContain(referral.Location!, closed.Body, StringComparison.Ordinal);
+        Assert.False(Check(Schema("case"), closed.Body).IsValid);
     }
 
     [Fact]

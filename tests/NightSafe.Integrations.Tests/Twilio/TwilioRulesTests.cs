@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using NightSafe.Integrations.Twilio;
 
@@ -8,6 +9,34 @@ namespace NightSafe.Integrations.Tests.Twilio;
 public sealed class TwilioRulesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 18, 23, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("POST", null, SocketError.ConnectionRefused, true)]
+    [InlineData("POST", null, SocketError.HostNotFound, true)]
+    [InlineData("POST", null, SocketError.ConnectionReset, false)]
+    [InlineData("POST", null, SocketError.TimedOut, false)]
+    [InlineData("POST", 429, null, true)]
+    [InlineData("POST", 500, null, false)]
+    [InlineData("POST", 503, null, false)]
+    [InlineData("POST", 408, null, false)]
+    [InlineData("GET", 500, null, true)]
+    [InlineData("GET", null, SocketError.ConnectionReset, true)]
+    public void A_send_is_repeated_only_when_it_provably_did_not_reach_twilio(string method, int? status, SocketError? socket, bool retried)
+    {
+        using var response = status is { } code ? new HttpResponseMessage((HttpStatusCode)code) : null;
+        var error = socket is { } s ? new HttpRequestException("failed", new SocketException((int)s)) : null;
+
+        Assert.Equal(retried, TwilioRetry.ShouldRetry(new HttpMethod(method), response, error));
+    }
+
+    [Fact]
+    public void A_timeout_of_a_send_is_not_repeated_but_a_timeout_of_a_read_is()
+    {
+        var timeout = new Polly.Timeout.TimeoutRejectedException();
+
+        Assert.False(TwilioRetry.ShouldRetry(HttpMethod.Post, null, timeout));
+        Assert.True(TwilioRetry.ShouldRetry(HttpMethod.Get, null, timeout));
+    }
 
     [Fact]
     public void Retry_after_seconds_are_honoured_up_to_the_longest_wait()

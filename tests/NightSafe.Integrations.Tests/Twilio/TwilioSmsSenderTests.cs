@@ -91,7 +91,7 @@ public sealed class TwilioSmsSenderTests : IDisposable
     }
 
     [Fact]
-    public async Task An_attempt_that_times_out_is_retried()
+    public async Task An_attempt_that_times_out_is_posted_once_and_reported_uncertain()
     {
         using var bed = new TwilioTestBed(attemptTimeout: TimeSpan.FromSeconds(1));
         var slowFirst = new HeldResponse(TwilioTestBed.MessageJson("SM66666666666666666666666666666666"));
@@ -99,10 +99,10 @@ public sealed class TwilioSmsSenderTests : IDisposable
 
         try
         {
-            var result = await bed.Sender.SendAsync(Advice, Ct);
+            // Twilio may have created the message: a second POST could text the person twice.
+            await Assert.ThrowsAnyAsync<Exception>(() => bed.Sender.SendAsync(Advice, Ct));
 
-            Assert.Equal(new SmsSendResult.Accepted("SM66666666666666666666666666666666"), result);
-            Assert.Equal(2, slowFirst.Requests);
+            Assert.Equal(1, slowFirst.Requests);
         }
         finally
         {
@@ -113,18 +113,55 @@ public sealed class TwilioSmsSenderTests : IDisposable
     [Theory]
     [InlineData(503, true)]
     [InlineData(500, true)]
-    [InlineData(503, false)]
-    public async Task A_server_error_every_time_is_unavailable_after_every_attempt(int status, bool twilioBody)
+    [InlineData(500, false)]
+    [InlineData(502, false)]
+    public async Task A_server_error_is_posted_once_and_reported_uncertain(int status, bool twilioBody)
     {
         using var bed = new TwilioTestBed(maxAttempts: 3);
         var response = Response.Create().WithStatusCode(status);
         bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).UsingPost())
             .RespondWith(twilioBody ? response.WithHeader("Content-Type", "application/json").WithBody(TwilioTestBed.ErrorJson(20500, status, "Internal Server Error")) : response);
 
-        var error = await Assert.ThrowsAsync<SmsUnavailableException>(() => bed.Sender.SendAsync(Advice, Ct));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => bed.Sender.SendAsync(Advice, Ct));
+
+        Assert.Equal(1, bed.Requests);
+        Assert.IsType<SmsSendUncertainException>(error);
+        Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Too_many_requests_every_time_is_unavailable_after_every_attempt()
+    {
+        using var bed = new TwilioTestBed(maxAttempts: 3);
+        Failed(bed, 429, 20429, "Too Many Requests");
+
+        await Assert.ThrowsAsync<SmsUnavailableException>(() => bed.Sender.SendAsync(Advice, Ct));
 
         Assert.Equal(3, bed.Requests);
-        Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reconcile_finds_a_message_with_the_same_body_sent_since_the_attempt()
+    {
+        using var bed = new TwilioTestBed();
+        var since = new DateTimeOffset(2026, 12, 18, 23, 30, 0, TimeSpan.Zero);
+        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody($$"""
+                {"messages":[
+                  {"sid":"SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","to":"{{Advice.To}}","body":"another text","direction":"outbound-api","date_created":"Fri, 18 Dec 2026 23:31:00 +0000"},
+                  {"sid":"SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","to":"{{Advice.To}}","body":"{{Advice.Body}}","direction":"outbound-api","date_created":"Fri, 18 Dec 2026 23:20:00 +0000"},
+                  {"sid":"SMcccccccccccccccccccccccccccccccc","to":"{{Advice.To}}","body":"{{Advice.Body}}","direction":"outbound-api","date_created":"Fri, 18 Dec 2026 23:30:05 +0000"}
+                ],"page":0,"page_size":50,"next_page_uri":null,"uri":"{{TwilioTestBed.MessagePath}}"}
+                """));
+
+        var found = await bed.Sender.FindSentAsync(Advice.To, Advice.Body, since, Ct);
+        var none = await bed.Sender.FindSentAsync(Advice.To, "a text never sent", since, Ct);
+
+        Assert.Equal("SMcccccccccccccccccccccccccccccccc", found);
+        Assert.Null(none);
+        var query = Uri.UnescapeDataString(bed.Server.LogEntries[0].RequestMessage.Url);
+        Assert.Contains("To=" + Advice.To, query, StringComparison.Ordinal);
+        Assert.Contains("DateSent>=2026-12-18T23:30:00", query, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,6 +24,10 @@ public static class NightSafeCommandLine
             PartnerCommand.Create(state),
             SmsCommand.Create(state),
             RosterCommand.Create(state),
+            StackCommands.Keys(state),
+            StackCommands.Status(state),
+            StackCommands.Summary(state),
+            StackCommands.Down(state),
         };
     }
 

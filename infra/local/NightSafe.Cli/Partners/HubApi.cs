@@ -86,6 +86,10 @@ public sealed class HubApi(HttpClient http, Uri baseUrl, string functionKey, str
         return json is null ? null : ReferralView.From(json);
     }
 
+    /// <summary>GET /api/referrals/{night}/{reference} as JSON (with its trail); null when there is no such referral.</summary>
+    public Task<JsonObject?> ReadReferralJsonAsync(string night, string reference, CancellationToken cancellationToken) =>
+        GetJsonAsync($"api/referrals/{Uri.EscapeDataString(night)}/{Uri.EscapeDataString(reference)}", cancellationToken);
+
     /// <summary>GET /api/nights/{night}/summary (function key); null until the summary exists.</summary>
     public Task<JsonObject?> ReadSummaryAsync(string night, CancellationToken cancellationToken) =>
         GetJsonAsync($"api/nights/{Uri.EscapeDataString(night)}/summary", cancellationToken);

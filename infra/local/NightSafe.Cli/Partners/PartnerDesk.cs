@@ -36,6 +36,7 @@ public sealed class PartnerDesk : IAsyncDisposable
     private readonly Lock _randomGate = new();
     private readonly ConcurrentQueue<ReceivedCase> _received = new();
     private readonly ConcurrentQueue<ReportedOutcome> _reports = new();
+    private readonly ConcurrentQueue<string> _cancellations = new();
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _answeringGate = new();
@@ -67,6 +68,9 @@ public sealed class PartnerDesk : IAsyncDisposable
     public IReadOnlyList<ReceivedCase> Received => [.. _received];
 
     public IReadOnlyList<ReportedOutcome> Reports => [.. _reports];
+
+    /// <summary>The MessageIds of the <c>case-closed</c> messages received: referrals it had that are over.</summary>
+    public IReadOnlyList<string> Cancellations => [.. _cancellations];
 
     /// <summary>Receive or processing errors the SDK reported (a healthy night has none).</summary>
     public IReadOnlyList<string> Errors => [.. _errors];
@@ -103,6 +107,13 @@ public sealed class PartnerDesk : IAsyncDisposable
     /// </summary>
     private Task OnCaseAsync(ProcessMessageEventArgs args)
     {
+        // A referral this agency had is over: nothing to answer (a partner stops work on it).
+        if (args.Message.Subject == "case-closed")
+        {
+            _cancellations.Enqueue(args.Message.MessageId);
+            return Task.CompletedTask;
+        }
+
         var received = ReceivedCase.From(Agency, args.Message, _clock.Elapsed);
         _received.Enqueue(received);
         if (received.Night is not { } night || received.Reference is not { } reference)

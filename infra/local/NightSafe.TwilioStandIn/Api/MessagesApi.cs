@@ -68,6 +68,13 @@ internal sealed partial class MessagesApi(
         var toTail = PhoneTail(message.To);
         LogQueued(logger, message.Sid, toTail, message.NumSegments, message.StatusCallback is not null);
         delivery.Start(message, behaviour);
+        if (behaviour?.AnswerAfterAccepting is { } error)
+        {
+            LogAnsweredError(logger, message.Sid, error.Status);
+            await WriteErrorAsync(context, error, null);
+            return;
+        }
+
         await WriteAsync(context, StatusCodes.Status201Created, json => TwilioJson.WriteMessage(json, message));
     }
 
@@ -225,6 +232,9 @@ internal sealed partial class MessagesApi(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued {MessageSid} to {ToTail}: {Segments} segment(s), status callback {HasCallback}")]
     private static partial void LogQueued(ILogger logger, string messageSid, string toTail, int segments, bool hasCallback);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {MessageSid} and answered HTTP {Status} as configured for its number")]
+    private static partial void LogAnsweredError(ILogger logger, string messageSid, int status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a message to {ToTail}: Twilio error {Code} (HTTP {Status})")]
     private static partial void LogRefused(ILogger logger, string toTail, int code, int status);

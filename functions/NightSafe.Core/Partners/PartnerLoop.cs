@@ -1,0 +1,398 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using NightSafe.Core.Nights;
+using NightSafe.Core.Ports;
+using NightSafe.Core.References;
+using NightSafe.Core.Referrals;
+using NightSafe.Core.Routing;
+using NightSafe.Core.World;
+
+namespace NightSafe.Core.Partners;
+
+/// <summary>The kinds of outbound SMS the partner loop sends (each a plain text to one number).</summary>
+public static class PartnerSmsKinds
+{
+    public const string CaseAlert = "case-alert";
+    public const string InspectorAlert = "inspector-alert";
+    public const string CaseCancelled = "case-cancelled";
+}
+
+/// <summary>
+/// A case is done when a person at an agency has taken it on. After routing, each case's duty phones are texted and its
+/// acknowledgement deadline is queued; at the first deadline an unanswered agency is texted again and the control room
+/// told; at the second (or at once when every agency declined) the case is escalated to the control room and the
+/// town's duty inspector is texted, once per referral; an urgent referral texts that inspector at once; a closed
+/// referral is cancelled at every other agency that had it. Every step is checked against the case when it runs,
+/// audited, and safe to repeat: texts go through the outbound SMS queue with one key per (message, recipient), Service
+/// Bus messages carry stable MessageIds, and a step's marker on the case makes a second firing do nothing new.
+/// </summary>
+public sealed partial class PartnerLoop(
+    IReferralStore store,
+    IPartnerMessagePublisher publisher,
+    IOutboundSmsQueue sms,
+    IPartnerLoopQueue steps,
+    RoutingWorld world,
+    HubSettings settings,
+    TimeProvider time,
+    ILogger<PartnerLoop> logger)
+{
+    /// <summary>The acknowledgement deadlines in force (routing.json, or the configured override).</summary>
+    public Acknowledgement Acknowledgement { get; } =
+        settings.AcknowledgeWithin is { } within ? Acknowledgement.Uniform(within) : world.Acknowledgement;
+
+    /// <summary>After routing (and on every routing retry): alert the duty phones, queue the deadlines, text the inspector when urgent.</summary>
+    public async Task CasesRoutedAsync(Referral referral, IReadOnlyList<PartnerCase> cases, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        ArgumentNullException.ThrowIfNull(cases);
+        if (referral.Status == ReferralStatus.Closed)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var @case in cases.Where(c => c.IsUnanswered))
+        {
+            await AlertAsync(referral, @case, AlertReason.New, null, cancellationToken);
+            await ScheduleAsync(
+                new PartnerLoopItem(PartnerLoopItem.Reminder, referral.Night.ToString(), referral.Reference.ToString(), @case.AgencyId, TraceParent: referral.TraceParent),
+                AcknowledgementRules.Due(@case, referral.Priority, Acknowledgement, DeadlineStage.Reminder) - now,
+                cancellationToken);
+        }
+
+        if (referral.Priority == Priority.Urgent)
+        {
+            await TextInspectorsAsync(referral, $"urgent/{referral.Key}", CaseAlertTexts.InspectorUrgent(referral, world), cancellationToken);
+        }
+    }
+
+    /// <summary>An officer or a partner closed the referral: queue telling every other agency that had it.</summary>
+    public Task ReferralClosedAsync(Referral referral, string? closedByAgency, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        var by = closedByAgency is null ? "by the officer" : "by " + (world.FindAgency(closedByAgency)?.Name ?? closedByAgency);
+        return ScheduleAsync(
+            new PartnerLoopItem(PartnerLoopItem.Cancellation, referral.Night.ToString(), referral.Reference.ToString(), closedByAgency, by, referral.TraceParent),
+            TimeSpan.Zero,
+            cancellationToken);
+    }
+
+    /// <summary>Every agency declined the referral: queue its escalation at once.</summary>
+    public Task DeclinedByAllAsync(Referral referral, string lastAgency, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        return ScheduleAsync(
+            new PartnerLoopItem(PartnerLoopItem.Escalation, referral.Night.ToString(), referral.Reference.ToString(), lastAgency, AcknowledgementRules.DeclinedByAllReason, referral.TraceParent),
+            TimeSpan.Zero,
+            cancellationToken);
+    }
+
+    /// <summary>Runs one step from the <c>partner-loop</c> queue. Throws to have the queue retry it.</summary>
+    public async Task HandleAsync(PartnerLoopItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (!NightId.TryParse(item.Night, out var night) || !ReferenceCode.TryParse(item.Reference, out var reference))
+        {
+            LogUnreadable(item.Step);
+            return;
+        }
+
+        switch (item.Step)
+        {
+            case PartnerLoopItem.Reminder when item.Agency is not null:
+                await RemindAsync(item, night, reference, item.Agency, cancellationToken);
+                break;
+            case PartnerLoopItem.Escalation when item.Agency is not null:
+                await EscalateAsync(item, night, reference, item.Agency, item.Reason ?? AcknowledgementRules.NotAcceptedReason, cancellationToken);
+                break;
+            case PartnerLoopItem.Cancellation:
+                await CancelAsync(night, reference, item.Agency, item.Reason ?? "by the officer", cancellationToken);
+                break;
+            default:
+                LogUnreadable(item.Step);
+                break;
+        }
+    }
+
+    private async Task RemindAsync(PartnerLoopItem item, NightId night, ReferenceCode reference, string agencyId, CancellationToken cancellationToken)
+    {
+        if (await ReadAsync(night, reference, agencyId, cancellationToken) is not (Referral referral, PartnerCase @case))
+        {
+            return;
+        }
+
+        switch (AcknowledgementRules.Decide(referral, @case, DeadlineStage.Reminder, time.GetUtcNow(), Acknowledgement))
+        {
+            case DeadlineDecision.NotYet notYet:
+                await ScheduleAsync(item, notYet.Remaining, cancellationToken);
+                return;
+            case DeadlineDecision.Moot moot:
+                LogMoot(night, reference, agencyId, item.Step, moot.Why);
+                return;
+            case DeadlineDecision.Remind remind:
+                // The texts and the next deadline go first (each is idempotent), the marker last: a crash in between
+                // repeats them harmlessly, and a second firing after the marker finds nothing to do.
+                var waited = Acknowledgement.For(referral.Priority);
+                await AlertAsync(referral, @case, AlertReason.Reminder, null, cancellationToken);
+                if (world.FallbackAgency is { UsesSms: true } controlRoom && controlRoom.Id != agencyId)
+                {
+                    await TextPhonesAsync(controlRoom, $"control-reminder/{referral.Key}/{agencyId}", CaseAlertTexts.ControlRoomReminder(@case, world.FindAgency(agencyId) ?? controlRoom, waited), referral, cancellationToken);
+                }
+
+                await ScheduleAsync(item with { Step = PartnerLoopItem.Escalation, Reason = AcknowledgementRules.NotAcceptedReason }, remind.EscalateAt - time.GetUtcNow(), cancellationToken);
+                var marked = await store.UpdateAsync(night, reference, async (stored, ct) =>
+                {
+                    var found = await store.FindCaseAsync(night, reference, agencyId, ct);
+                    if (stored is null || found is null || AcknowledgementRules.Decide(stored.Value, found.Value, DeadlineStage.Reminder, time.GetUtcNow(), Acknowledgement) is not DeadlineDecision.Remind)
+                    {
+                        return new ReferralDecision<bool>(false);
+                    }
+
+                    return new ReferralDecision<bool>(true, ReferralChange.From(stored, stored.Value.RemindCase(found.Value, waited, time.GetUtcNow()), found.Version));
+                },
+                cancellationToken);
+                if (marked)
+                {
+                    LogReminded(night, reference, agencyId);
+                }
+
+                return;
+        }
+    }
+
+    private async Task EscalateAsync(PartnerLoopItem item, NightId night, ReferenceCode reference, string agencyId, string reason, CancellationToken cancellationToken)
+    {
+        if (await ReadAsync(night, reference, agencyId, cancellationToken) is not (Referral referral, PartnerCase @case))
+        {
+            return;
+        }
+
+        var declinedByAll = reason == AcknowledgementRules.DeclinedByAllReason;
+        if (@case.EscalatedAt is null)
+        {
+            if (declinedByAll)
+            {
+                var cases = (await store.CasesAsync(night, reference, cancellationToken)).Select(c => c.Value).ToList();
+                if (referral.Status == ReferralStatus.Closed || !AcknowledgementRules.DeclinedByAll(cases, world.FallbackAgencyId))
+                {
+                    LogMoot(night, reference, agencyId, item.Step, "not declined by every agency");
+                    return;
+                }
+            }
+            else
+            {
+                switch (AcknowledgementRules.Decide(referral, @case, DeadlineStage.Escalation, time.GetUtcNow(), Acknowledgement))
+                {
+                    case DeadlineDecision.NotYet notYet:
+                        await ScheduleAsync(item, notYet.Remaining, cancellationToken);
+                        return;
+                    case DeadlineDecision.Moot moot:
+                        LogMoot(night, reference, agencyId, item.Step, moot.Why);
+                        return;
+                }
+            }
+
+            // The control room's case is recorded (with its disclosure) before it is published, as routing does.
+            var escalated = await store.UpdateAsync(night, reference, async (stored, ct) => await DecideEscalationAsync(stored, agencyId, reason, ct), cancellationToken);
+            if (escalated is null)
+            {
+                return;
+            }
+
+            (referral, @case) = escalated.Value;
+            LogEscalated(night, reference, agencyId, reason);
+        }
+        else if (referral.Status == ReferralStatus.Closed)
+        {
+            return;
+        }
+
+        // Recorded now or by an earlier firing: (re)do the effects, each idempotent, so a crash after the record loses none.
+        var why = Why(@case, referral, reason);
+        if (agencyId != world.FallbackAgencyId && await store.FindCaseAsync(night, reference, world.FallbackAgencyId, cancellationToken) is { } fallback)
+        {
+            var controlRoom = world.FallbackAgency;
+            if (controlRoom.UsesServiceBus)
+            {
+                await publisher.PublishCasesAsync([ReferralRouter.Outgoing(referral, fallback.Value)], cancellationToken);
+            }
+
+            await AlertAsync(referral, fallback.Value, AlertReason.Escalated, why, cancellationToken);
+            if (fallback.Value.IsUnanswered)
+            {
+                await ScheduleAsync(
+                    new PartnerLoopItem(PartnerLoopItem.Reminder, item.Night, item.Reference, controlRoom.Id, TraceParent: item.TraceParent),
+                    AcknowledgementRules.Due(fallback.Value, referral.Priority, Acknowledgement, DeadlineStage.Reminder) - time.GetUtcNow(),
+                    cancellationToken);
+            }
+        }
+
+        await TextInspectorsAsync(referral, $"escalation/{referral.Key}", CaseAlertTexts.InspectorEscalation(referral, world, why), cancellationToken);
+    }
+
+    private async Task<ReferralDecision<(Referral, PartnerCase)?>> DecideEscalationAsync(Stored<Referral>? stored, string agencyId, string reason, CancellationToken cancellationToken)
+    {
+        if (stored is null || stored.Value.Status == ReferralStatus.Closed)
+        {
+            return new(null);
+        }
+
+        var referral = stored.Value;
+        var cases = (await store.CasesAsync(referral.Night, referral.Reference, cancellationToken)).ToList();
+        if (cases.FirstOrDefault(c => c.Value.AgencyId == agencyId) is not { } found || found.Value.EscalatedAt is not null)
+        {
+            return new(null);
+        }
+
+        var stillDue = reason == AcknowledgementRules.DeclinedByAllReason
+            ? AcknowledgementRules.DeclinedByAll(cases.Select(c => c.Value).ToList(), world.FallbackAgencyId)
+            : AcknowledgementRules.Decide(referral, found.Value, DeadlineStage.Escalation, time.GetUtcNow(), Acknowledgement) is DeadlineDecision.Escalate;
+        if (!stillDue)
+        {
+            return new(null);
+        }
+
+        var now = time.GetUtcNow();
+        PartnerCase? fallbackCase = null;
+        if (agencyId != world.FallbackAgencyId && cases.All(c => c.Value.AgencyId != world.FallbackAgencyId))
+        {
+            var (body, fields) = CaseMessage.Build(referral, world.FallbackAgency, world);
+            fallbackCase = new PartnerCase { Night = referral.Night, Reference = referral.Reference, AgencyId = world.FallbackAgencyId, DisclosedAt = now, Fields = fields, View = body };
+        }
+
+        var transition = referral.EscalateCase(found.Value, reason, Why(found.Value, referral, reason), fallbackCase, now);
+        return new((transition.Referral!, transition.Case!), ReferralChange.From(stored, transition, found.Version));
+    }
+
+    private async Task CancelAsync(NightId night, ReferenceCode reference, string? closedByAgency, string closedBy, CancellationToken cancellationToken)
+    {
+        var stored = await store.FindAsync(night, reference, cancellationToken);
+        if (stored is null || stored.Value.Status != ReferralStatus.Closed)
+        {
+            LogMoot(night, reference, closedByAgency ?? "officer", PartnerLoopItem.Cancellation, "referral not closed");
+            return;
+        }
+
+        var referral = stored.Value;
+        var cases = await store.CasesAsync(night, reference, cancellationToken);
+        foreach (var @case in cases.Select(c => c.Value).Where(c => c.AgencyId != closedByAgency && c.CancelledAt is null && c.Status is not (CaseStatus.Closed or CaseStatus.Declined)))
+        {
+            var agency = world.FindAgency(@case.AgencyId);
+            if (agency is null)
+            {
+                continue;
+            }
+
+            // The messages first (stable MessageId, keyed SMS), the marker after: a retry repeats them harmlessly.
+            if (agency.UsesServiceBus)
+            {
+                await publisher.PublishCasesAsync([CaseClosed(referral, @case, closedByAgency is not null)], cancellationToken);
+            }
+
+            if (@case.AcceptedAt is not null)
+            {
+                await TextPhonesAsync(agency, $"case-cancelled/{referral.Key}/{agency.Id}", CaseAlertTexts.Cancellation(reference, closedBy), referral, cancellationToken, PartnerSmsKinds.CaseCancelled);
+            }
+
+            await store.UpdateAsync(night, reference, async (fresh, ct) =>
+            {
+                var found = await store.FindCaseAsync(night, reference, agency.Id, ct);
+                return fresh is null || found is null || found.Value.CancelledAt is not null || fresh.Value.Status != ReferralStatus.Closed
+                    ? new ReferralDecision<bool>(false)
+                    : new ReferralDecision<bool>(true, ReferralChange.From(fresh, fresh.Value.CancelCase(found.Value, closedBy, time.GetUtcNow()), found.Version));
+            },
+            cancellationToken);
+            LogCancelled(night, reference, agency.Id);
+        }
+    }
+
+    /// <summary>The <c>case-closed</c> message: the envelope and the reference, nothing personal.</summary>
+    public static OutgoingCase CaseClosed(Referral referral, PartnerCase @case, bool closedByPartner)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        ArgumentNullException.ThrowIfNull(@case);
+        var body = new JsonObject
+        {
+            ["schemaVersion"] = CaseMessage.SchemaVersion,
+            ["type"] = OutgoingCase.CaseClosedSubject,
+            ["agency"] = @case.AgencyId,
+            ["night"] = referral.Night.ToString(),
+            ["reference"] = referral.Reference.ToString(),
+            ["closedBy"] = closedByPartner ? "partner" : "officer",
+            ["closedAt"] = (referral.ClosedAt ?? DateTimeOffset.UnixEpoch).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        }.ToJsonString();
+        return new OutgoingCase(
+            PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId) + "/closed",
+            @case.AgencyId,
+            referral.TownId,
+            referral.Categories,
+            referral.Priority,
+            body,
+            referral.TraceParent,
+            OutgoingCase.CaseClosedSubject);
+    }
+
+    private string Why(PartnerCase @case, Referral referral, string reason)
+    {
+        var name = world.FindAgency(@case.AgencyId)?.Name ?? @case.AgencyId;
+        return reason == AcknowledgementRules.DeclinedByAllReason
+            ? "declined by every agency"
+            : string.Create(CultureInfo.InvariantCulture, $"not accepted by {name} in {(Acknowledgement.For(referral.Priority) * 2).TotalMinutes:0} min");
+    }
+
+    private async Task<(Referral, PartnerCase)?> ReadAsync(NightId night, ReferenceCode reference, string agencyId, CancellationToken cancellationToken)
+    {
+        var referral = await store.FindAsync(night, reference, cancellationToken);
+        var @case = referral is null ? null : await store.FindCaseAsync(night, reference, agencyId, cancellationToken);
+        if (referral is null || @case is null)
+        {
+            LogMoot(night, reference, agencyId, "deadline", "case not found");
+            return null;
+        }
+
+        return (referral.Value, @case.Value);
+    }
+
+    private Task AlertAsync(Referral referral, PartnerCase @case, AlertReason reason, string? why, CancellationToken cancellationToken)
+    {
+        var agency = world.FindAgency(@case.AgencyId);
+        return agency is { UsesSms: true }
+            ? TextPhonesAsync(agency, $"case-alert/{referral.Key}/{agency.Id}/{reason.ToString().ToLowerInvariant()}", CaseAlertTexts.CaseAlert(@case, reason, world, why), referral, cancellationToken)
+            : Task.CompletedTask;
+    }
+
+    private async Task TextPhonesAsync(Agency agency, string key, string body, Referral referral, CancellationToken cancellationToken, string kind = PartnerSmsKinds.CaseAlert)
+    {
+        foreach (var phone in agency.DutyPhones)
+        {
+            await sms.EnqueueAsync(new OutboundSmsItem(kind, key, phone, body, referral.Night.ToString(), referral.Reference.ToString(), referral.TraceParent), cancellationToken);
+        }
+    }
+
+    private async Task TextInspectorsAsync(Referral referral, string key, string body, CancellationToken cancellationToken)
+    {
+        foreach (var inspector in world.InspectorsFor(referral.TownId))
+        {
+            await sms.EnqueueAsync(new OutboundSmsItem(PartnerSmsKinds.InspectorAlert, key, inspector.Phone, body, referral.Night.ToString(), referral.Reference.ToString(), referral.TraceParent), cancellationToken);
+        }
+    }
+
+    private Task ScheduleAsync(PartnerLoopItem item, TimeSpan delay, CancellationToken cancellationToken) =>
+        steps.ScheduleAsync(item, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode}: {Agency} reminded, the control room told")]
+    private partial void LogReminded(NightId night, ReferenceCode referenceCode, string agency);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Referral {Night}/{ReferenceCode}: case of {Agency} escalated ({Reason}) to the control room and the duty inspector")]
+    private partial void LogEscalated(NightId night, ReferenceCode referenceCode, string agency, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode}: {Agency} told the referral is closed")]
+    private partial void LogCancelled(NightId night, ReferenceCode referenceCode, string agency);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Referral {Night}/{ReferenceCode}: {Step} for {Agency} has nothing to do ({Why})")]
+    private partial void LogMoot(NightId night, ReferenceCode referenceCode, string agency, string step, string why);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Partner loop item {Step} could not be read; dropped")]
+    private partial void LogUnreadable(string step);
+}

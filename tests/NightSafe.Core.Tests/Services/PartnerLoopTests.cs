@@ -1,0 +1,227 @@
+using NightSafe.Core.Outcomes;
+using NightSafe.Core.Partners;
+using NightSafe.Core.Ports;
+using NightSafe.Core.Referrals;
+using NightSafe.Core.World;
+
+namespace NightSafe.Core.Tests.Services;
+
+/// <summary>The partner loop over in-memory ports and a fake clock: alerts, deadlines, escalation, cancellations, SMS answers.</summary>
+public sealed class PartnerLoopTests
+{
+    private const string Pastors = "street-pastors-chelmsford";
+    private const string Council = "community-safety-chelmsford";
+    private const string SafeSpace = "safe-space-chelmsford";
+    private const string WestInspector = "+447700900903";
+
+    private static string PhoneOf(string agency) => Hub.World.FindAgency(agency)!.DutyPhones[0];
+
+    private static string ControlRoomPhone => Hub.World.FallbackAgency.DutyPhones[0];
+
+    private static async Task<Referral> RoutedAsync(Hub hub, string text = "Chelmsford spiked outside Bar 9, 07700 900123, consent y")
+    {
+        await hub.TextAsync(text);
+        await hub.RouteQueuedAsync();
+        return hub.Store.Referrals.OrderBy(r => r.ReceivedAt).Last();
+    }
+
+    private static Task<OutcomeResult> AnswerAsync(Hub hub, Referral referral, string agency, PartnerOutcome outcome) =>
+        hub.Partners.ReportAsync(agency, referral.Night, referral.Reference, outcome, null, CancellationToken.None);
+
+    [Fact]
+    public async Task Routing_texts_every_duty_phone_once_and_queues_each_cases_deadline()
+    {
+        var hub = new Hub();
+        var referral = await RoutedAsync(hub);
+        var agencies = hub.Store.AllCases.Select(c => c.AgencyId).Order().ToList();
+
+        Assert.Equal([Council, SafeSpace, Pastors], agencies);
+        var alerts = hub.PartnerSms.Sent.Where(s => s.Kind == PartnerSmsKinds.CaseAlert).ToList();
+        Assert.Equal(agencies.Select(PhoneOf).Order(), alerts.Select(a => a.To).Order());
+        Assert.All(alerts, a =>
+        {
+            Assert.EndsWith($"Reply ACC {referral.Reference} or DEC {referral.Reference}", a.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("900123", a.Body, StringComparison.Ordinal);
+        });
+        Assert.Equal(
+            agencies.Select(a => (a, referral.ReceivedAt + TimeSpan.FromMinutes(10))).Order(),
+            hub.Steps.Pending.Select(p => (p.Item.Agency!, p.Due)).Order());
+
+        await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
+
+        Assert.Equal(alerts.Count, hub.PartnerSms.Sent.Count(s => s.Kind == PartnerSmsKinds.CaseAlert));
+    }
+
+    [Fact]
+    public async Task An_unanswered_case_is_reminded_then_escalated_to_the_control_room_and_the_towns_inspector_once()
+    {
+        var hub = new Hub();
+        var referral = await RoutedAsync(hub);
+        await AnswerAsync(hub, referral, Pastors, PartnerOutcome.Accepted);
+
+        hub.Time.Advance(TimeSpan.FromMinutes(10));
+        await hub.RunDueStepsAsync();
+
+        Assert.Equal([Council, SafeSpace], Reminded(hub, referral));
+        Assert.Single(hub.PartnerSms.To(PhoneOf(Council)), s => s.Key.EndsWith("/reminder", StringComparison.Ordinal));
+        Assert.DoesNotContain(hub.PartnerSms.To(PhoneOf(Pastors)), s => s.Key.EndsWith("/reminder", StringComparison.Ordinal));
+        Assert.Equal(2, hub.PartnerSms.To(ControlRoomPhone).Count(s => s.Body!.Contains("has not accepted", StringComparison.Ordinal)));
+        Assert.DoesNotContain(hub.Store.AllCases, c => c.AgencyId == Hub.World.FallbackAgencyId);
+
+        hub.Time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        await hub.RunDueStepsAsync();
+        Assert.Empty(Escalated(hub, referral));
+
+        hub.Time.Advance(TimeSpan.FromSeconds(1));
+        await hub.RunDueStepsAsync();
+
+        Assert.Equal([Council, SafeSpace], Escalated(hub, referral));
+        var controlRoomCase = Assert.Single(hub.Store.AllCases, c => c.AgencyId == Hub.World.FallbackAgencyId);
+        Assert.Contains(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.Disclosed && e.Data[ReferralEventData.Agency] == controlRoomCase.AgencyId);
+        Assert.Single(hub.Publisher.Cases.DistinctBy(c => c.MessageId), c => c.AgencyId == controlRoomCase.AgencyId);
+        Assert.Single(hub.PartnerSms.To(ControlRoomPhone), s => s.Body!.StartsWith("NightSafe ESCALATED", StringComparison.Ordinal));
+        var inspector = Assert.Single(hub.PartnerSms.To(WestInspector));
+        Assert.Contains("not accepted by", inspector.Body, StringComparison.Ordinal);
+        Assert.Empty(hub.PartnerSms.To("+447700900901"));
+        Assert.Empty(hub.PartnerSms.To("+447700900902"));
+        Assert.True(hub.Store.Referrals.Single().Flagged);
+
+        // Duplicate firings of every step: nothing new is texted, published or recorded.
+        var (sent, published, events) = (hub.PartnerSms.Sent.Count, hub.Publisher.Cases.Count, hub.Store.Events(referral).Count);
+        foreach (var agency in new[] { Council, SafeSpace })
+        {
+            hub.Steps.Redeliver(new PartnerLoopItem(PartnerLoopItem.Reminder, referral.Night.ToString(), referral.Reference.ToString(), agency));
+            hub.Steps.Redeliver(new PartnerLoopItem(PartnerLoopItem.Escalation, referral.Night.ToString(), referral.Reference.ToString(), agency, AcknowledgementRules.NotAcceptedReason));
+        }
+
+        await hub.RunDueStepsAsync();
+        Assert.Equal((sent, events), (hub.PartnerSms.Sent.Count, hub.Store.Events(referral).Count));
+        Assert.Single(hub.Publisher.Cases.DistinctBy(c => c.MessageId), c => c.AgencyId == controlRoomCase.AgencyId);
+        Assert.True(hub.Publisher.Cases.Count >= published);
+    }
+
+    [Fact]
+    public async Task Cases_accepted_one_second_before_their_deadline_are_neither_reminded_nor_escalated()
+    {
+        var hub = new Hub();
+        var referral = await RoutedAsync(hub);
+
+        hub.Time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        foreach (var agency in new[] { Pastors, Council, SafeSpace })
+        {
+            await AnswerAsync(hub, referral, agency, PartnerOutcome.Accepted);
+        }
+
+        hub.Time.Advance(TimeSpan.FromHours(1));
+        await hub.RunDueStepsAsync();
+
+        Assert.Empty(Reminded(hub, referral));
+        Assert.Empty(Escalated(hub, referral));
+        Assert.DoesNotContain(hub.PartnerSms.Sent, s => s.Key.Contains("/reminder", StringComparison.Ordinal));
+        Assert.Empty(hub.Steps.Pending);
+    }
+
+    [Fact]
+    public async Task Declined_by_every_agency_escalates_at_once_instead_of_closing()
+    {
+        var hub = new Hub();
+        var referral = await RoutedAsync(hub);
+
+        foreach (var agency in new[] { Pastors, Council, SafeSpace })
+        {
+            await AnswerAsync(hub, referral, agency, PartnerOutcome.Declined);
+        }
+
+        await hub.RunDueStepsAsync();
+
+        Assert.Equal(ReferralStatus.InProgress, hub.Store.Referrals.Single().Status);
+        var escalated = Assert.Single(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.Escalated);
+        Assert.Equal(AcknowledgementRules.DeclinedByAllReason, escalated.Data[ReferralEventData.Status]);
+        Assert.Contains(hub.Store.AllCases, c => c.AgencyId == Hub.World.FallbackAgencyId);
+        Assert.Contains("declined by every agency", Assert.Single(hub.PartnerSms.To(WestInspector)).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_urgent_referral_texts_its_towns_inspector_at_once_and_only_once()
+    {
+        var hub = new Hub();
+        var referral = await RoutedAsync(hub, "Chelmsford spiked and injured outside Bar 9");
+        Assert.Equal(Priority.Urgent, referral.Priority);
+
+        await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
+
+        var urgent = Assert.Single(hub.PartnerSms.To(WestInspector));
+        Assert.StartsWith($"NightSafe URGENT {referral.Reference}", urgent.Body, StringComparison.Ordinal);
+        // Both routing attempts asked for it, under one key: the outbound queue texts (key, recipient) once.
+        Assert.Equal([urgent.Key, urgent.Key], hub.PartnerSms.All.Where(s => s.To == WestInspector).Select(s => s.Key));
+        Assert.Empty(hub.PartnerSms.To("+447700900901"));
+        Assert.All(hub.Steps.Pending, p => Assert.Equal(referral.ReceivedAt + TimeSpan.FromMinutes(5), p.Due));
+    }
+
+    [Fact]
+    public async Task An_officers_close_tells_every_agency_that_had_the_case_and_texts_those_that_accepted()
+    {
+        var hub = new Hub();
+        var referral = await RoutedAsync(hub);
+        await AnswerAsync(hub, referral, Pastors, PartnerOutcome.Accepted);
+
+        await hub.TextAsync($"CLOSE {referral.Reference} taken home by friends");
+        await hub.RunDueStepsAsync();
+
+        var closed = hub.Publisher.Cases.Where(c => c.Subject == OutgoingCase.CaseClosedSubject).ToList();
+        Assert.Equal([Council, SafeSpace, Pastors], closed.Select(c => c.AgencyId).Order());
+        Assert.All(closed, c => Assert.Equal($"{referral.Night}/{referral.Reference}/{c.AgencyId}/closed", c.MessageId));
+        Assert.Contains($"NightSafe {referral.Reference} is CLOSED", Assert.Single(hub.PartnerSms.To(PhoneOf(Pastors)), s => s.Kind == PartnerSmsKinds.CaseCancelled).Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(hub.PartnerSms.To(PhoneOf(Council)), s => s.Kind == PartnerSmsKinds.CaseCancelled);
+        Assert.Equal(3, hub.Store.Events(referral).Count(e => e.Kind == ReferralEventKinds.Cancelled));
+
+        // Its deadlines later find it over; a second CLOSE tells nobody twice.
+        await hub.TextAsync($"CLOSE {referral.Reference}");
+        hub.Time.Advance(TimeSpan.FromHours(1));
+        await hub.RunDueStepsAsync();
+        Assert.Empty(Reminded(hub, referral));
+        Assert.Equal(3, hub.Store.Events(referral).Count(e => e.Kind == ReferralEventKinds.Cancelled));
+    }
+
+    [Fact]
+    public async Task A_partners_done_closes_the_referral_and_tells_the_others_not_itself()
+    {
+        var hub = new Hub();
+        var referral = await RoutedAsync(hub);
+
+        await AnswerAsync(hub, referral, Pastors, PartnerOutcome.Closed);
+        await hub.RunDueStepsAsync();
+
+        Assert.Equal(ReferralStatus.Closed, hub.Store.Referrals.Single().Status);
+        Assert.Equal([Council, SafeSpace], hub.Publisher.Cases.Where(c => c.Subject == OutgoingCase.CaseClosedSubject).Select(c => c.AgencyId).Order());
+    }
+
+    [Fact]
+    public async Task A_duty_phone_answers_its_own_agencys_cases_by_sms_and_nothing_else()
+    {
+        var hub = new Hub();
+        var chelmsford = await RoutedAsync(hub);
+        var colchester = await RoutedAsync(hub, "Colchester spiked near the castle");
+
+        var reply = await hub.TextAsync($"ACC {chelmsford.Reference}", PhoneOf(Pastors));
+
+        Assert.StartsWith($"NightSafe {chelmsford.Reference} accepted by Chelmsford Street Pastors", reply, StringComparison.Ordinal);
+        Assert.Equal(CaseStatus.Accepted, hub.Store.AllCases.Single(c => c.Reference == chelmsford.Reference && c.AgencyId == Pastors).Status);
+        Assert.Contains(hub.Store.Events(chelmsford), e => e.Kind == ReferralEventKinds.Outcome && e.Actor == "partner:" + Pastors);
+
+        // Another agency's case is not theirs to answer; the only open case of the council is found without a reference.
+        var refused = await hub.TextAsync($"ACC {colchester.Reference}", PhoneOf(Council));
+        Assert.Contains("is not one of your cases", refused, StringComparison.Ordinal);
+        Assert.All(hub.Store.AllCases.Where(c => c.Reference == colchester.Reference), c => Assert.Equal(CaseStatus.Sent, c.Status));
+        Assert.StartsWith($"NightSafe {chelmsford.Reference} declined", await hub.TextAsync("dec no capacity", PhoneOf(Council)), StringComparison.Ordinal);
+        Assert.Equal(CaseStatus.Declined, hub.Store.AllCases.Single(c => c.Reference == chelmsford.Reference && c.AgencyId == Council).Status);
+
+        Assert.Equal(Intake.OfficerReplies.Neutral, await hub.TextAsync($"ACC {chelmsford.Reference}", "+447700900555"));
+    }
+
+    private static List<string> Reminded(Hub hub, Referral referral) =>
+        hub.Store.Events(referral).Where(e => e.Kind == ReferralEventKinds.Reminded).Select(e => e.Data[ReferralEventData.Agency]).Order().ToList();
+
+    private static List<string> Escalated(Hub hub, Referral referral) =>
+        hub.Store.Events(referral).Where(e => e.Kind == ReferralEventKinds.Escalated).Select(e => e.Data[ReferralEventData.Agency]).Order().ToList();
+}
