@@ -19,7 +19,7 @@ public sealed class OfficerConversationTests(LocalHub stack)
     // Each test has its own officers, so that conversations of different tests cannot meet.
     private async Task<string> OfficerAsync(int n, string town)
     {
-        var phone = $"+4477009007{n:D2}";
+        var phone = $"+4477009004{n:D2}";
         await stack.Services.GetRequiredService<IOfficerRoster>().UpsertAsync(new Officer(phone, $"PC Test {n}", $"PC 77{n:D2}", town), CancellationToken.None);
         return phone;
     }
@@ -137,6 +137,6 @@ public sealed class OfficerConversationTests(LocalHub stack)
         var rows = stack.Table(StorageNames.ConversationsTable).Query<Azure.Data.Tables.TableEntity>().ToList();
 
         Assert.Contains(rows, r => r.RowKey == TableKeys.ForPhone(officer));
-        Assert.DoesNotContain(rows, r => r.RowKey.Contains("7700900708", StringComparison.Ordinal) || r.PartitionKey.Contains("7700900708", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows, r => r.RowKey.Contains("7700900408", StringComparison.Ordinal) || r.PartitionKey.Contains("7700900408", StringComparison.Ordinal));
     }
 }

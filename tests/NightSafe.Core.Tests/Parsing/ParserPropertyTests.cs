@@ -84,16 +84,15 @@ public sealed class ParserPropertyTests
 
     /// <summary>
     /// Reading is linear-ish in the text: any 1,600-character string (worst cases included: long runs of vocabulary words,
-    /// glued words, digits) is read within a bound of time and allocation far above the usual (a few hundred
-    /// microseconds, tens of kilobytes) but far below what a quadratic blow-up would take. Speed itself is measured by
-    /// the benchmarks (tests/NightSafe.Benchmarks).
+    /// glued words, digits) allocates within a bound far above the usual (tens of kilobytes) and far below what a
+    /// quadratic blow-up would take. Allocation is deterministic where wall-clock time on a shared machine is not, so
+    /// time is measured by the benchmarks (tests/NightSafe.Benchmarks), not here.
     /// </summary>
     [Theory]
     [MemberData(nameof(GeneratorNames))]
-    public void Any_text_up_to_1600_characters_is_read_within_bounded_time_and_allocation(string generator)
+    public void Any_text_up_to_1600_characters_is_read_within_bounded_allocation(string generator)
     {
         const long MostBytes = 4 * 1024 * 1024;
-        var mostTime = TimeSpan.FromMilliseconds(250);
         Generators[generator].Sample(text =>
         {
             // The first read of a text may compile code paths (JIT); the second shows what reading costs.
@@ -113,7 +112,6 @@ public sealed class ParserPropertyTests
             }
 
             Assert.True(allocated <= MostBytes, $"{allocated:N0} bytes allocated reading {text.Length} characters");
-            Assert.True(elapsed <= mostTime, $"{elapsed.TotalMilliseconds:N1} ms reading {text.Length} characters");
         }, iter: 200);
     }
 
