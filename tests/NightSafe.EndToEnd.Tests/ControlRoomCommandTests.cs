@@ -109,7 +109,7 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
                 async () => await phone.TextAsync("+447700900001", "Chelmsford spiked outside Bar 9, female 20s, consent y", CancellationToken.None) is { Reference: not null } r && r.Message != OfficerReplies.Neutral ? r : null,
                 TimeSpan.FromSeconds(30),
                 "an officer's acknowledgement");
-            var api = new HubApi(fixture.Http, Hub.Functions.BaseUrl, Hub.Functions.FunctionKey, Hub.Functions.MasterKey);
+            var api = new HubApi(fixture.Http, Hub.Functions.BaseUrl, Hub.ControlRoomKey, Hub.Functions.MasterKey);
             var accepted = await Eventually.ValueAsync(
                 async () => await api.ReadReferralAsync(Hub.Night.ToString(), reply.Reference!.ToString()!, CancellationToken.None) is { } view && view.Cases.Any(c => c.Agency == agency && c.Status == "Accepted") ? view : null,
                 TimeSpan.FromSeconds(30),

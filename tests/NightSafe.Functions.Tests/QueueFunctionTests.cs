@@ -73,7 +73,7 @@ public sealed class QueueFunctionTests(LocalHub hub)
         // The stand-in's +447700900995 accepts a message and then answers 500, as a Twilio that lost its answer.
         const string person = "+447700900995";
         var (_, accepted) = await hub.Function<ReferralsApi>().SubmitAsync(
-            new Doubles.TestHttpRequestData(hub.Context(), "POST", new Uri("http://127.0.0.1/api/referrals"), """{"town":"colchester","categories":["intoxicated"],"subjectPhone":"07700 900995","consent":"given"}"""),
+            new Doubles.TestHttpRequestData(hub.Context(), "POST", new Uri("http://127.0.0.1/api/referrals"), """{"town":"colchester","categories":["intoxicated"],"subjectPhone":"07700 900995","consent":"given"}""", "application/json"),
             hub.Context()).ReadAsync();
         var created = System.Text.Json.JsonDocument.Parse(accepted).RootElement;
         var night = created.GetProperty("night").GetString()!;

@@ -41,7 +41,7 @@ public static class StackCommands
         command.SetAction((parse, ct) => RunningHub.RunAsync(parse.GetValue(statePath), async state =>
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var hub = new HubApi(http, state.FunctionsBaseUrl, state.FunctionKey, state.MasterKey);
+            var hub = new HubApi(http, state.FunctionsBaseUrl, state.ControlRoomKey ?? throw new InvalidOperationException("The running stack wrote no control-room key: stop it and run nightsafe up again."), state.MasterKey);
             var wanted = parse.GetValue(night) ?? state.Night;
             var code = parse.GetValue(reference)!.Trim().ToUpperInvariant();
             var json = await hub.ReadReferralJsonAsync(wanted, code, ct);
@@ -75,7 +75,7 @@ public static class StackCommands
         command.SetAction((parse, ct) => RunningHub.RunAsync(parse.GetValue(statePath), async state =>
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var hub = new HubApi(http, state.FunctionsBaseUrl, state.FunctionKey, state.MasterKey);
+            var hub = new HubApi(http, state.FunctionsBaseUrl, state.ControlRoomKey ?? throw new InvalidOperationException("The running stack wrote no control-room key: stop it and run nightsafe up again."), state.MasterKey);
             var wanted = parse.GetValue(night) ?? state.Night;
             await hub.RunFunctionAsync("SummaryRequested", JsonSerializer.Serialize(new { night = wanted }), ct);
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

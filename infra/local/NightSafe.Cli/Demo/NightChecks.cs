@@ -160,7 +160,7 @@ public static class NightChecks
             var sent = advice[referral.Reference].ToList();
             if (sent.Count != expected.Messages)
             {
-                wrong.Add($"{referral.Reference}: {sent.Count} advice SMS, expected {expected.Messages}");
+                wrong.Add($"{referral.Reference}: {sent.Count} advice SMS, expected {expected.Messages} (advice {referral.AdviceState} {referral.AdviceError}, referral {referral.Status}, {referral.Cases.Count} cases)".TrimEnd());
             }
             else if (sent.Any(m => m.To != referral.SubjectPhone))
             {
@@ -204,6 +204,9 @@ public static class NightChecks
         {
             // Routing sends the advice; a referral the officer closed before it was routed never gets one, and says so.
             _ when referral.ClosedBeforeRouting => (0, "NotApplicable", null),
+            // A CLOSE that lands while routing runs stops the advice before it is queued (the hub sets it aside): the
+            // script cannot know which side of that moment a CLOSE fell, so a closed referral may show either outcome.
+            _ when referral.Status == "Closed" && referral.AdviceState == "NotApplicable" => (0, "NotApplicable", null),
             _ when optedOut.Contains(phone) => (0, "OptedOut", null),
             NightScript.InvalidNumber => (0, "Failed", "21211"),
             NightScript.UnsubscribedNumber => (0, "Failed", "21610"),

@@ -21,13 +21,17 @@ public sealed record ReferralView(
     string AdviceState,
     string? AdviceMessageId,
     string? AdviceError,
-    IReadOnlyList<CaseView> Cases)
+    IReadOnlyList<CaseView> Cases,
+    bool WasRouted = true)
 {
     /// <summary>Closed, or waiting for the control room to route it by hand: nothing more will happen by itself.</summary>
     public bool IsTerminal => Status is "Closed" or "NeedsManualRouting";
 
-    /// <summary>Closed by an officer before routing: no case was disclosed, and routing sends no advice SMS.</summary>
-    public bool ClosedBeforeRouting => Status == "Closed" && Cases.Count == 0;
+    /// <summary>
+    /// Closed by an officer before routing finished: no case was published (none recorded, or recorded and withheld
+    /// because the CLOSE came before publishing), and routing sends no advice SMS.
+    /// </summary>
+    public bool ClosedBeforeRouting => Status == "Closed" && (Cases.Count == 0 || !WasRouted);
 
     /// <summary>The advice SMS (if any) has reached its final state, or will never be sent.</summary>
     public bool AdviceSettled => AdviceState is "NotApplicable" or "OptedOut" or "Delivered" or "Failed" || ClosedBeforeRouting;
@@ -51,7 +55,8 @@ public sealed record ReferralView(
             [.. (json["cases"] as JsonArray ?? []).OfType<JsonObject>().Select(c => new CaseView(
                 Text(c, "agency") ?? string.Empty,
                 Text(c, "status") ?? string.Empty,
-                [.. (c["fields"] as JsonArray ?? []).Select(f => f?.GetValue<string>() ?? string.Empty)]))]);
+                [.. (c["fields"] as JsonArray ?? []).Select(f => f?.GetValue<string>() ?? string.Empty)]))],
+            json["routedAt"] is not null);
     }
 
     private static string? Text(JsonObject json, string name) => json[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
