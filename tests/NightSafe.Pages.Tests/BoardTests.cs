@@ -87,7 +87,7 @@ public sealed class BoardTests(PagesFixture fixture, ITestOutputHelper output) :
     private async Task<JsonObject> ReadDossierAsync(string reference)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.Hub.Functions.BaseUrl, $"api/referrals/{fixture.Hub.Night}/{reference}"));
-        request.Headers.Add("x-functions-key", fixture.Hub.Functions.FunctionKey);
+        request.Headers.Add("X-Control-Room-Key", fixture.Hub.ControlRoomKey); // the dossier API is the control room's alone
         using var response = await fixture.Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
