@@ -22,7 +22,8 @@ public static class FunctionsAppSettings
         IReadOnlyDictionary<string, string> partnerKeys,
         DateTime? clockStart,
         TimeSpan twilioRetryBaseDelay,
-        string? controlRoomKey = null)
+        string? controlRoomKey = null,
+        TimeSpan? acknowledgeWithin = null)
     {
         ArgumentNullException.ThrowIfNull(parts);
         ArgumentNullException.ThrowIfNull(partnerKeys);
@@ -54,6 +55,11 @@ public static class FunctionsAppSettings
         if (parts.PagesSigningKey.Length > 0)
         {
             settings["Pages__SigningKey"] = parts.PagesSigningKey;
+        }
+
+        if (acknowledgeWithin is { } within)
+        {
+            settings["NightSafe__AcknowledgeWithin"] = within.ToString("c", c);
         }
 
         if (clockStart is { } start)

@@ -293,7 +293,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
                     {
                         AppDirectory = appDirectory,
                         HttpPort = port,
-                        Settings = FunctionsAppSettings.For(parts, partnerKeys, options.ClockStart, options.TwilioRetryBaseDelay, controlRoomKey),
+                        Settings = FunctionsAppSettings.For(parts, partnerKeys, options.ClockStart, options.TwilioRetryBaseDelay, controlRoomKey, options.AcknowledgeWithin),
                         FunctionKey = options.FunctionKey,
                         MasterKey = options.MasterKey,
                         LoggerFactory = loggerFactory,
