@@ -240,6 +240,44 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
         }
     }
 
+    [Fact]
+    public async Task Nightsafe_text_from_a_partner_duty_phone_or_its_agency_id_answers_a_case_and_prints_the_reply()
+    {
+        var state = Path.Combine(Path.GetTempPath(), "nightsafe-" + Guid.NewGuid().ToString("N"), "stack.json");
+        try
+        {
+            await StackStateFile.WriteAsync(state, Hub.State(Environment.ProcessId), CancellationToken.None);
+            var reference = await ReferAsync("+447700900005", "Harlow drunk male outside the Water Gardens, consent n");
+            var routed = await RoutedAsync(reference);
+            var agency = World.FindAgency(routed.Cases[0].Agency)!;
+            var national = "0" + agency.Phone["+44".Length..];
+
+            var (accepted, acceptOut, acceptError) = await ControlRoomCommandTests.RunAsync("text", $"ACC {reference}", "--from", $"{national[..5]} {national[5..]}", "--state", state);
+            var (attended, attendOut, _) = await ControlRoomCommandTests.RunAsync("text", $"att {reference}", "--from", agency.Id, "--state", state);
+            var (refused, _, refusedError) = await ControlRoomCommandTests.RunAsync("text", $"ACC {reference}", "--from", "no-such-agency", "--state", state);
+
+            Assert.True(accepted == 0, acceptError);
+            Assert.Contains($"Texting as the duty phone of {agency.Name} ({agency.Id}).", acceptOut, StringComparison.Ordinal);
+            Assert.Contains($"NightSafe {reference} accepted by {agency.Name}.", acceptOut, StringComparison.Ordinal);
+            Assert.Equal(0, attended);
+            Assert.Contains($"NightSafe {reference}: attended, noted.", attendOut, StringComparison.Ordinal);
+            Assert.Equal(2, refused);
+            Assert.Contains("--from must be a phone number", refusedError, StringComparison.Ordinal);
+            var dossier = await DossierAsync(reference);
+            Assert.Equal("Attended", Cases(dossier).Single(c => c["agency"]!.GetValue<string>() == agency.Id)["status"]!.GetValue<string>());
+            Assert.Equal(["accepted", "attended"], Trail(dossier).Where(e => Kind(e) == "outcome" && Data(e, "agency") == agency.Id).Select(e => Data(e, "status")!));
+        }
+        catch
+        {
+            fixture.WriteLogTail(output);
+            throw;
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(state)!, recursive: true);
+        }
+    }
+
     private OfficerPhone Texts() => new(fixture.Http, Hub.Functions.BaseUrl, Hub.PublicBaseUrl, Hub.Twilio.AccountSid, Hub.Twilio.AuthToken, OfflineHub.HubNumber);
 
     private HubApi Api() => new(fixture.Http, Hub.Functions.BaseUrl, Hub.ControlRoomKey, Hub.Functions.MasterKey);
