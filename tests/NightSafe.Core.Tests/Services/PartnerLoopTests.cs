@@ -211,6 +211,18 @@ public sealed class PartnerLoopTests
     }
 
     [Fact]
+    public async Task A_duty_phone_accepting_a_referral_that_is_already_closed_is_told_not_to_attend()
+    {
+        var hub = new Hub();
+        var referral = await RoutedAsync(hub);
+        await hub.TextAsync($"CLOSE {referral.Reference} taken home by friends");
+
+        var reply = await hub.TextAsync($"ACC {referral.Reference}", PhoneOf(Pastors));
+
+        Assert.Equal($"NightSafe {referral.Reference} is already closed: no need to attend. Thank you.", reply);
+    }
+
+    [Fact]
     public async Task A_partners_done_closes_the_referral_and_tells_the_others_not_itself()
     {
         var hub = new Hub();

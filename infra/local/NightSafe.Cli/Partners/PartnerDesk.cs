@@ -291,7 +291,14 @@ public sealed class PartnerDesk : IAsyncDisposable
                     _ => (Pick($"DONE {reference} taken home", $"done {reference} safe in taxi"), $"NightSafe {reference} closed. Thank you."),
                 };
                 var reply = await _phone.TextAsync(text, cancellationToken);
-                var recorded = reply.Succeeded && reply.Message?.StartsWith(expected, StringComparison.Ordinal) == true;
+                // Accepted just after the referral closed: recorded, and the reply says not to go.
+                var over = outcome == "accepted" && reply.Message == $"NightSafe {reference} is already closed: no need to attend. Thank you.";
+                if (over)
+                {
+                    _over[$"{night}/{reference}/{Agency}"] = true;
+                }
+
+                var recorded = reply.Succeeded && (over || reply.Message?.StartsWith(expected, StringComparison.Ordinal) == true);
                 return (recorded ? HttpStatusCode.OK : reply.Succeeded ? HttpStatusCode.Conflict : reply.Status, reply.Message);
             }
 
