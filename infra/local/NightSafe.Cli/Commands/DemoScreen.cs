@@ -85,31 +85,31 @@ public static class DemoScreen
         var c = CultureInfo.InvariantCulture;
         var deadline = report.Record.Acknowledgement.For(Core.World.Priority.Normal);
         var table = new Table().Border(TableBorder.Rounded)
-            .Title(string.Create(c, $"Partners answering (deadline {Span(deadline)}: reminded after it, escalated after {Span(deadline * 2)})"))
-            .AddColumn("Agency").AddColumn("Played as").AddColumn(new TableColumn("Cases").RightAligned()).AddColumn(new TableColumn("Accepted").RightAligned())
-            .AddColumn(new TableColumn("Declined").RightAligned()).AddColumn(new TableColumn("Time to accept: median").RightAligned()).AddColumn(new TableColumn("90th percentile").RightAligned())
-            .AddColumn(new TableColumn("Reminded").RightAligned()).AddColumn(new TableColumn("Escalated").RightAligned());
-        foreach (var a in f.PartnerLoop)
+            .Title(string.Create(c, $"Partners answering (deadline {Span(deadline)}; escalated after {Span(deadline * 2)})"))
+            .AddColumn("Agency").AddColumn("Answers").AddColumn(new TableColumn("Cases").RightAligned()).AddColumn(new TableColumn("Acc").RightAligned())
+            .AddColumn(new TableColumn("Decl").RightAligned()).AddColumn(new TableColumn("To accept p50").RightAligned()).AddColumn(new TableColumn("p90").RightAligned())
+            .AddColumn(new TableColumn("Remind").RightAligned()).AddColumn(new TableColumn("Escal").RightAligned());
+        foreach (var a in f.PartnerLoop.Where(a => a.WhyNoCases is null))
         {
-            if (a.WhyNoCases is { } why)
-            {
-                table.AddRow(Markup.Escape(a.Agency), Markup.Escape(a.PlayedAs), "0", "-", "-", $"[grey]{Markup.Escape(why)}[/]", string.Empty, "-", "-");
-                continue;
-            }
-
             table.AddRow(
                 Markup.Escape(a.Agency),
-                Markup.Escape(a.PlayedAs),
+                Markup.Escape(Short(a.PlayedAs)),
                 a.Cases.ToString(c),
                 a.Accepted.ToString(c),
                 a.Declined.ToString(c),
-                a.MedianToAccept is { } median ? Span(median) : "none accepted",
+                a.MedianToAccept is { } median ? Span(median) : "none",
                 a.P90ToAccept is { } p90 ? Span(p90) : "-",
                 a.Reminded.ToString(c),
                 a.Escalated.ToString(c));
         }
 
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[grey]Answers: how the demo plays the agency (by SMS from its duty phone, through the partner API, late = after its first deadline, or never). Acc/Decl: cases accepted/declined. To accept: from the case going out to its acceptance. Remind/Escal: cases reminded/escalated to the control room.[/]");
+        foreach (var a in f.PartnerLoop.Where(a => a.WhyNoCases is not null))
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"{a.Agency} ({Short(a.PlayedAs)}) had no cases: {a.WhyNoCases}."));
+        }
+
         AnsiConsole.MarkupLine(string.Create(c, $"{f.Escalations.Count} case(s) escalated to the control room; {f.CancellationsReceived} cancellation message(s) reached agencies still on a closed referral."));
         foreach (var e in f.Escalations.Take(12))
         {
@@ -122,6 +122,8 @@ public static class DemoScreen
             AnsiConsole.MarkupLine(string.Create(c, $"  [grey]... and {f.Escalations.Count - 12} more.[/]"));
         }
     }
+
+    private static string Short(string playedAs) => playedAs.Replace("answers ", string.Empty, StringComparison.Ordinal).Replace("through the API", "by API", StringComparison.Ordinal);
 
     /// <summary>What a Twilio error code means, in words a duty inspector would use.</summary>
     private static string Meaning(int code) => code switch
