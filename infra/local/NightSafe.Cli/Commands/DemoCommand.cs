@@ -76,7 +76,19 @@ public static class DemoCommand
             try
             {
                 var report = await DemoProgressView.RunAsync(progress => demo.RunAsync(options, progress, cancellationToken));
-                DemoScreen.Print(report, started.Elapsed);
+                try
+                {
+                    DemoScreen.Print(report, started.Elapsed);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The night's figures could not be shown: say why, then the checks in plain lines.
+                    await Console.Error.WriteLineAsync($"The night's report could not be printed: {ex}");
+                    foreach (var failure in report.Failures)
+                    {
+                        await Console.Error.WriteLineAsync("- " + failure);
+                    }
+                }
                 if (keepOpen)
                 {
                     Console.WriteLine();

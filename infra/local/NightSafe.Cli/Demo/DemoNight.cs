@@ -33,9 +33,9 @@ public sealed record DemoOptions
 
     /// <summary>
     /// The acknowledgement deadline of the demo's own stack (every priority): seconds, so late partners are reminded and
-    /// silent ones escalated while the demo runs.
+    /// silent ones escalated while the demo runs (long enough for a busy night's queues on a small machine).
     /// </summary>
-    public TimeSpan AcknowledgeWithin { get; init; } = TimeSpan.FromSeconds(4);
+    public TimeSpan AcknowledgeWithin { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Where a demo night is; reported often enough to drive a progress bar.</summary>

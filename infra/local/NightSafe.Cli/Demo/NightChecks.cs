@@ -232,7 +232,7 @@ public static class NightChecks
     }
 
     /// <summary>How late after its deadline a step may run: the queue is polled every 2 s and the machine may be busy.</summary>
-    public static readonly TimeSpan DeadlineGrace = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan DeadlineGrace = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Every case was accepted (or declined, or its referral closed) before its escalation deadline, or escalated when

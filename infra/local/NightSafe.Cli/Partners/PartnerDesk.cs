@@ -88,6 +88,7 @@ public sealed class PartnerDesk : IAsyncDisposable
     private readonly ConcurrentQueue<string> _cancellations = new();
     private readonly ConcurrentDictionary<string, bool> _over = new(StringComparer.Ordinal);
     private readonly DutyPhone? _phone;
+    private readonly ConcurrentQueue<string> _updates = new();
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _answeringGate = new();
@@ -132,6 +133,9 @@ public sealed class PartnerDesk : IAsyncDisposable
     /// <summary>The MessageIds of the <c>case-closed</c> messages received: referrals it had that are over.</summary>
     public IReadOnlyList<string> Cancellations => [.. _cancellations];
 
+    /// <summary>MessageIds of the case-updated messages received (an officer added to a case this agency has).</summary>
+    public IReadOnlyList<string> Updates => [.. _updates];
+
     /// <summary>Receive or processing errors the SDK reported (a healthy night has none).</summary>
     public IReadOnlyList<string> Errors => [.. _errors];
 
@@ -172,6 +176,13 @@ public sealed class PartnerDesk : IAsyncDisposable
         {
             _cancellations.Enqueue(args.Message.MessageId);
             _over[args.Message.MessageId.EndsWith("/closed", StringComparison.Ordinal) ? args.Message.MessageId[..args.Message.MessageId.LastIndexOf('/')] : args.Message.MessageId] = true;
+            return Task.CompletedTask;
+        }
+
+        // The officer added to a case this agency already has: not a new case to answer.
+        if (args.Message.Subject == "case-updated")
+        {
+            _updates.Enqueue(args.Message.MessageId);
             return Task.CompletedTask;
         }
 
