@@ -35,7 +35,7 @@ public sealed record DemoOptions
     /// The acknowledgement deadline of the demo's own stack (every priority): seconds, so late partners are reminded and
     /// silent ones escalated while the demo runs (long enough for a busy night's queues on a small machine).
     /// </summary>
-    public TimeSpan AcknowledgeWithin { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan AcknowledgeWithin { get; init; } = TimeSpan.FromSeconds(20);
 }
 
 /// <summary>Where a demo night is; reported often enough to drive a progress bar.</summary>
@@ -125,7 +125,8 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
             Report("Partners answering");
             var references = outcomes.Where(o => o.Text.Kind == ScriptedKind.Referral && o.Reply.Reference is not null)
                 .Select(o => o.Reply.Reference!.Value.ToString()).Distinct(StringComparer.Ordinal).ToList();
-            await SettleAsync(hub, night, references, views, desks, options.SettleTimeout, () => Report("Partners answering"), cancellationToken);
+            // Late partners, escalations and the control room's answers take a few deadlines more.
+            await SettleAsync(hub, night, references, views, desks, options.SettleTimeout + (deadline * 6), () => Report("Partners answering"), cancellationToken);
 
             Report("End-of-night summary");
             var summary = await SummariseAsync(hub, night, options.SettleTimeout, cancellationToken);
@@ -285,7 +286,14 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
 
             if (DateTime.UtcNow > deadline)
             {
-                // The checks report what did not settle.
+                // Read what there is, busy or not: the checks report what did not settle.
+                await Parallel.ForEachAsync(references, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (reference, ct) =>
+                {
+                    if (await hub.ReadReferralAsync(night, reference, ct) is { } view)
+                    {
+                        views[reference] = view;
+                    }
+                });
                 return;
             }
 
