@@ -36,7 +36,7 @@ public sealed partial class RouteByHandPage(PageGuard guard, ReferralRouter rout
         ArgumentNullException.ThrowIfNull(context);
         var ct = context.CancellationToken;
         var viewer = guard.Viewer(request);
-        if (viewer is null || !viewer.IsControlRoom)
+        if (viewer is not { IsControlRoom: true })
         {
             return viewer is null ? await guard.SignInFirstAsync(request, ct) : await guard.ForbiddenAsync(request, viewer, "route by hand", ct);
         }
@@ -44,8 +44,7 @@ public sealed partial class RouteByHandPage(PageGuard guard, ReferralRouter rout
         var fields = await FormBody.ReadAsync(request.Body, ct) is { } body ? FormBody.Parse(body) : [];
         if (!guard.IsGenuinePost(request, viewer, FormBody.FirstValues(fields)) || !NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code))
         {
-            LogRefused();
-            return await PageResponses.HtmlAsync(request, HttpStatusCode.Forbidden, PageHtml.Message("Form expired", "Reload the dossier and try again.", viewer), ct);
+            return await RefusedAsync(request, viewer, ct);
         }
 
         var agencies = fields.Where(f => f.Key == "agency").Select(f => f.Value).Distinct(StringComparer.Ordinal).ToList();
@@ -58,6 +57,12 @@ public sealed partial class RouteByHandPage(PageGuard guard, ReferralRouter rout
             ManualRoutingResult.UnknownAgencies => PageResponses.Redirect(request, $"{dossier}?problem=none-ticked"),
             _ => await PageResponses.HtmlAsync(request, HttpStatusCode.NotFound, PageHtml.Message("No such referral", "There is no referral with that reference on that night.", viewer), ct),
         };
+    }
+
+    private async Task<HttpResponseData> RefusedAsync(HttpRequestData request, Core.Access.Viewer viewer, CancellationToken ct)
+    {
+        LogRefused();
+        return await PageResponses.HtmlAsync(request, HttpStatusCode.Forbidden, PageHtml.Message("Form expired", "Reload the dossier and try again.", viewer), ct);
     }
 
     /// <summary>The dossier's notice after a routing by hand (only known words, never text from the query).</summary>
