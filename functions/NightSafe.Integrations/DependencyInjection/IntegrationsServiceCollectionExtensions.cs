@@ -44,6 +44,7 @@ public static class IntegrationsServiceCollectionExtensions
         {
             clients.AddClient<TableServiceClient, TableClientOptions>((options, credential, provider) =>
             {
+                options.AddPolicy(provider.GetRequiredService<StorageRequestCounter>().TablePolicy, HttpPipelinePosition.PerRetry);
                 var storage = Valid<StorageConnectionOptions>(provider);
                 return string.IsNullOrWhiteSpace(storage.ConnectionString)
                     ? new TableServiceClient(storage.TableEndpoint, Credential(storage.ClientId, credential), options)
@@ -53,6 +54,7 @@ public static class IntegrationsServiceCollectionExtensions
             {
                 // The Functions host reads queue messages as base64 (host.json), so every queue client writes base64.
                 options.MessageEncoding = QueueMessageEncoding.Base64;
+                options.AddPolicy(provider.GetRequiredService<StorageRequestCounter>().QueuePolicy, HttpPipelinePosition.PerRetry);
                 var storage = Valid<StorageConnectionOptions>(provider);
                 return string.IsNullOrWhiteSpace(storage.ConnectionString)
                     ? new QueueServiceClient(storage.QueueEndpoint, Credential(storage.ClientId, credential), options)
@@ -61,6 +63,7 @@ public static class IntegrationsServiceCollectionExtensions
         });
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StorageRequestCounter>();
         services.TryAddSingleton<StorageInitializer>();
         services.TryAddSingleton<IReferralStore, TableReferralStore>();
         services.TryAddSingleton<IInboundLedger, TableInboundLedger>();
