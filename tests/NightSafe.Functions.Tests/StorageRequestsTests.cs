@@ -25,7 +25,7 @@ public sealed partial class StorageRequestsTests(LocalHub hub, ITestOutputHelper
     /// referral (Harlow, spiking) reaches three agencies with duty phones: each case alert and the advice is a work
     /// item of its own on <c>sms-outbound</c> (queued, received, deleted, marked before and after the send).
     /// </summary>
-    public const int MaxRequestsPerReferral = 41;
+    public const int MaxRequestsPerReferral = 40;
 
     private const string Officer = "+447700900005";
 

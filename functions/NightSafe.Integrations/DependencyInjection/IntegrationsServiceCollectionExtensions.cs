@@ -68,8 +68,10 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<IReferralStore, TableReferralStore>();
         services.TryAddSingleton<IInboundLedger, TableInboundLedger>();
         services.TryAddSingleton<TableOfficerRoster>();
-        services.TryAddSingleton<IOfficerRoster>(sp => sp.GetRequiredService<TableOfficerRoster>());
-        services.TryAddSingleton<IRosterDirectory>(sp => sp.GetRequiredService<TableOfficerRoster>());
+        // Roster reads go through a short cache; the control room's changes through it too, so they apply at once here.
+        services.TryAddSingleton<CachedOfficerRoster>();
+        services.TryAddSingleton<IOfficerRoster>(sp => sp.GetRequiredService<CachedOfficerRoster>());
+        services.TryAddSingleton<IRosterDirectory>(sp => sp.GetRequiredService<CachedOfficerRoster>());
         services.TryAddSingleton<IOptOutRegistry, TableOptOutRegistry>();
         services.TryAddSingleton<IConversationStore, TableConversationStore>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();
