@@ -71,6 +71,30 @@ public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_burst_above_capacity_still_gives_every_officer_a_reference_and_every_partner_each_case_once()
+    {
+        // 80 texts in two seconds, far beyond what this stack routes per second on a shared two-core machine. Not
+        // timed: what must hold is that nobody is refused and nothing is lost or doubled while the backlog drains.
+        var run = new LoadRun(fixture.Hub.State(Environment.ProcessId), fixture.Hub.World, fixture.Http);
+        var options = LoadCommand.Options("40", "2s", "180s") with { CeilingBurst = TimeSpan.FromMilliseconds(200), Seed = 14 };
+
+        var report = await run.RunAsync(options, null, CancellationToken.None);
+
+        var burst = Assert.Single(report.Phases);
+        output.WriteLine($"{burst.Accepted}/{burst.Texts} accepted, webhook p99 {burst.Webhook.P99} ms, to partner p99 {burst.AcceptedToPartner.P99} ms, {burst.Losses} lost, {burst.Duplicates} twice");
+        if (!report.Clean)
+        {
+            fixture.WriteLogTail(output);
+        }
+
+        Assert.Equal(80, burst.Texts);
+        Assert.Equal(burst.Texts, burst.Accepted);
+        Assert.Equal(burst.Accepted, burst.FullyRouted);
+        Assert.Equal(0, burst.Losses);
+        Assert.Equal(0, burst.Duplicates);
+    }
+
+    [Fact]
     public async Task The_storage_diagnostic_answers_only_the_master_key()
     {
         var state = fixture.Hub.State(Environment.ProcessId);
