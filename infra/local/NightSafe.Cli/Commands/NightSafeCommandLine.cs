@@ -23,6 +23,7 @@ public static class NightSafeCommandLine
             TextCommand.Create(state),
             PartnerCommand.Create(state),
             SmsCommand.Create(state),
+            LoadCommand.Create(state),
             RosterCommand.Create(state),
             StackCommands.Keys(state),
             StackCommands.Status(state),
