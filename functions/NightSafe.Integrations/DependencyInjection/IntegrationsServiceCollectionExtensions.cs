@@ -67,6 +67,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<TableOfficerRoster>();
         services.TryAddSingleton<IOfficerRoster>(sp => sp.GetRequiredService<TableOfficerRoster>());
         services.TryAddSingleton<IRosterDirectory>(sp => sp.GetRequiredService<TableOfficerRoster>());
+        services.TryAddSingleton<IDutyPhoneStore, TableDutyPhones>();
         services.TryAddSingleton<IOptOutRegistry, TableOptOutRegistry>();
         services.TryAddSingleton<IConversationStore, TableConversationStore>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();

@@ -27,7 +27,7 @@ public static class UpCommand
         {
             Description = $"Port for {Describe(p)}.",
             DefaultValueFactory = _ => defaults[p],
-        });
+        }.InRange(1, 65535));
         var clock = ClockOption.Create();
         var verbose = new Option<bool>("--verbose") { Description = "Debug-level logs." };
         var command = new Command("up", "Start Azurite, the Service Bus emulator, the Twilio stand-in and the Functions app; print endpoints and keys; stream logs until Ctrl+C.");
@@ -58,6 +58,13 @@ public static class UpCommand
 
     private static async Task<int> RunAsync(StackPorts ports, DateTime? clockStart, bool verbose, string statePath, CancellationToken cancellationToken)
     {
+        // One stack per state file: a second `up` would find every port taken and blame the first one it tried.
+        if (await StackStateFile.TryReadRunningAsync(statePath, cancellationToken) is { } running)
+        {
+            await Console.Error.WriteLineAsync($"A NightSafe stack is already running (pid {running.ProcessId}); stop it with dotnet nightsafe down.");
+            return NightSafeCommandLine.Refused;
+        }
+
         var logs = new LineLog(Console.WriteLine, verbose ? (_, level) => level >= LogLevel.Debug : LineLog.Console);
         using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         // Start-up logs come before the endpoints table, and nothing interleaves with the table while it prints.

@@ -75,7 +75,7 @@ public static class StackStateFile
     {
         if (!File.Exists(path))
         {
-            throw new StackNotRunningException($"No running stack: {path} does not exist. Start one with `nightsafe up` in another terminal.");
+            throw new StackNotRunningException($"No running stack: {path} does not exist. Start one with `dotnet nightsafe up` in another terminal.");
         }
 
         StackState? state;
@@ -87,16 +87,29 @@ public static class StackStateFile
             }
             catch (JsonException ex)
             {
-                throw new StackNotRunningException($"{path} is not a stack state file ({ex.Message}). Restart `nightsafe up`.");
+                throw new StackNotRunningException($"{path} is not a stack state file ({ex.Message}). Restart `dotnet nightsafe up`.");
             }
         }
 
         if (state is null || !IsAlive(state.ProcessId))
         {
-            throw new StackNotRunningException($"The stack recorded in {path} is no longer running. Start one with `nightsafe up`.");
+            throw new StackNotRunningException($"The stack recorded in {path} is no longer running. Start one with `dotnet nightsafe up`.");
         }
 
         return state;
+    }
+
+    /// <summary>The running stack's state, or null when none is running (no file, an unreadable one, or its process gone).</summary>
+    public static async Task<StackState?> TryReadRunningAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadRunningAsync(path, cancellationToken);
+        }
+        catch (Exception ex) when (ex is StackNotRunningException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Removes the file if it still describes the stack of <paramref name="processId"/>.</summary>
