@@ -29,6 +29,12 @@ public static class StackCommands
                 Console.WriteLine($"  {agency,-30} {key}");
             }
 
+            Console.WriteLine("Sign-in links (a day on the app's clock):");
+            foreach (var (page, url) in state.SignInLinks ?? new Dictionary<string, Uri>())
+            {
+                Console.WriteLine($"  {(page == "board" ? "night board" : page),-30} {url}");
+            }
+
             return Task.FromResult(0);
         }, ct));
         return command;

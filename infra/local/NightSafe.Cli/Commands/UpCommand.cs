@@ -65,7 +65,7 @@ public static class UpCommand
             return NightSafeCommandLine.Refused;
         }
 
-        var logs = new LineLog(Console.WriteLine, verbose ? (_, level) => level >= LogLevel.Debug : LineLog.Console);
+        var logs = new LineLog(Console.WriteLine, verbose ? (_, level) => level >= LogLevel.Debug : LineLog.Console, LineLog.ConsoleHasColour);
         using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         // Start-up logs come before the endpoints table, and nothing interleaves with the table while it prints.
         logs.Hold();
@@ -102,7 +102,7 @@ public static class UpCommand
                 logs.Flush();
                 StackScreen.Print(stack, statePath);
                 logs.Release();
-                await StreamUntilStoppedAsync(stack, cancellationToken);
+                await StreamUntilStoppedAsync(stack, logs, cancellationToken);
             }
             finally
             {
@@ -116,9 +116,10 @@ public static class UpCommand
         return 0;
     }
 
-    private static async Task StreamUntilStoppedAsync(OfflineHub stack, CancellationToken cancellationToken)
+    private static async Task StreamUntilStoppedAsync(OfflineHub stack, LineLog logs, CancellationToken cancellationToken)
     {
         var reported = false;
+        var repeated = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -128,6 +129,16 @@ public static class UpCommand
             catch (OperationCanceledException)
             {
                 break;
+            }
+
+            // The start-up logs have scrolled the screen away: once they settle, the next steps again.
+            if (!repeated && logs.Quiet > TimeSpan.FromSeconds(2))
+            {
+                repeated = true;
+                AnsiConsole.WriteLine();
+                Console.WriteLine(StackScreen.SummaryLine(stack));
+                StackScreen.PrintNextSteps(stack);
+                AnsiConsole.MarkupLine("[grey]Ready. Logs follow; Ctrl+C (or dotnet nightsafe down) stops everything.[/]");
             }
 
             if (!reported && stack.Functions.FirstInvocationServedAfter is { } served)

@@ -38,6 +38,9 @@ public sealed record StackState
     /// <summary>The control room's key (header X-Control-Room-Key) for dossiers and summaries.</summary>
     public string? ControlRoomKey { get; init; }
 
+    /// <summary>Local sign-in links to the pages: "board" and each agency id (`nightsafe keys` prints them).</summary>
+    public IReadOnlyDictionary<string, Uri>? SignInLinks { get; init; }
+
     /// <summary>The Functions worker's process id when the state was written (it changes if the worker is restarted).</summary>
     public int? WorkerProcessId { get; init; }
 }
