@@ -355,7 +355,7 @@ public sealed partial class PartnerLoop(
                 await publisher.PublishCasesAsync([new OutgoingCase(messageId, agency.Id, null, null, null, refresh.Body, referral.TraceParent, OutgoingCase.CaseUpdatedSubject)], cancellationToken);
             }
 
-            if (agency.UsesSms)
+            if (agency.Channels.Contains(AgencyChannels.Sms))
             {
                 await TextPhonesAsync(agency, $"case-updated/{referral.Key}/{agency.Id}/{stamp}", CaseAlertTexts.Updated(reference, refresh), referral, cancellationToken, PartnerSmsKinds.CaseUpdated);
             }
