@@ -72,6 +72,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<CachedOfficerRoster>();
         services.TryAddSingleton<IOfficerRoster>(sp => sp.GetRequiredService<CachedOfficerRoster>());
         services.TryAddSingleton<IRosterDirectory>(sp => sp.GetRequiredService<CachedOfficerRoster>());
+        services.TryAddSingleton<IDutyPhoneStore, TableDutyPhones>();
         services.TryAddSingleton<IOptOutRegistry, TableOptOutRegistry>();
         services.TryAddSingleton<IConversationStore, TableConversationStore>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();
