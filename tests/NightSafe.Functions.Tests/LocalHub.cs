@@ -99,11 +99,13 @@ public sealed class LocalHub : IAsyncLifetime
     }
 
     /// <summary>A host with the app's registrations (as Program.cs makes them) over <paramref name="settings"/>.</summary>
-    public IHost Build(IDictionary<string, string?> settings, string environment = "Development")
+    /// <param name="logging">How it logs; by default everything, to <see cref="Logs"/>.</param>
+    public IHost Build(IDictionary<string, string?> settings, string environment = "Development", Action<ILoggingBuilder>? logging = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment, DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(Logs);
+        builder.Logging.ClearProviders();
+        (logging ?? (l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs)))(builder.Logging);
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.Services.AddNightSafeIntegrations(builder.Configuration);
         builder.Services.AddNightSafeApplication(builder.Configuration, builder.Environment);

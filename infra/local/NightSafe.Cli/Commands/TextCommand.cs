@@ -66,7 +66,9 @@ public static class TextCommand
         world ??= LoadWorld();
         // Any UK format, or an E.164 number as typed (a stranger abroad, say).
         var compact = from.Replace(" ", string.Empty, StringComparison.Ordinal);
-        var phone = UkPhoneNumber.TryNormalise(from, out var e164) ? e164 : UkPhoneNumber.IsE164(compact) ? compact : null;
+        var phone = UkPhoneNumber.TryNormalise(from, out var e164) ? e164
+            : UkPhoneNumber.IsE164(compact) || (compact.Length is >= 3 and <= 15 && compact.All(char.IsAsciiDigit)) ? compact // or a short code
+            : null;
         if (phone is not null)
         {
             return (phone, world?.AgencyForDutyPhone(phone));

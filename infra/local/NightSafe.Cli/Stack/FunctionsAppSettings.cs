@@ -23,6 +23,7 @@ public static class FunctionsAppSettings
         DateTime? clockStart,
         TimeSpan twilioRetryBaseDelay,
         string? controlRoomKey = null,
+        DateTimeOffset? clockStartsAt = null,
         TimeSpan? acknowledgeWithin = null)
     {
         ArgumentNullException.ThrowIfNull(parts);
@@ -65,6 +66,11 @@ public static class FunctionsAppSettings
         if (clockStart is { } start)
         {
             settings["NightSafe__ClockStart"] = start.ToString("yyyy-MM-dd'T'HH:mm:ss", c);
+            if (clockStartsAt is { } at)
+            {
+                // The dev host's timers use the same offset: both clocks agree to the second.
+                settings["NightSafe__ClockStartsAt"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", c);
+            }
         }
 
         var i = 0;
