@@ -7,7 +7,7 @@ namespace NightSafe.EndToEnd.Tests;
 public sealed class CommandLineTests
 {
     /// <summary>Options where any text is a value (a path, a name, a credential): the hub or the file system judges them.</summary>
-    private static readonly HashSet<string> FreeText = ["--state", "--log", "--token", "--key", "--name", "--town"];
+    private static readonly HashSet<string> FreeText = ["--state", "--log", "--token", "--key", "--name", "--town", "--master-key", "--twilio-auth-token"];
 
     /// <summary>Good values for what a command requires, so that only the option under test is wrong.</summary>
     private static readonly Dictionary<string, string> Good = new()

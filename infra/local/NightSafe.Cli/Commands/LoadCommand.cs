@@ -25,9 +25,12 @@ public static class LoadCommand
 
     public static Command Create(Option<string?> statePath)
     {
-        var rates = new Option<string>("--rates") { Description = "Referrals per second offered, one phase each, e.g. 5,25,50.", DefaultValueFactory = _ => "5,25" };
-        var duration = new Option<string>("--duration") { Description = "How long each phase offers its rate, e.g. 20s or 1m.", DefaultValueFactory = _ => "20s" };
-        var drain = new Option<string>("--drain") { Description = "Longest wait after a phase for its cases to reach the partners.", DefaultValueFactory = _ => "60s" };
+        var rates = new Option<string>("--rates") { Description = "Referrals per second offered, one phase each, e.g. 5,25,50.", DefaultValueFactory = _ => "5,25" }
+            .Accepting(IsRates, "rates per second separated by commas, such as 5,25,50");
+        var duration = new Option<string>("--duration") { Description = "How long each phase offers its rate, e.g. 20s or 1m.", DefaultValueFactory = _ => "20s" }
+            .Accepting(IsDuration, "a duration such as 20s, 1m or 500ms");
+        var drain = new Option<string>("--drain") { Description = "Longest wait after a phase for its cases to reach the partners.", DefaultValueFactory = _ => "60s" }
+            .Accepting(IsDuration, "a duration such as 60s or 2m");
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON (no progress bar)." };
         var deployed = new DeployedHubOptions();
         var command = new Command("load", "Drive the running stack (or a deployed hub, --hub) with officer texts at given rates; print latency, throughput, storage requests per referral, losses and duplicates, and the share of the storage ceiling.")
@@ -58,6 +61,26 @@ public static class LoadCommand
         PhaseDuration = Duration(duration),
         DrainTimeout = Duration(drain),
     };
+
+    private static bool IsRates(string text) =>
+        text.Split(',', StringSplitOptions.TrimEntries) is { Length: > 0 } parts
+        && parts.All(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate > 0 && rate <= 10_000);
+
+    private static bool IsDuration(string text)
+    {
+        try
+        {
+            return Duration(text) is { TotalMilliseconds: > 0 } d && d <= TimeSpan.FromHours(24);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>"20s", "1m", "500ms" or a plain number of seconds.</summary>
     public static TimeSpan Duration(string text)
@@ -179,11 +202,15 @@ internal sealed class DeployedHubOptions
     private readonly Option<Uri?> _hub = new("--hub") { Description = "A deployed hub's Functions base URL (https://<app>.azurewebsites.net/); without it, the `up` stack.", CustomParser = HttpUrl };
     private readonly Option<Uri?> _publicUrl = new("--public-url") { Description = "The base URL Twilio signs (NightSafe:PublicBaseUrl); default --hub.", CustomParser = HttpUrl };
     private readonly Option<string?> _masterKey = new("--master-key") { Description = "The host's master key (reads GET /api/diagnostics/storage)." };
-    private readonly Option<string?> _accountSid = new("--twilio-account-sid") { Description = "The Twilio account SID the hub expects." };
+    private readonly Option<string?> _accountSid = new Option<string?>("--twilio-account-sid") { Description = "The Twilio account SID the hub expects." }
+        .Accepting(t => t.Length == 34 && t.StartsWith("AC", StringComparison.Ordinal) && t[2..].All(char.IsAsciiHexDigit), "a Twilio account SID (AC and 32 hex digits)");
     private readonly Option<string?> _authToken = new("--twilio-auth-token") { Description = "The Twilio auth token the hub validates signatures with." };
-    private readonly Option<string?> _hubNumber = new("--hub-number") { Description = "The hub's SMS number (E.164)." };
-    private readonly Option<string?> _storage = new("--storage") { Description = "The hub's storage connection string (case rows, the ceiling)." };
-    private readonly Option<string?> _serviceBus = new("--servicebus") { Description = "A Service Bus connection string that may listen on every agency's subscription." };
+    private readonly Option<string?> _hubNumber = new Option<string?>("--hub-number") { Description = "The hub's SMS number (E.164)." }
+        .Accepting(t => t.Length is >= 8 and <= 16 && t[0] == '+' && t[1..].All(char.IsAsciiDigit), "an E.164 number such as +447700900000");
+    private readonly Option<string?> _storage = new Option<string?>("--storage") { Description = "The hub's storage connection string (case rows, the ceiling)." }
+        .Accepting(t => t.Contains("AccountName=", StringComparison.OrdinalIgnoreCase) || t.Contains("TableEndpoint=", StringComparison.OrdinalIgnoreCase), "a storage connection string (AccountName=...;AccountKey=... or with TableEndpoint=)");
+    private readonly Option<string?> _serviceBus = new Option<string?>("--servicebus") { Description = "A Service Bus connection string that may listen on every agency's subscription." }
+        .Accepting(t => t.Contains("Endpoint=sb://", StringComparison.OrdinalIgnoreCase), "a Service Bus connection string (Endpoint=sb://...)");
 
     private static Uri? HttpUrl(System.CommandLine.Parsing.ArgumentResult result)
     {
@@ -193,7 +220,8 @@ internal sealed class DeployedHubOptions
             return uri;
         }
 
-        result.AddError($"'{text}' is not an http(s) URL such as https://func-nightsafe-prod.azurewebsites.net/.");
+        var name = result.Parent is System.CommandLine.Parsing.OptionResult option ? option.Option.Name : "the URL";
+        result.AddError($"{name} must be an http(s) URL such as https://func-nightsafe-prod.azurewebsites.net/, not '{text}'.");
         return null;
     }
 
@@ -206,7 +234,8 @@ internal sealed class DeployedHubOptions
 
         command.Validators.Add(result =>
         {
-            if (result.GetValue(_hub) is null)
+            // Only whether --hub was given: a bad URL is its own parse error, and reading its value would throw.
+            if (result.GetResult(_hub) is not { Tokens.Count: > 0 })
             {
                 return;
             }
