@@ -81,6 +81,14 @@ public sealed partial class CaseConsumer(ServiceBusClient client, CaseContract c
             return;
         }
 
+        if (message.Subject == "case-updated")
+        {
+            // Your own work goes here: replace the fields it holds on your copy, delete those it lists as withdrawn.
+            LogUpdated(reference);
+            await args.CompleteMessageAsync(message, args.CancellationToken);
+            return;
+        }
+
         // Your own work goes here: put the case on your team's board, page the duty lead... then report.
         var status = await outcomes.ReportAsync(night, reference, "accepted", "Received by our duty desk", args.CancellationToken);
         if (status is HttpStatusCode.OK or HttpStatusCode.Conflict)
@@ -110,6 +118,9 @@ public sealed partial class CaseConsumer(ServiceBusClient client, CaseContract c
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {Reference} closed by NightSafe: stop work on it")]
     private partial void LogClosed(string reference);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {Reference} updated by the officer: fields replaced, withdrawn ones deleted")]
+    private partial void LogUpdated(string reference);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case {Reference}: the hub answered {Status}; the message will be delivered again")]
     private partial void LogReportFailed(string reference, int status);

@@ -8,18 +8,25 @@ public sealed class CaseContract
 {
     private readonly JsonSchema _case;
     private readonly JsonSchema _closed;
+    private readonly JsonSchema _updated;
 
     public CaseContract(string schemaFolder)
     {
         var registry = new SchemaRegistry();
         _case = JsonSchema.FromFile(Path.Combine(schemaFolder, "case.schema.json"), new BuildOptions { SchemaRegistry = registry });
         _closed = JsonSchema.FromFile(Path.Combine(schemaFolder, "case-closed.schema.json"), new BuildOptions { SchemaRegistry = registry });
+        _updated = JsonSchema.FromFile(Path.Combine(schemaFolder, "case-updated.schema.json"), new BuildOptions { SchemaRegistry = registry });
     }
 
     /// <summary>Null when <paramref name="body"/> is a valid message of <paramref name="subject"/>, else why not.</summary>
     public string? Problem(string subject, string body)
     {
-        var schema = subject == "case-closed" ? _closed : _case;
+        var schema = subject switch
+        {
+            "case-closed" => _closed,
+            "case-updated" => _updated,
+            _ => _case,
+        };
         try
         {
             using var document = JsonDocument.Parse(body);

@@ -214,8 +214,8 @@ public sealed partial class OfficerConversation(
     }
 
     /// <summary>
-    /// Adds to one of the officer's referrals: before routing it is part of the case; after routing the record changes
-    /// and the audit says the agencies were not sent it (case updates to partners are not built yet).
+    /// Adds to one of the officer's referrals: before routing it is part of the case; after routing each agency that has
+    /// the case is sent what changed in its own view (the partner loop's update step).
     /// </summary>
     private async Task<string> AmendAsync(
         NightId? night,
@@ -233,6 +233,7 @@ public sealed partial class OfficerConversation(
         }
 
         var actor = Actors.Officer(officer.Collar);
+        var at = time.GetUtcNow();
         var (reply, amended) = await store.UpdateAsync(
             found,
             stored => stored switch
@@ -241,11 +242,13 @@ public sealed partial class OfficerConversation(
                 { Value.CanAmend: false } => new((OfficerReplies.AlreadyClosed(reference), false)),
                 _ => new(
                     (OfficerReplies.Amended(stored.Value, routed: stored.Value.Status != ReferralStatus.Received), true),
-                    ReferralChange.From(stored, stored.Value.Amend(subjectPhone, consent, more, time.GetUtcNow(), actor))),
+                    ReferralChange.From(stored, stored.Value.Amend(subjectPhone, consent, more, at, actor))),
             },
             cancellationToken);
         if (amended)
         {
+            // Also before routing: a routing that read the referral before this change leaves a case the update corrects.
+            await partners.ReferralAmendedAsync(found.Value, at, cancellationToken);
             LogAmended(found.Value.Night, found.Value.Reference);
         }
 

@@ -62,7 +62,7 @@ public sealed class OfficerReplies(RoutingWorld world)
     {
         ArgumentNullException.ThrowIfNull(referral);
         return routed
-            ? Fit($"NightSafe ref {referral.Reference}: added to the record. Partners already have the case and were not sent this; call the control room if it matters now.")
+            ? Fit($"NightSafe ref {referral.Reference}: added. Partners who have the case are sent the update.")
             : Fit($"NightSafe ref {referral.Reference}: added. It goes to partners with the case.");
     }
 

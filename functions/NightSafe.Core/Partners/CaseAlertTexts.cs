@@ -4,6 +4,7 @@ using System.Text.Json;
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.References;
 using NightSafe.Core.Referrals;
+using NightSafe.Core.Routing;
 using NightSafe.Core.Sms;
 using NightSafe.Core.World;
 
@@ -73,6 +74,36 @@ public static class CaseAlertTexts
     /// <summary>To a duty phone that had accepted a case the referral of which is now closed.</summary>
     public static string Cancellation(ReferenceCode reference, string closedBy) =>
         Fit($"NightSafe {reference} is CLOSED ({Clean(closedBy)}). No need to attend. Thank you.");
+
+    /// <summary>
+    /// To the duty phones of an agency whose open case the officer added to: which parts changed, in plain words, never
+    /// their values (an SMS is not where the person's number or the officer's words travel twice).
+    /// </summary>
+    public static string Updated(ReferenceCode reference, CaseRefresh refresh)
+    {
+        ArgumentNullException.ThrowIfNull(refresh);
+        var parts = new List<string>();
+        if (refresh.Changed.Count > 0)
+        {
+            parts.Add("officer added " + string.Join(", ", refresh.Changed.Where(f => f != ReferralFields.LocationLink).Select(PlainName).Distinct()));
+        }
+
+        if (refresh.Withdrawn.Count > 0)
+        {
+            parts.Add("consent withdrawn: delete " + string.Join(", ", refresh.Withdrawn.Where(f => f != ReferralFields.LocationLink).Select(PlainName).Distinct()));
+        }
+
+        return Fit($"NightSafe {reference} UPDATE: {string.Join("; ", parts)}. See the case page or call the control room.");
+    }
+
+    private static string PlainName(string field) => field switch
+    {
+        ReferralFields.SubjectPhone => "the person's number",
+        ReferralFields.Consent => "consent",
+        ReferralFields.Description => "more details",
+        ReferralFields.Location or ReferralFields.LocationLink => "location",
+        _ => field,
+    };
 
     /// <summary>To the control room when an agency let a case's first deadline pass.</summary>
     public static string ControlRoomReminder(PartnerCase @case, Agency agency, TimeSpan waited) =>

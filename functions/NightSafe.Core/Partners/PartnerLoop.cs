@@ -16,6 +16,7 @@ public static class PartnerSmsKinds
     public const string CaseAlert = "case-alert";
     public const string InspectorAlert = "inspector-alert";
     public const string CaseCancelled = "case-cancelled";
+    public const string CaseUpdated = "case-updated";
 }
 
 /// <summary>
@@ -78,6 +79,19 @@ public sealed partial class PartnerLoop(
             cancellationToken);
     }
 
+    /// <summary>
+    /// The officer added to the referral: queue sending each agency that has the case what changed in its view. The
+    /// stamp (the amendment's time) names the update, so a retried step publishes under the same MessageId.
+    /// </summary>
+    public Task ReferralAmendedAsync(Referral referral, DateTimeOffset amendedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        return ScheduleAsync(
+            new PartnerLoopItem(PartnerLoopItem.Update, referral.Night.ToString(), referral.Reference.ToString(), null, amendedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), referral.TraceParent),
+            TimeSpan.Zero,
+            cancellationToken);
+    }
+
     /// <summary>Every agency declined the referral: queue its escalation at once.</summary>
     public Task DeclinedByAllAsync(Referral referral, string lastAgency, CancellationToken cancellationToken)
     {
@@ -108,6 +122,9 @@ public sealed partial class PartnerLoop(
                 break;
             case PartnerLoopItem.Cancellation:
                 await CancelAsync(night, reference, item.Agency, item.Reason ?? "by the officer", cancellationToken);
+                break;
+            case PartnerLoopItem.Update:
+                await UpdateCasesAsync(night, reference, item.Reason ?? "0", cancellationToken);
                 break;
             default:
                 LogUnreadable(item.Step);
@@ -307,6 +324,65 @@ public sealed partial class PartnerLoop(
         }
     }
 
+    /// <summary>
+    /// Sends each agency whose case is still open what the officer added, in its own minimised view: a
+    /// <c>case-updated</c> message to Service Bus agencies, a short SMS (field names only) to the duty phones of SMS
+    /// agencies, then the case's stored view. The MessageId carries the amendment's stamp and a hash of the body, so a
+    /// retried step is absorbed by duplicate detection while a later, different update is not.
+    /// </summary>
+    private async Task UpdateCasesAsync(NightId night, ReferenceCode reference, string stamp, CancellationToken cancellationToken)
+    {
+        var stored = await store.FindAsync(night, reference, cancellationToken);
+        if (stored is null || stored.Value.Status == ReferralStatus.Closed)
+        {
+            LogMoot(night, reference, "officer", PartnerLoopItem.Update, "referral closed or gone");
+            return;
+        }
+
+        var referral = stored.Value;
+        foreach (var found in await store.CasesAsync(night, reference, cancellationToken))
+        {
+            var @case = found.Value;
+            if (@case.IsFinished || world.FindAgency(@case.AgencyId) is not { } agency || CaseMessage.Refresh(referral, @case, agency, world) is not { } refresh)
+            {
+                continue;
+            }
+
+            var messageId = $"{PartnerCase.MessageIdFor(night, reference, agency.Id)}/update/{stamp}-{ShortHash(refresh.Body)}";
+            if (agency.UsesServiceBus)
+            {
+                await publisher.PublishCasesAsync([new OutgoingCase(messageId, agency.Id, null, null, null, refresh.Body, referral.TraceParent, OutgoingCase.CaseUpdatedSubject)], cancellationToken);
+            }
+
+            if (agency.UsesSms)
+            {
+                await TextPhonesAsync(agency, $"case-updated/{referral.Key}/{agency.Id}/{stamp}", CaseAlertTexts.Updated(reference, refresh), referral, cancellationToken, PartnerSmsKinds.CaseUpdated);
+            }
+
+            var written = await store.UpdateAsync(night, reference, async (fresh, ct) =>
+            {
+                var now = await store.FindCaseAsync(night, reference, agency.Id, ct);
+                return fresh is null || now is null || now.Value.IsFinished || fresh.Value.Status == ReferralStatus.Closed
+                    ? new ReferralDecision<bool>(true)
+                    : now.Value.View != @case.View
+                        ? new ReferralDecision<bool>(false) // another update moved the case on since it was read
+                        : new ReferralDecision<bool>(true, ReferralChange.From(fresh, fresh.Value.UpdateCase(now.Value, refresh, messageId, time.GetUtcNow()), now.Version));
+            },
+            cancellationToken);
+            if (!written)
+            {
+                // What was sent may be older than what the case now says: the queue runs the step again, which compares
+                // the newest referral with the newest view and sends the difference (under a new MessageId if it differs).
+                throw new InvalidOperationException($"Case {night}/{reference}/{agency.Id} changed while its update was sent; retrying the step.");
+            }
+
+            LogUpdated(night, reference, agency.Id, refresh.Changed.Count, refresh.Withdrawn.Count);
+        }
+    }
+
+    private static string ShortHash(string body) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)))[..12];
+
     /// <summary>The <c>case-closed</c> message: the envelope and the reference, nothing personal.</summary>
     public static OutgoingCase CaseClosed(Referral referral, PartnerCase @case, bool closedByPartner)
     {
@@ -389,6 +465,9 @@ public sealed partial class PartnerLoop(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode}: {Agency} told the referral is closed")]
     private partial void LogCancelled(NightId night, ReferenceCode referenceCode, string agency);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode}: {Agency} sent the officer's update ({Changed} fields changed, {Withdrawn} withdrawn)")]
+    private partial void LogUpdated(NightId night, ReferenceCode referenceCode, string agency, int changed, int withdrawn);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Referral {Night}/{ReferenceCode}: {Step} for {Agency} has nothing to do ({Why})")]
     private partial void LogMoot(NightId night, ReferenceCode referenceCode, string agency, string step, string why);

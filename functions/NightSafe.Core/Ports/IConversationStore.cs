@@ -15,4 +15,10 @@ public interface IConversationStore
 
     /// <summary>Forgets the phone's conversation (nothing to remember: it held the officer's words).</summary>
     Task DeleteAsync(string officerPhoneE164, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets every conversation that expired before <paramref name="now"/> and was never read again (a question the
+    /// officer did not answer still holds their words); returns how many. A conversation saved again meanwhile stays.
+    /// </summary>
+    Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

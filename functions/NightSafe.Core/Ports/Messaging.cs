@@ -86,7 +86,8 @@ public interface IRoutingQueue
 /// One agency's copy of a case for topic <c>cases</c>: its minimised view and its message properties. Beside
 /// <paramref name="AgencyId"/> (the subscription filter) a property is set only when the agency's <c>shares</c> hold
 /// that field: null means "not disclosed to this agency". <paramref name="Categories"/> are the ones it was assigned.
-/// <see cref="Subject"/> is <c>case</c> for a new case and <c>case-closed</c> when the referral it had is over.
+/// <see cref="Subject"/> is <c>case</c> for a new case, <c>case-updated</c> when the officer added to it and
+/// <c>case-closed</c> when the referral it had is over.
 /// </summary>
 public sealed record OutgoingCase(
     string MessageId,
@@ -100,12 +101,13 @@ public sealed record OutgoingCase(
 {
     public const string CaseSubject = "case";
     public const string CaseClosedSubject = "case-closed";
+    public const string CaseUpdatedSubject = "case-updated";
 }
 
 /// <summary>One step of the partner loop, on the storage queue <c>partner-loop</c>, checked against the case when it runs.</summary>
-/// <param name="Step"><c>reminder</c> or <c>escalation</c> (an acknowledgement deadline), or <c>cancellation</c>.</param>
+/// <param name="Step"><c>reminder</c> or <c>escalation</c> (an acknowledgement deadline), <c>cancellation</c>, or <c>update</c> (the officer added to the referral).</param>
 /// <param name="Agency">The agency whose case the deadline is for; for a cancellation, the agency that closed it (or null).</param>
-/// <param name="Reason">For an escalation, <c>not-accepted</c> or <c>declined-by-all</c>; for a cancellation, who closed it.</param>
+/// <param name="Reason">For an escalation, <c>not-accepted</c> or <c>declined-by-all</c>; for a cancellation, who closed it; for an update, the amendment's stamp (one MessageId per amendment).</param>
 public sealed record PartnerLoopItem(
     [property: JsonPropertyName("step")] string Step,
     [property: JsonPropertyName("night")] string Night,
@@ -117,6 +119,7 @@ public sealed record PartnerLoopItem(
     public const string Reminder = "reminder";
     public const string Escalation = "escalation";
     public const string Cancellation = "cancellation";
+    public const string Update = "update";
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 

@@ -161,8 +161,8 @@ public sealed record Referral
 
     /// <summary>
     /// The officer adds to the referral: a number, consent, more words. Before routing it becomes part of the case (and
-    /// consent with a number makes the advice SMS due); after routing the record changes and the event says that the
-    /// agencies, which already hold their case, were not sent it.
+    /// consent with a number makes the advice SMS due); after routing each agency that has the case is sent what changed
+    /// in its own minimised view (<see cref="UpdateCase"/>).
     /// </summary>
     public ReferralTransition Amend(string? subjectPhone, Consent? consent, string? more, DateTimeOffset at, string actor)
     {
@@ -199,7 +199,7 @@ public sealed record Referral
         }
 
         var amended = routed
-            ? ReferralEvent.Of(at, ReferralEventKinds.Amended, actor, (ReferralEventData.Fields, string.Join(',', fields)), (ReferralEventData.Reason, "after routing: agencies not sent an update"))
+            ? ReferralEvent.Of(at, ReferralEventKinds.Amended, actor, (ReferralEventData.Fields, string.Join(',', fields)), (ReferralEventData.Reason, "after routing: agencies that have the case are sent an update"))
             : ReferralEvent.Of(at, ReferralEventKinds.Amended, actor, (ReferralEventData.Fields, string.Join(',', fields)));
         return new(next, [amended]);
     }
@@ -366,6 +366,36 @@ public sealed record Referral
             [ReferralEvent.Of(at, ReferralEventKinds.Cancelled, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Reason, "closed " + closedBy))])
         {
             Case = @case with { CancelledAt = at },
+        };
+    }
+
+    /// <summary>
+    /// One agency's case takes what the officer added (<paramref name="refresh"/>, already minimised for that agency):
+    /// its stored view becomes the new one, the fields disclosed grow by what changed, and the audit names exactly what
+    /// was sent and withdrawn. Refused once the referral or the case is over.
+    /// </summary>
+    public ReferralTransition UpdateCase(PartnerCase @case, CaseRefresh refresh, string messageId, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        ArgumentNullException.ThrowIfNull(refresh);
+        RequireOwn(@case, "update");
+        Require(Status != ReferralStatus.Closed && !@case.IsFinished, "update a case of", Status == ReferralStatus.Closed ? "it is closed" : $"case {@case.AgencyId} is finished");
+        return new(
+            null,
+            [ReferralEvent.Of(
+                at,
+                ReferralEventKinds.CaseUpdated,
+                Actors.System,
+                (ReferralEventData.Agency, @case.AgencyId),
+                (ReferralEventData.Fields, string.Join(',', refresh.Changed)),
+                (ReferralEventData.Withdrawn, refresh.Withdrawn.Count == 0 ? null : string.Join(',', refresh.Withdrawn)),
+                (ReferralEventData.MessageId, messageId))])
+        {
+            Case = @case with
+            {
+                View = refresh.View,
+                Fields = [.. @case.Fields.Union(refresh.Changed, StringComparer.Ordinal)],
+            },
         };
     }
 

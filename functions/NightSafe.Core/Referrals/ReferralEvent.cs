@@ -43,6 +43,9 @@ public static class ReferralEventKinds
 
     /// <summary>An agency was told that the referral it had is closed (case-closed message, SMS to phones that accepted).</summary>
     public const string Cancelled = "cancelled";
+
+    /// <summary>An agency was sent what the officer added to a referral it has (case-updated message): the fields, and those withdrawn.</summary>
+    public const string CaseUpdated = "case-updated";
 }
 
 /// <summary>Keys used in <see cref="ReferralEvent.Data"/>.</summary>
@@ -54,6 +57,9 @@ public static class ReferralEventData
     public const string Reason = "reason";
     public const string Status = "status";
     public const string MessageId = "messageId";
+
+    /// <summary>Fields an agency may no longer hold (consent withdrawn), removed from its case.</summary>
+    public const string Withdrawn = "withdrawn";
     public const string ErrorCode = "errorCode";
     public const string Source = "source";
 

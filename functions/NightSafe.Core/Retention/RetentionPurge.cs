@@ -10,10 +10,12 @@ namespace NightSafe.Core.Retention;
 /// Erases personal data once it is no longer needed (UK GDPR storage limitation): referrals of nights older than the
 /// retention period lose their location, description, subject phone, disclosed case views and notes; the aggregates
 /// (town, categories, status, times, outcomes) stay for the figures; each erasure is logged without the erased data.
+/// Officers' conversations are forgotten once expired (every few minutes, and with the daily run).
 /// </summary>
 public sealed partial class RetentionPurge(
     IReferralStore store,
     IInboundLedger ledger,
+    IConversationStore conversations,
     RoutingWorld world,
     HubSettings settings,
     TimeProvider time,
@@ -24,6 +26,9 @@ public sealed partial class RetentionPurge(
 
     /// <summary>The timer's NCRONTAB schedule (UTC): daily at 09:30, after every night has ended.</summary>
     public const string Cron = "0 30 9 * * *";
+
+    /// <summary>The conversations timer's NCRONTAB schedule: every 5 minutes, so an unanswered question outlives its 15 minutes by at most 5.</summary>
+    public const string ConversationsCron = "0 */5 * * * *";
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -44,10 +49,29 @@ public sealed partial class RetentionPurge(
         }
 
         var forgotten = await ledger.PurgeAsync(now.AddDays(-settings.RetentionDays), cancellationToken);
-        LogPurged(erased, cutoff, forgotten);
+        var threads = await conversations.PurgeExpiredAsync(now, cancellationToken);
+        LogPurged(erased, cutoff, forgotten, threads);
         return erased;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: personal data erased from {Count} referrals of nights before {Cutoff}; {Forgotten} inbound message records deleted")]
-    private partial void LogPurged(int count, NightId cutoff, int forgotten);
+    /// <summary>
+    /// Forgets officers' conversations past their <see cref="Intake.OfficerThread.Lifetime"/> that nobody read again:
+    /// a question left unanswered still holds the officer's words about a person. Returns how many.
+    /// </summary>
+    public async Task<int> ForgetExpiredConversationsAsync(CancellationToken cancellationToken)
+    {
+        var forgotten = await conversations.PurgeExpiredAsync(time.GetUtcNow(), cancellationToken);
+        if (forgotten > 0)
+        {
+            LogConversationsForgotten(forgotten);
+        }
+
+        return forgotten;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: personal data erased from {Count} referrals of nights before {Cutoff}; {Forgotten} inbound message records and {Threads} expired conversations deleted")]
+    private partial void LogPurged(int count, NightId cutoff, int forgotten, int threads);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Count} expired officer conversations forgotten")]
+    private partial void LogConversationsForgotten(int count);
 }

@@ -68,6 +68,59 @@ public static class CaseMessage
             referral.TraceParent);
     }
 
+    /// <summary>
+    /// What an agency's case should now say after the officer added to the referral (a number, consent, more words),
+    /// through the same minimisation as the case: each field of its view that changed, and each it may no longer hold
+    /// (consent withdrawn). Categories do not change after routing and stay as assigned. Null when nothing changed for
+    /// this agency: an update is sent only where there is something new to say.
+    /// </summary>
+    public static CaseRefresh? Refresh(Referral referral, PartnerCase @case, Agency agency, RoutingWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        ArgumentNullException.ThrowIfNull(@case);
+        ArgumentNullException.ThrowIfNull(agency);
+        ArgumentNullException.ThrowIfNull(world);
+        var view = JsonNode.Parse(@case.View) as JsonObject ?? [];
+        var allowed = CaseFields.For(agency, referral.Consent);
+        var update = new JsonObject
+        {
+            ["schemaVersion"] = SchemaVersion,
+            ["type"] = OutgoingCase.CaseUpdatedSubject,
+            ["agency"] = agency.Id,
+            ["night"] = referral.Night.ToString(),
+            ["reference"] = referral.Reference.ToString(),
+        };
+        var changed = new List<string>();
+        foreach (var field in allowed.Where(f => f != ReferralFields.Categories))
+        {
+            var value = ValueOf(referral, field, referral.Categories, world);
+            if (value is null || JsonNode.DeepEquals(view[field], value))
+            {
+                continue;
+            }
+
+            view[field] = value.DeepClone();
+            update[field] = value;
+            changed.Add(field);
+        }
+
+        var withdrawn = view.Select(p => p.Key)
+            .Where(key => !EnvelopeKeys.Contains(key) && (!allowed.Contains(key) || (key != ReferralFields.Categories && ValueOf(referral, key, referral.Categories, world) is null)))
+            .ToList();
+        foreach (var key in withdrawn)
+        {
+            view.Remove(key);
+        }
+
+        if (changed.Count == 0 && withdrawn.Count == 0)
+        {
+            return null;
+        }
+
+        update["withdrawn"] = new JsonArray([.. withdrawn.Select(w => (JsonNode?)JsonValue.Create(w))]);
+        return new CaseRefresh(view.ToJsonString(Compact), changed, withdrawn, update.ToJsonString(Compact));
+    }
+
     private static JsonNode? ValueOf(Referral referral, string field, IReadOnlyList<string> assignedCategories, RoutingWorld world) => field switch
     {
         ReferralFields.Reference => referral.Reference.ToString(),
@@ -90,3 +143,9 @@ public static class CaseMessage
         _ => null,
     };
 }
+
+/// <summary>
+/// One agency's case after an amendment: its new stored <paramref name="View"/>, the fields that changed and those
+/// withdrawn (it may no longer hold them), and the <c>case-updated</c> message <paramref name="Body"/> that says so.
+/// </summary>
+public sealed record CaseRefresh(string View, IReadOnlyList<string> Changed, IReadOnlyList<string> Withdrawn, string Body);

@@ -3,7 +3,10 @@ using NightSafe.Core.Retention;
 
 namespace NightSafe.Functions.Retention;
 
-/// <summary>Daily: personal data of nights past the retention period is erased (the erasure itself is logged).</summary>
+/// <summary>
+/// Daily: personal data of nights past the retention period is erased (the erasure itself is logged). Every few
+/// minutes: officers' expired conversations are forgotten.
+/// </summary>
 public sealed class RetentionTimer(RetentionPurge purge)
 {
     [Function("RetentionPurge")]
@@ -11,5 +14,12 @@ public sealed class RetentionTimer(RetentionPurge purge)
     {
         ArgumentNullException.ThrowIfNull(context);
         return purge.RunAsync(context.CancellationToken);
+    }
+
+    [Function("ConversationsPurge")]
+    public Task ForgetConversationsAsync([TimerTrigger(RetentionPurge.ConversationsCron)] TimerInfo timer, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return purge.ForgetExpiredConversationsAsync(context.CancellationToken);
     }
 }

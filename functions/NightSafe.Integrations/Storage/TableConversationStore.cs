@@ -80,6 +80,27 @@ public sealed class TableConversationStore : IConversationStore
         }
     }
 
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await _storage.EnsureAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and ExpiresAt lt {now}");
+        var purged = 0;
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            try
+            {
+                await _table.DeleteEntityAsync(entity, entity.ETag, cancellationToken);
+                purged++;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Gone already, or the officer texted again and it was saved anew: leave it.
+            }
+        }
+
+        return purged;
+    }
+
     private static void EnsureE164(string phoneE164)
     {
         if (!UkPhoneNumber.IsE164(phoneE164))

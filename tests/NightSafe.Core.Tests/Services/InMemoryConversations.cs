@@ -24,4 +24,18 @@ internal sealed class InMemoryConversations : IConversationStore
         _threads.TryRemove(officerPhoneE164, out _);
         return Task.CompletedTask;
     }
+
+    public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var purged = 0;
+        foreach (var (phone, thread) in _threads)
+        {
+            if (!thread.IsLiveAt(now) && _threads.TryRemove(new KeyValuePair<string, OfficerThread>(phone, thread)))
+            {
+                purged++;
+            }
+        }
+
+        return Task.FromResult(purged);
+    }
 }

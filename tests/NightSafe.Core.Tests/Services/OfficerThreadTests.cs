@@ -164,7 +164,7 @@ public sealed class OfficerThreadTests
     }
 
     [Fact]
-    public async Task An_addition_after_routing_is_recorded_and_the_officer_told_partners_were_not_sent_it()
+    public async Task An_addition_after_routing_is_recorded_and_the_officer_told_partners_are_sent_it()
     {
         var hub = new Hub();
         await hub.TextAsync("Chelmsford female drunk outside Yates");
@@ -173,10 +173,10 @@ public sealed class OfficerThreadTests
 
         var reply = await hub.TextAsync($"ADD {referral.Reference} now with her sister");
 
-        Assert.Contains("were not sent this", reply, StringComparison.Ordinal);
+        Assert.Contains("Partners who have the case are sent the update", reply, StringComparison.Ordinal);
         var amended = Assert.Single(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.Amended);
         Assert.Equal("description", amended.Data["fields"]);
-        Assert.Contains("not sent", amended.Data["reason"], StringComparison.Ordinal);
+        Assert.Contains("are sent an update", amended.Data["reason"], StringComparison.Ordinal);
         Assert.EndsWith("now with her sister", Assert.Single(hub.Store.Referrals).Description, StringComparison.Ordinal);
     }
 

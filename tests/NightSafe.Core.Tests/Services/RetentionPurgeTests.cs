@@ -1,4 +1,6 @@
+using NightSafe.Core.Intake;
 using NightSafe.Core.Outcomes;
+using NightSafe.Core.Ports;
 using NightSafe.Core.Referrals;
 
 namespace NightSafe.Core.Tests.Services;
@@ -28,5 +30,23 @@ public sealed class RetentionPurgeTests
         Assert.DoesNotContain(hub.Store.Events(erased), e => e.Data.ContainsKey(ReferralEventData.Note));
         Assert.Contains(hub.Store.Events(erased), e => e.Kind == ReferralEventKinds.Erased && !e.Data.Values.Any(v => v.Contains("07700", StringComparison.Ordinal)));
         Assert.Equal("+447700900999", hub.Store.Referrals.Single(r => r.Reference == recent.Reference).SubjectPhone);
+    }
+
+    [Fact]
+    public async Task An_unanswered_question_is_forgotten_once_expired_and_a_live_conversation_is_kept()
+    {
+        var hub = new Hub();
+        await hub.Roster.UpsertAsync(new Officer("+447700900002", "PC Rowe", "PC 4108", "chelmsford"), CancellationToken.None);
+        await hub.TextAsync("Chelmsford outside Yates by the taxi rank", "+447700900002");
+        Assert.NotNull(hub.Conversations.Threads["+447700900002"].Pending);
+        hub.Time.Advance(OfficerThread.Lifetime - TimeSpan.FromMinutes(1));
+        await hub.TextAsync("Colchester male alone by the castle");
+
+        Assert.Equal(0, await hub.Retention.ForgetExpiredConversationsAsync(CancellationToken.None));
+        hub.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await hub.Retention.ForgetExpiredConversationsAsync(CancellationToken.None));
+
+        Assert.False(hub.Conversations.Threads.ContainsKey("+447700900002"));
+        Assert.True(hub.Conversations.Threads.ContainsKey(Hub.OfficerPhone));
     }
 }

@@ -20,8 +20,14 @@ namespace NightSafe.Functions.Tests.Contract;
 [Collection(LocalHubGroup.Name)]
 public sealed class MessageSchemaTests(LocalHub hub)
 {
-    public static JsonSchema Schema(string name) =>
-        JsonSchema.FromFile(Path.Combine(AppContext.BaseDirectory, "Contract", name + ".schema.json"), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+    /// <summary>A schema as a partner loads it: beside the case schema, which the others refer to.</summary>
+    public static JsonSchema Schema(string name)
+    {
+        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+        var folder = Path.Combine(AppContext.BaseDirectory, "Contract");
+        var @case = JsonSchema.FromFile(Path.Combine(folder, "case.schema.json"), options);
+        return name == "case" ? @case : JsonSchema.FromFile(Path.Combine(folder, name + ".schema.json"), options);
+    }
 
     public static EvaluationResults Check(JsonSchema schema, string body)
     {
@@ -97,6 +103,37 @@ public sealed class MessageSchemaTests(LocalHub hub)
     }
 
     [Fact]
+    public void Every_agencys_case_update_body_validates_when_consent_is_given_or_withdrawn_and_words_are_added()
+    {
+        var schema = Schema("case-updated");
+        var world = hub.World;
+        var checkedUpdates = 0;
+        foreach (var agency in world.Agencies)
+        {
+            foreach (var (before, after) in new[] { (Consent.NotStated, Consent.Given), (Consent.Given, Consent.Refused), (Consent.Given, Consent.Given) })
+            {
+                var referral = Fullest(agency, before, world);
+                var (view, fields) = CaseMessage.Build(referral, agency, agency.Categories, world);
+                var @case = new PartnerCase { Night = referral.Night, Reference = referral.Reference, AgencyId = agency.Id, DisclosedAt = referral.ReceivedAt, Fields = fields, View = view };
+                var amended = referral with { Consent = after, Description = referral.Description + "; now with her sister" };
+
+                if (CaseMessage.Refresh(amended, @case, agency, world) is not { } refresh)
+                {
+                    continue;
+                }
+
+                var result = Check(schema, refresh.Body);
+                Assert.True(result.IsValid, $"{agency.Id}/{before}->{after}: {Errors(result)}");
+                Assert.True(Check(Schema("case"), refresh.View).IsValid, $"{agency.Id}: the stored view after the update is still a case");
+                checkedUpdates++;
+            }
+        }
+
+        Assert.True(checkedUpdates >= world.Agencies.Count, $"only {checkedUpdates} updates were built");
+        Assert.False(schema.Evaluate(JsonDocument.Parse("""{"schemaVersion":1,"type":"case-updated","agency":"a","night":"2026-12-18","reference":"7KQ2MX","withdrawn":[],"categories":["alone"]}""").RootElement).IsValid);
+    }
+
+    [Fact]
     public void The_schemas_refuse_a_body_a_partner_must_not_trust()
     {
         var schema = Schema("case");
@@ -158,7 +195,7 @@ public sealed class MessageSchemaTests(LocalHub hub)
         TownId = world.Towns.First(t => agency.CoversTown(t.Id)).Id,
         Categories = [.. agency.Categories],
         Priority = Priority.High,
-        Location = "Outside the station, by the taxi rank",
+        Location = "Outside the station, by the taxi rank ///filled.count.soap",
         Description = "Separated from friends, phone battery dead",
         SubjectPhone = "+447700900123",
         Consent = consent,

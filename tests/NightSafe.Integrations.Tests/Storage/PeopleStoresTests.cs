@@ -1,3 +1,4 @@
+using NightSafe.Core.Intake;
 using NightSafe.Core.Ports;
 
 namespace NightSafe.Integrations.Tests.Storage;
@@ -79,6 +80,33 @@ public sealed class PeopleStoresTests(AzuriteFixture azurite) : IDisposable
         await optOuts.OptInAsync(number, Ct);
         Assert.False(await optOuts.IsOptedOutAsync(number, Ct));
         await optOuts.OptInAsync(number, Ct);
+    }
+
+    [Fact]
+    public async Task An_officers_conversation_reads_back_until_it_expires_and_the_purge_forgets_only_expired_ones()
+    {
+        var conversations = _bed.Get<IConversationStore>();
+        var now = _bed.Clock.GetUtcNow();
+        var (expired, live) = (NewNumber(), NewNumber());
+        var question = new OfficerThread { Asked = "town", LastNight = "2026-12-18", LastReference = "7KQ2MX", ExpiresAt = now + TimeSpan.FromMinutes(10) };
+        await conversations.SaveAsync(expired, question with { ExpiresAt = now - TimeSpan.FromMinutes(1) }, Ct);
+        await conversations.SaveAsync(live, question, Ct);
+
+        var purged = await conversations.PurgeExpiredAsync(now, Ct);
+
+        Assert.True(purged >= 1, $"purged {purged}");
+        var table = _bed.Table("Conversations");
+        var rows = new List<Azure.Data.Tables.TableEntity>();
+        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(cancellationToken: Ct))
+        {
+            rows.Add(row);
+        }
+
+        Assert.Single(rows, r => r.GetDateTimeOffset("ExpiresAt") == question.ExpiresAt);
+        Assert.DoesNotContain(rows, r => r.GetDateTimeOffset("ExpiresAt") < now);
+        Assert.All(rows, r => Assert.DoesNotContain(live[1..], r.RowKey, StringComparison.Ordinal));
+        Assert.Equal(question, await conversations.FindAsync(live, Ct));
+        Assert.Null(await conversations.FindAsync(expired, Ct));
     }
 
     /// <summary>A fresh number in Ofcom's drama range for each use.</summary>

@@ -37,6 +37,7 @@ public sealed class PartnerDesk : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedCase> _received = new();
     private readonly ConcurrentQueue<ReportedOutcome> _reports = new();
     private readonly ConcurrentQueue<string> _cancellations = new();
+    private readonly ConcurrentQueue<string> _updates = new();
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _answeringGate = new();
@@ -71,6 +72,9 @@ public sealed class PartnerDesk : IAsyncDisposable
 
     /// <summary>The MessageIds of the <c>case-closed</c> messages received: referrals it had that are over.</summary>
     public IReadOnlyList<string> Cancellations => [.. _cancellations];
+
+    /// <summary>MessageIds of the case-updated messages received (an officer added to a case this agency has).</summary>
+    public IReadOnlyList<string> Updates => [.. _updates];
 
     /// <summary>Receive or processing errors the SDK reported (a healthy night has none).</summary>
     public IReadOnlyList<string> Errors => [.. _errors];
@@ -111,6 +115,13 @@ public sealed class PartnerDesk : IAsyncDisposable
         if (args.Message.Subject == "case-closed")
         {
             _cancellations.Enqueue(args.Message.MessageId);
+            return Task.CompletedTask;
+        }
+
+        // The officer added to a case this agency already has: not a new case to answer.
+        if (args.Message.Subject == "case-updated")
+        {
+            _updates.Enqueue(args.Message.MessageId);
             return Task.CompletedTask;
         }
 
