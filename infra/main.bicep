@@ -245,3 +245,9 @@ output KEY_VAULT_NAME string = names.keyVault
 
 @description('Night board (sign in with Entra ID, role NightSafe.ControlRoom).')
 output NIGHT_BOARD_URL string = 'https://${functionApp.outputs.defaultHostName}/api/board'
+
+@description('Entra app registration (client id) in front of the pages; empty when the pages have no platform sign-in.')
+output PAGES_CLIENT_ID string = pagesEntraClientId
+
+@description('The app roles the pages read, as JSON for az ad app update --app-roles (the postprovision hook applies them).')
+output PAGES_APP_ROLES string = empty(pagesEntraClientId) ? '[]' : string(pagesAuth!.outputs.appRoles)

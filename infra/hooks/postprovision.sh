@@ -4,6 +4,23 @@
 set -eu
 kv="${KEY_VAULT_NAME:-<KEY_VAULT_NAME>}"
 app="${FUNCTION_APP_NAME:-<FUNCTION_APP_NAME>}"
+# The pages' app roles live on the Entra app registration, a Microsoft Graph object that Resource Manager (and so
+# Bicep without the Graph extension) cannot write: apply the list the deployment computed, when az is signed in.
+roles="${PAGES_APP_ROLES:-[]}"
+client="${PAGES_CLIENT_ID:-}"
+if [ -n "$client" ] && [ "$roles" != "[]" ]; then
+  file="$(mktemp)"
+  trap 'rm -f "$file"' EXIT
+  printf '%s' "$roles" > "$file"
+  if command -v az >/dev/null 2>&1 && az ad app update --id "$client" --app-roles "@$file"; then
+    echo "App roles applied to the pages' app registration $client: NightSafe.ControlRoom and one NightSafe.Agency.<id> per agency."
+    echo "Assign people to them: Entra admin centre > Enterprise applications > $client > Users and groups."
+  else
+    echo "Could not apply the pages' app roles (is az installed and signed in with rights on app $client?). Run:"
+    echo "  az ad app update --id $client --app-roles @roles.json   # roles.json: the PAGES_APP_ROLES output (azd env get-values)"
+  fi
+fi
+
 cat <<TEXT
 
 NightSafe is provisioned. Left to do by hand:

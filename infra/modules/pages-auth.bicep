@@ -66,7 +66,8 @@ resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
 
 // The app roles the pages read (Pages:ControlRoomRole, Pages:AgencyRolePrefix + agency id). Entra app registrations
 // are Microsoft Graph objects, not Resource Manager ones: apply this list with
-// `az ad app update --id <clientId> --app-roles @roles.json` (README.md, Deploy to Azure), then assign people to roles.
+// `az ad app update --id <clientId> --app-roles @roles.json`, which azd's postprovision hook runs from main.bicep's
+// PAGES_APP_ROLES output (README.md, Deploy to Azure); then assign people to roles.
 output appRoles object[] = concat(
   [
     {

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Azure.Storage.Queues;
+using NightSafe.Core.Ports;
 using OpenQA.Selenium;
 
 namespace NightSafe.Pages.Tests;
@@ -82,6 +84,53 @@ public sealed class BoardTests(PagesFixture fixture, ITestOutputHelper output) :
         desk.Go(fixture.Hub.Functions.BaseUrl, "api/board/night.json");
         Assert.Contains("Not yours to see", desk.Text, StringComparison.Ordinal);
         Assert.Contains(fixture.Logs, l => l.Contains("Page board feed refused (403)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_referral_flagged_for_manual_routing_is_routed_by_hand_from_its_dossier_and_the_trail_names_who_did_it()
+    {
+        var reference = (await fixture.ReferAsync("Chelmsford male alone and drunk by the bus station, 60s")).ToString();
+        // Routing that failed every retry ends on the poison queue, whose handler flags the referral for the control room.
+        var poison = new QueueClient(fixture.Hub.Azurite.ConnectionString, QueueNames.RoutingPoison, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await poison.CreateIfNotExistsAsync();
+        await poison.SendMessageAsync(new RoutingWorkItem(fixture.Hub.Night.ToString(), reference, null).ToJson());
+        await UntilAsync(async () => (await ReadDossierAsync(reference))["status"]!.GetValue<string>() == "NeedsManualRouting", "the referral flagged");
+        Assert.DoesNotContain((await ReadDossierAsync(reference))["cases"]!.AsArray(), c => c!["agency"]!.GetValue<string>() == "perpetrator-change-essex");
+
+        var board = Open(Browser.Desktop);
+        board.Go(fixture.Hub.BoardSignInUrl("Inspector Hale"));
+        board.Go(fixture.Hub.Functions.BaseUrl, $"api/board/referrals/{fixture.Hub.Night}/{reference}");
+        var form = board.Until(d => d.FindElement(By.CssSelector("form.route-by-hand")), "the route-by-hand form");
+        Assert.Empty(board.SeriousAccessibilityViolations());
+        foreach (var box in form.FindElements(By.CssSelector("input[name=agency]")))
+        {
+            // Only the perpetrator programme (no automatic routing sends it this referral), with the keyboard: Space toggles a checkbox.
+            if (box.Selected != (box.GetAttribute("value") == "perpetrator-change-essex"))
+            {
+                box.SendKeys(Keys.Space);
+            }
+        }
+
+        form.FindElement(By.CssSelector("button[type=submit]")).SendKeys(Keys.Enter);
+
+        board.Until(d => d.FindElements(By.CssSelector("p.done")).Count == 1, "the dossier saying it was routed");
+        Assert.False(board.Exists("form.route-by-hand"));
+        var dossier = await ReadDossierAsync(reference);
+        Assert.Equal("Routed", dossier["status"]!.GetValue<string>());
+        Assert.Contains(dossier["cases"]!.AsArray(), c => c!["agency"]!.GetValue<string>() == "perpetrator-change-essex");
+        Assert.Contains(
+            dossier["trail"]!.AsArray(),
+            e => e!["kind"]!.GetValue<string>() == "routed" && e["actor"]!.GetValue<string>() == "control-room:Inspector Hale");
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, double seconds = 15)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(200);
+        }
     }
 
     private async Task<JsonObject> ReadDossierAsync(string reference)

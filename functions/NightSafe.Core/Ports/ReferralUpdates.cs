@@ -8,14 +8,42 @@ namespace NightSafe.Core.Ports;
 public readonly record struct ReferralDecision<TResult>(TResult Result, ReferralChange? Change = null);
 
 /// <summary>
-/// The one optimistic-concurrency loop over <see cref="IReferralStore"/>: read the referral, decide, save at the
-/// version read; when another writer got there first (<see cref="ConcurrencyConflictException"/>), read again and
-/// decide afresh, at most <see cref="MaxAttempts"/> times, then let the conflict surface (the trigger retries).
+/// Every write to a row another writer may change in between is one attempt of <see cref="RetryAsync{T}"/>: read,
+/// decide, write at the version read; when another writer got there first (<see cref="ConcurrencyConflictException"/>)
+/// the attempt runs again from the read, at most <see cref="MaxAttempts"/> times, then the conflict surfaces (the
+/// trigger retries). The one such loop in the hub.
+/// </summary>
+public static class OptimisticConcurrency
+{
+    /// <summary>Writers on one row are few (routing, one officer, a few partners, delivery reports): five reads is plenty.</summary>
+    public const int MaxAttempts = 5;
+
+    /// <summary>Runs <paramref name="attempt"/> (given its number, from 1) until it completes without a conflict.</summary>
+    public static async Task<T> RetryAsync<T>(Func<int, Task<T>> attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        for (var number = 1; ; number++)
+        {
+            try
+            {
+                return await attempt(number);
+            }
+            catch (ConcurrencyConflictException) when (number < MaxAttempts)
+            {
+                // Someone else wrote first: the next attempt reads again and decides afresh.
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The referral store's update: read the referral, decide, save at the version read, as one attempt of
+/// <see cref="OptimisticConcurrency.RetryAsync{T}"/>.
 /// </summary>
 public static class ReferralUpdates
 {
-    /// <summary>Writers on one referral are few (routing, one officer, a few partners, delivery reports): five reads is plenty.</summary>
-    public const int MaxAttempts = 5;
+    /// <summary>How many times one update reads and decides at most (<see cref="OptimisticConcurrency.MaxAttempts"/>).</summary>
+    public const int MaxAttempts = OptimisticConcurrency.MaxAttempts;
 
     /// <summary>
     /// Reads the referral (null when it does not exist), asks <paramref name="decide"/> what to write, and commits it.
@@ -41,7 +69,7 @@ public static class ReferralUpdates
         return LoopAsync(store, read.Value.Night, read.Value.Reference, read, (stored, _) => Task.FromResult(decide(stored)), cancellationToken);
     }
 
-    private static async Task<TResult> LoopAsync<TResult>(
+    private static Task<TResult> LoopAsync<TResult>(
         IReferralStore store,
         NightId night,
         ReferenceCode reference,
@@ -51,25 +79,18 @@ public static class ReferralUpdates
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(decide);
-        for (var attempt = 1; ; attempt++)
+        return OptimisticConcurrency.RetryAsync(async attempt =>
         {
+            // Another writer may have changed the referral or one of its cases since the last read: read again.
             var stored = attempt == 1 && read is not null ? read : await store.FindAsync(night, reference, cancellationToken);
             var decision = await decide(stored, cancellationToken);
-            if (decision.Change is null)
-            {
-                return decision.Result;
-            }
-
-            try
+            if (decision.Change is not null)
             {
                 await store.SaveAsync(decision.Change, cancellationToken);
-                return decision.Result;
             }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                // Another writer changed the referral or one of its cases since it was read: read again.
-            }
-        }
+
+            return decision.Result;
+        });
     }
 
     /// <inheritdoc cref="UpdateAsync{TResult}(IReferralStore, NightId, ReferenceCode, Func{Stored{Referral}, CancellationToken, Task{ReferralDecision{TResult}}}, CancellationToken)"/>

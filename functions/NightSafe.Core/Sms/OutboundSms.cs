@@ -151,25 +151,19 @@ public sealed partial class OutboundSms(ISmsMarkers markers, ISmsSender sender, 
     /// <summary>Records (key, recipient) as failed for good (every retry failed); a send that got through stays sent.</summary>
     public async Task GiveUpAsync(string key, string to, string reason, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        // A late attempt may record its outcome meanwhile: then the marker is read again.
+        await OptimisticConcurrency.RetryAsync(async _ =>
         {
             var mark = (await markers.BeginAsync(key, to, time.GetUtcNow(), cancellationToken)).Mark;
             if (mark.State is SmsMarkState.Sent or SmsMarkState.Failed)
             {
-                return;
+                return false;
             }
 
-            try
-            {
-                await markers.RecordAsync(mark, to, SmsMarkState.Failed, null, "retries-exhausted", reason, cancellationToken);
-                LogGaveUp(key, new MaskedPhone(to));
-                return;
-            }
-            catch (ConcurrencyConflictException) when (attempt < 3)
-            {
-                // A late attempt recorded its outcome meanwhile: read it again.
-            }
-        }
+            await markers.RecordAsync(mark, to, SmsMarkState.Failed, null, "retries-exhausted", reason, cancellationToken);
+            LogGaveUp(key, new MaskedPhone(to));
+            return true;
+        });
     }
 
     private async Task RecordQuietlyAsync(SmsMark mark, string to, SmsMarkState state)

@@ -78,7 +78,7 @@ public sealed class BoardPages(
             : null;
         return dossier is null
             ? await PageResponses.HtmlAsync(request, HttpStatusCode.NotFound, PageHtml.Message("No such referral", "There is no referral with that reference on that night.", viewer), ct)
-            : await PageResponses.HtmlAsync(request, HttpStatusCode.OK, PageHtml.Dossier(dossier, world, viewer, guard.Csrf(viewer)), ct);
+            : await PageResponses.HtmlAsync(request, HttpStatusCode.OK, PageHtml.Dossier(dossier, world, viewer, guard.Csrf(viewer), RouteByHandPage.Notice(request), RouteByHandPage.Problem(request)), ct);
     }
 
     [Function("PastNightPage")]

@@ -113,15 +113,13 @@ public sealed partial class DeskPages(
             return await PageResponses.HtmlAsync(request, HttpStatusCode.Forbidden, PageHtml.Message("Form expired", "Reload the page and try again.", viewer), ct);
         }
 
-        var note = form.GetValueOrDefault("note");
-        if (!Enum.TryParse<PartnerOutcome>(form.GetValueOrDefault("outcome"), ignoreCase: true, out var outcome) || !Enum.IsDefined(outcome)
-            || int.TryParse(form.GetValueOrDefault("outcome"), out _) || note?.Length > Outcomes.PartnerApi.MaxNote)
+        if (ReadAnswer(form) is not { } answer)
         {
             return await PageResponses.HtmlAsync(request, HttpStatusCode.BadRequest, PageHtml.Message("Not a valid answer", "Choose one of the buttons; a note has at most 1000 characters.", viewer), ct);
         }
 
         var page = $"{PageHtml.Root}desk/{agency}/cases/{night}/{ReferenceCode.Parse(reference)}";
-        var result = await cases.ReportAsync(agency, NightId.Parse(night), ReferenceCode.Parse(reference), outcome, note, viewer!.AuditName, ct);
+        var result = await cases.ReportAsync(agency, NightId.Parse(night), ReferenceCode.Parse(reference), answer.Outcome, answer.Note, viewer!.AuditName, ct);
         return result switch
         {
             OutcomeResult.Recorded recorded => PageResponses.Redirect(request, $"{page}?done={recorded.Status.ToString().ToLowerInvariant()}"),
@@ -144,24 +142,14 @@ public sealed partial class DeskPages(
         if (refusal != CaseLinkRefusal.None)
         {
             LogLinkRefused(refusal);
-            return await PageResponses.HtmlAsync(
-                request,
-                HttpStatusCode.Forbidden,
-                refusal == CaseLinkRefusal.Expired
-                    ? PageHtml.Message("Link expired", "This case link expired when its night ended. Ask the control room if you still need the case.")
-                    : PageHtml.Message("Link not valid", "This case link is not valid. Check it was copied whole, or ask the control room."),
-                ct);
+            return await PageResponses.HtmlAsync(request, HttpStatusCode.Forbidden, LinkRefusedPage(refusal), ct);
         }
 
         var state = await desk.LinkStateAsync(link!.AgencyId, link.Night, link.Reference, ct);
         if (state != CaseLinkState.Open)
         {
             LogLinkClosed(link.Night, link.Reference, link.AgencyId, state);
-            return await PageResponses.HtmlAsync(
-                request,
-                HttpStatusCode.Forbidden,
-                PageHtml.Message("Case no longer open", "This case is closed or its details have been removed, so the link no longer opens it."),
-                ct);
+            return await PageResponses.HtmlAsync(request, HttpStatusCode.Forbidden, CaseNoLongerOpenPage(null), ct);
         }
 
         var viewer = new Viewer(ViewerRole.Agency, $"case link {link.Reference}", link.AgencyId, $"{link.Night}/{link.Reference}", link.ExpiresAt, PageSessions.NewSessionId(), FromPlatform: false);
@@ -188,14 +176,27 @@ public sealed partial class DeskPages(
         if (viewer.CaseScope is not null && await desk.LinkStateAsync(agency, nightId, code, ct) != CaseLinkState.Open)
         {
             // A case link stops working once its case is closed or erased, even mid-session.
-            return (viewer, await PageResponses.HtmlAsync(
-                request,
-                HttpStatusCode.Forbidden,
-                PageHtml.Message("Case no longer open", "This case is closed or its details have been removed, so the link no longer opens it.", viewer),
-                ct));
+            return (viewer, await PageResponses.HtmlAsync(request, HttpStatusCode.Forbidden, CaseNoLongerOpenPage(viewer), ct));
         }
 
         return (viewer, null);
+    }
+
+    private static string LinkRefusedPage(CaseLinkRefusal refusal) => refusal == CaseLinkRefusal.Expired
+        ? PageHtml.Message("Link expired", "This case link expired when its night ended. Ask the control room if you still need the case.")
+        : PageHtml.Message("Link not valid", "This case link is not valid. Check it was copied whole, or ask the control room.");
+
+    private static string CaseNoLongerOpenPage(Viewer? viewer) =>
+        PageHtml.Message("Case no longer open", "This case is closed or its details have been removed, so the link no longer opens it.", viewer);
+
+    /// <summary>The desk form's answer: one of the outcomes by its exact name, and a note of at most the API's length.</summary>
+    private static (PartnerOutcome Outcome, string? Note)? ReadAnswer(IReadOnlyDictionary<string, string> form)
+    {
+        var note = form.GetValueOrDefault("note");
+        return Enum.TryParse<PartnerOutcome>(form.GetValueOrDefault("outcome"), ignoreCase: true, out var outcome) && Enum.IsDefined(outcome)
+            && !int.TryParse(form.GetValueOrDefault("outcome"), out _) && !(note?.Length > Outcomes.PartnerApi.MaxNote)
+            ? (outcome, note)
+            : null;
     }
 
     private static string? Known(string? done) => done is "accepted" or "declined" or "attended" or "closed" ? done : null;

@@ -112,15 +112,26 @@ public static class PageHtml
     }
 
     /// <summary>One referral's dossier: what the control room may see, recorded as a consultation before it is shown.</summary>
-    public static string Dossier(ReferralDossier dossier, RoutingWorld world, Viewer viewer, string csrf)
+    public static string Dossier(ReferralDossier dossier, RoutingWorld world, Viewer viewer, string csrf, string? done = null, string? problem = null)
     {
         var r = dossier.Referral;
         var main = new StringBuilder();
         main.Append("<main id=\"main\" class=\"dossier\"><p class=\"crumbs\"><a href=\"").Append(Root).Append("board?night=").Append(r.Night).Append("\">Night board</a></p>")
             .Append("<h1>Referral ").Append(E(r.Reference.ToString())).Append(" <span class=\"night\">").Append(E(NightName(r.Night))).Append("</span></h1>");
-        if (r.Status == ReferralStatus.NeedsManualRouting)
+        if (done is not null)
+        {
+            main.Append("<p class=\"done\" role=\"status\">").Append(E(done)).Append("</p>");
+        }
+
+        if (problem is not null)
+        {
+            main.Append("<p class=\"alert\" role=\"alert\">").Append(E(problem)).Append("</p>");
+        }
+
+        if (r.CanRouteByHand)
         {
             main.Append("<p class=\"alert\">Needs manual routing: automatic routing failed.</p>");
+            RouteByHandForm(main, r, world, csrf);
         }
 
         if (r.ErasedAt is { } erased)
@@ -292,6 +303,25 @@ public static class PageHtml
         CaseStatus.Closed => "Closed",
         _ => status.ToString(),
     };
+
+    /// <summary>
+    /// The control room routes a flagged referral by hand: every agency covering its town, those that handle one of its
+    /// concerns ticked; the same publishing, minimisation and audit as automatic routing.
+    /// </summary>
+    private static void RouteByHandForm(StringBuilder main, Referral r, RoutingWorld world, string csrf)
+    {
+        main.Append("<form method=\"post\" class=\"route-by-hand\" action=\"").Append(Root).Append("board/referrals/").Append(r.Night).Append('/').Append(E(r.Reference.ToString())).Append("/route\">")
+            .Append(Csrf(csrf))
+            .Append("<fieldset><legend>Route by hand to</legend>");
+        foreach (var agency in world.Agencies.Where(a => a.CoversTown(r.TownId)))
+        {
+            var id = "route-" + agency.Id;
+            main.Append("<div class=\"choice\"><input type=\"checkbox\" name=\"agency\" id=\"").Append(E(id)).Append("\" value=\"").Append(E(agency.Id)).Append('"')
+                .Append(r.Categories.Any(agency.Accepts) ? " checked" : string.Empty).Append("><label for=\"").Append(E(id)).Append("\">").Append(E(agency.Name)).Append("</label></div>");
+        }
+
+        main.Append("</fieldset><button type=\"submit\" class=\"act\">Send the case to the ticked agencies</button></form>");
+    }
 
     private static void Field(StringBuilder html, string label, string? value)
     {
