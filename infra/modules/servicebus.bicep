@@ -73,7 +73,9 @@ resource subscriptions 'Microsoft.ServiceBus/namespaces/topics/subscriptions@202
       maxDeliveryCount: 10
       lockDuration: 'PT1M'
       defaultMessageTimeToLive: messageTimeToLive
-      deadLetteringOnMessageExpiration: true
+      // An expired case is let go, not dead-lettered: a dead-letter queue would keep a person's data past retention,
+      // and the partner loop has escalated an unanswered case within minutes of routing.
+      deadLetteringOnMessageExpiration: false
       deadLetteringOnFilterEvaluationExceptions: true
       enableBatchedOperations: true
       requiresSession: false

@@ -83,22 +83,7 @@ public sealed class TableConversationStore : IConversationStore
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await _storage.EnsureAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and ExpiresAt lt {now}");
-        var purged = 0;
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            try
-            {
-                await _table.DeleteEntityAsync(entity, entity.ETag, cancellationToken);
-                purged++;
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                // Gone already, or the officer texted again and it was saved anew: leave it.
-            }
-        }
-
-        return purged;
+        return await _table.DeleteMatchingAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and ExpiresAt lt {now}"), cancellationToken);
     }
 
     private static void EnsureE164(string phoneE164)

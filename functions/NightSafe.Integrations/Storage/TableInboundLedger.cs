@@ -207,22 +207,7 @@ public sealed class TableInboundLedger : IInboundLedger
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         await _storage.EnsureAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"CreatedAt lt {before}");
-        var purged = 0;
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            try
-            {
-                await _table.DeleteEntityAsync(entity, entity.ETag, cancellationToken);
-                purged++;
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                // Gone or claimed again meanwhile: leave it.
-            }
-        }
-
-        return purged;
+        return await _table.DeleteMatchingAsync(TableClient.CreateQueryFilter($"CreatedAt lt {before}"), cancellationToken);
     }
 
     private static (string Partition, string Row) Keys(string source, string key)
