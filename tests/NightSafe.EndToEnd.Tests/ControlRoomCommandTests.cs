@@ -25,7 +25,7 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
             await File.WriteAllTextAsync(csv, "collar,name,town,phone,supervisor\nEX901,PC Imported,Grays,07700 900951,no\n");
             var phone = new OfficerPhone(fixture.Http, Hub.Functions.BaseUrl, Hub.PublicBaseUrl, Hub.Twilio.AccountSid, Hub.Twilio.AuthToken, OfflineHub.HubNumber);
 
-            var (added, addOut, _) = await RunAsync("roster", "add", "--collar", "EX900", "--name", "PC Added", "--town", "colchester", "--phone", "07700 900950", "--supervisor", "--state", state, "--as", "Sgt Test");
+            var (added, addOut, _) = await RunAsync("roster", "add", "--collar", "EX900", "--name", "PC Added", "--town", "colchester", "--phone", "07700 900950", "--supervisor", "--state", state);
             var (imported, _, _) = await RunAsync("roster", "import", csv, "--state", state);
             var (listed, list, _) = await RunAsync("roster", "list", "--state", state);
             var referral = await phone.TextAsync("+447700900951", "Grays alone outside the station consent n", CancellationToken.None);
@@ -146,6 +146,54 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
         }
     }
 
+    [Fact]
+    public async Task Duty_phones_add_list_remove_change_who_answers_for_an_agency_and_never_print_a_full_phone()
+    {
+        const string agency = "street-pastors-southend";
+        var state = Path.Combine(Path.GetTempPath(), "nightsafe-" + Guid.NewGuid().ToString("N"), "stack.json");
+        try
+        {
+            await StackStateFile.WriteAsync(state, Hub.State(Environment.ProcessId), CancellationToken.None);
+            var phone = new OfficerPhone(fixture.Http, Hub.Functions.BaseUrl, Hub.PublicBaseUrl, Hub.Twilio.AccountSid, Hub.Twilio.AuthToken, OfflineHub.HubNumber);
+
+            var before = await phone.TextAsync("+447700900961", "HELP", CancellationToken.None);
+            var (_, seeded, _) = await RunAsync("duty-phones", "list", "--agency", agency, "--state", state);
+            var (added, addOut, _) = await RunAsync("duty-phones", "add", agency, "07700 900961", "--state", state);
+            var (listed, list, _) = await RunAsync("duty-phones", "list", "--agency", agency, "--state", state);
+            var during = await phone.TextAsync("+447700900961", "HELP", CancellationToken.None);
+            var (removed, removeOut, _) = await RunAsync("duty-phones", "remove", agency, "+44 7700 900961", "--state", state);
+            var after = await phone.TextAsync("+447700900961", "HELP", CancellationToken.None);
+            var (missing, _, error) = await RunAsync("duty-phones", "remove", agency, "07700 900961", "--state", state);
+            var (refused, _, noKey) = await RunAsync("duty-phones", "list", "--hub", Hub.Functions.BaseUrl.ToString(), "--key", "not-the-key");
+
+            Assert.Equal(OfficerReplies.Neutral, before.Message);
+            Assert.Equal(0, added);
+            Assert.Contains(agency, addOut, StringComparison.Ordinal);
+            Assert.Equal(0, listed);
+            Assert.Contains("routing.json", seeded, StringComparison.Ordinal);
+            Assert.DoesNotContain("routing.json", list, StringComparison.Ordinal);
+            Assert.Equal(2, list.Split('\n').Count(l => l.Contains("on duty", StringComparison.Ordinal) && l.StartsWith(agency, StringComparison.Ordinal)));
+            Assert.NotEqual(OfficerReplies.Neutral, during.Message);
+            Assert.Equal(0, removed);
+            Assert.Contains("removed", removeOut, StringComparison.Ordinal);
+            Assert.Equal(OfficerReplies.Neutral, after.Message);
+            Assert.Equal(1, missing);
+            Assert.Contains("404", error, StringComparison.Ordinal);
+            Assert.Equal(1, refused);
+            Assert.Contains("401", noKey, StringComparison.Ordinal);
+            Assert.DoesNotContain("900961", addOut + list + removeOut, StringComparison.Ordinal);
+        }
+        catch
+        {
+            fixture.WriteLogTail(output);
+            throw;
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(state)!, recursive: true);
+        }
+    }
+
     private static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
     {
         var (outWas, errorWas) = (Console.Out, Console.Error);
@@ -155,7 +203,7 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
         Console.SetError(stderr);
         try
         {
-            var code = await NightSafeCommandLine.Create().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = stdout, Error = stderr });
+            var code = await NightSafeCommandLine.InvokeAsync(args, stdout, stderr);
             return (code, stdout.ToString(), stderr.ToString());
         }
         finally

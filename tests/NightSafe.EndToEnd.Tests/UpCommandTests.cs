@@ -36,12 +36,29 @@ public sealed class UpCommandTests(ITestOutputHelper output)
             var state = await StackStateFile.ReadRunningAsync(statePath, CancellationToken.None);
             Assert.Equal(new Uri($"http://127.0.0.1:{ports[4]}/"), state.FunctionsBaseUrl);
             Assert.Equal(new Uri($"http://127.0.0.1:{ports[5]}/"), state.TwilioBaseUrl);
-            await WaitForAsync(() => lines.Any(l => l.Contains("Logs follow", StringComparison.Ordinal)), "the endpoints table");
-            Assert.Contains(lines, l => l.Contains(state.FunctionKey, StringComparison.Ordinal));
-            Assert.Contains(lines, l => l.Contains("x-functions-key", StringComparison.Ordinal) && l.Contains("/api/referrals", StringComparison.Ordinal));
-            Assert.All(state.PartnerKeys.Values, key => Assert.Contains(lines, l => l.Contains(key, StringComparison.Ordinal)));
+            await WaitForAsync(() => lines.Any(l => l.Contains("Ready. Logs follow", StringComparison.Ordinal)), "the next steps again after the start-up logs");
+            var printed = lines.ToList();
+            var screen = printed.SkipWhile(l => !l.Contains("NightSafe is running offline", StringComparison.Ordinal)).TakeWhile(l => !l.Contains("Start-up logs follow", StringComparison.Ordinal)).ToList();
+            Assert.InRange(screen.Count, 10, 39);
+            Assert.Contains(screen, l => l.Contains(state.FunctionKey, StringComparison.Ordinal) && l.Contains("x-functions-key", StringComparison.Ordinal) && l.Contains("/api/referrals", StringComparison.Ordinal));
             Assert.False(string.IsNullOrEmpty(state.ControlRoomKey));
-            Assert.Contains(lines, l => l.Contains("X-Control-Room-Key", StringComparison.Ordinal) && l.Contains(state.ControlRoomKey, StringComparison.Ordinal));
+            Assert.Contains(screen, l => l.Contains("X-Control-Room-Key", StringComparison.Ordinal) && l.Contains(state.ControlRoomKey, StringComparison.Ordinal));
+            Assert.Contains(screen, l => l.Contains("nightsafe keys", StringComparison.Ordinal));
+            Assert.Contains(screen, l => l.StartsWith("End-of-night summary: the timer runs it at 06:00 on the app's clock (Sat 19 Dec, in ", StringComparison.Ordinal));
+            Assert.DoesNotContain(printed, l => state.PartnerKeys.Values.Any(key => l.Contains(key, StringComparison.Ordinal)));
+            // The next steps come twice: on the screen, and after the start-up logs.
+            Assert.Equal(2, printed.Count(l => l.Contains("Next, in another terminal", StringComparison.Ordinal)));
+            Assert.DoesNotContain(printed, l => l.Contains("Execution attempt", StringComparison.OrdinalIgnoreCase));
+
+            var (keysCode, keys) = await RunAsync(["keys", "--state", statePath]);
+            Assert.Equal(0, keysCode);
+            Assert.All(state.PartnerKeys.Values, key => Assert.Contains(key, keys, StringComparison.Ordinal));
+            Assert.Contains("street-pastors-chelmsford", keys, StringComparison.Ordinal);
+            Assert.Contains("/api/sign-in?t=", keys, StringComparison.Ordinal);
+
+            var (again, refusal) = await RunAsync(["up", "--functions-port", $"{FreeTcpPort.Next()}", "--state", statePath]);
+            Assert.Equal(2, again);
+            Assert.Equal($"A NightSafe stack is already running (pid {up.Id}); stop it with dotnet nightsafe down.", refusal.Trim());
 
             string reply = string.Empty;
             await WaitForAsync(

@@ -102,11 +102,13 @@ public sealed class LocalHub : IAsyncLifetime
     /// A host with the app's registrations (as Program.cs makes them) over <paramref name="settings"/>;
     /// <paramref name="first"/> registers services before the app's (they win over its TryAdd registrations).
     /// </summary>
-    public IHost Build(IDictionary<string, string?> settings, string environment = "Development", Action<IServiceCollection>? first = null)
+    /// <param name="logging">How it logs; by default everything, to <see cref="Logs"/>.</param>
+    public IHost Build(IDictionary<string, string?> settings, string environment = "Development", Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? first = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment, DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(Logs);
+        builder.Logging.ClearProviders();
+        (logging ?? (l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs)))(builder.Logging);
         builder.Services.AddSingleton<TimeProvider>(Time);
         first?.Invoke(builder.Services);
         builder.Services.AddNightSafeIntegrations(builder.Configuration);

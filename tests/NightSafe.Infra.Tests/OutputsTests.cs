@@ -9,10 +9,10 @@ public sealed class OutputsTests(MainSnapshotFixture fixture)
     private readonly DeploymentSnapshot _snapshot = fixture.Snapshot;
 
     [Fact]
-    public void Outputs_are_the_host_name_webhook_urls_namespace_and_names()
+    public void Outputs_are_the_host_name_webhook_urls_namespace_names_and_the_pages_app_roles()
     {
         Assert.Equal(
-            ["FUNCTION_APP_HOST_NAME", "FUNCTION_APP_NAME", "KEY_VAULT_NAME", "NIGHT_BOARD_URL", "SERVICE_BUS_FULLY_QUALIFIED_NAMESPACE", "TWILIO_INBOUND_WEBHOOK_URL", "TWILIO_STATUS_CALLBACK_URL"],
+            ["FUNCTION_APP_HOST_NAME", "FUNCTION_APP_NAME", "KEY_VAULT_NAME", "NIGHT_BOARD_URL", "PAGES_APP_ROLES", "PAGES_CLIENT_ID", "SERVICE_BUS_FULLY_QUALIFIED_NAMESPACE", "TWILIO_INBOUND_WEBHOOK_URL", "TWILIO_STATUS_CALLBACK_URL"],
             _snapshot.Outputs.Keys.Order(StringComparer.Ordinal));
     }
 

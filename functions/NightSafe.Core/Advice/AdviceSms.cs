@@ -122,7 +122,8 @@ public sealed partial class AdviceSms(
     private static Func<Stored<Referral>?, ReferralDecision<bool>> Decide(Func<Referral, ReferralTransition> transition) =>
         stored => new(stored is not null, stored is null ? null : ReferralChange.From(stored, transition(stored.Value)));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Advice SMS for referral {Night}/{ReferenceCode} accepted by the provider")]
+    // Debug: the sms-outbound trigger logs the step ("Outbound SMS advice ... handled").
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Advice SMS for referral {Night}/{ReferenceCode} accepted by the provider")]
     private partial void LogSent(NightId night, ReferenceCode referenceCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Advice SMS for referral {Night}/{ReferenceCode} refused with {ErrorCode} (to {Phone}); not retried")]

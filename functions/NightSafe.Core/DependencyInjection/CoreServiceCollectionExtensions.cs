@@ -54,6 +54,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<ReferralDossiers>();
         services.AddSingleton<RosterAdministration>();
+        services.AddSingleton<DutyPhoneBook>();
+        services.AddSingleton<DutyPhoneAdministration>();
         return services;
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class OfficerConversation(
     OfficerReplies replies,
     Partners.PartnerLoop partners,
     Partners.PartnerTexts partnerTexts,
+    Partners.DutyPhoneBook dutyPhones,
     RoutingWorld world,
     TimeProvider time,
     ILogger<OfficerConversation> logger)
@@ -74,7 +75,7 @@ public sealed partial class OfficerConversation(
         if (officer is not { Active: true })
         {
             // A partner's duty phone answers its own agency's cases (ACC / DEC / ATT / DONE).
-            if (world.AgencyForDutyPhone(from) is { } agency)
+            if (await dutyPhones.AgencyForAsync(from, cancellationToken) is { } agency)
             {
                 return new InboundResult.Replied(await partnerTexts.ReplyAsync(agency, sms.Body, cancellationToken));
             }

@@ -34,6 +34,7 @@ public sealed partial class PartnerLoop(
     IOutboundSmsQueue sms,
     IPartnerLoopQueue steps,
     RoutingWorld world,
+    DutyPhoneBook dutyPhones,
     HubSettings settings,
     TimeProvider time,
     ILogger<PartnerLoop> logger)
@@ -152,7 +153,7 @@ public sealed partial class PartnerLoop(
                 // repeats them harmlessly, and a second firing after the marker finds nothing to do.
                 var waited = Acknowledgement.For(referral.Priority);
                 await AlertAsync(referral, @case, AlertReason.Reminder, null, cancellationToken);
-                if (world.FallbackAgency is { UsesSms: true } controlRoom && controlRoom.Id != agencyId)
+                if (world.FallbackAgency is { } controlRoom && controlRoom.Channels.Contains(AgencyChannels.Sms) && controlRoom.Id != agencyId)
                 {
                     await TextPhonesAsync(controlRoom, $"control-reminder/{referral.Key}/{agencyId}", CaseAlertTexts.ControlRoomReminder(@case, world.FindAgency(agencyId) ?? controlRoom, waited), referral, cancellationToken);
                 }
@@ -354,7 +355,7 @@ public sealed partial class PartnerLoop(
                 await publisher.PublishCasesAsync([new OutgoingCase(messageId, agency.Id, null, null, null, refresh.Body, referral.TraceParent, OutgoingCase.CaseUpdatedSubject)], cancellationToken);
             }
 
-            if (agency.UsesSms)
+            if (agency.Channels.Contains(AgencyChannels.Sms))
             {
                 await TextPhonesAsync(agency, $"case-updated/{referral.Key}/{agency.Id}/{stamp}", CaseAlertTexts.Updated(reference, refresh), referral, cancellationToken, PartnerSmsKinds.CaseUpdated);
             }
@@ -433,14 +434,15 @@ public sealed partial class PartnerLoop(
     private Task AlertAsync(Referral referral, PartnerCase @case, AlertReason reason, string? why, CancellationToken cancellationToken)
     {
         var agency = world.FindAgency(@case.AgencyId);
-        return agency is { UsesSms: true }
+        return agency is not null && agency.Channels.Contains(AgencyChannels.Sms)
             ? TextPhonesAsync(agency, $"case-alert/{referral.Key}/{agency.Id}/{reason.ToString().ToLowerInvariant()}", CaseAlertTexts.CaseAlert(@case, reason, world, why), referral, cancellationToken)
             : Task.CompletedTask;
     }
 
     private async Task TextPhonesAsync(Agency agency, string key, string body, Referral referral, CancellationToken cancellationToken, string kind = PartnerSmsKinds.CaseAlert)
     {
-        foreach (var phone in agency.DutyPhones)
+        // The stored duty phones (the control room's), or routing.json's while the agency has none stored.
+        foreach (var phone in await dutyPhones.PhonesOfAsync(agency, cancellationToken))
         {
             await sms.EnqueueAsync(new OutboundSmsItem(kind, key, phone, body, referral.Night.ToString(), referral.Reference.ToString(), referral.TraceParent), cancellationToken);
         }

@@ -42,3 +42,24 @@ public interface IOptOutRegistry
 
     Task OptInAsync(string phoneE164, CancellationToken cancellationToken);
 }
+
+/// <summary>A partner duty phone as stored: the control room manages them; routing.json's <c>phone</c>/<c>phones</c> seed an agency with none.</summary>
+/// <param name="Phone">The E.164 number (kept in full: case alerts are texted to it).</param>
+public sealed record StoredDutyPhone(string AgencyId, string Phone, bool Active);
+
+/// <summary>A change to the duty phones and who made it (the phone masked).</summary>
+public sealed record DutyPhoneChange(DateTimeOffset At, string Actor, string Action, string AgencyId, string MaskedPhone, string? Detail = null);
+
+/// <summary>The duty phones the control room manages, and the trail of changes to them.</summary>
+public interface IDutyPhoneStore
+{
+    /// <summary>Every stored duty phone, active or removed.</summary>
+    Task<IReadOnlyList<StoredDutyPhone>> ListAsync(CancellationToken cancellationToken);
+
+    Task UpsertAsync(StoredDutyPhone phone, CancellationToken cancellationToken);
+
+    Task RecordAsync(DutyPhoneChange change, CancellationToken cancellationToken);
+
+    /// <summary>The latest changes, newest first.</summary>
+    Task<IReadOnlyList<DutyPhoneChange>> ChangesAsync(int max, CancellationToken cancellationToken);
+}

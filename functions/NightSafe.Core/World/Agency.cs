@@ -27,7 +27,10 @@ public sealed record Agency(
     /// <summary>Its cases go to its Service Bus subscription.</summary>
     public bool UsesServiceBus => Channels.Contains(AgencyChannels.ServiceBus);
 
-    /// <summary>Its cases are texted to its duty phones, which may answer them by SMS.</summary>
+    /// <summary>
+    /// Its cases are texted to its routing.json duty phones. The hub texts the phones of <c>DutyPhoneBook</c> instead
+    /// (the control room's, once it has changed the agency's): ask it, not this, who is on duty.
+    /// </summary>
     public bool UsesSms => Channels.Contains(AgencyChannels.Sms) && DutyPhones.Count > 0;
 
     public bool CoversTown(string townId) => Towns.Contains(CountyWide) || Towns.Contains(townId);

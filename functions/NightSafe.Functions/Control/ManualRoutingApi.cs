@@ -15,11 +15,11 @@ public sealed record ManualRoutingRequest(IReadOnlyList<string>? Agencies);
 public sealed record RoutedByHandBody(string Night, string Reference, string Status, IReadOnlyList<string> Agencies);
 
 /// <summary>Routes a <c>NeedsManualRouting</c> referral by hand, through the same publishing, minimisation and audit path.</summary>
-public sealed class ManualRoutingApi(ReferralRouter router)
+public sealed class ManualRoutingApi(ReferralRouter router, ControlRoomIdentity controlRoom)
 {
     [Function("RouteByHand")]
     public async Task<HttpResponseData> RouteAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "control/referrals/{night}/{reference}/route")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "control/referrals/{night}/{reference}/route")] HttpRequestData request,
         string night,
         string reference,
         FunctionContext context)
@@ -27,7 +27,12 @@ public sealed class ManualRoutingApi(ReferralRouter router)
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        var actor = ControlRoomCaller.Actor(request);
+        if (controlRoom.Resolve(request) is not { } principal)
+        {
+            return await Responses.ControlRoomRequiredAsync(request, cancellationToken);
+        }
+
+        var actor = principal.Actor;
         if (!NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code))
         {
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken);

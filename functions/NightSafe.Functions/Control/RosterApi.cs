@@ -8,31 +8,40 @@ using NightSafe.Functions.Http;
 
 namespace NightSafe.Functions.Control;
 
-/// <summary>The control room manages the officer roster: list (phones masked), add, deactivate, import a CSV, the trail.</summary>
-public sealed class RosterApi(RosterAdministration roster)
+/// <summary>The control room manages the officer roster: list (phones masked), add, deactivate, import a CSV, the trail. Each change names the signed-in principal.</summary>
+public sealed class RosterApi(RosterAdministration roster, ControlRoomIdentity controlRoom)
 {
     public const int MaxImportBytes = 512 * 1024;
 
     [Function("ListRoster")]
     public async Task<HttpResponseData> ListAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "control/roster")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "control/roster")] HttpRequestData request,
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        _ = ControlRoomCaller.Actor(request);
+        if (controlRoom.Resolve(request) is null)
+        {
+            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
+        }
+
         var officers = await roster.ListAsync(context.CancellationToken);
         return await Responses.JsonAsync(request, HttpStatusCode.OK, new RosterBody([.. officers.Select(RosterOfficerBody.From)]), context.CancellationToken);
     }
 
     [Function("AddOfficer")]
     public async Task<HttpResponseData> AddAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "control/roster")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "control/roster")] HttpRequestData request,
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var actor = ControlRoomCaller.Actor(request);
+        if (controlRoom.Resolve(request) is not { } principal)
+        {
+            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
+        }
+
+        var actor = principal.Actor;
         RosterAddition? addition;
         try
         {
@@ -48,12 +57,17 @@ public sealed class RosterApi(RosterAdministration roster)
 
     [Function("ImportRoster")]
     public async Task<HttpResponseData> ImportAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "control/roster/import")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "control/roster/import")] HttpRequestData request,
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var actor = ControlRoomCaller.Actor(request);
+        if (controlRoom.Resolve(request) is not { } principal)
+        {
+            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
+        }
+
+        var actor = principal.Actor;
         var buffer = new char[MaxImportBytes + 1];
         using var reader = new StreamReader(request.Body);
         var read = await reader.ReadBlockAsync(buffer, context.CancellationToken);
@@ -67,24 +81,33 @@ public sealed class RosterApi(RosterAdministration roster)
 
     [Function("DeactivateOfficer")]
     public async Task<HttpResponseData> DeactivateAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "control/roster/{collar}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "control/roster/{collar}")] HttpRequestData request,
         string collar,
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var actor = ControlRoomCaller.Actor(request);
+        if (controlRoom.Resolve(request) is not { } principal)
+        {
+            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
+        }
+
+        var actor = principal.Actor;
         return await AnswerAsync(request, await roster.DeactivateAsync(collar, actor, context.CancellationToken), HttpStatusCode.OK, context.CancellationToken);
     }
 
     [Function("RosterChanges")]
     public async Task<HttpResponseData> ChangesAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "control/roster/changes")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "control/roster/changes")] HttpRequestData request,
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        _ = ControlRoomCaller.Actor(request);
+        if (controlRoom.Resolve(request) is null)
+        {
+            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
+        }
+
         var changes = await roster.ChangesAsync(100, context.CancellationToken);
         return await Responses.JsonAsync(request, HttpStatusCode.OK, new RosterChangesBody(changes), context.CancellationToken);
     }

@@ -55,13 +55,14 @@ public static class ApplicationServices
 
         // The development clock replaces the system clock before anything else asks for one.
         var clockStart = configuration.GetValue<DateTime?>($"{NightSafeOptions.Section}:{nameof(NightSafeOptions.ClockStart)}");
+        var clockStartsAt = configuration.GetValue<DateTimeOffset?>($"{NightSafeOptions.Section}:{nameof(NightSafeOptions.ClockStartsAt)}");
         if (clockStart is { } start && environment.IsDevelopment())
         {
             services.Replace(ServiceDescriptor.Singleton<TimeProvider>(sp =>
             {
                 var world = sp.GetRequiredService<RoutingWorld>();
                 var instant = world.ToInstant(DateOnly.FromDateTime(start), TimeOnly.FromDateTime(start));
-                return new ShiftedTimeProvider(instant - TimeProvider.System.GetUtcNow());
+                return new ShiftedTimeProvider(instant - (clockStartsAt ?? TimeProvider.System.GetUtcNow()));
             }));
         }
         else

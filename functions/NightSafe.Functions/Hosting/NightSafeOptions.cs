@@ -26,6 +26,12 @@ public sealed class NightSafeOptions
     public DateTime? ClockStart { get; set; }
 
     /// <summary>
+    /// Development only, with <see cref="ClockStart"/>: the real UTC instant at which the clock shows ClockStart (default:
+    /// when the app starts), so the offline dev host's timers and the app keep one clock to the second.
+    /// </summary>
+    public DateTimeOffset? ClockStartsAt { get; set; }
+
+    /// <summary>
     /// Optional: every priority's acknowledgement deadline (e.g. "00:00:20"), in place of routing.json's minutes, so
     /// tests and the demo see reminders and escalations in seconds. Leave it out in production.
     /// </summary>

@@ -59,6 +59,10 @@ public static class Responses
         return response;
     }
 
+    /// <summary>401 for a control-room endpoint called without the control room's sign-in (or, offline, its key).</summary>
+    public static Task<HttpResponseData> ControlRoomRequiredAsync(HttpRequestData request, CancellationToken cancellationToken) =>
+        UnauthorizedAsync(request, "The control room's sign-in (or, offline, its key) is required.", cancellationToken);
+
     /// <summary>A TwiML MessagingResponse: one reply SMS, or none when <paramref name="reply"/> is empty.</summary>
     public static async Task<HttpResponseData> TwimlAsync(HttpRequestData request, string? reply, CancellationToken cancellationToken)
     {

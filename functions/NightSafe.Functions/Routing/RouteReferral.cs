@@ -32,12 +32,23 @@ public sealed partial class RouteReferral(ReferralRouter router, ILogger<RouteRe
         using (logger.BeginScope(new Dictionary<string, object> { ["Night"] = item.Night, ["ReferenceCode"] = item.Reference }))
         {
             var outcome = await router.RouteAsync(night, reference, context.CancellationToken);
-            LogRouted(night, reference, outcome, dequeueCount);
+            if (outcome == RoutingOutcome.Routed)
+            {
+                LogRouted(night, reference, outcome, dequeueCount);
+            }
+            else
+            {
+                LogNotRouted(night, reference, outcome, dequeueCount);
+            }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Routing of {Night}/{ReferenceCode}: {Outcome} (delivery {DequeueCount})")]
+    // Debug: the router logs the step ("Referral ... routed").
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Routing of {Night}/{ReferenceCode}: {Outcome} (delivery {DequeueCount})")]
     private partial void LogRouted(NightId night, ReferenceCode referenceCode, RoutingOutcome outcome, long dequeueCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Routing of {Night}/{ReferenceCode}: {Outcome} (delivery {DequeueCount})")]
+    private partial void LogNotRouted(NightId night, ReferenceCode referenceCode, RoutingOutcome outcome, long dequeueCount);
 }
 
 /// <summary>

@@ -44,6 +44,7 @@ public static class IntegrationsServiceCollectionExtensions
         {
             clients.AddClient<TableServiceClient, TableClientOptions>((options, credential, provider) =>
             {
+                options.AddPolicy(provider.GetRequiredService<StorageRequestCounter>().TablePolicy, HttpPipelinePosition.PerRetry);
                 var storage = Valid<StorageConnectionOptions>(provider);
                 return string.IsNullOrWhiteSpace(storage.ConnectionString)
                     ? new TableServiceClient(storage.TableEndpoint, Credential(storage.ClientId, credential), options)
@@ -53,6 +54,7 @@ public static class IntegrationsServiceCollectionExtensions
             {
                 // The Functions host reads queue messages as base64 (host.json), so every queue client writes base64.
                 options.MessageEncoding = QueueMessageEncoding.Base64;
+                options.AddPolicy(provider.GetRequiredService<StorageRequestCounter>().QueuePolicy, HttpPipelinePosition.PerRetry);
                 var storage = Valid<StorageConnectionOptions>(provider);
                 return string.IsNullOrWhiteSpace(storage.ConnectionString)
                     ? new QueueServiceClient(storage.QueueEndpoint, Credential(storage.ClientId, credential), options)
@@ -61,12 +63,16 @@ public static class IntegrationsServiceCollectionExtensions
         });
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StorageRequestCounter>();
         services.TryAddSingleton<StorageInitializer>();
         services.TryAddSingleton<IReferralStore, TableReferralStore>();
         services.TryAddSingleton<IInboundLedger, TableInboundLedger>();
         services.TryAddSingleton<TableOfficerRoster>();
-        services.TryAddSingleton<IOfficerRoster>(sp => sp.GetRequiredService<TableOfficerRoster>());
-        services.TryAddSingleton<IRosterDirectory>(sp => sp.GetRequiredService<TableOfficerRoster>());
+        // Roster reads go through a short cache; the control room's changes through it too, so they apply at once here.
+        services.TryAddSingleton<CachedOfficerRoster>();
+        services.TryAddSingleton<IOfficerRoster>(sp => sp.GetRequiredService<CachedOfficerRoster>());
+        services.TryAddSingleton<IRosterDirectory>(sp => sp.GetRequiredService<CachedOfficerRoster>());
+        services.TryAddSingleton<IDutyPhoneStore, TableDutyPhones>();
         services.TryAddSingleton<IOptOutRegistry, TableOptOutRegistry>();
         services.TryAddSingleton<IConversationStore, TableConversationStore>();
         services.TryAddSingleton<ISummaryStore, TableSummaryStore>();

@@ -90,6 +90,7 @@ public sealed partial class ServiceBusPartnerMessagePublisher : IPartnerMessageP
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} message(s) to topic {Topic} in {Batches} batch(es): {MessageIds}")]
+    // Debug: routing logs the step ("Referral ... routed: N new cases published").
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Count} message(s) to topic {Topic} in {Batches} batch(es): {MessageIds}")]
     private partial void LogPublished(int count, string topic, int batches, string messageIds);
 }

@@ -11,13 +11,16 @@ public static class StorageNames
     public const string OptOutsTable = "OptOuts";
     public const string SummariesTable = "Summaries";
 
+    /// <summary>Partner duty phones the control room manages, and the trail of changes to them.</summary>
+    public const string DutyPhonesTable = "DutyPhones";
+
     /// <summary>At-most-once markers of outbound SMS, one per (message key, recipient).</summary>
     public const string OutboundSmsTable = "OutboundSms";
 
     /// <summary>Each officer phone's conversation for 15 minutes (a question waiting for its answer, the last referral).</summary>
     public const string ConversationsTable = "Conversations";
 
-    public static IReadOnlyList<string> Tables { get; } = [ReferralsTable, InboundMessagesTable, OfficersTable, OptOutsTable, SummariesTable, ConversationsTable, OutboundSmsTable];
+    public static IReadOnlyList<string> Tables { get; } = [ReferralsTable, InboundMessagesTable, OfficersTable, OptOutsTable, SummariesTable, ConversationsTable, OutboundSmsTable, DutyPhonesTable];
 
     /// <summary>The storage queues, named once in Core (<see cref="QueueNames"/>).</summary>
     public static IReadOnlyList<string> Queues => QueueNames.All;

@@ -153,7 +153,8 @@ public sealed partial class TwilioSmsSender(
     private static TwilioRestClient Client(System.Net.Http.HttpClient http, TwilioOptions settings) =>
         new(settings.AccountSid, settings.AuthToken, httpClient: new SystemNetHttpClient(http));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "SMS to {To} accepted by Twilio as {MessageSid}")]
+    // Debug: the sms-outbound trigger logs the step by its key (which names the referral).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SMS to {To} accepted by Twilio as {MessageSid}")]
     private partial void LogAccepted(string to, string messageSid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMS to {To} refused by Twilio: HTTP {Status}, error {ErrorCode}, opted out {OptedOut}")]

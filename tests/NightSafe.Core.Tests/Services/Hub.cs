@@ -42,6 +42,7 @@ internal sealed class Hub
             .AddSingleton<IInboundLedger>(Ledger)
             .AddSingleton<IOfficerRoster>(Roster)
             .AddSingleton<IRosterDirectory>(Roster)
+            .AddSingleton<IDutyPhoneStore>(DutyPhones)
             .AddSingleton<IOptOutRegistry>(OptOuts)
             .AddSingleton<IConversationStore>(Conversations)
             .AddSingleton<IRoutingQueue>(RoutingQueue)
@@ -89,6 +90,8 @@ internal sealed class Hub
     public InMemoryRoster Roster { get; } = new();
 
     public InMemoryOptOuts OptOuts { get; } = new();
+
+    public InMemoryDutyPhones DutyPhones { get; } = new();
 
     public InMemoryConversations Conversations { get; } = new();
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Intake.Parsing;
 
@@ -14,7 +15,7 @@ public sealed class ReferralIntakeTests
         var hub = new Hub();
         var failingOnce = new FailingOnceQueue(hub.RoutingQueue);
         var intake = new ReferralIntake(hub.Store, failingOnce, new Routing.RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralIntake>.Instance);
-        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), hub.Loop, hub.PartnerTexts, Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
+        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), hub.Loop, hub.PartnerTexts, hub.Services.GetRequiredService<NightSafe.Core.Partners.DutyPhoneBook>(), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
         var sms = new InboundSms("SM00000000000000000000000000000077", Hub.OfficerPhone, Referral);
 
         await Assert.ThrowsAsync<IOException>(() => conversation.ReplyToAsync(sms, null, CancellationToken.None));

@@ -14,6 +14,23 @@ namespace NightSafe.Functions.Tests.Control;
 [Collection(LocalHubGroup.Name)]
 public sealed class ManualRoutingApiTests(LocalHub hub)
 {
+    // Offline the control room is its key; in Azure the principal App Service Authentication signed in.
+    private const string Actor = "control-room:control-room key";
+
+    [Fact]
+    public async Task Without_the_control_rooms_key_a_referral_is_not_routed_by_hand()
+    {
+        var (night, reference) = await SubmitAsync();
+        await hub.Services.GetRequiredService<ManualRouting>().HandleAsync(new RoutingWorkItem(night, reference, null), "poison-1", CancellationToken.None);
+        var request = new TestHttpRequestData(hub.Context(), "POST", new Uri($"http://127.0.0.1/api/control/referrals/{night}/{reference}/route"), JsonSerializer.Serialize(new { agencies = new[] { "safe-space-chelmsford" } }), "application/json");
+        request.Headers.Add(ControlRoomIdentity.KeyHeader, hub.ControlRoomKey + "x");
+
+        var (status, _) = await hub.Function<ManualRoutingApi>().RouteAsync(request, night, reference, hub.Context()).ReadAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("NeedsManualRouting", Referral(reference).GetString("Status"));
+    }
+
     [Fact]
     public async Task A_flagged_referral_routed_by_hand_reaches_each_chosen_agency_minimised_and_the_trail_names_who_routed_it()
     {
@@ -46,8 +63,8 @@ public sealed class ManualRoutingApiTests(LocalHub hub)
         var events = hub.Events(night, reference);
         var disclosed = events.Where(e => e.GetString("Kind") == "disclosed").ToList();
         Assert.Equal(2, disclosed.Count);
-        Assert.All(disclosed, e => Assert.Equal("control-room:Insp Hale", e.GetString("Actor")));
-        Assert.Contains(events, e => e.GetString("Kind") == "routed" && e.GetString("Actor") == "control-room:Insp Hale");
+        Assert.All(disclosed, e => Assert.Equal(Actor, e.GetString("Actor")));
+        Assert.Contains(events, e => e.GetString("Kind") == "routed" && e.GetString("Actor") == Actor);
     }
 
     [Fact]
@@ -78,7 +95,7 @@ public sealed class ManualRoutingApiTests(LocalHub hub)
     private Task<(HttpStatusCode Status, string Body)> RouteAsync(string night, string reference, params string[] agencies)
     {
         var request = new TestHttpRequestData(hub.Context(), "POST", new Uri($"http://127.0.0.1/api/control/referrals/{night}/{reference}/route"), JsonSerializer.Serialize(new { agencies }), "application/json");
-        request.Headers.Add(ControlRoomCaller.UserHeader, "Insp Hale");
+        request.Headers.Add(ControlRoomIdentity.KeyHeader, hub.ControlRoomKey);
         return hub.Function<ManualRoutingApi>().RouteAsync(request, night, reference, hub.Context()).ReadAsync();
     }
 

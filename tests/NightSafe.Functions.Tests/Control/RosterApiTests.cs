@@ -10,11 +10,35 @@ namespace NightSafe.Functions.Tests.Control;
 [Collection(LocalHubGroup.Name)]
 public sealed class RosterApiTests(LocalHub hub)
 {
-    private TestHttpRequestData Request(string method, string path, string? body = null, string contentType = "application/json")
+    // Offline the control room is its key; in Azure the principal App Service Authentication signed in.
+    private const string Actor = "control-room:control-room key";
+
+    private TestHttpRequestData Request(string method, string path, string? body = null, string contentType = "application/json", string? key = "")
     {
         var request = new TestHttpRequestData(hub.Context(), method, new Uri("http://127.0.0.1/api/" + path), body, contentType);
-        request.Headers.Add(ControlRoomCaller.UserHeader, "Sgt Rivers");
+        if (key is not null)
+        {
+            request.Headers.Add(ControlRoomIdentity.KeyHeader, key.Length == 0 ? hub.ControlRoomKey : key);
+        }
+
         return request;
+    }
+
+    [Fact]
+    public async Task Without_the_control_rooms_key_the_roster_is_neither_read_nor_changed()
+    {
+        var collar = "U" + Random.Shared.Next(10000, 99999);
+        var roster = hub.Function<RosterApi>();
+
+        var (list, _) = await roster.ListAsync(Request("GET", "control/roster", key: null), hub.Context()).ReadAsync();
+        var (add, _) = await roster.AddAsync(Request("POST", "control/roster", JsonSerializer.Serialize(new { collar, name = "PC X", town = "harlow", phone = "07700 900589" }), key: "wrong"), hub.Context()).ReadAsync();
+        var (import, _) = await roster.ImportAsync(Request("POST", "control/roster/import", $"collar,name,town,phone,supervisor\n{collar},PC X,Harlow,07700 900589,no\n", "text/csv", key: null), hub.Context()).ReadAsync();
+        var (remove, _) = await roster.DeactivateAsync(Request("DELETE", "control/roster/PC4107", key: null), "PC4107", hub.Context()).ReadAsync();
+        var (changes, _) = await roster.ChangesAsync(Request("GET", "control/roster/changes", key: null), hub.Context()).ReadAsync();
+        var (_, listed) = await roster.ListAsync(Request("GET", "control/roster"), hub.Context()).ReadAsync();
+
+        Assert.Equal([HttpStatusCode.Unauthorized], new[] { list, add, import, remove, changes }.Distinct());
+        Assert.DoesNotContain(collar, listed, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -44,7 +68,7 @@ public sealed class RosterApiTests(LocalHub hub)
         Assert.DoesNotContain(digits[3..], addedBody, StringComparison.Ordinal);
         Assert.DoesNotContain(digits[3..], changes, StringComparison.Ordinal);
         var change = JsonDocument.Parse(changes).RootElement.GetProperty("changes").EnumerateArray().First(c => c.GetProperty("collar").GetString() == collar);
-        Assert.Equal("control-room:Sgt Rivers", change.GetProperty("actor").GetString());
+        Assert.Equal(Actor, change.GetProperty("actor").GetString());
         Assert.Equal("added", change.GetProperty("action").GetString());
     }
 
@@ -67,7 +91,7 @@ public sealed class RosterApiTests(LocalHub hub)
         var audited = JsonDocument.Parse(changes).RootElement.GetProperty("changes").EnumerateArray()
             .Where(c => c.GetProperty("collar").GetString() == collar).ToList();
         Assert.Equal(["added", "deactivated"], audited.Select(c => c.GetProperty("action").GetString()).Order(StringComparer.Ordinal));
-        Assert.All(audited, c => Assert.Equal("control-room:Sgt Rivers", c.GetProperty("actor").GetString()));
+        Assert.All(audited, c => Assert.Equal(Actor, c.GetProperty("actor").GetString()));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class IntegrationsRegistrationTests
 
         Assert.IsType<TableReferralStore>(provider.GetRequiredService<IReferralStore>());
         Assert.IsType<TableInboundLedger>(provider.GetRequiredService<IInboundLedger>());
-        Assert.IsType<TableOfficerRoster>(provider.GetRequiredService<IOfficerRoster>());
+        Assert.IsType<CachedOfficerRoster>(provider.GetRequiredService<IOfficerRoster>());
         Assert.IsType<TableOptOutRegistry>(provider.GetRequiredService<IOptOutRegistry>());
         Assert.IsType<TableSummaryStore>(provider.GetRequiredService<ISummaryStore>());
         Assert.IsType<StorageRoutingQueue>(provider.GetRequiredService<IRoutingQueue>());

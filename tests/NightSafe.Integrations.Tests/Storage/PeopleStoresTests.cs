@@ -28,6 +28,26 @@ public sealed class PeopleStoresTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task The_roster_is_read_once_per_officer_while_cached_and_a_change_made_elsewhere_applies_within_its_lifetime()
+    {
+        var roster = _bed.Get<IOfficerRoster>();
+        var counter = _bed.Get<NightSafe.Integrations.Storage.StorageRequestCounter>();
+        var officer = new Officer(NewNumber(), "Sam Okafor", "PC 4471", "colchester");
+        await roster.UpsertAsync(officer, Ct);
+
+        Assert.Equal(officer, await roster.FindAsync(officer.Phone, Ct));
+        var reads = counter.Snapshot().GetValueOrDefault(NightSafe.Integrations.Storage.StorageOperation.TablePointRead);
+        Assert.Equal(officer, await roster.FindAsync(officer.Phone, Ct));
+        Assert.Equal(reads, counter.Snapshot().GetValueOrDefault(NightSafe.Integrations.Storage.StorageOperation.TablePointRead));
+
+        // Stood down by another instance: this one still trusts its copy, until the copy's lifetime has passed.
+        await _bed.Get<NightSafe.Integrations.Storage.TableOfficerRoster>().UpsertAsync(officer with { Active = false }, Ct);
+        Assert.True((await roster.FindAsync(officer.Phone, Ct))!.Active);
+        _bed.Clock.Advance(NightSafe.Integrations.Storage.CachedOfficerRoster.Lifetime);
+        Assert.False((await roster.FindAsync(officer.Phone, Ct))!.Active);
+    }
+
+    [Fact]
     public async Task Phone_numbers_never_become_row_keys_and_opt_outs_do_not_store_the_number()
     {
         var number = NewNumber();

@@ -17,9 +17,9 @@ public static class DemoCommand
 
     public static Command Create()
     {
-        var texts = new Option<int>("--texts") { Description = "Texts from rostered officers.", DefaultValueFactory = _ => new DemoOptions().OfficerTexts };
+        var texts = new Option<int>("--texts") { Description = "Texts from rostered officers.", DefaultValueFactory = _ => new DemoOptions().OfficerTexts }.InRange(1, 100_000);
         var seed = new Option<int>("--seed") { Description = "The same seed replays the same night.", DefaultValueFactory = _ => new DemoOptions().Seed };
-        var parallel = new Option<int>("--parallel") { Description = "Texts in flight at once.", DefaultValueFactory = _ => new DemoOptions().Parallelism };
+        var parallel = new Option<int>("--parallel") { Description = "Texts in flight at once.", DefaultValueFactory = _ => new DemoOptions().Parallelism }.InRange(1, 256);
         var log = new Option<string?>("--log") { Description = "Where the stack's logs go (default .nightsafe/demo.log)." };
         var keepOpen = new Option<bool>("--keep-open") { Description = "Keep the stack running after the night (board and desks stay open) until Ctrl+C." };
         var command = new Command("demo", "Start a private stack on free ports, replay a busy night (officers, partners, advice SMS, summary), check every invariant.")

@@ -23,7 +23,9 @@ public static class NightSafeCommandLine
             TextCommand.Create(state),
             PartnerCommand.Create(state),
             SmsCommand.Create(state),
+            LoadCommand.Create(state),
             RosterCommand.Create(state),
+            DutyPhonesCommand.Create(state),
             StackCommands.Keys(state),
             StackCommands.Status(state),
             StackCommands.Summary(state),
@@ -31,10 +33,45 @@ public static class NightSafeCommandLine
         };
     }
 
-    public static Task<int> InvokeAsync(string[] args) =>
-        Create().Parse(args).InvokeAsync(new InvocationConfiguration
+    /// <summary>
+    /// Parses and runs one command line. A bad option value is a parse error: its message alone (no help page after it).
+    /// A failure inside a command is one line too; NIGHTSAFE_TRACE=1 prints the whole exception.
+    /// </summary>
+    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var parse = Create().Parse(args);
+        error ??= Console.Error;
+        if (parse.Errors.Count > 0 && args.Length > 0)
         {
-            // Ctrl+C cancels the command's token; stopping every part (worker, Azurite) can take a few seconds.
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
-        });
+            // One line per bad value, naming the option; no help page, no stack trace. (No arguments at all: the help.)
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync(problem.Message);
+            }
+
+            return Refused;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output ?? Console.Out,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+                // Ctrl+C cancels the command's token; stopping every part (worker, Azurite) can take a few seconds.
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+        catch (Exception ex) when (Environment.GetEnvironmentVariable("NIGHTSAFE_TRACE") != "1")
+        {
+            await error.WriteLineAsync($"nightsafe {string.Join(' ', parse.CommandResult.Command.Name)}: {RunningHub.FirstLine(ex.Message)} ({ex.GetType().Name}; NIGHTSAFE_TRACE=1 shows where)");
+            return 1;
+        }
+    }
 }

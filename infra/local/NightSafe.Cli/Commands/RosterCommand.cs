@@ -10,53 +10,27 @@ public static class RosterCommand
 {
     public static Command Create(Option<string?> statePath)
     {
-        var hub = new Option<Uri?>("--hub")
-        {
-            Description = "A deployed hub's base URL (https://<app>.azurewebsites.net); default: the running `nightsafe up` stack. Env NIGHTSAFE_HUB_URL.",
-            Recursive = true,
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NIGHTSAFE_HUB_URL") is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null,
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-                {
-                    return uri;
-                }
-
-                result.AddError($"--hub must be an http(s) URL such as https://func-nightsafe-prod.azurewebsites.net, not '{text}'.");
-                return null;
-            },
-        };
-        var key = new Option<string?>("--key")
-        {
-            Description = "A function key of that hub (az functionapp keys list). Env NIGHTSAFE_FUNCTION_KEY.",
-            Recursive = true,
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NIGHTSAFE_FUNCTION_KEY"),
-        };
-        var user = new Option<string>("--as")
-        {
-            Description = "Who is making the change, as the audit trail records it (default: your user name).",
-            Recursive = true,
-            DefaultValueFactory = _ => Environment.UserName,
-        };
+        var hub = new HubOptions();
 
         var list = new Command("list", "List the officers on the roster (phones masked).");
-        list.SetAction((parse, ct) => WithHubAsync(parse, statePath, hub, key, user, client => ListAsync(client, ct), ct));
+        list.SetAction((parse, ct) => hub.RunAsync(parse, statePath, client => ListAsync(client, ct), ct));
 
-        var collar = new Option<string>("--collar") { Description = "Collar number.", Required = true };
+        var collar = new Option<string>("--collar") { Description = "Collar number.", Required = true }
+            .Accepting(text => text.Trim().Length is > 0 and <= 16 && text.Trim().All(char.IsAsciiLetterOrDigit), "letters and digits, 1 to 16");
         var name = new Option<string>("--name") { Description = "Name as the control room knows them.", Required = true };
         var town = new Option<string>("--town") { Description = "Town id or name from routing.json.", Required = true };
-        var phone = new Option<string>("--phone") { Description = "The phone they text from (any UK format).", Required = true };
+        var phone = new Option<string>("--phone") { Description = "The phone they text from (any UK format).", Required = true }
+            .Accepting(text => Core.Phones.UkPhoneNumber.TryNormalise(text, out _), "a UK mobile number such as 07700 900123");
         var supervisor = new Option<bool>("--supervisor") { Description = "A supervisor: may see and close their town's referrals." };
         var add = new Command("add", "Add an officer (or update the one with that phone).") { collar, name, town, phone, supervisor };
-        add.SetAction((parse, ct) => WithHubAsync(
-            parse, statePath, hub, key, user,
+        add.SetAction((parse, ct) => hub.RunAsync(
+            parse, statePath,
             client => ChangeAsync(client.PostJsonAsync("control/roster", new { collar = parse.GetValue(collar), name = parse.GetValue(name), town = parse.GetValue(town), phone = parse.GetValue(phone), supervisor = parse.GetValue(supervisor) }, ct), "added"),
             ct));
 
         var who = new Argument<string>("collar") { Description = "The collar number of the officer to deactivate." };
         var remove = new Command("remove", "Deactivate an officer: their phone can no longer refer.") { who };
-        remove.SetAction((parse, ct) => WithHubAsync(parse, statePath, hub, key, user, client => ChangeAsync(client.DeleteAsync("control/roster/" + Uri.EscapeDataString(parse.GetValue(who)!), ct), "deactivated"), ct));
+        remove.SetAction((parse, ct) => hub.RunAsync(parse, statePath, client => ChangeAsync(client.DeleteAsync("control/roster/" + Uri.EscapeDataString(parse.GetValue(who)!), ct), "deactivated"), ct));
 
         var file = new Argument<FileInfo>("file") { Description = "A CSV with the header collar,name,town,phone,supervisor." };
         var import = new Command("import", "Import officers from a CSV; one bad line imports nothing.") { file };
@@ -70,30 +44,12 @@ public static class RosterCommand
             }
 
             var text = await File.ReadAllTextAsync(csv.FullName, ct);
-            return await WithHubAsync(parse, statePath, hub, key, user, client => ChangeAsync(client.PostCsvAsync("control/roster/import", text, ct), "imported"), ct);
+            return await hub.RunAsync(parse, statePath, client => ChangeAsync(client.PostCsvAsync("control/roster/import", text, ct), "imported"), ct);
         });
 
-        return new Command("roster", "The officer roster of a running hub: who may text referrals.") { hub, key, user, list, add, remove, import };
-    }
-
-    private static async Task<int> WithHubAsync(ParseResult parse, Option<string?> statePath, Option<Uri?> hub, Option<string?> key, Option<string> user, Func<ControlRoomClient, Task<int>> action, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var client = await ControlRoomClient.ConnectAsync(http, parse.GetValue(hub), parse.GetValue(key), parse.GetValue(user) ?? Environment.UserName, parse.GetValue(statePath), cancellationToken);
-        if (client is null)
-        {
-            return NightSafeCommandLine.Refused;
-        }
-
-        try
-        {
-            return await action(client);
-        }
-        catch (HttpRequestException ex)
-        {
-            await Console.Error.WriteLineAsync($"The hub at {client.BaseUrl} did not answer: {RunningHub.FirstLine(ex.Message)}");
-            return 1;
-        }
+        var command = new Command("roster", "The officer roster of a running hub: who may text referrals. The hub records each change as made by the control room's key (offline) or the signed-in person.") { list, add, remove, import };
+        hub.AddTo(command);
+        return command;
     }
 
     private static async Task<int> ListAsync(ControlRoomClient client, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public static class SmsCommand
 {
     public static Command Create(Option<string?> statePath)
     {
-        var limit = new Option<int>("--limit") { Description = "Most messages to list (newest first).", DefaultValueFactory = _ => 50 };
+        var limit = new Option<int>("--limit") { Description = "Most messages to list (newest first).", DefaultValueFactory = _ => 50 }.InRange(1, 1000);
         var command = new Command("sms", "List the SMS the running stack sent, read with the Twilio SDK from the stand-in.") { limit };
         command.SetAction((parse, cancellationToken) => RunningHub.RunAsync(parse.GetValue(statePath), state => RunAsync(state, parse.GetValue(limit)), cancellationToken));
         return command;

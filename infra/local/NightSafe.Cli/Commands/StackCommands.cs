@@ -19,6 +19,7 @@ public static class StackCommands
             Console.WriteLine($"Functions   {state.FunctionsBaseUrl}");
             Console.WriteLine($"  function key (x-functions-key)   {state.FunctionKey}");
             Console.WriteLine($"  master key (admin endpoints)     {state.MasterKey}");
+            Console.WriteLine($"  control-room key (X-Control-Room-Key: dossiers, summaries, roster, duty phones, routing by hand)   {state.ControlRoomKey}");
             Console.WriteLine($"Storage     {state.StorageConnectionString}");
             Console.WriteLine($"Service Bus {state.ServiceBusConnectionString}");
             Console.WriteLine($"Twilio      {state.TwilioBaseUrl} account {state.TwilioAccountSid}, auth token {state.TwilioAuthToken}");
@@ -26,6 +27,12 @@ public static class StackCommands
             foreach (var (agency, key) in state.PartnerKeys.OrderBy(k => k.Key, StringComparer.Ordinal))
             {
                 Console.WriteLine($"  {agency,-30} {key}");
+            }
+
+            Console.WriteLine("Sign-in links (a day on the app's clock):");
+            foreach (var (page, url) in state.SignInLinks ?? new Dictionary<string, Uri>())
+            {
+                Console.WriteLine($"  {(page == "board" ? "night board" : page),-30} {url}");
             }
 
             return Task.FromResult(0);
@@ -36,12 +43,12 @@ public static class StackCommands
     public static Command Status(Option<string?> statePath)
     {
         var reference = new Argument<string>("reference") { Description = "The referral's reference code, e.g. K7Q2MX." };
-        var night = new Option<string?>("--night") { Description = "The night (yyyy-MM-dd); default: the stack's night." };
+        var night = new Option<string?>("--night") { Description = "The night (yyyy-MM-dd); default: the stack's night." }.Accepting(text => Core.Nights.NightId.TryParse(text, out _), "a night as yyyy-MM-dd");
         var command = new Command("status", "Print a referral of the running stack: status, cases, trail.") { reference, night };
         command.SetAction((parse, ct) => RunningHub.RunAsync(parse.GetValue(statePath), async state =>
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var hub = new HubApi(http, state.FunctionsBaseUrl, state.ControlRoomKey ?? throw new InvalidOperationException("The running stack wrote no control-room key: stop it and run nightsafe up again."), state.MasterKey);
+            var hub = new HubApi(http, state.FunctionsBaseUrl, state.ControlRoomKey ?? throw new InvalidOperationException("The running stack wrote no control-room key: stop it (dotnet nightsafe down) and run dotnet nightsafe up again."), state.MasterKey);
             var wanted = parse.GetValue(night) ?? state.Night;
             var code = parse.GetValue(reference)!.Trim().ToUpperInvariant();
             var json = await hub.ReadReferralJsonAsync(wanted, code, ct);
@@ -70,12 +77,12 @@ public static class StackCommands
 
     public static Command Summary(Option<string?> statePath)
     {
-        var night = new Option<string?>("--night") { Description = "The night (yyyy-MM-dd); default: the stack's night." };
+        var night = new Option<string?>("--night") { Description = "The night (yyyy-MM-dd); default: the stack's night." }.Accepting(text => Core.Nights.NightId.TryParse(text, out _), "a night as yyyy-MM-dd");
         var command = new Command("summary", "Run the end-of-night summary of the running stack now, and print it.") { night };
         command.SetAction((parse, ct) => RunningHub.RunAsync(parse.GetValue(statePath), async state =>
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var hub = new HubApi(http, state.FunctionsBaseUrl, state.ControlRoomKey ?? throw new InvalidOperationException("The running stack wrote no control-room key: stop it and run nightsafe up again."), state.MasterKey);
+            var hub = new HubApi(http, state.FunctionsBaseUrl, state.ControlRoomKey ?? throw new InvalidOperationException("The running stack wrote no control-room key: stop it (dotnet nightsafe down) and run dotnet nightsafe up again."), state.MasterKey);
             var wanted = parse.GetValue(night) ?? state.Night;
             await hub.RunFunctionAsync("SummaryRequested", JsonSerializer.Serialize(new { night = wanted }), ct);
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

@@ -10,7 +10,8 @@ public static class TextCommand
     public static Command Create(Option<string?> statePath)
     {
         var body = new Argument<string>("body") { Description = "What the officer texts, e.g. \"Chelmsford spiked outside Bar 9, female 20s, 07700 900123, consent y\"." };
-        var from = new Option<string>("--from") { Description = "The sender's number (E.164); officers on the roster have referral powers, a partner agency's duty phone answers its cases (ACC/DEC/ATT/DONE <ref>).", Required = true };
+        var from = new Option<string>("--from") { Description = "The sender's number (E.164); officers on the roster have referral powers, a partner agency's duty phone answers its cases (ACC/DEC/ATT/DONE <ref>).", Required = true }
+            .Accepting(text => Core.Phones.UkPhoneNumber.TryNormalise(text, out _) || (text.Length is >= 3 and <= 15 && text.All(char.IsAsciiDigit)), "a phone number such as +447700900001 (or a short code)");
         var command = new Command("text", "Send one officer SMS to the running stack (`nightsafe up`) and print the reply.") { body, from };
         command.SetAction((parse, cancellationToken) => RunningHub.RunAsync(parse.GetValue(statePath), state => RunAsync(state, parse.GetRequiredValue(body), parse.GetRequiredValue(from), cancellationToken), cancellationToken));
         return command;

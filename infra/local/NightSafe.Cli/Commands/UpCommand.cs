@@ -27,7 +27,7 @@ public static class UpCommand
         {
             Description = $"Port for {Describe(p)}.",
             DefaultValueFactory = _ => defaults[p],
-        });
+        }.InRange(1, 65535));
         var clock = ClockOption.Create();
         var verbose = new Option<bool>("--verbose") { Description = "Debug-level logs." };
         var command = new Command("up", "Start Azurite, the Service Bus emulator, the Twilio stand-in and the Functions app; print endpoints and keys; stream logs until Ctrl+C.");
@@ -58,7 +58,14 @@ public static class UpCommand
 
     private static async Task<int> RunAsync(StackPorts ports, DateTime? clockStart, bool verbose, string statePath, CancellationToken cancellationToken)
     {
-        var logs = new LineLog(Console.WriteLine, verbose ? (_, level) => level >= LogLevel.Debug : LineLog.Console);
+        // One stack per state file: a second `up` would find every port taken and blame the first one it tried.
+        if (await StackStateFile.TryReadRunningAsync(statePath, cancellationToken) is { } running)
+        {
+            await Console.Error.WriteLineAsync($"A NightSafe stack is already running (pid {running.ProcessId}); stop it with dotnet nightsafe down.");
+            return NightSafeCommandLine.Refused;
+        }
+
+        var logs = new LineLog(Console.WriteLine, verbose ? (_, level) => level >= LogLevel.Debug : LineLog.Console, LineLog.ConsoleHasColour);
         using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         // Start-up logs come before the endpoints table, and nothing interleaves with the table while it prints.
         logs.Hold();
@@ -95,7 +102,7 @@ public static class UpCommand
                 logs.Flush();
                 StackScreen.Print(stack, statePath);
                 logs.Release();
-                await StreamUntilStoppedAsync(stack, cancellationToken);
+                await StreamUntilStoppedAsync(stack, logs, cancellationToken);
             }
             finally
             {
@@ -109,9 +116,10 @@ public static class UpCommand
         return 0;
     }
 
-    private static async Task StreamUntilStoppedAsync(OfflineHub stack, CancellationToken cancellationToken)
+    private static async Task StreamUntilStoppedAsync(OfflineHub stack, LineLog logs, CancellationToken cancellationToken)
     {
         var reported = false;
+        var repeated = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -121,6 +129,16 @@ public static class UpCommand
             catch (OperationCanceledException)
             {
                 break;
+            }
+
+            // The start-up logs have scrolled the screen away: once they settle, the next steps again.
+            if (!repeated && logs.Quiet > TimeSpan.FromSeconds(2))
+            {
+                repeated = true;
+                AnsiConsole.WriteLine();
+                Console.WriteLine(StackScreen.SummaryLine(stack));
+                StackScreen.PrintNextSteps(stack);
+                AnsiConsole.MarkupLine("[grey]Ready. Logs follow; Ctrl+C (or dotnet nightsafe down) stops everything.[/]");
             }
 
             if (!reported && stack.Functions.FirstInvocationServedAfter is { } served)

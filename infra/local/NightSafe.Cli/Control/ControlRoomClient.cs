@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -6,32 +7,47 @@ using NightSafe.Cli.Commands;
 
 namespace NightSafe.Cli.Control;
 
-/// <summary>A hub's control-room endpoints: the running `up` stack, or a deployed one given its URL and function key.</summary>
-public sealed class ControlRoomClient(HttpClient http, Uri baseUrl, string functionKey, string user)
+/// <summary>How a command proves it is the control room: the offline control-room key, or an Entra access token for a deployed hub.</summary>
+public sealed record ControlRoomCredential(string? Key, string? Token);
+
+/// <summary>
+/// A hub's control-room endpoints: the running `up` stack (its control-room key from the state file), or a deployed one
+/// given its URL and a credential. The hub names the principal in its audit trail; the caller cannot name itself.
+/// </summary>
+public sealed class ControlRoomClient(HttpClient http, Uri baseUrl, ControlRoomCredential credential)
 {
-    private const string FunctionKeyHeader = "x-functions-key";
-    private const string UserHeader = "X-Control-Room-User";
+    private const string KeyHeader = "X-Control-Room-Key";
 
     public Uri BaseUrl => baseUrl;
 
-    /// <summary>The hub to talk to: <paramref name="hub"/> with <paramref name="key"/> when given, else the running stack's state.</summary>
-    public static async Task<ControlRoomClient?> ConnectAsync(HttpClient http, Uri? hub, string? key, string user, string? statePath, CancellationToken cancellationToken)
+    /// <summary>The hub to talk to: <paramref name="hub"/> with <paramref name="credential"/> when given, else the running stack's state.</summary>
+    public static async Task<ControlRoomClient?> ConnectAsync(HttpClient http, Uri? hub, ControlRoomCredential credential, string? statePath, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(credential);
         if (hub is not null)
         {
-            if (string.IsNullOrWhiteSpace(key))
+            if (string.IsNullOrWhiteSpace(credential.Key) && string.IsNullOrWhiteSpace(credential.Token))
             {
-                await Console.Error.WriteLineAsync("--hub needs --key (or NIGHTSAFE_FUNCTION_KEY): a function key of that Function App.");
+                await Console.Error.WriteLineAsync("--hub needs --token (an Entra access token of a control-room person, env NIGHTSAFE_TOKEN) or --key (the hub's control-room key, env NIGHTSAFE_CONTROL_ROOM_KEY).");
                 return null;
             }
 
-            return new ControlRoomClient(http, hub.AbsoluteUri.EndsWith('/') ? hub : new Uri(hub.AbsoluteUri + "/"), key, user);
+            return new ControlRoomClient(http, hub.AbsoluteUri.EndsWith('/') ? hub : new Uri(hub.AbsoluteUri + "/"), credential);
         }
 
-        return await RunningHub.FindAsync(statePath, cancellationToken) is { } state
-            ? new ControlRoomClient(http, state.FunctionsBaseUrl, state.FunctionKey, user)
-            : null;
+        if (await RunningHub.FindAsync(statePath, cancellationToken) is not { } state)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(state.ControlRoomKey))
+        {
+            await Console.Error.WriteLineAsync("The running stack wrote no control-room key: stop it (dotnet nightsafe down) and run dotnet nightsafe up again.");
+            return null;
+        }
+
+        return new ControlRoomClient(http, state.FunctionsBaseUrl, new ControlRoomCredential(state.ControlRoomKey, null));
     }
 
     public Task<(HttpStatusCode Status, JsonObject? Body)> GetAsync(string path, CancellationToken cancellationToken) =>
@@ -66,8 +82,17 @@ public sealed class ControlRoomClient(HttpClient http, Uri baseUrl, string funct
     private async Task<(HttpStatusCode Status, JsonObject? Body)> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(baseUrl, "api/" + path)) { Content = content };
-        request.Headers.Add(FunctionKeyHeader, functionKey);
-        request.Headers.Add(UserHeader, user);
+        if (!string.IsNullOrWhiteSpace(credential.Token))
+        {
+            // App Service Authentication accepts an Entra access token and passes its principal on to the app.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.Token);
+        }
+
+        if (!string.IsNullOrWhiteSpace(credential.Key))
+        {
+            request.Headers.Add(KeyHeader, credential.Key);
+        }
+
         using var response = await http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         JsonObject? body = null;

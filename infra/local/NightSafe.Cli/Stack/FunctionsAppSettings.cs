@@ -22,7 +22,8 @@ public static class FunctionsAppSettings
         IReadOnlyDictionary<string, string> partnerKeys,
         DateTime? clockStart,
         TimeSpan twilioRetryBaseDelay,
-        string? controlRoomKey = null)
+        string? controlRoomKey = null,
+        DateTimeOffset? clockStartsAt = null)
     {
         ArgumentNullException.ThrowIfNull(parts);
         ArgumentNullException.ThrowIfNull(partnerKeys);
@@ -59,6 +60,11 @@ public static class FunctionsAppSettings
         if (clockStart is { } start)
         {
             settings["NightSafe__ClockStart"] = start.ToString("yyyy-MM-dd'T'HH:mm:ss", c);
+            if (clockStartsAt is { } at)
+            {
+                // The dev host's timers use the same offset: both clocks agree to the second.
+                settings["NightSafe__ClockStartsAt"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", c);
+            }
         }
 
         var i = 0;

@@ -94,6 +94,9 @@ public sealed partial class OfflineHub : IAsyncDisposable
 
     public Uri BoardUrl => new(_functions.BaseUrl, "api/board");
 
+    /// <summary>When the summary timer next summarises a night, on the app's clock.</summary>
+    public DateTimeOffset NextSummaryAt => AppClock.NextSummary(AppNow, World);
+
     private Uri SignInUrl(Viewer viewer) =>
         new(_functions.BaseUrl, "api/sign-in?t=" + Uri.EscapeDataString(new PageSessions(PagesSigningKey, TimeProvider.System).Seal(PageSessions.SignInPurpose, viewer)));
 
@@ -152,10 +155,11 @@ public sealed partial class OfflineHub : IAsyncDisposable
             (azurite, serviceBus, twilio) = await WhenAllAsync(startingAzurite, startingServiceBus, startingTwilio);
 
             // The app's development clock starts at ClockStart when its worker starts: near enough to now for links.
+            var clockStartsAt = DateTimeOffset.UtcNow;
             var clockOffset = options.ClockStart is { } start
-                ? world.ToInstant(DateOnly.FromDateTime(start), TimeOnly.FromDateTime(start)) - DateTimeOffset.UtcNow
+                ? world.ToInstant(DateOnly.FromDateTime(start), TimeOnly.FromDateTime(start)) - clockStartsAt
                 : TimeSpan.Zero;
-            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, controlRoomKey, pagesKey, loggerFactory, cancellationToken);
+            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, controlRoomKey, pagesKey, clockOffset, clockStartsAt, loggerFactory, cancellationToken);
             await functions.WaitUntilRunningAsync(options.StartTimeout, cancellationToken);
             return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, controlRoomKey, options.ClockStart, pagesKey, clockOffset);
         }
@@ -205,6 +209,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         ControlRoomKey = ControlRoomKey,
         Night = Night.ToString(),
         WorkerProcessId = _functions.WorkerProcessId,
+        SignInLinks = Commands.StackScreen.SignInLinks(this),
     };
 
     public async ValueTask DisposeAsync()
@@ -277,6 +282,8 @@ public sealed partial class OfflineHub : IAsyncDisposable
         IReadOnlyDictionary<string, string> partnerKeys,
         string controlRoomKey,
         byte[] pagesKey,
+        TimeSpan clockOffset,
+        DateTimeOffset clockStartsAt,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
@@ -293,11 +300,13 @@ public sealed partial class OfflineHub : IAsyncDisposable
                     {
                         AppDirectory = appDirectory,
                         HttpPort = port,
-                        Settings = FunctionsAppSettings.For(parts, partnerKeys, options.ClockStart, options.TwilioRetryBaseDelay, controlRoomKey),
+                        Settings = FunctionsAppSettings.For(parts, partnerKeys, options.ClockStart, options.TwilioRetryBaseDelay, controlRoomKey, clockStartsAt),
                         FunctionKey = options.FunctionKey,
                         MasterKey = options.MasterKey,
                         LoggerFactory = loggerFactory,
                         WorkerStartTimeout = options.StartTimeout,
+                        // Timers follow the app's clock: a night started at --clock ends, and is summarised, on that clock.
+                        TimeProvider = clockOffset == TimeSpan.Zero ? TimeProvider.System : new AppClock(clockOffset),
                     },
                     cancellationToken);
             }

@@ -38,6 +38,9 @@ public sealed record StackState
     /// <summary>The control room's key (header X-Control-Room-Key) for dossiers and summaries.</summary>
     public string? ControlRoomKey { get; init; }
 
+    /// <summary>Local sign-in links to the pages: "board" and each agency id (`nightsafe keys` prints them).</summary>
+    public IReadOnlyDictionary<string, Uri>? SignInLinks { get; init; }
+
     /// <summary>The Functions worker's process id when the state was written (it changes if the worker is restarted).</summary>
     public int? WorkerProcessId { get; init; }
 }
@@ -75,7 +78,7 @@ public static class StackStateFile
     {
         if (!File.Exists(path))
         {
-            throw new StackNotRunningException($"No running stack: {path} does not exist. Start one with `nightsafe up` in another terminal.");
+            throw new StackNotRunningException($"No running stack: {path} does not exist. Start one with `dotnet nightsafe up` in another terminal.");
         }
 
         StackState? state;
@@ -87,16 +90,29 @@ public static class StackStateFile
             }
             catch (JsonException ex)
             {
-                throw new StackNotRunningException($"{path} is not a stack state file ({ex.Message}). Restart `nightsafe up`.");
+                throw new StackNotRunningException($"{path} is not a stack state file ({ex.Message}). Restart `dotnet nightsafe up`.");
             }
         }
 
         if (state is null || !IsAlive(state.ProcessId))
         {
-            throw new StackNotRunningException($"The stack recorded in {path} is no longer running. Start one with `nightsafe up`.");
+            throw new StackNotRunningException($"The stack recorded in {path} is no longer running. Start one with `dotnet nightsafe up`.");
         }
 
         return state;
+    }
+
+    /// <summary>The running stack's state, or null when none is running (no file, an unreadable one, or its process gone).</summary>
+    public static async Task<StackState?> TryReadRunningAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadRunningAsync(path, cancellationToken);
+        }
+        catch (Exception ex) when (ex is StackNotRunningException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Removes the file if it still describes the stack of <paramref name="processId"/>.</summary>

@@ -1,0 +1,101 @@
+using Azure.Data.Tables;
+using NightSafe.Core.Phones;
+using NightSafe.Core.Ports;
+
+namespace NightSafe.Integrations.Storage;
+
+/// <summary>
+/// The DutyPhones table: PartitionKey "duty", RowKey the agency id and <see cref="TableKeys.ForPhone"/> of the number (the
+/// number itself is a property: case alerts are texted to it); PartitionKey "audit" holds the trail of changes.
+/// </summary>
+public sealed class TableDutyPhones : IDutyPhoneStore
+{
+    public const string Partition = "duty";
+    public const string AuditPartition = "audit";
+
+    private readonly TableClient _table;
+    private readonly StorageInitializer _storage;
+
+    public TableDutyPhones(TableServiceClient tables, StorageInitializer storage)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        _table = tables.GetTableClient(StorageNames.DutyPhonesTable);
+        _storage = storage;
+    }
+
+    public async Task<IReadOnlyList<StoredDutyPhone>> ListAsync(CancellationToken cancellationToken)
+    {
+        await _storage.EnsureAsync(cancellationToken);
+        var phones = new List<StoredDutyPhone>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken))
+        {
+            if (e.GetString("Agency") is { Length: > 0 } agency && e.GetString("Phone") is { } phone && UkPhoneNumber.IsE164(phone))
+            {
+                phones.Add(new StoredDutyPhone(agency, phone, e.GetBoolean("Active") ?? false));
+            }
+        }
+
+        return [.. phones.OrderBy(p => p.AgencyId, StringComparer.Ordinal)];
+    }
+
+    public async Task UpsertAsync(StoredDutyPhone phone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(phone);
+        if (!UkPhoneNumber.IsE164(phone.Phone))
+        {
+            throw new ArgumentException("A duty phone must be in E.164 form.", nameof(phone));
+        }
+
+        await _storage.EnsureAsync(cancellationToken);
+        await _table.UpsertEntityAsync(
+            new TableEntity(Partition, TableKeys.Safe(phone.AgencyId) + "|" + TableKeys.ForPhone(phone.Phone))
+            {
+                ["Agency"] = phone.AgencyId,
+                ["Phone"] = phone.Phone,
+                ["PhoneMasked"] = UkPhoneNumber.Mask(phone.Phone),
+                ["Active"] = phone.Active,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+    }
+
+    public async Task RecordAsync(DutyPhoneChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await _storage.EnsureAsync(cancellationToken);
+        // Newest first: the row key counts down from the end of time, with a random tail for changes in the same tick.
+        await _table.AddEntityAsync(
+            new TableEntity(AuditPartition, $"{DateTimeOffset.MaxValue.Ticks - change.At.UtcTicks:D19}-{Guid.NewGuid():N}")
+            {
+                ["At"] = change.At,
+                ["Actor"] = change.Actor,
+                ["Action"] = change.Action,
+                ["Agency"] = change.AgencyId,
+                ["PhoneMasked"] = change.MaskedPhone,
+                ["Detail"] = change.Detail,
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DutyPhoneChange>> ChangesAsync(int max, CancellationToken cancellationToken)
+    {
+        await _storage.EnsureAsync(cancellationToken);
+        var changes = new List<DutyPhoneChange>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {AuditPartition}"), maxPerPage: max, cancellationToken: cancellationToken))
+        {
+            changes.Add(new DutyPhoneChange(
+                e.GetDateTimeOffset("At") ?? default,
+                e.GetString("Actor") ?? string.Empty,
+                e.GetString("Action") ?? string.Empty,
+                e.GetString("Agency") ?? string.Empty,
+                e.GetString("PhoneMasked") ?? string.Empty,
+                e.GetString("Detail")));
+            if (changes.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return changes;
+    }
+}

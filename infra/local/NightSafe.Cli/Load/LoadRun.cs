@@ -1,0 +1,375 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using Azure.Data.Tables;
+using Azure.Messaging.ServiceBus;
+using Azure.Storage.Queues;
+using NightSafe.Cli.Sms;
+using NightSafe.Cli.Stack;
+using NightSafe.Core.Ports;
+using NightSafe.Core.World;
+
+namespace NightSafe.Cli.Load;
+
+/// <summary>What `nightsafe load` offers: referrals per second for each phase, each phase as long as <see cref="PhaseDuration"/>.</summary>
+public sealed record LoadOptions
+{
+    public IReadOnlyList<double> Rates { get; init; } = [5, 25];
+
+    public TimeSpan PhaseDuration { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Longest wait, after a phase's last text, for its cases to reach the partners.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Texts in flight at once; beyond this the offered rate is not kept (and the run says so).</summary>
+    public int MaxInFlight { get; init; } = 256;
+
+    /// <summary>Length of the storage ceiling's burst (inserts, then queue sends, straight at the storage account).</summary>
+    public TimeSpan CeilingBurst { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A storage probe slower than this counts as a stall (Azurite's clean-up of used queue messages).</summary>
+    public TimeSpan StallThreshold { get; init; } = TimeSpan.FromSeconds(1);
+
+    public int Seed { get; init; } = 20261218;
+
+    /// <summary>No run can grow without bound: at most this many texts in all.</summary>
+    public const int MaxTexts = 20_000;
+}
+
+/// <summary>Percentiles of a set of durations, in milliseconds.</summary>
+public sealed record Percentiles(double P50, double P95, double P99, int Count)
+{
+    public static Percentiles Of(IEnumerable<TimeSpan> values)
+    {
+        var sorted = values.Select(v => v.TotalMilliseconds).Order().ToArray();
+        return sorted.Length == 0
+            ? new Percentiles(double.NaN, double.NaN, double.NaN, 0)
+            : new Percentiles(At(sorted, 0.50), At(sorted, 0.95), At(sorted, 0.99), sorted.Length);
+    }
+
+    // Nearest rank: the smallest value at or above the share of the sample.
+    private static double At(double[] sorted, double share) => sorted[Math.Clamp((int)Math.Ceiling(share * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
+
+/// <summary>The storage account's own speed on this machine, measured in the same run: the ceiling a hub's figures are a share of.</summary>
+public sealed record StorageCeiling(double InsertsPerSecond, double QueueSendsPerSecond)
+{
+    /// <summary>Requests per second, weighting inserts and queue sends as a referral does (mostly table work).</summary>
+    public double RequestsPerSecond => InsertsPerSecond;
+}
+
+/// <summary>One phase's figures.</summary>
+/// <param name="StorageRequestsPerReferral">From the app's own storage pipeline counter (null when the hub does not expose it).</param>
+/// <param name="CeilingBound">Referrals per second the storage ceiling allows at this phase's requests per referral.</param>
+/// <param name="ShareOfCeiling">Referrals fully routed per second as a share of <paramref name="CeilingBound"/>.</param>
+public sealed record PhaseFigures(
+    double OfferedPerSecond,
+    double AchievedSendPerSecond,
+    int Texts,
+    int Accepted,
+    int Refused,
+    Percentiles Webhook,
+    Percentiles AcceptedToPartner,
+    double RoutedPerSecond,
+    int FullyRouted,
+    double? StorageRequestsPerReferral,
+    IReadOnlyDictionary<string, long>? StorageRequests,
+    double? CeilingBound,
+    double? ShareOfCeiling,
+    int Losses,
+    int Duplicates,
+    int Stalls,
+    double LongestStallMs);
+
+/// <summary>A whole run: the ceiling, each phase, and any stall of the storage emulator.</summary>
+public sealed record LoadReport(StorageCeiling? Ceiling, IReadOnlyList<PhaseFigures> Phases, int Stalls, double LongestStallMs, string CasesCheckedAgainst)
+{
+    [JsonIgnore]
+    public bool Clean => Phases.All(p => p.Losses == 0 && p.Duplicates == 0);
+}
+
+/// <summary>Where a run is, for the progress bar.</summary>
+public sealed record LoadProgress(int Phase, int Phases, double Rate, int Sent, int Planned, int Accepted, int CasesReceived);
+
+/// <summary>
+/// Drives a running hub with signed officer texts at given rates (open loop: texts leave on schedule whatever the hub's
+/// pace), listens on every agency's subscription, and measures each phase: webhook latency, acceptance to partner,
+/// referrals fully routed per second, storage requests per referral (the app's own counter), losses and duplicates.
+/// Before the phases it measures the storage account's ceiling (a burst of inserts and queue sends), so the figures are
+/// a share of what this machine allows; a probe watches for storage stalls throughout.
+/// </summary>
+public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
+{
+    private static readonly string[] Concerns = ["spiked", "very drunk", "separated from friends", "fight", "alone and upset", "harassed"];
+    private static readonly string[] Places = ["outside the station", "by the bus stops", "near the high street", "at the taxi rank", "outside the Crown"];
+
+    public async Task<LoadReport> RunAsync(LoadOptions options, IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var planned = options.Rates.Sum(r => (int)Math.Ceiling(r * options.PhaseDuration.TotalSeconds));
+        if (options.Rates.Count == 0 || options.Rates.Any(r => r <= 0) || planned > LoadOptions.MaxTexts)
+        {
+            throw new ArgumentException($"Rates must be positive and the run at most {LoadOptions.MaxTexts} texts (this one: {planned}).", nameof(options));
+        }
+
+        var officers = world.OfficerRosterSeed;
+        if (officers.Count == 0)
+        {
+            throw new InvalidOperationException("routing.json has no officer roster seed: load needs officers to text from.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var cases = new ConcurrentDictionary<string, List<TimeSpan>>(StringComparer.Ordinal);
+        var receivedCount = 0;
+        await using var bus = new ServiceBusClient(hub.ServiceBusConnectionString);
+        var processors = new List<ServiceBusProcessor>();
+        foreach (var agency in world.Agencies)
+        {
+            var processor = bus.CreateProcessor("cases", agency.Id, new ServiceBusProcessorOptions { AutoCompleteMessages = true, MaxConcurrentCalls = 4, PrefetchCount = 32 });
+            processor.ProcessMessageAsync += args =>
+            {
+                var at = clock.Elapsed;
+                var times = cases.GetOrAdd(args.Message.MessageId, _ => []);
+                lock (times)
+                {
+                    times.Add(at);
+                }
+
+                Interlocked.Increment(ref receivedCount);
+                return Task.CompletedTask;
+            };
+            processor.ProcessErrorAsync += _ => Task.CompletedTask;
+            processors.Add(processor);
+        }
+
+        foreach (var processor in processors)
+        {
+            await processor.StartProcessingAsync(cancellationToken);
+        }
+
+        using var watch = new StorageWatch(hub.StorageConnectionString, options.StallThreshold);
+        try
+        {
+            var ceiling = await StorageWatch.MeasureCeilingAsync(hub.StorageConnectionString, options.CeilingBurst, cancellationToken);
+            watch.Start();
+            var phone = new OfficerPhone(http, hub.FunctionsBaseUrl, hub.PublicBaseUrl, hub.TwilioAccountSid, hub.TwilioAuthToken, hub.HubNumber);
+            var random = new Random(options.Seed);
+            var phases = new List<PhaseFigures>();
+            var sentSoFar = 0;
+            for (var p = 0; p < options.Rates.Count; p++)
+            {
+                var rate = options.Rates[p];
+                var count = (int)Math.Ceiling(rate * options.PhaseDuration.TotalSeconds);
+                var before = await StorageCountsAsync(cancellationToken);
+                var stallsBefore = watch.Stalls;
+                var texts = new ConcurrentBag<SentText>();
+                using var inFlight = new SemaphoreSlim(options.MaxInFlight);
+                var running = new List<Task>(count);
+                var start = clock.Elapsed;
+                for (var i = 0; i < count; i++)
+                {
+                    var due = start + TimeSpan.FromSeconds(i / rate);
+                    if (due > clock.Elapsed)
+                    {
+                        await Task.Delay(due - clock.Elapsed, cancellationToken);
+                    }
+
+                    await inFlight.WaitAsync(cancellationToken);
+                    var officer = officers[random.Next(officers.Count)];
+                    var town = world.Towns[random.Next(world.Towns.Count)].Name;
+                    var body = $"{town} {Concerns[random.Next(Concerns.Length)]} {Places[random.Next(Places.Length)]}, 07700 900{random.Next(100, 1000).ToString(CultureInfo.InvariantCulture)}, consent y";
+                    running.Add(SendAsync(phone, officer.Phone, body, clock, texts, inFlight, cancellationToken));
+                    progress?.Report(new LoadProgress(p + 1, options.Rates.Count, rate, sentSoFar + i + 1, planned, texts.Count(t => t.Reference is not null), Volatile.Read(ref receivedCount)));
+                }
+
+                var sendTime = clock.Elapsed - start;
+                await Task.WhenAll(running);
+                sentSoFar += count;
+
+                // Wait until every accepted referral has its cases (as the hub recorded them), or the drain deadline.
+                var accepted = texts.Where(t => t.Reference is not null).ToList();
+                var expected = await ExpectedCasesAsync(accepted, cancellationToken);
+                var deadline = clock.Elapsed + options.DrainTimeout;
+                while (clock.Elapsed < deadline && !AllArrived(expected, cases))
+                {
+                    progress?.Report(new LoadProgress(p + 1, options.Rates.Count, rate, sentSoFar, planned, accepted.Count, Volatile.Read(ref receivedCount)));
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                    expected = await ExpectedCasesAsync(accepted, cancellationToken);
+                }
+
+                // The advice and case alerts are sent after the cases arrive: count them with this phase, not the next.
+                await QueuesEmptyAsync(deadline, clock, cancellationToken);
+                var after = await StorageCountsAsync(cancellationToken);
+                phases.Add(Figures(rate, count, sendTime, start, texts, expected, cases, before, after, ceiling, watch, stallsBefore));
+            }
+
+            return new LoadReport(ceiling, phases, watch.Stalls, watch.LongestStall.TotalMilliseconds, CheckedAgainst);
+        }
+        finally
+        {
+            foreach (var processor in processors)
+            {
+                await processor.StopProcessingAsync(CancellationToken.None);
+                await processor.DisposeAsync();
+            }
+        }
+    }
+
+    private const string CheckedAgainst = "the hub's own case rows (Referrals table)";
+
+    private sealed record SentText(string? Reference, TimeSpan SentAt, TimeSpan AcceptedAt, TimeSpan Webhook, bool Ok);
+
+    private static async Task SendAsync(OfficerPhone phone, string from, string body, Stopwatch clock, ConcurrentBag<SentText> texts, SemaphoreSlim inFlight, CancellationToken cancellationToken)
+    {
+        var sentAt = clock.Elapsed;
+        try
+        {
+            var reply = await phone.TextAsync(from, body, cancellationToken);
+            texts.Add(new SentText(reply.Reference?.ToString(), sentAt, clock.Elapsed, reply.Elapsed, reply.Succeeded));
+        }
+        catch (HttpRequestException)
+        {
+            texts.Add(new SentText(null, sentAt, clock.Elapsed, clock.Elapsed - sentAt, false));
+        }
+        finally
+        {
+            inFlight.Release();
+        }
+    }
+
+    /// <summary>The case MessageIds the hub recorded for each accepted referral (night/ref/agency), read from its table.</summary>
+    private async Task<Dictionary<string, IReadOnlyList<string>>> ExpectedCasesAsync(IReadOnlyList<SentText> accepted, CancellationToken cancellationToken)
+    {
+        var table = new TableClient(hub.StorageConnectionString, "Referrals");
+        var byReference = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var wanted = accepted.Select(a => a.Reference!).ToHashSet(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {hub.Night} and RowKey ge {"C|"} and RowKey lt {"C}"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            var parts = row.RowKey.Split('|');
+            if (parts.Length == 3 && wanted.Contains(parts[1]))
+            {
+                (byReference.TryGetValue(parts[1], out var list) ? list : byReference[parts[1]] = []).Add($"{hub.Night}/{parts[1]}/{parts[2]}");
+            }
+        }
+
+        return accepted.ToDictionary(a => a.Reference!, a => (IReadOnlyList<string>)(byReference.GetValueOrDefault(a.Reference!) ?? []), StringComparer.Ordinal);
+    }
+
+    /// <summary>Waits (until <paramref name="deadline"/>) for the routing and outbound SMS queues to hold nothing.</summary>
+    private async Task QueuesEmptyAsync(TimeSpan deadline, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var queues = new[] { QueueNames.Routing, QueueNames.OutboundSms }.Select(q => new QueueClient(hub.StorageConnectionString, q)).ToList();
+        while (clock.Elapsed < deadline)
+        {
+            var waiting = 0;
+            foreach (var queue in queues)
+            {
+                waiting += (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
+            }
+
+            if (waiting == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+
+    private static bool AllArrived(Dictionary<string, IReadOnlyList<string>> expected, ConcurrentDictionary<string, List<TimeSpan>> cases) =>
+        expected.Values.All(ids => ids.Count > 0 && ids.All(cases.ContainsKey));
+
+    private async Task<IReadOnlyDictionary<string, long>?> StorageCountsAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(hub.FunctionsBaseUrl, "api/diagnostics/storage"));
+        request.Headers.Add("x-functions-key", hub.MasterKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        var body = await response.Content.ReadFromJsonAsync<StorageCountsBody>(cancellationToken);
+        return body?.Requests is { } requests ? new Dictionary<string, long>(requests) { ["work"] = body.Work } : null;
+    }
+
+    private sealed record StorageCountsBody(long Work, Dictionary<string, long>? Requests);
+
+    private static PhaseFigures Figures(
+        double rate,
+        int count,
+        TimeSpan sendTime,
+        TimeSpan start,
+        ConcurrentBag<SentText> texts,
+        Dictionary<string, IReadOnlyList<string>> expected,
+        ConcurrentDictionary<string, List<TimeSpan>> cases,
+        IReadOnlyDictionary<string, long>? before,
+        IReadOnlyDictionary<string, long>? after,
+        StorageCeiling? ceiling,
+        StorageWatch watch,
+        int stallsBefore)
+    {
+        var accepted = texts.Where(t => t.Reference is not null).ToDictionary(t => t.Reference!, StringComparer.Ordinal);
+        var toPartner = new List<TimeSpan>();
+        var fullyRouted = 0;
+        var losses = 0;
+        var duplicates = 0;
+        var lastArrival = start;
+        foreach (var (reference, ids) in expected)
+        {
+            var complete = ids.Count > 0;
+            foreach (var id in ids)
+            {
+                if (!cases.TryGetValue(id, out var times))
+                {
+                    complete = false;
+                    losses++;
+                    continue;
+                }
+
+                lock (times)
+                {
+                    duplicates += times.Count - 1;
+                    toPartner.Add(times[0] - accepted[reference].AcceptedAt);
+                    lastArrival = times[0] > lastArrival ? times[0] : lastArrival;
+                }
+            }
+
+            // A referral the hub accepted but recorded no case for is lost too.
+            losses += ids.Count == 0 ? 1 : 0;
+            fullyRouted += complete ? 1 : 0;
+        }
+
+        double? perReferral = null;
+        Dictionary<string, long>? spent = null;
+        if (before is not null && after is not null && accepted.Count > 0)
+        {
+            spent = after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key), StringComparer.Ordinal);
+            perReferral = spent.GetValueOrDefault("work") / (double)accepted.Count;
+        }
+
+        var routedPerSecond = fullyRouted / Math.Max((lastArrival - start).TotalSeconds, 0.001);
+        double? bound = ceiling is not null && perReferral is > 0 ? ceiling.RequestsPerSecond / perReferral : null;
+        return new PhaseFigures(
+            rate,
+            count / Math.Max(sendTime.TotalSeconds, 0.001),
+            count,
+            accepted.Count,
+            texts.Count(t => t.Reference is null),
+            Percentiles.Of(texts.Where(t => t.Ok).Select(t => t.Webhook)),
+            Percentiles.Of(toPartner),
+            routedPerSecond,
+            fullyRouted,
+            perReferral,
+            spent,
+            bound,
+            bound is > 0 ? routedPerSecond / bound : null,
+            losses,
+            duplicates,
+            watch.Stalls - stallsBefore,
+            watch.LongestStall.TotalMilliseconds);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+
+namespace NightSafe.Cli.Load;
+
+/// <summary>
+/// The storage account seen from outside the hub: how fast it takes inserts and queue sends on this machine (the
+/// ceiling), and a probe every 100 ms that notices when it stalls (Azurite pauses for its clean-up of used queue messages).
+/// </summary>
+public sealed class StorageWatch(string connectionString, TimeSpan stallThreshold) : IDisposable
+{
+    private const int Concurrency = 16;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _probe;
+    private int _stalls;
+    private long _longestTicks;
+
+    /// <summary>Probes slower than the threshold since <see cref="Start"/>.</summary>
+    public int Stalls => Volatile.Read(ref _stalls);
+
+    public TimeSpan LongestStall => TimeSpan.FromTicks(Interlocked.Read(ref _longestTicks));
+
+    /// <summary>A burst of inserts (one scratch table) then of queue sends (one scratch queue), each as long as <paramref name="burst"/>; both removed afterwards.</summary>
+    public static async Task<StorageCeiling> MeasureCeilingAsync(string connectionString, TimeSpan burst, CancellationToken cancellationToken)
+    {
+        var name = "loadceiling" + Guid.NewGuid().ToString("N")[..8];
+        var table = new TableClient(connectionString, name);
+        var queue = new QueueClient(connectionString, name);
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        try
+        {
+            var inserts = await BurstAsync(burst, i => table.AddEntityAsync(new TableEntity("ceiling", i.ToString("D10", System.Globalization.CultureInfo.InvariantCulture)) { ["Payload"] = new string('x', 200) }, cancellationToken), cancellationToken);
+            var sends = await BurstAsync(burst, _ => queue.SendMessageAsync(new string('x', 200), cancellationToken), cancellationToken);
+            return new StorageCeiling(inserts, sends);
+        }
+        finally
+        {
+            await table.DeleteAsync(CancellationToken.None);
+            await queue.DeleteIfExistsAsync(CancellationToken.None);
+        }
+    }
+
+    public void Start()
+    {
+        var table = new TableClient(connectionString, "Officers");
+        _probe = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    await table.GetEntityIfExistsAsync<TableEntity>("probe", "probe", select: ["RowKey"], cancellationToken: _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (RequestFailedException)
+                {
+                    // A failing probe is not a slow one; the hub's own figures show failures.
+                }
+
+                var took = clock.Elapsed;
+                if (took >= stallThreshold)
+                {
+                    Interlocked.Increment(ref _stalls);
+                    long longest;
+                    while (took.Ticks > (longest = Interlocked.Read(ref _longestTicks)) && Interlocked.CompareExchange(ref _longestTicks, took.Ticks, longest) != longest)
+                    {
+                    }
+                }
+
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        });
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _probe?.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private static async Task<double> BurstAsync<T>(TimeSpan burst, Func<int, Task<T>> request, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var next = 0;
+        var done = 0;
+        var workers = Enumerable.Range(0, Concurrency).Select(async _ =>
+        {
+            while (clock.Elapsed < burst && !cancellationToken.IsCancellationRequested)
+            {
+                await request(Interlocked.Increment(ref next));
+                Interlocked.Increment(ref done);
+            }
+        });
+        await Task.WhenAll(workers);
+        return done / clock.Elapsed.TotalSeconds;
+    }
+}

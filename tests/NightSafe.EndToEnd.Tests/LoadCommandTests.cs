@@ -1,0 +1,133 @@
+using NightSafe.Cli.Commands;
+using NightSafe.Cli.Load;
+
+namespace NightSafe.EndToEnd.Tests;
+
+/// <summary>`nightsafe load`, briefly, against a private stack: every figure is there, and nothing is lost or doubled.</summary>
+public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper output) : IClassFixture<HubFixture>
+{
+    [Fact]
+    public async Task A_short_load_run_reports_every_figure_and_loses_or_doubles_no_case()
+    {
+        var run = new LoadRun(fixture.Hub.State(Environment.ProcessId), fixture.Hub.World, fixture.Http);
+        var options = LoadCommand.Options("2,4", "3s", "60s") with { CeilingBurst = TimeSpan.FromMilliseconds(500) };
+
+        var report = await run.RunAsync(options, null, CancellationToken.None);
+
+        foreach (var p in report.Phases)
+        {
+            output.WriteLine($"{p.OfferedPerSecond}/s: {p.Accepted}/{p.Texts} accepted, webhook p95 {p.Webhook.P95} ms, to partner p95 {p.AcceptedToPartner.P95} ms, {p.StorageRequestsPerReferral} storage requests per referral, {p.Losses} lost, {p.Duplicates} twice");
+        }
+
+        if (!report.Clean)
+        {
+            fixture.WriteLogTail(output);
+        }
+
+        Assert.NotNull(report.Ceiling);
+        Assert.True(report.Ceiling.InsertsPerSecond > 0 && report.Ceiling.QueueSendsPerSecond > 0);
+        Assert.Equal([2.0, 4.0], report.Phases.Select(p => p.OfferedPerSecond));
+        Assert.All(report.Phases, p =>
+        {
+            Assert.Equal(p.Texts, p.Accepted);
+            Assert.Equal(p.Texts, p.Webhook.Count);
+            Assert.Equal(p.Accepted, p.FullyRouted);
+            Assert.True(p.AcceptedToPartner.Count >= p.Accepted, "every referral has at least one case");
+            Assert.True(p.StorageRequestsPerReferral > 0, "the app's storage counter was read");
+            Assert.NotNull(p.CeilingBound);
+            Assert.NotNull(p.ShareOfCeiling);
+            Assert.Equal(0, p.Losses);
+            Assert.Equal(0, p.Duplicates);
+        });
+        Assert.True(report.Clean);
+
+        // --json: the figures an operator's script reads, by these names.
+        using var json = System.Text.Json.JsonDocument.Parse(LoadCommand.ToJson(report));
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("ceiling").GetProperty("insertsPerSecond").GetDouble() > 0);
+        Assert.True(root.GetProperty("ceiling").GetProperty("queueSendsPerSecond").GetDouble() > 0);
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, root.GetProperty("stalls").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, root.GetProperty("longestStallMs").ValueKind);
+        var phases = root.GetProperty("phases").EnumerateArray().ToList();
+        Assert.Equal(2, phases.Count);
+        Assert.All(phases, phase =>
+        {
+            foreach (var latency in new[] { "webhook", "acceptedToPartner" })
+            {
+                foreach (var figure in new[] { "p50", "p95", "p99" })
+                {
+                    Assert.True(phase.GetProperty(latency).GetProperty(figure).GetDouble() >= 0, $"{latency}.{figure}");
+                }
+            }
+
+            Assert.True(phase.GetProperty("routedPerSecond").GetDouble() > 0);
+            Assert.True(phase.GetProperty("storageRequestsPerReferral").GetDouble() > 0);
+            Assert.True(phase.GetProperty("ceilingBound").GetDouble() > 0);
+            Assert.True(phase.GetProperty("shareOfCeiling").GetDouble() > 0);
+            Assert.Equal(0, phase.GetProperty("losses").GetInt32());
+            Assert.Equal(0, phase.GetProperty("duplicates").GetInt32());
+            Assert.Equal(System.Text.Json.JsonValueKind.Number, phase.GetProperty("stalls").ValueKind);
+        });
+    }
+
+    [Fact]
+    public async Task A_burst_above_capacity_still_gives_every_officer_a_reference_and_every_partner_each_case_once()
+    {
+        // 80 texts in two seconds, far beyond what this stack routes per second on a shared two-core machine. Not
+        // timed: what must hold is that nobody is refused and nothing is lost or doubled while the backlog drains.
+        var run = new LoadRun(fixture.Hub.State(Environment.ProcessId), fixture.Hub.World, fixture.Http);
+        var options = LoadCommand.Options("40", "2s", "180s") with { CeilingBurst = TimeSpan.FromMilliseconds(200), Seed = 14 };
+
+        var report = await run.RunAsync(options, null, CancellationToken.None);
+
+        var burst = Assert.Single(report.Phases);
+        output.WriteLine($"{burst.Accepted}/{burst.Texts} accepted, webhook p99 {burst.Webhook.P99} ms, to partner p99 {burst.AcceptedToPartner.P99} ms, {burst.Losses} lost, {burst.Duplicates} twice");
+        if (!report.Clean)
+        {
+            fixture.WriteLogTail(output);
+        }
+
+        Assert.Equal(80, burst.Texts);
+        Assert.Equal(burst.Texts, burst.Accepted);
+        Assert.Equal(burst.Accepted, burst.FullyRouted);
+        Assert.Equal(0, burst.Losses);
+        Assert.Equal(0, burst.Duplicates);
+    }
+
+    [Fact]
+    public async Task The_storage_diagnostic_answers_only_the_master_key()
+    {
+        var state = fixture.Hub.State(Environment.ProcessId);
+        var url = new Uri(state.FunctionsBaseUrl, "api/diagnostics/storage");
+        foreach (var (key, expected) in new[] { ((string?)null, System.Net.HttpStatusCode.Unauthorized), (state.FunctionKey, System.Net.HttpStatusCode.Unauthorized), (state.MasterKey, System.Net.HttpStatusCode.OK) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (key is not null)
+            {
+                request.Headers.Add("x-functions-key", key);
+            }
+
+            using var response = await fixture.Http.SendAsync(request);
+            Assert.Equal(expected, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public void A_deployed_hub_needs_its_keys_and_connections()
+    {
+        var parse = NightSafeCommandLine.Create().Parse(["load", "--hub", "https://func-nightsafe.example.net/"]);
+
+        var error = Assert.Single(parse.Errors);
+        Assert.Contains("--master-key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--storage", error.Message, StringComparison.Ordinal);
+        Assert.Empty(NightSafeCommandLine.Create().Parse(["load", "--rates", "5"]).Errors);
+    }
+
+    [Theory]
+    [InlineData("20s", 20_000)]
+    [InlineData("500ms", 500)]
+    [InlineData("1m", 60_000)]
+    [InlineData("3", 3_000)]
+    public void Durations_read_as_operators_write_them(string text, int milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), LoadCommand.Duration(text));
+}
