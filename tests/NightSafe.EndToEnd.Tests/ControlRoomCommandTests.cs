@@ -194,7 +194,8 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
         }
     }
 
-    private static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
+    /// <summary>Runs a `nightsafe` command in this process, capturing what it prints.</summary>
+    internal static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
     {
         var (outWas, errorWas) = (Console.Out, Console.Error);
         using var stdout = new StringWriter();

@@ -3,11 +3,17 @@ using NightSafe.Cli.Demo;
 
 namespace NightSafe.EndToEnd.Tests;
 
+/// <summary>The hub as `nightsafe demo` starts it, with a shorter deadline still for a 30-text night.</summary>
+public sealed class DemoHubFixture : HubFixture
+{
+    public override TimeSpan? AcknowledgeWithin => TimeSpan.FromSeconds(4);
+}
+
 /// <summary>
 /// Issue 5: a short demo night (about 30 officer texts) through the real stack, with every agency played on its own
 /// subscription, and the night's invariants checked from the outside.
 /// </summary>
-public sealed class DemoNightTests(HubFixture fixture, ITestOutputHelper output) : IClassFixture<HubFixture>
+public sealed class DemoNightTests(DemoHubFixture fixture, ITestOutputHelper output) : IClassFixture<DemoHubFixture>
 {
     [Fact]
     public async Task A_short_night_holds_every_invariant_through_the_real_stack()
@@ -41,5 +47,20 @@ public sealed class DemoNightTests(HubFixture fixture, ITestOutputHelper output)
         Assert.Equal(report.Record.Referrals.Count, report.Record.Summary["referrals"]?.GetValue<int>());
         Assert.NotNull(report.SummarySms);
         Assert.Contains(report.Record.Texts, t => t.Text.Kind == ScriptedKind.Close && t.Reply.Succeeded);
+
+        // The partner loop was played for real: answers by SMS, late answers after a reminder, silent agencies escalated.
+        var sms = report.Record.Behaviours.Where(b => b.Value.Answers == Cli.Partners.PartnerAnswers.BySms).Select(b => b.Key).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains(report.Record.Reports, r => sms.Contains(r.Agency) && r.Outcome == "accepted" && r.Reply is not null && r.Status == System.Net.HttpStatusCode.OK);
+        Assert.Contains(f.PartnerLoop, a => a.PlayedAs == "answers through the API, late" && a.Accepted > 0 && a.Reminded > 0);
+        Assert.NotEmpty(f.Escalations);
+        // The inspector's text is queued work: the night's record may be taken just before the last one is sent.
+        Assert.Contains(f.Escalations, e => e.InspectorsTexted.Count > 0);
+        Assert.True(f.CancellationsReceived > 0, "no case-closed message reached an agency");
+        Assert.Equal(report.Record.World.Agencies.Count, f.PartnerLoop.Count);
+        Assert.All(f.PartnerLoop.Where(a => a.Cases == 0), a => Assert.False(string.IsNullOrEmpty(a.WhyNoCases)));
+        foreach (var a in f.PartnerLoop)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{a.Agency} ({a.PlayedAs}): {a.Cases} cases, {a.Accepted} accepted, median {a.MedianToAccept?.TotalSeconds:0.0} s, p90 {a.P90ToAccept?.TotalSeconds:0.0} s, {a.Reminded} reminded, {a.Escalated} escalated {a.WhyNoCases}"));
+        }
     }
 }

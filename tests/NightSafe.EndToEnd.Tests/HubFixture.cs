@@ -11,7 +11,7 @@ namespace NightSafe.EndToEnd.Tests;
 /// The whole hub on free ports, as `nightsafe demo` starts it: Azurite, the Service Bus emulator, the Twilio stand-in
 /// and the Functions dev host running the built NightSafe.Functions. One per test class; stopped afterwards.
 /// </summary>
-public sealed class HubFixture : IAsyncLifetime
+public class HubFixture : IAsyncLifetime
 {
     private readonly ConcurrentQueue<string> _logs = new();
     private ILoggerFactory? _loggerFactory;
@@ -24,8 +24,11 @@ public sealed class HubFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new LineLog(_logs.Enqueue, LineLog.Default)));
-        _hub = await OfflineHub.StartAsync(new OfflineHubOptions { Ports = StackPorts.AnyFree, LoggerFactory = _loggerFactory });
+        _hub = await OfflineHub.StartAsync(new OfflineHubOptions { Ports = StackPorts.AnyFree, LoggerFactory = _loggerFactory, AcknowledgeWithin = AcknowledgeWithin });
     }
+
+    /// <summary>One acknowledgement deadline for every priority, or null for routing.json's minutes.</summary>
+    public virtual TimeSpan? AcknowledgeWithin => null;
 
     /// <summary>The last log lines of every part (the worker's included), for a failing test's output.</summary>
     public void WriteLogTail(ITestOutputHelper output, int lines = 150)

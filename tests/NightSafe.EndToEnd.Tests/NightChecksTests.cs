@@ -20,7 +20,13 @@ public sealed class NightChecksTests
     private const string Pastors = "street-pastors-chelmsford";
     private const string Council = "community-safety-chelmsford";
 
+    private const string SafeSpace = "safe-space-chelmsford";
+
     private static readonly RoutingWorld World = RoutingWorld.Load(RepositoryLayout.RoutingJson());
+
+    private static readonly DateTimeOffset Disclosed = new(2026, 12, 18, 22, 31, 0, TimeSpan.Zero);
+
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(4);
 
     [Fact]
     public void A_sound_night_passes_every_check() => Assert.Empty(NightChecks.Failures(SoundNight()));
@@ -125,6 +131,58 @@ public sealed class NightChecksTests
     }
 
     [Fact]
+    public void A_case_neither_accepted_nor_escalated_by_its_deadline_is_a_failure_and_one_escalated_at_it_passes()
+    {
+        var night = WithCase(SoundNight(), new CaseView(SafeSpace, "Sent", ["reference"], Disclosed), closedAfter: TimeSpan.FromMinutes(2));
+
+        Assert.Contains(NightChecks.Deadlines(night), f => f.Contains("neither accepted nor escalated", StringComparison.Ordinal) && f.Contains(SafeSpace, StringComparison.Ordinal));
+
+        var escalated = night with { Referrals = [night.Referrals[0] with { Trail = [.. night.Referrals[0].Trail, new TrailEntry("escalated", Disclosed + (Deadline * 2) + TimeSpan.FromSeconds(1), SafeSpace, "not-accepted", "not accepted")] }] };
+        Assert.Empty(NightChecks.Deadlines(escalated));
+
+        var early = night with { Referrals = [night.Referrals[0] with { Trail = [.. night.Referrals[0].Trail, new TrailEntry("escalated", Disclosed + Deadline, SafeSpace, "not-accepted", "not accepted")] }] };
+        Assert.Contains(NightChecks.Deadlines(early), f => f.Contains("escalated before their deadline", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_referral_declined_by_every_agency_that_never_reached_the_control_room_is_a_failure()
+    {
+        var night = SoundNight();
+        var referral = night.Referrals[0];
+        night = night with { Referrals = [referral with { Cases = [.. referral.Cases.Select(c => c with { Status = "Declined", AcceptedAt = null })] }] };
+
+        Assert.Contains(NightChecks.Deadlines(night), f => f.Contains("declined by every agency never reached the control room", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_same_alert_SMS_twice_to_one_phone_is_a_failure()
+    {
+        var night = SoundNight();
+        var alert = night.Sms[0] with { Sid = "SMa1", To = World.FindAgency(Pastors)!.Phone, Body = $"NightSafe {Reference} spiking, Chelmsford 22:31. Reply ACC {Reference} or DEC {Reference}", StatusCallback = null };
+        Assert.Empty(NightChecks.AlertsOnce(night with { Sms = [.. night.Sms, alert] }));
+
+        Assert.Contains(NightChecks.AlertsOnce(night with { Sms = [.. night.Sms, alert, alert with { Sid = "SMa2" }] }), f => f.Contains("more than once", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_agency_still_on_a_closed_referral_without_its_cancellation_is_a_failure()
+    {
+        var night = WithCase(SoundNight(), new CaseView(SafeSpace, "Accepted", ["reference"], Disclosed, Disclosed.AddSeconds(1)), closedAfter: TimeSpan.FromSeconds(5));
+
+        var failures = NightChecks.Cancellations(night).ToList();
+
+        Assert.Contains(failures, f => f.Contains("never received its case-closed message", StringComparison.Ordinal) && f.Contains(SafeSpace, StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("were not texted that it is closed", StringComparison.Ordinal));
+
+        var told = night with
+        {
+            Cancellations = [$"{Night}/{Reference}/{SafeSpace}/closed"],
+            Sms = [.. night.Sms, night.Sms[0] with { Sid = "SMc1", To = World.FindAgency(SafeSpace)!.Phone, Body = $"NightSafe {Reference} is CLOSED (by Chelmsford Street Pastors). No need to attend. Thank you.", StatusCallback = null }],
+        };
+        Assert.Empty(NightChecks.Cancellations(told));
+    }
+
+    [Fact]
     public void Latency_percentiles_are_nearest_rank()
     {
         var latency = Latency.Of(Enumerable.Range(1, 20).Select(i => TimeSpan.FromMilliseconds(i * 10)));
@@ -132,6 +190,13 @@ public sealed class NightChecksTests
         Assert.Equal(TimeSpan.FromMilliseconds(100), latency.P50);
         Assert.Equal(TimeSpan.FromMilliseconds(190), latency.P95);
         Assert.Equal(TimeSpan.FromMilliseconds(200), latency.Max);
+    }
+
+    /// <summary>The sound night's referral with one more case, closed <paramref name="closedAfter"/> after it went out.</summary>
+    private static NightRecord WithCase(NightRecord night, CaseView extra, TimeSpan closedAfter)
+    {
+        var referral = night.Referrals[0];
+        return night with { Referrals = [referral with { Cases = [.. referral.Cases, extra], ClosedAt = Disclosed + closedAfter }] };
     }
 
     /// <summary>One referral, routed to the Chelmsford street pastors and council team, closed, advice delivered, summarised.</summary>
@@ -144,7 +209,11 @@ public sealed class NightChecksTests
         string[] pastorsFields = ["reference", "night", "town", "categories", "subjectPhone"];
         string[] councilFields = ["reference", "night", "town", "categories"];
         var referral = new ReferralView(Night, Reference, "Closed", "chelmsford", ["spiking"], "Given", Subject, false, "Delivered", "SM1", null,
-            [new CaseView(Pastors, "Closed", pastorsFields), new CaseView(Council, "Declined", councilFields)]);
+            [new CaseView(Pastors, "Closed", pastorsFields, Disclosed, Disclosed.AddSeconds(2)), new CaseView(Council, "Declined", councilFields, Disclosed)])
+        {
+            ClosedAt = Disclosed.AddSeconds(5),
+            Trail = [new TrailEntry("closed", Disclosed.AddSeconds(5), null, null, "closed by " + Pastors)],
+        };
         ReceivedCase Case(string agency, string[] fields)
         {
             var body = new JsonObject { ["schemaVersion"] = 1, ["type"] = "case", ["agency"] = agency, ["reference"] = Reference, ["night"] = Night };
@@ -212,6 +281,7 @@ public sealed class NightChecksTests
             ],
             Refusals = [],
             Summary = summary,
+            Acknowledgement = Acknowledgement.Uniform(Deadline),
         };
     }
 }

@@ -109,7 +109,13 @@ public static class CaseAlertTexts
     public static string ControlRoomReminder(PartnerCase @case, Agency agency, TimeSpan waited) =>
         Fit(string.Create(
             CultureInfo.InvariantCulture,
-            $"NightSafe {@case.Reference}: {Clean(agency.Name)} has not accepted it after {waited.TotalMinutes:0} min. Reminded them; it comes to you if still unanswered at the next deadline."));
+            $"NightSafe {@case.Reference}: {Clean(agency.Name)} has not accepted it after {Duration(waited)}. Reminded them; it comes to you if still unanswered at the next deadline."));
+
+    /// <summary>A deadline in words: whole minutes ("10 min"), or seconds when shorter (tests and the demo use seconds).</summary>
+    public static string Duration(TimeSpan span) =>
+        span >= TimeSpan.FromMinutes(1)
+            ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0} min")
+            : string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0} s");
 
     /// <summary>To the town's duty inspector, once per referral: why it was escalated (no personal data).</summary>
     public static string InspectorEscalation(Referral referral, RoutingWorld world, string why)

@@ -415,7 +415,7 @@ public sealed partial class PartnerLoop(
         var name = world.FindAgency(@case.AgencyId)?.Name ?? @case.AgencyId;
         return reason == AcknowledgementRules.DeclinedByAllReason
             ? "declined by every agency"
-            : string.Create(CultureInfo.InvariantCulture, $"not accepted by {name} in {(Acknowledgement.For(referral.Priority) * 2).TotalMinutes:0} min");
+            : $"not accepted by {name} in {CaseAlertTexts.Duration(Acknowledgement.For(referral.Priority) * 2)}";
     }
 
     private async Task<(Referral, PartnerCase)?> ReadAsync(NightId night, ReferenceCode reference, string agencyId, CancellationToken cancellationToken)

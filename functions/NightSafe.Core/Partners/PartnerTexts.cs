@@ -50,6 +50,9 @@ public sealed partial class PartnerTexts(IReferralStore store, PartnerCases case
         var reference = answer.Reference;
         return result switch
         {
+            // Recorded (it is the partner's answer), but nobody should set off to a referral that is over.
+            OutcomeResult.Recorded { ReferralStatus: ReferralStatus.Closed } when answer.Outcome is PartnerOutcome.Accepted or PartnerOutcome.Attended =>
+                $"NightSafe {reference} is already closed: no need to attend. Thank you.",
             OutcomeResult.Recorded => answer.Outcome switch
             {
                 PartnerOutcome.Accepted => $"NightSafe {reference} accepted by {agency.Name}. Thank you. Reply ATT {reference} when with them, DONE {reference} when finished.",

@@ -314,7 +314,7 @@ public sealed record Referral
         Require(@case.IsUnanswered && @case.RemindedAt is null && @case.EscalatedAt is null, "remind", $"case {@case.AgencyId} is {@case.Status}{(@case.RemindedAt is null ? string.Empty : ", reminded already")}");
         return new(
             null,
-            [ReferralEvent.Of(at, ReferralEventKinds.Reminded, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Reason, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"not accepted after {waited.TotalMinutes:0} min")))])
+            [ReferralEvent.Of(at, ReferralEventKinds.Reminded, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Reason, "not accepted after " + Partners.CaseAlertTexts.Duration(waited)))])
         {
             Case = @case with { RemindedAt = at },
         };

@@ -118,7 +118,8 @@ public sealed partial class ReferralRouter(
     /// <summary>
     /// The control room routes a referral flagged for manual routing to the agencies it chose, through the same path as
     /// automatic routing: each agency's minimised view recorded with its disclosure (naming <paramref name="actor"/>),
-    /// then published, then the referral marked Routed, then the advice SMS (at most once).
+    /// then published (servicebus-channel agencies), then the referral marked Routed, then the partner loop (duty phones
+    /// alerted, acknowledgement deadlines queued) and the advice SMS (at most once).
     /// </summary>
     public async Task<ManualRoutingResult> RouteByHandAsync(NightId night, ReferenceCode reference, IReadOnlyList<string> agencyIds, string actor, CancellationToken cancellationToken)
     {
@@ -171,7 +172,9 @@ public sealed partial class ReferralRouter(
         var referral = (await store.FindAsync(night, reference, cancellationToken))?.Value
             ?? throw new InvalidOperationException($"Referral {night}/{reference} vanished while being routed.");
         var all = await store.CasesAsync(night, reference, cancellationToken);
-        await publisher.PublishCasesAsync(all.Select(c => Outgoing(referral, c.Value, chosen)).ToList(), cancellationToken);
+        await publisher.PublishCasesAsync(
+            all.Where(c => world.FindAgency(c.Value.AgencyId)?.UsesServiceBus ?? true).Select(c => Outgoing(referral, c.Value, chosen)).ToList(),
+            cancellationToken);
         await store.UpdateAsync(
             night,
             reference,
@@ -180,7 +183,14 @@ public sealed partial class ReferralRouter(
                 : new ReferralDecision<bool>(true, stored.Value.CanRouteByHand ? ReferralChange.From(stored, stored.Value.RouteByHand(chosen, actor, time.GetUtcNow())) : null),
             cancellationToken);
         LogRoutedByHand(night, reference, chosen.Assignments.Count);
-        if ((await store.FindAsync(night, reference, cancellationToken))?.Value is { AdviceOutstanding: true, Status: not ReferralStatus.Closed } routedByHand)
+        if ((await store.FindAsync(night, reference, cancellationToken))?.Value is not { } routedByHand)
+        {
+            return plan;
+        }
+
+        // The same loop as automatic routing: duty phones alerted, deadlines queued, the inspector texted when urgent.
+        await partners.CasesRoutedAsync(routedByHand, all.Select(c => c.Value).ToList(), cancellationToken);
+        if (routedByHand is { AdviceOutstanding: true, Status: not ReferralStatus.Closed })
         {
             await smsQueue.EnqueueAsync(AdviceSms.ItemFor(routedByHand), cancellationToken);
         }

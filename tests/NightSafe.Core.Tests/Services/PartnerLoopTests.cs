@@ -53,6 +53,33 @@ public sealed class PartnerLoopTests
     }
 
     [Fact]
+    public async Task A_referral_routed_by_hand_alerts_the_chosen_agencies_duty_phones_and_queues_their_deadlines_like_routing()
+    {
+        const string Survivors = "da-survivors-essex";
+        var hub = new Hub();
+        await hub.TextAsync("Chelmsford spiked outside Bar 9, 07700 900123, consent y");
+        Assert.True(hub.RoutingQueue.Items.TryDequeue(out var item));
+        await hub.Manual.HandleAsync(item, "poisoned-1", CancellationToken.None);
+        var flagged = Assert.Single(hub.Store.Referrals);
+        Assert.Equal(ReferralStatus.NeedsManualRouting, flagged.Status);
+
+        var result = await hub.Router.RouteByHandAsync(flagged.Night, flagged.Reference, [Pastors, Survivors], "control-room:Sgt Test", CancellationToken.None);
+
+        Assert.IsType<Routing.ManualRoutingResult.Routed>(result);
+        var alerts = hub.PartnerSms.Sent.Where(s => s.Kind == PartnerSmsKinds.CaseAlert).ToList();
+        Assert.Equal(new[] { PhoneOf(Survivors), PhoneOf(Pastors) }.Order(), alerts.Select(a => a.To).Order());
+        Assert.All(alerts, a => Assert.StartsWith($"NightSafe {flagged.Reference} ", a.Body, StringComparison.Ordinal));
+        Assert.Equal(
+            new[] { Survivors, Pastors }.Select(a => (a, Hub.FridayNight + TimeSpan.FromMinutes(10))).Order(),
+            hub.Steps.Pending.Select(p => (p.Item.Agency!, p.Due)).Order());
+
+        hub.Time.Advance(TimeSpan.FromMinutes(10));
+        await hub.RunDueStepsAsync();
+
+        Assert.Equal([Survivors, Pastors], Reminded(hub, flagged));
+    }
+
+    [Fact]
     public async Task An_unanswered_case_is_reminded_then_escalated_to_the_control_room_and_the_towns_inspector_once()
     {
         var hub = new Hub();
@@ -181,6 +208,18 @@ public sealed class PartnerLoopTests
         await hub.RunDueStepsAsync();
         Assert.Empty(Reminded(hub, referral));
         Assert.Equal(3, hub.Store.Events(referral).Count(e => e.Kind == ReferralEventKinds.Cancelled));
+    }
+
+    [Fact]
+    public async Task A_duty_phone_accepting_a_referral_that_is_already_closed_is_told_not_to_attend()
+    {
+        var hub = new Hub();
+        var referral = await RoutedAsync(hub);
+        await hub.TextAsync($"CLOSE {referral.Reference} taken home by friends");
+
+        var reply = await hub.TextAsync($"ACC {referral.Reference}", PhoneOf(Pastors));
+
+        Assert.Equal($"NightSafe {referral.Reference} is already closed: no need to attend. Thank you.", reply);
     }
 
     [Fact]

@@ -21,17 +21,19 @@ public static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "The same seed replays the same night.", DefaultValueFactory = _ => new DemoOptions().Seed };
         var parallel = new Option<int>("--parallel") { Description = "Texts in flight at once.", DefaultValueFactory = _ => new DemoOptions().Parallelism }.InRange(1, 256);
         var log = new Option<string?>("--log") { Description = "Where the stack's logs go (default .nightsafe/demo.log)." };
+        var deadline = new Option<int>("--deadline-seconds") { Description = "Every case's acknowledgement deadline in the demo's stack, in seconds (escalation at twice this).", DefaultValueFactory = _ => (int)new DemoOptions().AcknowledgeWithin.TotalSeconds };
         var keepOpen = new Option<bool>("--keep-open") { Description = "Keep the stack running after the night (board and desks stay open) until Ctrl+C." };
-        var command = new Command("demo", "Start a private stack on free ports, replay a busy night (officers, partners, advice SMS, summary), check every invariant.")
+        var command = new Command("demo", "Start a private stack on free ports, replay a busy night (officers, partners answering by API and SMS, late or never, advice SMS, summary) and check what happened.")
         {
             texts,
             seed,
             parallel,
             log,
+            deadline,
             keepOpen,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            new DemoOptions { OfficerTexts = parse.GetValue(texts), Seed = parse.GetValue(seed), Parallelism = Math.Max(1, parse.GetValue(parallel)) },
+            new DemoOptions { OfficerTexts = parse.GetValue(texts), Seed = parse.GetValue(seed), Parallelism = Math.Max(1, parse.GetValue(parallel)), AcknowledgeWithin = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(deadline))) },
             parse.GetValue(log),
             parse.GetValue(keepOpen),
             cancellationToken));
@@ -50,7 +52,7 @@ public static class DemoCommand
         OfflineHub stack;
         try
         {
-            stack = await OfflineHub.StartAsync(new OfflineHubOptions { Ports = StackPorts.AnyFree, LoggerFactory = loggerFactory, Say = Console.WriteLine }, cancellationToken);
+            stack = await OfflineHub.StartAsync(new OfflineHubOptions { Ports = StackPorts.AnyFree, LoggerFactory = loggerFactory, Say = Console.WriteLine, AcknowledgeWithin = options.AcknowledgeWithin }, cancellationToken);
         }
         catch (Exception ex) when (StartFailure.Explain(ex) is { } reason)
         {
@@ -74,7 +76,19 @@ public static class DemoCommand
             try
             {
                 var report = await DemoProgressView.RunAsync(progress => demo.RunAsync(options, progress, cancellationToken));
-                DemoScreen.Print(report, started.Elapsed);
+                try
+                {
+                    DemoScreen.Print(report, started.Elapsed);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The night's figures could not be shown: say why, then the checks in plain lines.
+                    await Console.Error.WriteLineAsync($"The night's report could not be printed: {ex}");
+                    foreach (var failure in report.Failures)
+                    {
+                        await Console.Error.WriteLineAsync("- " + failure);
+                    }
+                }
                 if (keepOpen)
                 {
                     Console.WriteLine();

@@ -30,12 +30,18 @@ public sealed record DemoOptions
 
     /// <summary>Longest wait for every referral to settle once the last text is sent, and again for the summary.</summary>
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The acknowledgement deadline of the demo's own stack (every priority): seconds, so late partners are reminded and
+    /// silent ones escalated while the demo runs (long enough for a busy night's queues on a small machine).
+    /// </summary>
+    public TimeSpan AcknowledgeWithin { get; init; } = TimeSpan.FromSeconds(20);
 }
 
 /// <summary>Where a demo night is; reported often enough to drive a progress bar.</summary>
 public sealed record DemoProgress(string Phase, int TextsSent, int TextsTotal, int CasesReceived, int CasesReported, int ReferralsSettled, int Referrals);
 
-/// <summary>A finished demo night: what happened, in figures, and every invariant that did not hold.</summary>
+/// <summary>A finished demo night: what happened, in figures, and every check that failed.</summary>
 public sealed record DemoReport(NightRecord Record, NightFigures Figures, IReadOnlyList<string> Failures, TimeSpan Elapsed, TimeSpan? ReadyAfter, TimeSpan? ColdStart)
 {
     public bool Passed => Failures.Count == 0;
@@ -70,8 +76,18 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
 
         await using var bus = new ServiceBusClient(stack.ServiceBus.ConnectionString);
         using var apiGate = new SemaphoreSlim(options.PartnerParallelism);
+        var deadline = stack.Acknowledgement.For(Core.World.Priority.Normal);
         var desks = stack.World.Agencies
-            .Select((a, i) => new PartnerDesk(bus, a.Id, stack.PartnerKeys[a.Id], hub, options.Partners, apiGate, clock, options.Seed + i))
+            .Select((a, i) => new PartnerDesk(
+                bus,
+                a.Id,
+                stack.PartnerKeys[a.Id],
+                hub,
+                DemoPartners.For(a, stack.World, deadline, options.Partners),
+                apiGate,
+                clock,
+                options.Seed + i,
+                a.DutyPhones is [var duty, ..] ? new DutyPhone(phone, stack.Twilio, duty) : null))
             .ToList();
         try
         {
@@ -109,7 +125,8 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
             Report("Partners answering");
             var references = outcomes.Where(o => o.Text.Kind == ScriptedKind.Referral && o.Reply.Reference is not null)
                 .Select(o => o.Reply.Reference!.Value.ToString()).Distinct(StringComparer.Ordinal).ToList();
-            await SettleAsync(hub, night, references, views, desks, options.SettleTimeout, () => Report("Partners answering"), cancellationToken);
+            // Late partners, escalations and the control room's answers take a few deadlines more.
+            await SettleAsync(hub, night, references, views, desks, options.SettleTimeout + (deadline * 6), () => Report("Partners answering"), cancellationToken);
 
             Report("End-of-night summary");
             var summary = await SummariseAsync(hub, night, options.SettleTimeout, cancellationToken);
@@ -125,6 +142,10 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
                 Cases = [.. desks.SelectMany(d => d.Received)],
                 Reports = [.. desks.SelectMany(d => d.Reports)],
                 PartnerErrors = [.. desks.SelectMany(d => d.Errors)],
+                Cancellations = [.. desks.SelectMany(d => d.Cancellations)],
+                Behaviours = desks.ToDictionary(d => d.Agency, d => d.Behaviour, StringComparer.Ordinal),
+                Acknowledgement = stack.Acknowledgement,
+                LocalStart = stack.ClockStart ?? stack.World.ToLocal(DateTimeOffset.UtcNow),
                 Sms = stack.Twilio.Messages,
                 Refusals = stack.Twilio.Refusals,
                 Summary = summary,
@@ -268,7 +289,14 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
 
             if (DateTime.UtcNow > deadline)
             {
-                // The checks report what did not settle.
+                // Read what there is, busy or not: the checks report what did not settle.
+                await Parallel.ForEachAsync(references, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (reference, ct) =>
+                {
+                    if (await hub.ReadReferralAsync(night, reference, ct) is { } view)
+                    {
+                        views[reference] = view;
+                    }
+                });
                 return;
             }
 

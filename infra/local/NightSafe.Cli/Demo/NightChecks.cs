@@ -7,7 +7,7 @@ using NightSafe.TwilioStandIn;
 
 namespace NightSafe.Cli.Demo;
 
-/// <summary>The invariants a demo night must hold; each failure says what broke, by reference code, never by phone number.</summary>
+/// <summary>The checks a demo night must pass; each failure says what broke, by reference code, never by phone number.</summary>
 public static class NightChecks
 {
     private const int Examples = 3;
@@ -15,7 +15,7 @@ public static class NightChecks
     public static IReadOnlyList<string> Failures(NightRecord night)
     {
         ArgumentNullException.ThrowIfNull(night);
-        return [.. Replies(night), .. Terminal(night), .. Isolation(night), .. Minimisation(night), .. Advice(night), .. Outcomes(night), .. Summary(night)];
+        return [.. Replies(night), .. Terminal(night), .. Isolation(night), .. Minimisation(night), .. Advice(night), .. Outcomes(night), .. Deadlines(night), .. AlertsOnce(night), .. Cancellations(night), .. Summary(night)];
     }
 
     /// <summary>Every text answered 200, with the reply its kind calls for.</summary>
@@ -222,12 +222,126 @@ public static class NightChecks
         var refused = night.Reports.Where(r => r.Status != HttpStatusCode.OK).ToList();
         if (refused.Count > 0)
         {
-            yield return $"{refused.Count} partner report(s) were refused: {string.Join("; ", refused.Take(Examples).Select(r => $"{r.Agency} {r.Outcome} {r.Reference}: HTTP {(int)r.Status}"))}";
+            yield return $"{refused.Count} partner report(s) were refused: {string.Join("; ", refused.Take(Examples).Select(r => $"{r.Agency} {r.Outcome} {r.Reference}: {(r.Reply is { } reply ? $"the hub replied \"{Shorten(reply)}\"" : $"HTTP {(int)r.Status}")}"))}";
         }
 
         if (night.PartnerErrors.Count > 0)
         {
             yield return $"{night.PartnerErrors.Count} partner error(s): {string.Join("; ", night.PartnerErrors.Take(Examples))}";
+        }
+    }
+
+    /// <summary>How late after its deadline a step may run: the queue is polled every 2 s and the machine may be busy.</summary>
+    public static readonly TimeSpan DeadlineGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Every case was accepted (or declined, or its referral closed) before its escalation deadline, or escalated when
+    /// that deadline passed (not before it, and not long after); a referral every agency declined reached the control room.
+    /// </summary>
+    public static IEnumerable<string> Deadlines(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        var late = new List<string>();
+        var early = new List<string>();
+        var declinedNotEscalated = new List<string>();
+        foreach (var referral in night.Referrals.Where(r => !r.ClosedBeforeRouting))
+        {
+            var within = night.Acknowledgement.For(Enum.TryParse<Core.World.Priority>(referral.Priority, ignoreCase: true, out var p) ? p : Core.World.Priority.Normal);
+            foreach (var @case in referral.Cases.Where(c => c.DisclosedAt is not null))
+            {
+                var due = @case.DisclosedAt!.Value + (within * 2);
+                var escalated = referral.Trail.FirstOrDefault(e => e.Kind == "escalated" && e.Agency == @case.Agency);
+                if (escalated is { Status: "not-accepted" } && escalated.At < due)
+                {
+                    early.Add($"{referral.Reference} {@case.Agency}");
+                }
+
+                var answered = @case.AcceptedAt <= due + DeadlineGrace
+                    || @case.Status == "Declined"
+                    || referral.ClosedAt <= due + DeadlineGrace
+                    || escalated?.At <= due + DeadlineGrace;
+                if (!answered)
+                {
+                    late.Add($"{referral.Reference} {@case.Agency}");
+                }
+            }
+
+            var partners = referral.Cases.Where(c => c.Agency != night.World.FallbackAgencyId).ToList();
+            if (partners.Count > 0 && partners.All(c => c.Status == "Declined") && referral.Cases.All(c => c.Agency != night.World.FallbackAgencyId))
+            {
+                declinedNotEscalated.Add(referral.Reference);
+            }
+        }
+
+        if (late.Count > 0)
+        {
+            yield return $"{late.Count} case(s) were neither accepted nor escalated by their deadline (plus {DeadlineGrace.TotalSeconds:0} s): {string.Join(", ", late.Take(Examples))}";
+        }
+
+        if (early.Count > 0)
+        {
+            yield return $"{early.Count} case(s) were escalated before their deadline: {string.Join(", ", early.Take(Examples))}";
+        }
+
+        if (declinedNotEscalated.Count > 0)
+        {
+            yield return $"{declinedNotEscalated.Count} referral(s) declined by every agency never reached the control room: {string.Join(", ", declinedNotEscalated.Take(Examples))}";
+        }
+    }
+
+    /// <summary>No alert SMS (case alert, reminder, escalation, cancellation, inspector alert) went to the same phone twice.</summary>
+    public static IEnumerable<string> AlertsOnce(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        var partnerPhones = night.World.Agencies.SelectMany(a => a.DutyPhones).Concat(night.World.DutyInspectors.Select(i => i.Phone)).ToHashSet(StringComparer.Ordinal);
+        var twice = night.Sms
+            .Where(m => partnerPhones.Contains(m.To) && m.Body.StartsWith("NightSafe", StringComparison.Ordinal))
+            .GroupBy(m => (m.To, m.Body))
+            .Where(g => g.Count() > 1)
+            .ToList();
+        if (twice.Count > 0)
+        {
+            yield return $"{twice.Count} alert SMS were sent more than once to the same phone: {string.Join("; ", twice.Take(Examples).Select(g => $"{g.Count()}x \"{Shorten(g.Key.Body)}\""))}";
+        }
+    }
+
+    /// <summary>
+    /// Every closed referral's cancellation reached every agency still on it (a <c>case-closed</c> message on its
+    /// subscription), and an SMS reached the duty phones of agencies that had accepted it before it closed.
+    /// </summary>
+    public static IEnumerable<string> Cancellations(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        var received = night.Cancellations.ToHashSet(StringComparer.Ordinal);
+        var noMessage = new List<string>();
+        var noSms = new List<string>();
+        foreach (var referral in night.Referrals.Where(r => r.Status == "Closed" && !r.ClosedBeforeRouting && r.ClosedAt is not null))
+        {
+            var closedBy = referral.Trail.FirstOrDefault(e => e.Kind == "closed")?.Reason is { } reason && reason.StartsWith("closed by ", StringComparison.Ordinal) ? reason["closed by ".Length..] : null;
+            foreach (var @case in referral.Cases.Where(c => c.Agency != closedBy && c.Status is not ("Declined" or "Closed")))
+            {
+                var agency = night.World.FindAgency(@case.Agency);
+                if (agency is { UsesServiceBus: true } && !received.Contains($"{referral.Night}/{referral.Reference}/{@case.Agency}/closed"))
+                {
+                    noMessage.Add($"{referral.Reference} {@case.Agency}");
+                }
+
+                if (agency is { UsesSms: true } && @case.AcceptedAt < referral.ClosedAt
+                    && agency.DutyPhones.Any(phone => !night.Sms.Any(m => m.To == phone && m.Body.StartsWith($"NightSafe {referral.Reference} is CLOSED", StringComparison.Ordinal))))
+                {
+                    noSms.Add($"{referral.Reference} {@case.Agency}");
+                }
+            }
+        }
+
+        if (noMessage.Count > 0)
+        {
+            yield return $"{noMessage.Count} agency(ies) still on a closed referral never received its case-closed message: {string.Join(", ", noMessage.Take(Examples))}";
+        }
+
+        if (noSms.Count > 0)
+        {
+            yield return $"{noSms.Count} agency(ies) that had accepted a closed referral were not texted that it is closed: {string.Join(", ", noSms.Take(Examples))}";
         }
     }
 
@@ -282,7 +396,7 @@ public static class NightChecks
                 ("accepted", Int(row, "accepted"), tally.Accepted),
                 ("declined", Int(row, "declined"), tally.Declined),
                 ("closed", Int(row, "closed"), tally.Closed),
-                ("unanswered", Int(row, "unanswered"), tally.Cases - tally.Declined - tally.Closed),
+                ("unanswered", Int(row, "unanswered"), tally.Cases - tally.Answered),
             };
             foreach (var (name, stated, actual) in pairs.Where(p => p.Item2 != p.Item3))
             {

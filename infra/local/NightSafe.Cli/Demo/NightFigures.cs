@@ -3,8 +3,29 @@ using NightSafe.TwilioStandIn;
 
 namespace NightSafe.Cli.Demo;
 
-/// <summary>What one agency received and how it answered.</summary>
-public sealed record AgencyTally(string Agency, int Cases, int Accepted, int Declined, int Closed, IReadOnlyList<string> FieldsSeen, int Redeliveries);
+/// <summary>What one agency received and how it answered (<paramref name="Answered"/>: cases it answered at all).</summary>
+public sealed record AgencyTally(string Agency, int Cases, int Accepted, int Declined, int Closed, IReadOnlyList<string> FieldsSeen, int Redeliveries, int Answered = 0);
+
+/// <summary>
+/// One agency's part in the partner loop, from the hub's dossiers: how it was played, its cases, how long it took to
+/// accept them (median and 90th percentile; null when it accepted none), and how often the hub reminded and escalated.
+/// <paramref name="WhyNoCases"/> says, in plain words, why an agency had no case.
+/// </summary>
+public sealed record AgencyLoop(
+    string Agency,
+    string Name,
+    string PlayedAs,
+    int Cases,
+    int Accepted,
+    int Declined,
+    TimeSpan? MedianToAccept,
+    TimeSpan? P90ToAccept,
+    int Reminded,
+    int Escalated,
+    string? WhyNoCases);
+
+/// <summary>One case escalated to the control room: why, how long after it went out, and which inspector was texted.</summary>
+public sealed record Escalation(string Reference, string Agency, string Why, TimeSpan AfterDisclosure, IReadOnlyList<string> InspectorsTexted);
 
 /// <summary>The 50th and 95th percentiles of a set of durations (nearest rank), and how many there were.</summary>
 public sealed record Latency(int Count, TimeSpan P50, TimeSpan P95, TimeSpan Max)
@@ -65,6 +86,14 @@ public sealed record NightFigures
     /// <summary>From the hub's reply to the officer (referral accepted) to the case arriving at each agency.</summary>
     public required Latency AcceptedToPartner { get; init; }
 
+    /// <summary>Every agency of routing.json, in its order, with its part in the partner loop.</summary>
+    public IReadOnlyList<AgencyLoop> PartnerLoop { get; init; } = [];
+
+    public IReadOnlyList<Escalation> Escalations { get; init; } = [];
+
+    /// <summary><c>case-closed</c> messages the agencies received.</summary>
+    public int CancellationsReceived { get; init; }
+
     public static NightFigures From(NightRecord night)
     {
         ArgumentNullException.ThrowIfNull(night);
@@ -123,7 +152,8 @@ public sealed record NightFigures
                     Count("declined"),
                     Count("closed"),
                     [.. g.SelectMany(c => c.Keys).Where(k => !CaseMessage.EnvelopeKeys.Contains(k)).Distinct(StringComparer.Ordinal)],
-                    night.Cases.Count(c => c.Subscription == g.Key) - g.Count());
+                    night.Cases.Count(c => c.Subscription == g.Key) - g.Count(),
+                    reports.Select(r => r.Reference).Distinct(StringComparer.Ordinal).Count());
             })
             .ToList();
 
@@ -161,8 +191,68 @@ public sealed record NightFigures
             AcceptedToPartner = Latency.Of(cases
                 .Where(c => c.Reference is not null && repliedAt.ContainsKey(c.Reference))
                 .Select(c => c.ReceivedAt - repliedAt[c.Reference!] is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero)),
+            PartnerLoop = [.. night.World.Agencies.Select(a => LoopOf(night, a))],
+            Escalations = EscalationsOf(night),
+            CancellationsReceived = night.Cancellations.Distinct(StringComparer.Ordinal).Count(),
         };
     }
+
+    private static AgencyLoop LoopOf(NightRecord night, Core.World.Agency agency)
+    {
+        var cases = night.Referrals.SelectMany(r => r.Cases.Where(c => c.Agency == agency.Id).Select(c => (Referral: r, Case: c))).ToList();
+        var toAccept = cases
+            .Where(x => x.Case.AcceptedAt is not null && x.Case.DisclosedAt is not null)
+            .Select(x => x.Case.AcceptedAt!.Value - x.Case.DisclosedAt!.Value)
+            .Order()
+            .ToArray();
+        var played = night.Behaviours.TryGetValue(agency.Id, out var behaviour) ? behaviour.Describe() : "not played";
+        string? why = null;
+        if (cases.Count == 0)
+        {
+            why = agency.Id == night.World.FallbackAgencyId
+                ? "nothing came to it: no case was escalated and every referral had an agency on duty"
+                : !agency.IsOnDuty(night.LocalStart)
+                    ? $"not on duty at {night.LocalStart:HH:mm} on a {night.LocalStart:dddd} (routing.json hours)"
+                    : "on duty, but no referral tonight was in its towns with its concerns";
+        }
+
+        return new AgencyLoop(
+            agency.Id,
+            agency.Name,
+            played,
+            cases.Count,
+            cases.Count(x => x.Case.AcceptedAt is not null),
+            cases.Count(x => x.Case.Status == "Declined"),
+            toAccept.Length == 0 ? null : Rank(toAccept, 0.5),
+            toAccept.Length == 0 ? null : Rank(toAccept, 0.9),
+            cases.Sum(x => x.Referral.Trail.Count(e => e.Kind == "reminded" && e.Agency == agency.Id)),
+            cases.Sum(x => x.Referral.Trail.Count(e => e.Kind == "escalated" && e.Agency == agency.Id)),
+            why);
+    }
+
+    private static List<Escalation> EscalationsOf(NightRecord night)
+    {
+        var inspectors = night.World.DutyInspectors.ToDictionary(i => i.Phone, i => i.Name, StringComparer.Ordinal);
+        var escalations = new List<Escalation>();
+        foreach (var referral in night.Referrals)
+        {
+            var texted = night.Sms
+                .Where(m => inspectors.ContainsKey(m.To) && m.Body.StartsWith($"NightSafe ESCALATED {referral.Reference} ", StringComparison.Ordinal))
+                .Select(m => inspectors[m.To])
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            foreach (var entry in referral.Trail.Where(e => e.Kind == "escalated" && e.Agency != night.World.FallbackAgencyId))
+            {
+                var disclosed = referral.Cases.FirstOrDefault(c => c.Agency == entry.Agency)?.DisclosedAt ?? entry.At;
+                escalations.Add(new Escalation(referral.Reference, entry.Agency ?? "?", entry.Reason ?? entry.Status ?? "escalated", entry.At - disclosed, texted));
+            }
+        }
+
+        return escalations;
+    }
+
+    /// <summary>Nearest rank, as the hub's summary computes its 90th percentile.</summary>
+    private static TimeSpan Rank(TimeSpan[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static int IndexOf(NightRecord night, string agency)
     {

@@ -33,6 +33,18 @@ public sealed record NightRecord
     /// <summary>What the partners' Service Bus processors or API calls reported as errors.</summary>
     public required IReadOnlyList<string> PartnerErrors { get; init; }
 
+    /// <summary>The MessageIds of every <c>case-closed</c> message the played agencies received ({night}/{ref}/{agency}/closed).</summary>
+    public IReadOnlyList<string> Cancellations { get; init; } = [];
+
+    /// <summary>How each agency was played (by id).</summary>
+    public IReadOnlyDictionary<string, PartnerBehaviour> Behaviours { get; init; } = new Dictionary<string, PartnerBehaviour>();
+
+    /// <summary>The acknowledgement deadlines the stack ran with.</summary>
+    public Acknowledgement Acknowledgement { get; init; } = Acknowledgement.Uniform(TimeSpan.FromMinutes(20));
+
+    /// <summary>The local (London) time the night was played at: who was on duty.</summary>
+    public DateTime LocalStart { get; init; }
+
     /// <summary>The Twilio stand-in's accepted messages and refusals.</summary>
     public required IReadOnlyList<SentMessage> Sms { get; init; }
 

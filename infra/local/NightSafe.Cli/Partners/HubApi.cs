@@ -5,8 +5,11 @@ using System.Text.Json.Nodes;
 
 namespace NightSafe.Cli.Partners;
 
-/// <summary>One case of a referral as the control room sees it.</summary>
-public sealed record CaseView(string Agency, string Status, IReadOnlyList<string> Fields);
+/// <summary>One case of a referral as the control room sees it (when it went out and when the agency took it on).</summary>
+public sealed record CaseView(string Agency, string Status, IReadOnlyList<string> Fields, DateTimeOffset? DisclosedAt = null, DateTimeOffset? AcceptedAt = null);
+
+/// <summary>One line of a referral's audit trail: its kind, time, and the agency and reason it names.</summary>
+public sealed record TrailEntry(string Kind, DateTimeOffset At, string? Agency, string? Status, string? Reason);
 
 /// <summary>A referral as GET /api/referrals/{night}/{reference} returns it (the parts the demo checks).</summary>
 public sealed record ReferralView(
@@ -24,6 +27,15 @@ public sealed record ReferralView(
     IReadOnlyList<CaseView> Cases,
     bool WasRouted = true)
 {
+    /// <summary>urgent, high or normal: which acknowledgement deadline its cases have.</summary>
+    public string Priority { get; init; } = "normal";
+
+    /// <summary>When it was closed (by an officer or a partner), or null while open.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>The partner loop's part of the audit trail: reminders, escalations, cancellations, outcomes, the close.</summary>
+    public IReadOnlyList<TrailEntry> Trail { get; init; } = [];
+
     /// <summary>Closed, or waiting for the control room to route it by hand: nothing more will happen by itself.</summary>
     public bool IsTerminal => Status is "Closed" or "NeedsManualRouting";
 
@@ -55,9 +67,26 @@ public sealed record ReferralView(
             [.. (json["cases"] as JsonArray ?? []).OfType<JsonObject>().Select(c => new CaseView(
                 Text(c, "agency") ?? string.Empty,
                 Text(c, "status") ?? string.Empty,
-                [.. (c["fields"] as JsonArray ?? []).Select(f => f?.GetValue<string>() ?? string.Empty)]))],
-            json["routedAt"] is not null);
+                [.. (c["fields"] as JsonArray ?? []).Select(f => f?.GetValue<string>() ?? string.Empty)],
+                Instant(c, "disclosedAt"),
+                Instant(c, "acceptedAt")))],
+            json["routedAt"] is not null)
+        {
+            Priority = Text(json, "priority") ?? "normal",
+            ClosedAt = Instant(json, "closedAt"),
+            Trail = [.. (json["trail"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(e => Text(e, "kind") is "reminded" or "escalated" or "cancelled" or "outcome" or "closed")
+                .Select(e => new TrailEntry(
+                    Text(e, "kind")!,
+                    Instant(e, "at") ?? DateTimeOffset.MinValue,
+                    e["data"] is JsonObject d ? Text(d, "agency") : null,
+                    e["data"] is JsonObject s ? Text(s, "status") : null,
+                    e["data"] is JsonObject r ? Text(r, "reason") : null))],
+        };
     }
+
+    private static DateTimeOffset? Instant(JsonObject json, string name) =>
+        Text(json, name) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at) ? at : null;
 
     private static string? Text(JsonObject json, string name) => json[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

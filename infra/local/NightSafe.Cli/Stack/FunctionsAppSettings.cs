@@ -23,7 +23,8 @@ public static class FunctionsAppSettings
         DateTime? clockStart,
         TimeSpan twilioRetryBaseDelay,
         string? controlRoomKey = null,
-        DateTimeOffset? clockStartsAt = null)
+        DateTimeOffset? clockStartsAt = null,
+        TimeSpan? acknowledgeWithin = null)
     {
         ArgumentNullException.ThrowIfNull(parts);
         ArgumentNullException.ThrowIfNull(partnerKeys);
@@ -55,6 +56,11 @@ public static class FunctionsAppSettings
         if (parts.PagesSigningKey.Length > 0)
         {
             settings["Pages__SigningKey"] = parts.PagesSigningKey;
+        }
+
+        if (acknowledgeWithin is { } within)
+        {
+            settings["NightSafe__AcknowledgeWithin"] = within.ToString("c", c);
         }
 
         if (clockStart is { } start)

@@ -42,8 +42,10 @@ public sealed partial class OfflineHub : IAsyncDisposable
         string controlRoomKey,
         DateTime? clockStart,
         byte[] pagesKey,
-        TimeSpan clockOffset)
+        TimeSpan clockOffset,
+        TimeSpan? acknowledgeWithin)
     {
+        Acknowledgement = acknowledgeWithin is { } within ? Acknowledgement.Uniform(within) : world.Acknowledgement;
         ControlRoomKey = controlRoomKey;
         _azurite = azurite;
         _serviceBus = serviceBus;
@@ -71,6 +73,9 @@ public sealed partial class OfflineHub : IAsyncDisposable
     public IReadOnlyDictionary<string, string> PartnerKeys { get; }
 
     public DateTime? ClockStart { get; }
+
+    /// <summary>The acknowledgement deadlines the app runs with (routing.json's, or the one the stack was started with).</summary>
+    public Acknowledgement Acknowledgement { get; }
 
     /// <summary>The control room's key (header X-Control-Room-Key): reads dossiers and summaries; the app holds its hash.</summary>
     public string ControlRoomKey { get; }
@@ -161,7 +166,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
                 : TimeSpan.Zero;
             functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, controlRoomKey, pagesKey, clockOffset, clockStartsAt, loggerFactory, cancellationToken);
             await functions.WaitUntilRunningAsync(options.StartTimeout, cancellationToken);
-            return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, controlRoomKey, options.ClockStart, pagesKey, clockOffset);
+            return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, controlRoomKey, options.ClockStart, pagesKey, clockOffset, options.AcknowledgeWithin);
         }
         catch
         {
@@ -300,7 +305,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
                     {
                         AppDirectory = appDirectory,
                         HttpPort = port,
-                        Settings = FunctionsAppSettings.For(parts, partnerKeys, options.ClockStart, options.TwilioRetryBaseDelay, controlRoomKey, clockStartsAt),
+                        Settings = FunctionsAppSettings.For(parts, partnerKeys, options.ClockStart, options.TwilioRetryBaseDelay, controlRoomKey, clockStartsAt, options.AcknowledgeWithin),
                         FunctionKey = options.FunctionKey,
                         MasterKey = options.MasterKey,
                         LoggerFactory = loggerFactory,

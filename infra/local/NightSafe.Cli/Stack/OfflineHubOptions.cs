@@ -36,6 +36,12 @@ public sealed record OfflineHubOptions
     /// <summary>How long the stand-in waits between a message's status steps (queued, sent, delivered).</summary>
     public TimeSpan TwilioStatusStepDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// One acknowledgement deadline for every priority (the app's NightSafe__AcknowledgeWithin) instead of routing.json's
+    /// minutes, so a test or the demo sees reminders and escalations in seconds; null keeps routing.json's.
+    /// </summary>
+    public TimeSpan? AcknowledgeWithin { get; init; }
+
     /// <summary>Longest wait for the worker to load every function.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
 }
