@@ -5,14 +5,14 @@ using NightSafe.Cli.Stack;
 
 namespace NightSafe.EndToEnd.Tests;
 
-/// <summary>The dev clock and the timers agree: a stack whose clock starts just before 06:00 summarises the night by itself.</summary>
+/// <summary>The dev clock and the timers agree: a stack whose clock starts just before the night's end (08:00) summarises the night by itself.</summary>
 public sealed class AppClockTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task The_summary_timer_fires_at_six_on_the_apps_clock_not_the_machines()
+    public async Task The_summary_timer_fires_at_the_nights_end_on_the_apps_clock_not_the_machines()
     {
-        // 05:58:30 in London (GMT in December): the timer's 06:00 is 90 s away on the app's clock, hours away on the machine's.
-        var start = new DateTime(2026, 12, 19, 5, 58, 30, DateTimeKind.Unspecified);
+        // 07:58:30 in London (GMT in December): the night's end, 08:00, is 90 s away on the app's clock, hours away on the machine's.
+        var start = new DateTime(2026, 12, 19, 7, 58, 30, DateTimeKind.Unspecified);
         var logs = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new LineLog(logs.Enqueue, LineLog.Default)));
         await using var hub = await OfflineHub.StartAsync(new OfflineHubOptions { Ports = StackPorts.AnyFree, ClockStart = start, LoggerFactory = loggerFactory });
@@ -21,7 +21,7 @@ public sealed class AppClockTests(ITestOutputHelper output)
         try
         {
             Assert.Equal("2026-12-18", hub.Night.ToString());
-            Assert.Equal(new DateTimeOffset(2026, 12, 19, 6, 0, 0, TimeSpan.Zero), hub.NextSummaryAt);
+            Assert.Equal(new DateTimeOffset(2026, 12, 19, 8, 0, 0, TimeSpan.Zero), hub.NextSummaryAt);
 
             var summary = await Eventually.ValueAsync(
                 () => api.ReadSummaryAsync("2026-12-18", CancellationToken.None),

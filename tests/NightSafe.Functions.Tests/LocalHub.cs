@@ -98,15 +98,19 @@ public sealed class LocalHub : IAsyncLifetime
         return settings;
     }
 
-    /// <summary>A host with the app's registrations (as Program.cs makes them) over <paramref name="settings"/>.</summary>
+    /// <summary>
+    /// A host with the app's registrations (as Program.cs makes them) over <paramref name="settings"/>;
+    /// <paramref name="first"/> registers services before the app's (they win over its TryAdd registrations).
+    /// </summary>
     /// <param name="logging">How it logs; by default everything, to <see cref="Logs"/>.</param>
-    public IHost Build(IDictionary<string, string?> settings, string environment = "Development", Action<ILoggingBuilder>? logging = null)
+    public IHost Build(IDictionary<string, string?> settings, string environment = "Development", Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? first = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment, DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         (logging ?? (l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs)))(builder.Logging);
         builder.Services.AddSingleton<TimeProvider>(Time);
+        first?.Invoke(builder.Services);
         builder.Services.AddNightSafeIntegrations(builder.Configuration);
         builder.Services.AddNightSafeApplication(builder.Configuration, builder.Environment);
         return builder.Build();

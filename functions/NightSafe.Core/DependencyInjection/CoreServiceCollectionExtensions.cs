@@ -36,6 +36,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<InboundGate>();
         services.AddSingleton<ReferralIntake>();
         services.AddSingleton<PoisonedInbound>();
+        services.AddSingleton<ReceivedSweep>();
         services.AddSingleton<OfficerConversation>();
 
         // Every outbound SMS: the at-most-once sender, the sms-outbound work, and the kinds that compose their own.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
@@ -22,9 +23,13 @@ public abstract record InboundResult
 /// <summary>The outcome of passing a message through the gate.</summary>
 /// <param name="Reply">The reply to send; null when there is none (refused, or another attempt is answering).</param>
 /// <param name="Repeat">True when this message had been seen before (a webhook retry or a redelivery).</param>
-public sealed record InboundOutcome(string? Reply, bool Repeat, bool Rejected);
+public sealed record InboundOutcome(string? Reply, bool Repeat, bool Rejected)
+{
+    /// <summary>The key had been used with other content (see <see cref="InboundReservation.Fingerprint"/>): nothing was done.</summary>
+    public bool KeyReused { get; init; }
+}
 
-/// <summary>The handler's hold on one inbound message: lets it record the referral it stored, so a retry resumes.</summary>
+/// <summary>The handler's hold on one inbound message: names the referral it stores, so a retry resumes that one.</summary>
 public sealed class InboundTicket
 {
     private readonly IInboundLedger _ledger;
@@ -37,12 +42,26 @@ public sealed class InboundTicket
 
     internal InboundClaim Claim { get; private set; }
 
-    /// <summary>The referral an earlier attempt stored for this message, if any: resume it instead of creating another.</summary>
+    /// <summary>The referral an earlier attempt certainly stored for this message, if any: resume it instead of creating another.</summary>
     public (NightId Night, ReferenceCode Reference)? Stored =>
         Claim.State == InboundState.Stored && Claim.Night is { } night && Claim.Reference is { } reference ? (night, reference) : null;
 
+    /// <summary>The night and reference reserved with the claim: the referral this message stores, if it is one.</summary>
+    public InboundReservation? Reserved =>
+        Claim.State == InboundState.Claimed && Claim.Night is { } night && Claim.Reference is { } reference ? new(night, reference) : null;
+
+    /// <summary>An earlier attempt had this message and failed: it may have stored the <see cref="Reserved"/> referral already.</summary>
+    public bool TakenOver => Claim.TakenOver;
+
+    /// <summary>How the referral stored for this message names it (<see cref="Referrals.Referral.Inbound"/>).</summary>
+    public string InboundKey => Claim.InboundKey;
+
     public async Task MarkStoredAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
         Claim = await _ledger.RecordStoredAsync(Claim, night, reference, cancellationToken);
+
+    /// <summary>Reserves another reference (the reserved one was taken) before a referral is stored under it.</summary>
+    public async Task ReserveAsync(InboundReservation reservation, CancellationToken cancellationToken) =>
+        Claim = await _ledger.ReserveAsync(Claim, reservation, cancellationToken);
 }
 
 /// <summary>
@@ -54,14 +73,42 @@ public sealed partial class InboundGate(IInboundLedger ledger, ILogger<InboundGa
     /// <summary>An unfinished claim older than this is presumed dead (its process crashed) and taken over.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a copy that finds the message in flight waits for the first attempt's reply: well under the 15 s Twilio
+    /// gives a webhook, so that the officer's acknowledgement reaches them whichever copy Twilio listens to.
+    /// </summary>
+    public static readonly TimeSpan WaitForFirstAttempt = TimeSpan.FromSeconds(8);
+
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
+
+    /// <summary>Passes a message that never stores a referral through once.</summary>
+    public Task<InboundOutcome> PassAsync(
+        string source,
+        string key,
+        Func<InboundTicket, CancellationToken, Task<InboundResult>> handle,
+        CancellationToken cancellationToken) =>
+        PassAsync(source, key, null, handle, cancellationToken);
+
+    /// <summary>
+    /// Passes the message through once. <paramref name="reservation"/> (night and reference of the referral it would store)
+    /// is written with the claim, so a retry after a failure at any later step resumes that referral.
+    /// </summary>
     public async Task<InboundOutcome> PassAsync(
         string source,
         string key,
+        InboundReservation? reservation,
         Func<InboundTicket, CancellationToken, Task<InboundResult>> handle,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        var claim = await ledger.ClaimAsync(source, key, StaleAfter, cancellationToken);
+        var claim = await ClaimOrWaitAsync(source, key, reservation, cancellationToken);
+        if (IsReuse(claim, reservation))
+        {
+            LogKeyReused(source);
+            return new InboundOutcome(null, Repeat: true, Rejected: false) { KeyReused = true };
+        }
+
         switch (claim.State)
         {
             case InboundState.Done:
@@ -71,35 +118,68 @@ public sealed partial class InboundGate(IInboundLedger ledger, ILogger<InboundGa
                 LogRepeat(source, claim.State);
                 return new InboundOutcome(null, Repeat: true, Rejected: true);
             case InboundState.Busy:
-                // Another attempt is answering this very message; a second answer would be a second SMS.
-                LogRepeat(source, claim.State);
+                // The first attempt did not answer in time; a second answer would be a second SMS.
+                LogStillBusy(source, WaitForFirstAttempt.TotalSeconds);
                 return new InboundOutcome(null, Repeat: true, Rejected: false);
         }
 
         var ticket = new InboundTicket(ledger, claim);
-        InboundResult result;
         try
         {
-            result = await handle(ticket, cancellationToken);
+            // Recording the answer is part of the attempt: if it fails, the retry resumes (the claim names the referral).
+            switch (await handle(ticket, cancellationToken))
+            {
+                case InboundResult.Replied replied:
+                    await ledger.CompleteAsync(ticket.Claim, replied.Reply, cancellationToken);
+                    return new InboundOutcome(replied.Reply, Repeat: false, Rejected: false);
+                case InboundResult.Rejected rejected:
+                    await ledger.RejectAsync(ticket.Claim, rejected.Reason, cancellationToken);
+                    return new InboundOutcome(null, Repeat: false, Rejected: true);
+                case var other:
+                    throw new InvalidOperationException($"Unknown inbound result {other.GetType().Name}.");
+            }
         }
         catch
         {
             await ReleaseQuietlyAsync(ticket.Claim);
             throw;
         }
-
-        switch (result)
-        {
-            case InboundResult.Replied replied:
-                await ledger.CompleteAsync(ticket.Claim, replied.Reply, cancellationToken);
-                return new InboundOutcome(replied.Reply, Repeat: false, Rejected: false);
-            case InboundResult.Rejected rejected:
-                await ledger.RejectAsync(ticket.Claim, rejected.Reason, cancellationToken);
-                return new InboundOutcome(null, Repeat: false, Rejected: true);
-            default:
-                throw new InvalidOperationException($"Unknown inbound result {result.GetType().Name}.");
-        }
     }
+
+    /// <summary>
+    /// Claims the message; when another attempt has it in flight, polls (backing off) until that attempt answers, gives
+    /// it up (this copy then owns it) or the wait runs out.
+    /// </summary>
+    private async Task<InboundClaim> ClaimOrWaitAsync(string source, string key, InboundReservation? reservation, CancellationToken cancellationToken)
+    {
+        var claim = await ledger.ClaimAsync(source, key, StaleAfter, reservation, cancellationToken);
+        if (claim.State != InboundState.Busy || IsReuse(claim, reservation))
+        {
+            return claim;
+        }
+
+        LogWaiting(source);
+        var started = Stopwatch.GetTimestamp();
+        var poll = FirstPoll;
+        while (claim.State == InboundState.Busy)
+        {
+            var left = WaitForFirstAttempt - Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            await Task.Delay(poll < left ? poll : left, cancellationToken);
+            poll = poll * 2 < LongestPoll ? poll * 2 : LongestPoll;
+            claim = await ledger.ClaimAsync(source, key, StaleAfter, reservation, cancellationToken);
+        }
+
+        return claim;
+    }
+
+    // Claims made before fingerprints were kept hold none: those are taken at their word.
+    private static bool IsReuse(InboundClaim claim, InboundReservation? reservation) =>
+        reservation?.Fingerprint is { } fingerprint && claim.Fingerprint is { } held && !string.Equals(held, fingerprint, StringComparison.Ordinal);
 
     private async Task ReleaseQuietlyAsync(InboundClaim claim)
     {
@@ -116,6 +196,15 @@ public sealed partial class InboundGate(IInboundLedger ledger, ILogger<InboundGa
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inbound {Source} message seen before ({State}); not handled again")]
     private partial void LogRepeat(string source, InboundState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound {Source} key reused with other content: refused, nothing done")]
+    private partial void LogKeyReused(string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound {Source} message already in flight: waiting for the first attempt's reply")]
+    private partial void LogWaiting(string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound {Source} message still in flight after {Seconds} s: this copy answers nothing")]
+    private partial void LogStillBusy(string source, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release an inbound {Source} claim after a failure; it will be taken over when stale")]
     private partial void LogReleaseFailed(Exception exception, string source);

@@ -42,7 +42,7 @@ public sealed partial class OfficerConversation(
     public async Task<string?> ReplyToAsync(InboundSms sms, string? traceParent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sms);
-        var outcome = await gate.PassAsync(Source, sms.MessageSid, (ticket, ct) => HandleAsync(sms, ticket, traceParent, ct), cancellationToken);
+        var outcome = await gate.PassAsync(Source, sms.MessageSid, intake.Reserve(), (ticket, ct) => HandleAsync(sms, ticket, traceParent, ct), cancellationToken);
         return outcome.Reply;
     }
 
@@ -85,10 +85,10 @@ public sealed partial class OfficerConversation(
             return new InboundResult.Replied(OfficerReplies.Neutral);
         }
 
-        if (ticket.Stored is { } stored)
+        if (await intake.StoredForAsync(ticket, cancellationToken) is not null)
         {
             // A retry of a text whose referral was stored before the attempt failed: finish that one, whatever it said.
-            return new InboundResult.Replied(await ResumeAsync(stored, from, ticket, traceParent, cancellationToken));
+            return new InboundResult.Replied(await ResumeAsync(from, ticket, traceParent, cancellationToken));
         }
 
         var now = time.GetUtcNow();
@@ -180,7 +180,7 @@ public sealed partial class OfficerConversation(
         return replies.Accepted(accepted, draft.UnreadablePhone, draft.TownFromRoster);
     }
 
-    private async Task<string> ResumeAsync((NightId Night, ReferenceCode Reference) stored, string from, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)
+    private async Task<string> ResumeAsync(string from, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)
     {
         // The stored referral is what counts; the submission is not read when the ticket already holds one.
         var resumed = new ReferralSubmission(ReferralSource.Sms, string.Empty, [], null, Consent.NotStated, null, null, null, Actors.System);
@@ -265,6 +265,11 @@ public sealed partial class OfficerConversation(
         }
 
         var referral = found.Value;
+        if (!MayAct(officer, referral))
+        {
+            return await RefuseAsync(referral, officer, "status by SMS", cancellationToken);
+        }
+
         var cases = await store.CasesAsync(referral.Night, referral.Reference, cancellationToken);
         await store.AppendAsync(
             referral.Night,
@@ -281,6 +286,11 @@ public sealed partial class OfficerConversation(
         if (found is null)
         {
             return OfficerReplies.NotFound(close.Reference);
+        }
+
+        if (!MayAct(officer, found.Value))
+        {
+            return await RefuseAsync(found.Value, officer, "close by SMS", cancellationToken);
         }
 
         var (reply, closed) = await store.UpdateAsync(
@@ -302,6 +312,25 @@ public sealed partial class OfficerConversation(
         // Also when it was closed already: the cancellation queued by the first attempt may have been lost (it is idempotent).
         await partners.ReferralClosedAsync(found.Value, null, cancellationToken);
         return reply;
+    }
+
+    /// <summary>
+    /// Who may ask after a referral or close it by SMS: the officer who made it, officers of its town, and supervisors
+    /// (DESIGN.md, Rights). Anyone else on the roster knows a code, not the case.
+    /// </summary>
+    private static bool MayAct(Officer officer, Referral referral) =>
+        officer.Supervisor || officer.Collar == referral.Officer || officer.TownId == referral.TownId;
+
+    /// <summary>The neutral refusal (nothing of the referral in it), recorded in the referral's trail.</summary>
+    private async Task<string> RefuseAsync(Referral referral, Officer officer, string what, CancellationToken cancellationToken)
+    {
+        await store.AppendAsync(
+            referral.Night,
+            referral.Reference,
+            [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.ConsultationRefused, Actors.Officer(officer.Collar), (ReferralEventData.Reason, $"{what}: not the referring officer, of its town or a supervisor"))],
+            cancellationToken);
+        LogRefused(referral.Night, referral.Reference, what);
+        return OfficerReplies.NotYours(referral.Reference);
     }
 
     /// <summary>Codes are unique per night; an officer asking after midnight may mean last night's.</summary>
@@ -329,6 +358,9 @@ public sealed partial class OfficerConversation(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Officer text incomplete: asked for the {Missing} (asked before: {Again}); nothing stored as a referral")]
     private partial void LogAsked(string missing, bool again);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Referral {Night}/{ReferenceCode}: {What} refused (an officer neither its referrer, of its town nor a supervisor)")]
+    private partial void LogRefused(NightId night, ReferenceCode referenceCode, string what);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} closed by an officer")]
     private partial void LogClosed(NightId night, ReferenceCode referenceCode);

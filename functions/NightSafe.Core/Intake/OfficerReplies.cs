@@ -70,6 +70,10 @@ public sealed class OfficerReplies(RoutingWorld world)
 
     public static string AlreadyClosed(ReferenceCode reference) => $"NightSafe {reference} was already closed.";
 
+    /// <summary>The refusal for an officer without powers over the referral: it says nothing of the referral itself.</summary>
+    public static string NotYours(ReferenceCode reference) =>
+        $"NightSafe: {reference} is not one of your referrals. Ask the referring officer, an officer of that town or a supervisor.";
+
     public static string NotFound(ReferenceCode reference) =>
         $"NightSafe: no referral {reference} tonight or last night. Check the code and try again, e.g. STATUS {reference}.";
 

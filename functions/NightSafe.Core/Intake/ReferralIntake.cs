@@ -43,6 +43,12 @@ public sealed partial class ReferralIntake(
     private const int MaxReferenceAttempts = 8;
 
     /// <summary>
+    /// The night and reference a message's referral will have, drawn before the message is claimed so that the claim
+    /// records them in its own write: a retry after any failure then finds that referral, and never makes a second.
+    /// </summary>
+    public InboundReservation Reserve() => new(NightId.For(time.GetUtcNow(), world), ReferenceCode.New());
+
+    /// <summary>
     /// Stores the submission and queues it for routing. With a <paramref name="ticket"/> whose message already stored a
     /// referral, that referral is queued again instead (routing is idempotent), so a retry never makes a second one.
     /// </summary>
@@ -53,14 +59,22 @@ public sealed partial class ReferralIntake(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        var referral = ticket?.Stored is { } stored
-            ? (await store.FindAsync(stored.Night, stored.Reference, cancellationToken))?.Value
-                ?? throw new InvalidOperationException($"Referral {stored.Night}/{stored.Reference} was recorded for this message but is missing.")
-            : await CreateAsync(submission, traceParent, cancellationToken);
-
-        if (ticket is not null && ticket.Stored is null)
+        var referral = await StoredForAsync(ticket, cancellationToken);
+        if (referral is not null)
         {
-            await ticket.MarkStoredAsync(referral.Night, referral.Reference, cancellationToken);
+            LogResumed(referral.Night, referral.Reference);
+        }
+        else if (ticket?.Reserved is not null)
+        {
+            referral = await CreateReservedAsync(submission, ticket, traceParent, cancellationToken);
+        }
+        else
+        {
+            referral = await CreateAsync(submission, traceParent, cancellationToken);
+            if (ticket is not null)
+            {
+                await ticket.MarkStoredAsync(referral.Night, referral.Reference, cancellationToken);
+            }
         }
 
         await routingQueue.EnqueueAsync(
@@ -70,41 +84,62 @@ public sealed partial class ReferralIntake(
         return new AcceptedReferral(referral, policy.Decide(referral.TownId, referral.Categories, referral.ReceivedAt));
     }
 
-    private async Task<Referral> CreateAsync(ReferralSubmission submission, string? traceParent, CancellationToken cancellationToken)
+    /// <summary>
+    /// The referral an earlier attempt at the ticket's message stored, or null when it stored none (nothing is read for a
+    /// first attempt: its reservation is fresh).
+    /// </summary>
+    public async Task<Referral?> StoredForAsync(InboundTicket? ticket, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var night = NightId.For(now, world);
-        var hasNumber = submission.SubjectPhone is not null;
+        if (ticket?.Stored is { } stored)
+        {
+            return (await store.FindAsync(stored.Night, stored.Reference, cancellationToken))?.Value
+                ?? throw new InvalidOperationException($"Referral {stored.Night}/{stored.Reference} was recorded for this message but is missing.");
+        }
+
+        if (ticket is { TakenOver: true, Reserved: { } reserved })
+        {
+            // Ours only if it names this message: another referral may have drawn the same code meanwhile.
+            var found = await store.FindAsync(reserved.Night, reserved.Reference, cancellationToken);
+            return found?.Value.Inbound == ticket.InboundKey ? found.Value : null;
+        }
+
+        return null;
+    }
+
+    private async Task<Referral> CreateReservedAsync(ReferralSubmission submission, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; attempt <= MaxReferenceAttempts; attempt++)
         {
-            var referral = new Referral
+            var reserved = ticket.Reserved ?? throw new InvalidOperationException("The ticket holds no reservation.");
+            var referral = NewReferral(submission, reserved.Night, reserved.Reference, traceParent) with { Inbound = ticket.InboundKey };
+            if (await store.TryCreateAsync(referral, [ReceivedEvent(submission, referral.ReceivedAt)], cancellationToken))
             {
-                Night = night,
-                Reference = ReferenceCode.New(),
-                ReceivedAt = now,
-                Source = submission.Source,
-                TownId = submission.TownId,
-                Categories = submission.Categories,
-                Priority = world.PriorityOf(submission.Categories),
-                Location = Blank(submission.Location),
-                Description = Blank(submission.Description),
-                SubjectPhone = submission.SubjectPhone,
-                Consent = submission.Consent,
-                Officer = submission.Officer,
-                Advice = submission.Consent == Consent.Given && hasNumber ? AdviceState.Pending : AdviceState.NotApplicable,
-                TraceParent = traceParent,
-            };
+                return referral;
+            }
 
-            var received = ReferralEvent.Of(
-                now,
-                ReferralEventKinds.Received,
-                submission.Actor,
-                (ReferralEventData.Source, submission.Source.ToString().ToLowerInvariant()),
-                (ReferralEventData.Categories, string.Join(',', submission.Categories)),
-                (ReferralEventData.Reading, submission.Reading));
+            // Taken: by this very write when the SDK retried it after a lost answer, or (one in a million) by another
+            // referral, and then the ledger learns the next code before anything is stored under it.
+            if ((await store.FindAsync(reserved.Night, reserved.Reference, cancellationToken))?.Value is { } taken && taken.Inbound == ticket.InboundKey)
+            {
+                return taken;
+            }
+
+            LogReferenceClash(reserved.Night, attempt);
+            await ticket.ReserveAsync(new InboundReservation(reserved.Night, ReferenceCode.New()), cancellationToken);
+        }
+
+        throw new InvalidOperationException($"Could not draw a free reference code for night {ticket.Reserved?.Night} in {MaxReferenceAttempts} attempts.");
+    }
+
+    private async Task<Referral> CreateAsync(ReferralSubmission submission, string? traceParent, CancellationToken cancellationToken)
+    {
+        var night = NightId.For(time.GetUtcNow(), world);
+        for (var attempt = 1; attempt <= MaxReferenceAttempts; attempt++)
+        {
+            var referral = NewReferral(submission, night, ReferenceCode.New(), traceParent);
 
             // References are unique per night: a clash (one in a million per referral) just draws another.
-            if (await store.TryCreateAsync(referral, [received], cancellationToken))
+            if (await store.TryCreateAsync(referral, [ReceivedEvent(submission, referral.ReceivedAt)], cancellationToken))
             {
                 return referral;
             }
@@ -115,10 +150,39 @@ public sealed partial class ReferralIntake(
         throw new InvalidOperationException($"Could not draw a free reference code for night {night} in {MaxReferenceAttempts} attempts.");
     }
 
+    private Referral NewReferral(ReferralSubmission submission, NightId night, ReferenceCode reference, string? traceParent) => new()
+    {
+        Night = night,
+        Reference = reference,
+        ReceivedAt = time.GetUtcNow(),
+        Source = submission.Source,
+        TownId = submission.TownId,
+        Categories = submission.Categories,
+        Priority = world.PriorityOf(submission.Categories),
+        Location = Blank(submission.Location),
+        Description = Blank(submission.Description),
+        SubjectPhone = submission.SubjectPhone,
+        Consent = submission.Consent,
+        Officer = submission.Officer,
+        Advice = submission.Consent == Consent.Given && submission.SubjectPhone is not null ? AdviceState.Pending : AdviceState.NotApplicable,
+        TraceParent = traceParent,
+    };
+
+    private static ReferralEvent ReceivedEvent(ReferralSubmission submission, DateTimeOffset at) => ReferralEvent.Of(
+        at,
+        ReferralEventKinds.Received,
+        submission.Actor,
+        (ReferralEventData.Source, submission.Source.ToString().ToLowerInvariant()),
+        (ReferralEventData.Categories, string.Join(',', submission.Categories)),
+        (ReferralEventData.Reading, submission.Reading));
+
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} accepted from {Source}: town {Town}, {CategoryCount} categories; queued for routing")]
     private partial void LogAccepted(NightId night, ReferenceCode referenceCode, ReferralSource source, string town, int categoryCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} was stored by an earlier attempt at the same message: resumed, not stored again")]
+    private partial void LogResumed(NightId night, ReferenceCode referenceCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reference code clash in night {Night} (attempt {Attempt}); drawing another")]
     private partial void LogReferenceClash(NightId night, int attempt);

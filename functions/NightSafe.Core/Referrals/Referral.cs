@@ -116,6 +116,9 @@ public sealed record Referral
     /// <summary>W3C trace context of the request that created it, so routing joins the same trace.</summary>
     public string? TraceParent { get; init; }
 
+    /// <summary>The inbound message that stored it ("twilio/SM..."), so a retry of that message resumes this referral; null without one.</summary>
+    public string? Inbound { get; init; }
+
     public string Key => $"{Night}/{Reference}";
 
     /// <summary>

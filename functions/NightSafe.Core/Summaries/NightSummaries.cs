@@ -35,9 +35,6 @@ public sealed partial class NightSummaries(
     TimeProvider time,
     ILogger<NightSummaries> logger)
 {
-    /// <summary>Local time at which a night's summary is due (the plan runs timers in UTC; see <see cref="SummarySchedule"/>).</summary>
-    public static readonly TimeOnly DueAt = new(6, 0);
-
     public async Task<SummaryRun> RunAsync(NightId night, CancellationToken cancellationToken)
     {
         if (!IsSummarisable(night, time.GetUtcNow(), world, settings))
@@ -61,7 +58,8 @@ public sealed partial class NightSummaries(
                 await referrals.NightAsync(night, cancellationToken),
                 await referrals.NightCasesAsync(night, cancellationToken),
                 world,
-                time.GetUtcNow());
+                time.GetUtcNow(),
+                await LateAsync(night.Previous, cancellationToken));
             await summaries.TryAddAsync(calculated, cancellationToken);
             // Whether this run or a concurrent one stored it, deliver what is stored.
             stored = await summaries.FindAsync(night, cancellationToken)
@@ -81,6 +79,23 @@ public sealed partial class NightSummaries(
         await summaries.MarkDeliveredAsync(night, stored.Version, time.GetUtcNow(), cancellationToken);
         LogDelivered(night, summary.Referrals, world.DutyInspectors.Count, summary.Agencies.Count);
         return SummaryRun.Delivered;
+    }
+
+    /// <summary>What the earlier night's delivery reports added after its summary; null when it had none.</summary>
+    private async Task<LateFigures?> LateAsync(NightId earlier, CancellationToken cancellationToken)
+    {
+        if (await summaries.FindAsync(earlier, cancellationToken) is not { } summary)
+        {
+            return null;
+        }
+
+        var late = NightSummaryCalculator.Late(summary.Value, await referrals.NightAsync(earlier, cancellationToken));
+        if (late.AdviceFailed > 0)
+        {
+            LogLate(earlier, late.AdviceFailed);
+        }
+
+        return late;
     }
 
     /// <summary>Whether a night may be summarised at <paramref name="now"/>: tonight or a night still inside the retention window.</summary>
@@ -119,6 +134,9 @@ public sealed partial class NightSummaries(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Summary of night {Night} refused: only tonight and nights inside the retention window are summarised")]
     private partial void LogOutOfRange(NightId night);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Night {Night}: {Count} advice SMS reported failed after its summary; carried into the next summary as late figures")]
+    private partial void LogLate(NightId night, int count);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Summary of night {Night} had been delivered already; nothing to do")]
     private partial void LogAlreadyDone(NightId night);
 
@@ -127,20 +145,25 @@ public sealed partial class NightSummaries(
 }
 
 /// <summary>
-/// When the nightly summary is due. Linux and Flex Consumption plans run timers in UTC and ignore WEBSITE_TIME_ZONE,
-/// so the timer fires at both candidate UTC hours (05:00 and 06:00) and this decides in Europe/London time.
+/// When the nightly summary is due: when the night has ended (routing.json's night end, 08:00 in London), so that it
+/// covers the whole night. Linux and Flex Consumption plans run timers in UTC and ignore WEBSITE_TIME_ZONE, so the
+/// timer fires every quarter hour and this decides in Europe/London time, whatever the UTC offset that day.
 /// </summary>
 public static class SummarySchedule
 {
-    /// <summary>The timer's NCRONTAB schedule (UTC): 05:00 and 06:00 every day; one of them is 06:00 in London.</summary>
-    public const string Cron = "0 0 5,6 * * *";
+    /// <summary>The timer's NCRONTAB schedule (UTC): every 15 minutes; the night's end falls on one of them in any offset.</summary>
+    public const string Cron = "0 */15 * * * *";
 
-    /// <summary>The night whose summary is due at <paramref name="now"/>, or null when it is not summary time locally.</summary>
+    /// <summary>How long after the night's end a firing still runs the summary (later firings are absorbed by idempotency).</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromHours(2);
+
+    /// <summary>The night whose summary is due at <paramref name="now"/> (the one that has just ended), or null.</summary>
     public static NightId? Due(DateTimeOffset now, RoutingWorld world)
     {
         ArgumentNullException.ThrowIfNull(world);
         var local = TimeOnly.FromDateTime(world.ToLocal(now));
-        // From 06:00 until the night ends (08:00); a second firing inside the window is absorbed by idempotency.
-        return local >= NightSummaries.DueAt && local < world.NightEnds ? NightId.For(now, world) : null;
+        var sinceEnd = local - world.NightEnds;
+        // From the night's end for a while; a night id at or after the end names the coming night, so take the one before.
+        return local >= world.NightEnds && sinceEnd < Window ? NightId.For(now, world).Previous : null;
     }
 }

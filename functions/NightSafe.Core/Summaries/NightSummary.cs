@@ -16,6 +16,11 @@ public sealed record AgencyFigures(
     int Escalated = 0,
     int Cancelled = 0);
 
+/// <summary>A night's delivery failures reported after its summary had gone out (Twilio reports some only hours later).</summary>
+/// <param name="Night">The earlier night the figures belong to.</param>
+/// <param name="AdviceFailed">Advice SMS of that night reported failed since its summary was calculated.</param>
+public sealed record LateFigures(NightId Night, int AdviceFailed);
+
 /// <summary>The night at a glance for the duty inspector: stored, sent by SMS, and published per agency.</summary>
 public sealed record NightSummary
 {
@@ -60,6 +65,9 @@ public sealed record NightSummary
 
     /// <summary>Agencies told that a case they had was closed.</summary>
     public int CancellationsSent { get; init; }
+
+    /// <summary>The previous night's late figures (failures reported after its summary); null when it had no summary.</summary>
+    public LateFigures? Late { get; init; }
 
     /// <summary>The SMS text sent to the duty inspectors (GSM-7, at most 3 segments).</summary>
     public required string Text { get; init; }

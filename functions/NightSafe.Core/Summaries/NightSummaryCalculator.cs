@@ -18,7 +18,8 @@ public static class NightSummaryCalculator
         IReadOnlyList<Referral> referrals,
         IReadOnlyList<PartnerCase> cases,
         RoutingWorld world,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        LateFigures? late = null)
     {
         ArgumentNullException.ThrowIfNull(referrals);
         ArgumentNullException.ThrowIfNull(cases);
@@ -68,6 +69,7 @@ public static class NightSummaryCalculator
             EscalatedDeclinedByAll = cases.Count(c => c.EscalationReason == Partners.AcknowledgementRules.DeclinedByAllReason),
             NeverAnswered = cases.Count(c => c.Status == CaseStatus.Sent && c.CancelledAt is null),
             CancellationsSent = cases.Count(c => c.CancelledAt is not null),
+            Late = late,
             Text = string.Empty,
         };
         return summary with { Text = Text(summary, world) };
@@ -87,6 +89,10 @@ public static class NightSummaryCalculator
         text.Append(summary.MedianMinutesToAccept is { } median ? string.Create(c, $", median {median:0} min to accept (p90 {summary.P90MinutesToAccept ?? median:0}). ") : ". ");
         text.Append(c, $"Escalated {summary.EscalatedNotAccepted + summary.EscalatedDeclinedByAll} (not accepted {summary.EscalatedNotAccepted}, all declined {summary.EscalatedDeclinedByAll}), never answered {summary.NeverAnswered}, cancellations {summary.CancellationsSent}. ");
         text.Append(c, $"Fallback {summary.RoutedToFallback}, unrouted {summary.Unrouted}. Advice SMS sent {summary.AdviceSent}, failed {summary.AdviceFailed}. ");
+        if (summary.Late is { AdviceFailed: > 0 } late)
+        {
+            text.Append(c, $"Late for {late.Night}: advice failed {late.AdviceFailed} more. ");
+        }
         if (summary.ByTown.Count > 0)
         {
             text.Append("Towns: ").AppendJoin(", ", summary.ByTown.OrderByDescending(t => t.Value).Select(t => string.Create(c, $"{world.FindTown(t.Key)?.Name ?? t.Key} {t.Value}"))).Append(". ");
@@ -98,6 +104,18 @@ public static class NightSummaryCalculator
         }
 
         return SmsText.Truncate(SmsText.ToGsm7(text.ToString().Trim()), MaxSegments);
+    }
+
+    /// <summary>
+    /// The earlier night's advice failures reported after <paramref name="earlier"/> (its stored summary) was calculated:
+    /// states only move forward, so what is failed now beyond what the summary counted failed since.
+    /// </summary>
+    public static LateFigures Late(NightSummary earlier, IReadOnlyList<Referral> referrals)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        ArgumentNullException.ThrowIfNull(referrals);
+        var failedNow = referrals.Count(r => r.Advice == AdviceState.Failed);
+        return new LateFigures(earlier.Night, Math.Max(0, failedNow - earlier.AdviceFailed));
     }
 
     private static double MinutesToAccept(PartnerCase c) => (c.AcceptedAt!.Value - c.DisclosedAt).TotalMinutes;

@@ -23,7 +23,7 @@ public sealed partial class QueuedReferrals(ReferralIntake intake, InboundGate g
         var cancellationToken = context.CancellationToken;
         using var activity = Trace.Start("referral queue", context.TraceContext?.TraceParent, System.Diagnostics.ActivityKind.Consumer);
         var traceParent = Trace.Current(context.TraceContext?.TraceParent);
-        var outcome = await gate.PassAsync("queue", id, async (ticket, ct) =>
+        var outcome = await gate.PassAsync("queue", id, intake.Reserve(), async (ticket, ct) =>
         {
             ReferralDocument? document;
             try

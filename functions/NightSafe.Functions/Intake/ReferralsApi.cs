@@ -16,6 +16,9 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    /// <summary>As the OpenAPI document says.</summary>
+    public const int MaxIdempotencyKeyLength = 200;
+
     [Function("SubmitReferral")]
     public async Task<HttpResponseData> SubmitAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "referrals")] HttpRequestData request,
@@ -37,7 +40,7 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
         }
 
         using var activity = Trace.Start("referral api", context.TraceContext?.TraceParent, System.Diagnostics.ActivityKind.Server);
-        return await AcceptAsync(request, submission, Trace.Current(context.TraceContext?.TraceParent), cancellationToken);
+        return await AcceptAsync(request, submission, Fingerprint(read.Value), Trace.Current(context.TraceContext?.TraceParent), cancellationToken);
     }
 
     [Function("ReadReferral")]
@@ -69,8 +72,11 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
         return await Responses.JsonAsync(request, HttpStatusCode.OK, DossierBody.From(dossier, world), cancellationToken);
     }
 
-    /// <summary>Takes the referral in; with an Idempotency-Key, a retried call gets the same referral back instead of a second one.</summary>
-    private async Task<HttpResponseData> AcceptAsync(HttpRequestData request, ReferralSubmission submission, string? traceParent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the referral in. With an Idempotency-Key (the caller's own: keys are scoped by the function key presented),
+    /// a retried call gets the same referral back instead of a second one, and the same key with another body is a 422.
+    /// </summary>
+    private async Task<HttpResponseData> AcceptAsync(HttpRequestData request, ReferralSubmission submission, string fingerprint, string? traceParent, CancellationToken cancellationToken)
     {
         var key = request.Headers.TryGetValues(IdempotencyHeader, out var keys) ? keys.FirstOrDefault() : null;
         if (string.IsNullOrWhiteSpace(key))
@@ -79,11 +85,26 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
             return await AcceptedAsync(request, accepted.Referral.Night.ToString(), accepted.Referral.Reference.ToString(), repeat: false, cancellationToken);
         }
 
-        var outcome = await gate.PassAsync("api", key, async (ticket, ct) =>
+        if (key.Length > MaxIdempotencyKeyLength)
+        {
+            return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, $"The Idempotency-Key is longer than {MaxIdempotencyKeyLength} characters.", cancellationToken: cancellationToken);
+        }
+
+        var outcome = await gate.PassAsync("api", $"{SubmittingCaller.Scope(request)}/{key}", intake.Reserve() with { Fingerprint = fingerprint }, async (ticket, ct) =>
         {
             var accepted = await intake.AcceptAsync(submission, ticket, traceParent, ct);
             return new InboundResult.Replied($"{accepted.Referral.Night}/{accepted.Referral.Reference}");
         }, cancellationToken);
+        if (outcome.KeyReused)
+        {
+            return await Responses.ProblemAsync(
+                request,
+                HttpStatusCode.UnprocessableContent,
+                "This Idempotency-Key was used with a different request body.",
+                "Send the same body to retry, or a new key for a new referral.",
+                cancellationToken: cancellationToken);
+        }
+
         if (outcome.Reply is not { } reply || reply.Split('/') is not [var night, var reference])
         {
             return await Responses.ProblemAsync(request, HttpStatusCode.Conflict, "A request with this Idempotency-Key is being processed.", "Retry shortly.", cancellationToken: cancellationToken);
@@ -91,6 +112,10 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
 
         return await AcceptedAsync(request, night, reference, outcome.Repeat, cancellationToken);
     }
+
+    /// <summary>A SHA-256 of the document as read (so spacing and field order do not matter; the content does).</summary>
+    private static string Fingerprint(ReferralDocument? document) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, Responses.Json)));
 
     private static async Task<HttpResponseData> AcceptedAsync(HttpRequestData request, string night, string reference, bool repeat, CancellationToken cancellationToken)
     {

@@ -15,8 +15,9 @@ namespace NightSafe.Functions.Summaries;
 public sealed record SummaryRequest(string? Night);
 
 /// <summary>
-/// The end-of-night summary. The timer fires at 05:00 and 06:00 UTC (the plan ignores time zones) and runs only when it
-/// is 06:00 in London; the queue function runs it for a named night (operators, the demo, a re-run after a fault).
+/// The end-of-night summary. The timer fires every quarter hour in UTC (the plan ignores time zones) and runs only when
+/// the night has just ended in London (routing.json's night end); the queue function runs it for a named night
+/// (operators, the demo, a re-run after a fault).
 /// </summary>
 public sealed partial class SummaryFunctions(NightSummaries summaries, ISummaryStore store, ControlRoomIdentity controlRoom, RoutingWorld world, TimeProvider time, ILogger<SummaryFunctions> logger)
 {
@@ -80,7 +81,7 @@ public sealed partial class SummaryFunctions(NightSummaries summaries, ISummaryS
             : await Responses.JsonAsync(request, HttpStatusCode.OK, stored.Value, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Summary timer at {Now:u}: not 06:00 in London; nothing to do")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Summary timer at {Now:u}: the night has not just ended in London; nothing to do")]
     private partial void LogNotDue(DateTimeOffset now);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Summary of night {Night}: {Run}")]

@@ -72,6 +72,7 @@ internal static class ReferralRows
             [ErasedAt] = referral.ErasedAt,
             [Erased] = referral.ErasedAt is not null,
             ["TraceParent"] = referral.TraceParent,
+            ["Inbound"] = referral.Inbound,
         };
     }
 
@@ -102,6 +103,7 @@ internal static class ReferralRows
             ClosedAt = entity.GetDateTimeOffset("ClosedAt"),
             ErasedAt = entity.GetDateTimeOffset(ErasedAt),
             TraceParent = entity.GetString("TraceParent"),
+            Inbound = entity.GetString("Inbound"),
         };
     }
 

@@ -23,6 +23,7 @@ public sealed class TableInboundLedger : IInboundLedger
     private const string Released = "Released";
     private const string CreatedAt = "CreatedAt";
     private const string FinishedAt = "FinishedAt";
+    private const string Fingerprint = "Fingerprint";
 
     // An insert that lost to a row purged a moment later tries again; more than this is not a race but a fault.
     private const int ClaimRounds = 3;
@@ -39,7 +40,7 @@ public sealed class TableInboundLedger : IInboundLedger
         _time = time;
     }
 
-    public async Task<InboundClaim> ClaimAsync(string source, string key, TimeSpan staleAfter, CancellationToken cancellationToken)
+    public async Task<InboundClaim> ClaimAsync(string source, string key, TimeSpan staleAfter, InboundReservation? reservation, CancellationToken cancellationToken)
     {
         var (partition, row) = Keys(source, key);
         await _storage.EnsureAsync(cancellationToken);
@@ -48,16 +49,29 @@ public sealed class TableInboundLedger : IInboundLedger
             var now = _time.GetUtcNow();
             try
             {
-                var added = await _table.AddEntityAsync(
-                    new TableEntity(partition, row)
+                // The reservation goes in with the claim: a retry after a crash finds the referral under it.
+                var fresh = new TableEntity(partition, row)
+                {
+                    [State] = nameof(InboundState.Claimed),
+                    [ClaimedAt] = now,
+                    [CreatedAt] = now,
+                    [Released] = false,
+                };
+                if (reservation is not null)
+                {
+                    fresh[Night] = reservation.Night.ToString();
+                    fresh[Reference] = reservation.Reference.ToString();
+                    if (reservation.Fingerprint is { } fingerprint)
                     {
-                        [State] = nameof(InboundState.Claimed),
-                        [ClaimedAt] = now,
-                        [CreatedAt] = now,
-                        [Released] = false,
-                    },
-                    cancellationToken);
-                return new InboundClaim(source, key, InboundState.Claimed, VersionOf(added));
+                        fresh[Fingerprint] = fingerprint;
+                    }
+                }
+
+                var added = await _table.AddEntityAsync(fresh, cancellationToken);
+                return new InboundClaim(source, key, InboundState.Claimed, VersionOf(added), reservation?.Night, reservation?.Reference)
+                {
+                    Fingerprint = reservation?.Fingerprint,
+                };
             }
             catch (RequestFailedException e) when (TableErrors.IsConflict(e))
             {
@@ -94,7 +108,7 @@ public sealed class TableInboundLedger : IInboundLedger
             try
             {
                 var taken = await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                return claim with { Version = VersionOf(taken) };
+                return claim with { Version = VersionOf(taken), TakenOver = true };
             }
             catch (RequestFailedException e) when (e.Status == 412)
             {
@@ -120,6 +134,21 @@ public sealed class TableInboundLedger : IInboundLedger
             },
             cancellationToken);
         return claim with { State = InboundState.Stored, Version = version, Night = night, Reference = reference };
+    }
+
+    public async Task<InboundClaim> ReserveAsync(InboundClaim claim, InboundReservation reservation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentNullException.ThrowIfNull(reservation);
+        var version = await UpdateAsync(
+            claim,
+            new()
+            {
+                [Night] = reservation.Night.ToString(),
+                [Reference] = reservation.Reference.ToString(),
+            },
+            cancellationToken);
+        return claim with { Version = version, Night = reservation.Night, Reference = reservation.Reference };
     }
 
     public async Task CompleteAsync(InboundClaim claim, string reply, CancellationToken cancellationToken)
@@ -201,7 +230,10 @@ public sealed class TableInboundLedger : IInboundLedger
             entity.ETag.ToString(),
             NightId.TryParse(entity.GetString(Night), out var night) ? night : null,
             ReferenceCode.TryParse(entity.GetString(Reference), out var reference) ? reference : null,
-            entity.GetString(Reply));
+            entity.GetString(Reply))
+        {
+            Fingerprint = entity.GetString(Fingerprint),
+        };
     }
 
     private async Task<string> UpdateAsync(InboundClaim claim, TableEntity changes, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
 {
     private readonly ConcurrentDictionary<string, (InboundClaim Claim, DateTimeOffset At, int Version)> _entries = new();
 
-    public Task<InboundClaim> ClaimAsync(string source, string key, TimeSpan staleAfter, CancellationToken cancellationToken)
+    public Task<InboundClaim> ClaimAsync(string source, string key, TimeSpan staleAfter, InboundReservation? reservation, CancellationToken cancellationToken)
     {
         lock (_entries)
         {
@@ -17,7 +17,7 @@ internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
             var now = time.GetUtcNow();
             if (!_entries.TryGetValue(id, out var entry))
             {
-                var claim = new InboundClaim(source, key, InboundState.Claimed, "1");
+                var claim = new InboundClaim(source, key, InboundState.Claimed, "1", reservation?.Night, reservation?.Reference) { Fingerprint = reservation?.Fingerprint };
                 _entries[id] = (claim, now, 1);
                 return Task.FromResult(claim);
             }
@@ -32,7 +32,7 @@ internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
                 return Task.FromResult(entry.Claim with { State = InboundState.Busy });
             }
 
-            var taken = entry.Claim with { Version = (entry.Version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var taken = entry.Claim with { Version = (entry.Version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), TakenOver = true };
             _entries[id] = (taken, now, entry.Version + 1);
             return Task.FromResult(taken);
         }
@@ -40,6 +40,9 @@ internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
 
     public Task<InboundClaim> RecordStoredAsync(InboundClaim claim, NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
         Task.FromResult(Update(claim, c => c with { State = InboundState.Stored, Night = night, Reference = reference }));
+
+    public Task<InboundClaim> ReserveAsync(InboundClaim claim, InboundReservation reservation, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(claim, c => c with { Night = reservation.Night, Reference = reservation.Reference }));
 
     public Task CompleteAsync(InboundClaim claim, string reply, CancellationToken cancellationToken)
     {

@@ -192,12 +192,15 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
         foreach (var text in texts)
         {
             await gate.WaitAsync(cancellationToken);
-            var reference = text.Kind switch
+            var earlier = text.Kind switch
             {
-                ScriptedKind.Status => EarlierReference(outcomes, text.From, skipLatest: 0, closed),
-                ScriptedKind.Close => EarlierReference(outcomes, text.From, skipLatest: parallelism * 2, closed),
+                ScriptedKind.Status => EarlierReferral(outcomes, text.From, skipLatest: 0, closed),
+                ScriptedKind.Close => EarlierReferral(outcomes, text.From, skipLatest: parallelism * 2, closed),
                 _ => null,
             };
+            var reference = earlier?.Reply.Reference;
+            // Only the referring officer, officers of its town and supervisors may ask or close: its own officer texts.
+            var sent = earlier is null ? text : text with { From = earlier.Text.From };
             if (text.Kind == ScriptedKind.Close && reference is { } closing)
             {
                 closed.Add(closing);
@@ -208,7 +211,7 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
                 {
                     try
                     {
-                        outcomes.Enqueue(await SendAsync(phone, text, reference, clock, cancellationToken));
+                        outcomes.Enqueue(await SendAsync(phone, sent, reference, clock, cancellationToken));
                         report();
                     }
                     finally
@@ -223,14 +226,14 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
     }
 
     /// <summary>
-    /// A reference acknowledged earlier tonight and not closed yet, the same officer's if there is one; officers close
+    /// A referral acknowledged earlier tonight and not closed yet, the same officer's if there is one; officers close
     /// a referral some time after making it, so the latest <paramref name="skipLatest"/> are passed over.
     /// </summary>
-    private static ReferenceCode? EarlierReference(IEnumerable<TextOutcome> outcomes, string officer, int skipLatest, HashSet<ReferenceCode> closed)
+    private static TextOutcome? EarlierReferral(IEnumerable<TextOutcome> outcomes, string officer, int skipLatest, HashSet<ReferenceCode> closed)
     {
         var acknowledged = outcomes.Where(o => o.Text.Kind == ScriptedKind.Referral && o.Reply.Reference is not null).OrderBy(o => o.RepliedAt).ToList();
         var candidates = acknowledged.Take(Math.Max(1, acknowledged.Count - skipLatest)).Where(o => !closed.Contains(o.Reply.Reference!.Value)).ToList();
-        return (candidates.LastOrDefault(o => o.Text.From == officer) ?? candidates.LastOrDefault())?.Reply.Reference;
+        return candidates.LastOrDefault(o => o.Text.From == officer) ?? candidates.LastOrDefault();
     }
 
     private static async Task<TextOutcome> SendAsync(OfficerPhone phone, ScriptedText text, ReferenceCode? reference, Stopwatch clock, CancellationToken cancellationToken)
