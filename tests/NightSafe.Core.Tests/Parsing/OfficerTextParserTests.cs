@@ -234,6 +234,17 @@ public sealed class OfficerTextParserTests
     }
 
     [Fact]
+    public void Short_digit_groups_that_meet_once_words_are_taken_out_do_not_reach_the_description_as_one_long_number()
+    {
+        // "consent" is read and taken out of the free text, which would leave "900 0044 0044": a number-like run.
+        var draft = Referral("Chelmsford drunk female by bus 900 0044 consent 0044 High St");
+
+        var digits = new string((draft.Description ?? string.Empty).Where(c => char.IsAsciiDigit(c) || c == ' ').ToArray()).Replace(" ", string.Empty, StringComparison.Ordinal);
+        Assert.True(digits.Length < 9, $"description '{draft.Description}' keeps {digits.Length} digits in a row");
+        Assert.Contains("female", draft.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Phone_numbers_never_reach_the_description_or_location_even_when_unusable()
     {
         var draft = Referral("Chelmsford drunk female 07700 90012, friend on 07700 900456, outside Yates");

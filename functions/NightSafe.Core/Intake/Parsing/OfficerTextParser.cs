@@ -132,6 +132,7 @@ public sealed class OfficerTextParser
 
         var inWords = LocationReader.Read(reading);
         var location = structured is null ? inWords : inWords is null ? structured.Text : $"{inWords} {structured.Text}";
+        location = location is null || structured is not null ? location : TextTidy.WithoutDigitRuns(location) is { Length: > 0 } tidy ? tidy : null;
         var subjectPhone = phones.FirstOrDefault(p => p.E164 is not null).E164;
         var unreadablePhone = subjectPhone is null && phones.Any(p => p.LooksLikePhone);
         var ordered = _world.Categories.Select(c => c.Id).Where(categories.Contains).ToList();

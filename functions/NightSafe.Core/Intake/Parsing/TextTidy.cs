@@ -26,8 +26,30 @@ internal static class TextTidy
         }
 
         var words = Rebuild(text, removed);
-        var result = TrimConnectors(words);
+        var result = WithoutDigitRuns(TrimConnectors(words));
         return result.Length == 0 ? null : result;
+    }
+
+    /// <summary>
+    /// Free text without anything that reads as (part of) a phone number. Taking recognised words out can bring short
+    /// digit groups together ("900 0044 consent 0044" becomes "900 0044 0044"), so what is left is read again, and
+    /// again after each cut, until nothing number-like remains (each pass only shortens the text).
+    /// </summary>
+    public static string WithoutDigitRuns(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (var spans = PhoneFinder.Find(text); spans.Count > 0; spans = PhoneFinder.Find(text))
+        {
+            var removed = new bool[text.Length];
+            foreach (var span in spans)
+            {
+                Array.Fill(removed, true, span.Start, span.End - span.Start);
+            }
+
+            text = TrimConnectors(Rebuild(text, removed));
+        }
+
+        return text;
     }
 
     /// <summary>A CLOSE outcome: the rest of the text, whitespace tidied, leading punctuation dropped.</summary>
