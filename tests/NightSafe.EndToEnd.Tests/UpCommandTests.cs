@@ -44,7 +44,8 @@ public sealed class UpCommandTests(ITestOutputHelper output)
             Assert.False(string.IsNullOrEmpty(state.ControlRoomKey));
             Assert.Contains(screen, l => l.Contains("X-Control-Room-Key", StringComparison.Ordinal) && l.Contains(state.ControlRoomKey, StringComparison.Ordinal));
             Assert.Contains(screen, l => l.Contains("nightsafe keys", StringComparison.Ordinal));
-            Assert.Contains(screen, l => l.StartsWith("End-of-night summary: the timer runs it at 06:00 on the app's clock (Sat 19 Dec, in ", StringComparison.Ordinal));
+            // The summary runs when the night ends (routing.json: 08:00 London).
+            Assert.Contains(screen, l => l.StartsWith("End-of-night summary: the timer runs it at 08:00 on the app's clock (Sat 19 Dec, in ", StringComparison.Ordinal));
             Assert.DoesNotContain(printed, l => state.PartnerKeys.Values.Any(key => l.Contains(key, StringComparison.Ordinal)));
             // The next steps come twice: on the screen, and after the start-up logs.
             Assert.Equal(2, printed.Count(l => l.Contains("Next, in another terminal", StringComparison.Ordinal)));
