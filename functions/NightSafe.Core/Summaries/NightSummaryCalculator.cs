@@ -86,7 +86,7 @@ public static class NightSummaryCalculator
         var text = new StringBuilder();
         text.Append(c, $"NightSafe {summary.Night} {world.County}: {summary.Referrals} referrals, {summary.OpenReferrals} open. ");
         text.Append(c, $"Partners answered {answered}/{cases} cases");
-        text.Append(summary.MedianMinutesToAccept is { } median ? string.Create(c, $", median {median:0} min to accept (p90 {summary.P90MinutesToAccept ?? median:0}). ") : ". ");
+        text.Append(summary.MedianMinutesToAccept is { } median ? $", median {Minutes(median)} to accept (p90 {Minutes(summary.P90MinutesToAccept ?? median)}). " : ". ");
         text.Append(c, $"Escalated {summary.EscalatedNotAccepted + summary.EscalatedDeclinedByAll} (not accepted {summary.EscalatedNotAccepted}, all declined {summary.EscalatedDeclinedByAll}), never answered {summary.NeverAnswered}, cancellations {summary.CancellationsSent}. ");
         text.Append(c, $"Fallback {summary.RoutedToFallback}, unrouted {summary.Unrouted}. Advice SMS sent {summary.AdviceSent}, failed {summary.AdviceFailed}. ");
         if (summary.Late is { AdviceFailed: > 0 } late)
@@ -151,4 +151,9 @@ public static class NightSummaryCalculator
 
         return int.MaxValue;
     }
+
+    /// <summary>A wait in the summary's words: seconds under a minute (a quick answer is not "0 min"), else whole minutes.</summary>
+    private static string Minutes(double minutes) => minutes < 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{minutes * 60:0} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{minutes:0} min");
 }

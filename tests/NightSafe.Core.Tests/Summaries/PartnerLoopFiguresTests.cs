@@ -15,6 +15,19 @@ public sealed class PartnerLoopFiguresTests
     private static readonly DateTimeOffset Routed = new(2026, 12, 18, 23, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    public void Answers_within_a_minute_are_said_in_seconds_not_as_0_min()
+    {
+        var cases = Enumerable.Range(1, 5)
+            .Select(i => Case("street-pastors-chelmsford", i) with { Status = CaseStatus.Accepted, AcceptedAt = Routed + TimeSpan.FromSeconds(10 * i) })
+            .ToList();
+        var referrals = cases.Select(c => c.Reference).Distinct().Select(Referral).ToList();
+
+        var summary = NightSummaryCalculator.Calculate(Night, referrals, cases, TestWorld.Real, Routed + TimeSpan.FromHours(7));
+
+        Assert.Contains("median 30 s to accept (p90 50 s)", summary.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_summary_gives_time_to_accept_per_agency_escalations_and_why_never_answered_and_cancellations()
     {
         // Pastors accept ten cases after 1..10 minutes; the council leaves one unanswered (escalated), declines one
@@ -34,7 +47,7 @@ public sealed class PartnerLoopFiguresTests
         var council = summary.Agencies.Single(a => a.AgencyId == "community-safety-chelmsford");
         Assert.Equal((2, 1, (double?)null), (council.Escalated, council.Cancelled, council.P90MinutesToAccept));
         Assert.Equal((1, 1, 1, 1), (summary.EscalatedNotAccepted, summary.EscalatedDeclinedByAll, summary.NeverAnswered, summary.CancellationsSent));
-        Assert.Contains("median 6 min to accept (p90 9)", summary.Text, StringComparison.Ordinal);
+        Assert.Contains("median 6 min to accept (p90 9 min)", summary.Text, StringComparison.Ordinal);
         Assert.Contains("Escalated 2 (not accepted 1, all declined 1), never answered 1, cancellations 1.", summary.Text, StringComparison.Ordinal);
         Assert.InRange(SmsText.Segments(summary.Text), 1, NightSummaryCalculator.MaxSegments);
     }
