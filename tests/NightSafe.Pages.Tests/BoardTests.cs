@@ -102,6 +102,12 @@ public sealed class BoardTests(PagesFixture fixture, ITestOutputHelper output) :
         board.Go(fixture.Hub.Functions.BaseUrl, $"api/board/referrals/{fixture.Hub.Night}/{reference}");
         var form = board.Until(d => d.FindElement(By.CssSelector("form.route-by-hand")), "the route-by-hand form");
         Assert.Empty(board.SeriousAccessibilityViolations());
+        board.FullScreenshot(fixture.ResultsFolder, "dossier-route-by-hand-desktop");
+        var phone = Open(Browser.Phone);
+        phone.Go(fixture.Hub.BoardSignInUrl("Inspector Hale"));
+        phone.Go(fixture.Hub.Functions.BaseUrl, $"api/board/referrals/{fixture.Hub.Night}/{reference}");
+        phone.Until(d => d.FindElement(By.CssSelector("form.route-by-hand")), "the route-by-hand form on a phone");
+        phone.FullScreenshot(fixture.ResultsFolder, "dossier-route-by-hand-phone");
         foreach (var box in form.FindElements(By.CssSelector("input[name=agency]")))
         {
             // Only the perpetrator programme (no automatic routing sends it this referral), with the keyboard: Space toggles a checkbox.
