@@ -104,14 +104,11 @@ public sealed partial class ReferralRouter(
         var cases = plan.Outcome == RoutingOutcome.Routed
             ? plan.Cases
             : (await store.CasesAsync(night, reference, cancellationToken)).Select(c => c.Value).ToList();
-        await partners.CasesRoutedAsync(routed, cases, cancellationToken);
-
-        // As read again by MarkRoutedAsync: a CLOSE before it set the advice aside instead.
-        if (routed.AdviceOutstanding && routed.Status != ReferralStatus.Closed)
-        {
-            await smsQueue.EnqueueAsync(AdviceSms.ItemFor(routed), cancellationToken);
-        }
-
+        // As read again by MarkRoutedAsync: a CLOSE before it set the advice aside instead. Queued with the partner
+        // loop's items, not after them: they are independent.
+        await Task.WhenAll(
+            partners.CasesRoutedAsync(routed, cases, cancellationToken),
+            routed.AdviceOutstanding && routed.Status != ReferralStatus.Closed ? smsQueue.EnqueueAsync(AdviceSms.ItemFor(routed), cancellationToken) : Task.CompletedTask);
         return plan.Outcome;
     }
 
