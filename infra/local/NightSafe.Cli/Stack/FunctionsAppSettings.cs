@@ -44,6 +44,8 @@ public static class FunctionsAppSettings
             ["NightSafe__PublicBaseUrl"] = parts.PublicBaseUrl.ToString(),
             ["NightSafe__SeedRoster"] = "true",
             ["Retention__Days"] = "31",
+            // As in Azure (infra/modules/app-settings.bicep): the dev host answers 413 to a larger body.
+            ["FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"] = "1048576",
             // No App Service Authentication offline: `up` prints signed sign-in links instead.
             ["Pages__LocalSignIn"] = "true",
         };
