@@ -59,6 +59,8 @@ var hubSettings = {
   FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1048576'
   // Signs page sessions, CSRF tokens and case links; 32+ random bytes, base64 (README.md, Deploy to Azure).
   Pages__SigningKey: keyVaultReference(vaultName, 'pages-signing-key')
+  // Keys phone numbers in the tables (HMAC-SHA256); 32+ random bytes, base64. The app refuses to start without it.
+  PhoneKeys__Pepper: keyVaultReference(vaultName, 'phone-key-pepper')
   // Only true when the platform signs people in and strips X-MS-CLIENT-PRINCIPAL from clients' requests.
   Pages__PlatformAuthentication: string(pagesPlatformAuthentication)
 }

@@ -97,6 +97,12 @@ public sealed partial class AppSettingsTests(MainSnapshotFixture fixture)
     }
 
     [Fact]
+    public void The_phone_key_pepper_is_a_key_vault_reference()
+    {
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={VaultName};SecretName=phone-key-pepper)", Settings["PhoneKeys__Pepper"]);
+    }
+
+    [Fact]
     public void The_host_refuses_request_bodies_over_one_mebibyte_before_the_worker_reads_them()
     {
         // Above the roster import's 512 KiB, far below the Functions host's default of 100 MB.

@@ -129,6 +129,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         var partnerKeys = world.Agencies.ToDictionary(a => a.Id, _ => PartnerKeyRing.NewKey(), StringComparer.Ordinal);
         var controlRoomKey = PartnerKeyRing.NewKey();
         var pagesKey = RandomNumberGenerator.GetBytes(32);
+        var phonePepper = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
         AzuriteServer? azurite = null;
         ServiceBusEmulatorServer? serviceBus = null;
@@ -164,7 +165,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
             var clockOffset = options.ClockStart is { } start
                 ? world.ToInstant(DateOnly.FromDateTime(start), TimeOnly.FromDateTime(start)) - clockStartsAt
                 : TimeSpan.Zero;
-            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, controlRoomKey, pagesKey, clockOffset, clockStartsAt, loggerFactory, cancellationToken);
+            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, controlRoomKey, pagesKey, phonePepper, clockOffset, clockStartsAt, loggerFactory, cancellationToken);
             await functions.WaitUntilRunningAsync(options.StartTimeout, cancellationToken);
             return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, controlRoomKey, options.ClockStart, pagesKey, clockOffset, options.AcknowledgeWithin);
         }
@@ -287,6 +288,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         IReadOnlyDictionary<string, string> partnerKeys,
         string controlRoomKey,
         byte[] pagesKey,
+        string phonePepper,
         TimeSpan clockOffset,
         DateTimeOffset clockStartsAt,
         ILoggerFactory loggerFactory,
@@ -297,7 +299,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         {
             var port = options.Ports.Functions != 0 ? options.Ports.Functions : FreeTcpPort.Next();
             var publicBaseUrl = new Uri($"http://127.0.0.1:{port}/");
-            var parts = new LocalParts(azurite.ConnectionString, serviceBus.ConnectionString, twilio.BaseUrl, twilio.AccountSid, twilio.AuthToken, HubNumber, publicBaseUrl, Convert.ToBase64String(pagesKey));
+            var parts = new LocalParts(azurite.ConnectionString, serviceBus.ConnectionString, twilio.BaseUrl, twilio.AccountSid, twilio.AuthToken, HubNumber, publicBaseUrl, Convert.ToBase64String(pagesKey), phonePepper);
             try
             {
                 return await FunctionsDevHost.StartAsync(
