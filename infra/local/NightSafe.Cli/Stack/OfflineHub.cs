@@ -129,7 +129,10 @@ public sealed partial class OfflineHub : IAsyncDisposable
         var partnerKeys = world.Agencies.ToDictionary(a => a.Id, _ => PartnerKeyRing.NewKey(), StringComparer.Ordinal);
         var controlRoomKey = PartnerKeyRing.NewKey();
         var pagesKey = RandomNumberGenerator.GetBytes(32);
-        var phonePepper = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        // Rows kept on disk are keyed with the pepper, so it is kept with them; an in-memory stack makes one per run.
+        var phonePepper = options.DataDirectory is { } data
+            ? await StackData.PepperAsync(data, cancellationToken)
+            : Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
         AzuriteServer? azurite = null;
         ServiceBusEmulatorServer? serviceBus = null;
@@ -144,6 +147,8 @@ public sealed partial class OfflineHub : IAsyncDisposable
                     BlobPort = ports.AzuriteBlob,
                     QueuePort = ports.AzuriteQueue,
                     TablePort = ports.AzuriteTable,
+                    InMemory = options.DataDirectory is null,
+                    Location = options.DataDirectory is { } kept ? StackData.AzuriteFolder(kept) : null,
                     Log = line =>
                     {
                         // npm's first install is the one slow step a newcomer meets: say it out loud.
