@@ -20,13 +20,17 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly MessageLedger _ledger;
     private readonly MessageDelivery _delivery;
+    private readonly ApiOutage _outage;
+    private readonly TimeProvider _time;
     private int _disposed;
 
-    private TwilioStandInServer(WebApplication app, MessageLedger ledger, MessageDelivery delivery, Uri baseUrl, string accountSid, string authToken)
+    private TwilioStandInServer(WebApplication app, MessageLedger ledger, MessageDelivery delivery, ApiOutage outage, TimeProvider time, Uri baseUrl, string accountSid, string authToken)
     {
         _app = app;
         _ledger = ledger;
         _delivery = delivery;
+        _outage = outage;
+        _time = time;
         BaseUrl = baseUrl;
         AccountSid = accountSid;
         AuthToken = authToken;
@@ -79,6 +83,8 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         var logger = loggerFactory.CreateLogger<TwilioStandInServer>();
         var delivery = new MessageDelivery(ledger, options, authToken, logger);
         var api = new MessagesApi(ledger, delivery, options, accountSid, authToken, logger);
+        var outage = new ApiOutage(logger);
+        app.Use(outage.HoldAsync);
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", api.CreateAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", api.ListAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages/{sid}.json", api.FetchAsync);
@@ -101,7 +107,37 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         var baseUrl = new Uri($"http://127.0.0.1:{new Uri(address).Port}");
         LogStarted(logger, baseUrl, accountSid);
-        return new TwilioStandInServer(app, ledger, delivery, baseUrl, accountSid, authToken);
+        return new TwilioStandInServer(app, ledger, delivery, outage, options.TimeProvider, baseUrl, accountSid, authToken);
+    }
+
+    /// <summary>True between <see cref="Pause"/> and <see cref="Resume"/>: API requests get no answer.</summary>
+    public bool IsPaused => _outage.IsPaused;
+
+    /// <summary>API requests whose client gave up during an outage; the stand-in never acted on them.</summary>
+    public int DroppedDuringOutages => _outage.Dropped;
+
+    /// <summary>
+    /// An outage of Twilio's API: requests are accepted on the socket but get no answer until <see cref="Resume"/>; a
+    /// request whose client gives up meanwhile is never acted on, one still waiting at the end is served late. Pausing
+    /// a paused stand-in does nothing.
+    /// </summary>
+    public void Pause() => _outage.Pause();
+
+    /// <summary>Ends an outage; resuming a running stand-in does nothing.</summary>
+    public void Resume() => _outage.Resume();
+
+    /// <summary>Pauses for <paramref name="outage"/>, then resumes (also when cancelled, so no outage outlives its caller).</summary>
+    public async Task PauseForAsync(TimeSpan outage, CancellationToken cancellationToken = default)
+    {
+        Pause();
+        try
+        {
+            await Task.Delay(outage, _time, cancellationToken);
+        }
+        finally
+        {
+            Resume();
+        }
     }
 
     /// <summary>
@@ -121,6 +157,8 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
             return;
         }
 
+        // Requests held by an outage are let go, so stopping does not wait for them.
+        _outage.Resume();
         await _app.StopAsync();
         await _delivery.DisposeAsync();
         await _app.DisposeAsync();
