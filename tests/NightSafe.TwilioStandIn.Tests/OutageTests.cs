@@ -55,3 +55,49 @@ public sealed class OutageTests : StandInTest
         Assert.Single(Server.Messages);
     }
 }
+
+/// <summary>StopListening and ListenAgain: Twilio off the network (connections refused), then back on the same port.</summary>
+public sealed class RefusedConnectionTests : StandInTest
+{
+    [Fact]
+    public async Task A_stand_in_off_the_network_refuses_connections_and_listens_again_on_its_port_with_its_messages()
+    {
+        var before = await SendAsync(Person, "before");
+
+        await Server.StopListeningAsync();
+
+        Assert.True(Server.IsRefusingConnections);
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => SendAsync(Person, "refused"));
+        Assert.Contains(Chain(refused), e => e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused });
+        Assert.Single(Server.Messages);
+
+        await Server.ListenAgainAsync();
+
+        Assert.False(Server.IsRefusingConnections);
+        var after = await SendAsync(Person, "after");
+        Assert.Equal([before.Sid, after.Sid], Server.Messages.Select(m => m.Sid));
+        var fetched = await MessageResource.FetchAsync(before.Sid, client: Client);
+        Assert.Equal("before", fetched.Body);
+    }
+
+    [Fact]
+    public async Task RefuseConnectionsFor_listens_again_after_the_outage()
+    {
+        var outage = Server.RefuseConnectionsForAsync(TimeSpan.FromMilliseconds(300));
+        await Eventually.TrueAsync(() => Server.IsRefusingConnections, Deadline, "the stand-in to stop listening");
+
+        await outage;
+
+        Assert.False(Server.IsRefusingConnections);
+        await SendAsync(Person, "back");
+        Assert.Single(Server.Messages);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
+}

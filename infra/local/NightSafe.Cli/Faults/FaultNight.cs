@@ -20,7 +20,7 @@ public enum Fault
     /// <summary>The Functions worker process is killed once mid-burst; the dev host's supervisor starts a new one.</summary>
     WorkerKilled,
 
-    /// <summary>The Twilio stand-in answers no API request for <see cref="FaultOptions.Outage"/>.</summary>
+    /// <summary>The Twilio stand-in answers no API request for most of <see cref="FaultOptions.Outage"/>, then refuses connections for the rest.</summary>
     TwilioOutage,
 }
 
@@ -158,7 +158,7 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
                 injected[fault] = fault switch
                 {
                     Fault.ServiceBusOutage => await DuringOutageAsync(batch, options, phone, texts, () => stack.ServiceBus.PauseForAsync(options.Outage, cancellationToken), cancellationToken),
-                    Fault.TwilioOutage => await DuringOutageAsync(batch, options, phone, texts, () => stack.Twilio.PauseForAsync(options.Outage, cancellationToken), cancellationToken),
+                    Fault.TwilioOutage => await DuringOutageAsync(batch, options, phone, texts, () => TwilioOutageAsync(options.Outage, cancellationToken), cancellationToken),
                     _ => await WithWorkerKilledAsync(batch, options, phone, texts, cancellationToken),
                 };
                 progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{Describe(fault)}: done in {(clock.Elapsed - started).TotalSeconds:0} s"));
@@ -189,12 +189,24 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
             // No outage outlives the run, whatever ended it.
             stack.ServiceBus.Resume();
             stack.Twilio.Resume();
+            await stack.Twilio.ListenAgainAsync();
             foreach (var processor in processors)
             {
                 await processor.StopProcessingAsync(CancellationToken.None);
                 await processor.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Twilio down: for seven tenths of the outage it answers nothing (longer than the app's 10 s attempt timeout at 20 s,
+    /// so the app gives up on some requests), then it refuses connections.
+    /// </summary>
+    private async Task TwilioOutageAsync(TimeSpan outage, CancellationToken cancellationToken)
+    {
+        var silent = outage * 0.7;
+        await stack.Twilio.PauseForAsync(silent, cancellationToken);
+        await stack.Twilio.RefuseConnectionsForAsync(outage - silent, cancellationToken);
     }
 
     public static string Describe(Fault fault) => fault switch
