@@ -71,7 +71,7 @@ internal sealed class Hub
         Summaries = Services.GetRequiredService<NightSummaries>();
         Retention = Services.GetRequiredService<RetentionPurge>();
         Dossiers = Services.GetRequiredService<ReferralDossiers>();
-        Roster.UpsertAsync(new Officer(OfficerPhone, "PC Patel", "PC 4107", "chelmsford"), CancellationToken.None).GetAwaiter().GetResult();
+        Roster.UpsertAsync(new Officer(OfficerPhone, "PC Patel", "PC 4107", new TownId("chelmsford")), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public static RoutingWorld World => SharedWorld.Value;

@@ -125,8 +125,8 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
         var processors = new List<ServiceBusProcessor>();
         foreach (var agency in world.Agencies)
         {
-            var processor = bus.CreateProcessor("cases", agency.Id, new ServiceBusProcessorOptions { AutoCompleteMessages = true, MaxConcurrentCalls = 2 });
-            var subscription = agency.Id;
+            var subscription = agency.Id.Value;
+            var processor = bus.CreateProcessor("cases", subscription, new ServiceBusProcessorOptions { AutoCompleteMessages = true, MaxConcurrentCalls = 2 });
             processor.ProcessMessageAsync += args =>
             {
                 deliveries.Enqueue(new CaseDelivery(subscription, args.Message.MessageId, args.Message.SequenceNumber, args.Message.DeliveryCount));
