@@ -98,7 +98,18 @@ public sealed class FaultChecksTests
         var failures = FaultChecks.Failures(run);
 
         Assert.Contains(failures, f => f.Contains("more than one advice SMS: AAAAA1 ×2", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Contains("SMS went twice to the same number with the same text", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("advice SMS went twice to the same number with the same text", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_alert_sent_twice_is_reported_not_failed()
+    {
+        var run = SoundRun();
+        var alert = run.Sms[0] with { To = "+447700900101", Body = "NightSafe case AAAAA1", StatusCallback = null };
+        run = run with { Sms = [.. run.Sms, alert, alert with { Sid = "SM" + new string('8', 32) }] };
+
+        Assert.Empty(FaultChecks.Failures(run));
+        Assert.Single(FaultChecks.OtherSmsTwice(run));
     }
 
     /// <summary>Two referrals, each routed to two agencies and advised once: one made while Service Bus was down, one while Twilio was.</summary>

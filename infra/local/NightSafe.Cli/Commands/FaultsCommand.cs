@@ -142,6 +142,11 @@ public static class FaultsCommand
             AnsiConsole.MarkupLine($"[yellow]No reference for a text ({Markup.Escape(text)})[/]");
         }
 
+        if (report.OtherSmsTwice.Count > 0)
+        {
+            AnsiConsole.MarkupLine($"[yellow]{report.OtherSmsTwice.Count} alert SMS went twice (same number, same text): {Markup.Escape(string.Join(", ", report.OtherSmsTwice.Take(3)))}[/]");
+        }
+
         if (report.StoredUnacknowledged > 0)
         {
             AnsiConsole.MarkupLine(string.Create(c, $"[yellow]{report.StoredUnacknowledged} referral(s) stored for texts whose officer got no reference.[/]"));
