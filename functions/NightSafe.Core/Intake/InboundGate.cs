@@ -80,7 +80,8 @@ public sealed class InboundTicket
 
 /// <summary>
 /// Handles each inbound message once: Twilio retries webhooks that time out and queues redeliver, so the first
-/// attempt claims the message, a repeat gets the stored reply, and a failed attempt releases it for the retry.
+/// attempt claims the message, a repeat gets the stored reply, and a failed attempt releases it for the retry. A copy
+/// that finds the message in flight waits for that attempt's reply, and takes the message over when none comes.
 /// </summary>
 public sealed partial class InboundGate(IInboundLedger ledger, ILogger<InboundGate> logger)
 {
@@ -132,7 +133,7 @@ public sealed partial class InboundGate(IInboundLedger ledger, ILogger<InboundGa
                 LogRepeat(source, claim.State);
                 return new InboundOutcome(null, Repeat: true, Rejected: true);
             case InboundState.Busy:
-                // The first attempt did not answer in time; a second answer would be a second SMS.
+                // Another copy took the claim over at the same moment: it answers; a second answer would be a second SMS.
                 LogStillBusy(source, WaitForFirstAttempt.TotalSeconds);
                 return new InboundOutcome(null, Repeat: true, Rejected: false);
         }
@@ -195,6 +196,18 @@ public sealed partial class InboundGate(IInboundLedger ledger, ILogger<InboundGa
             claim = await ledger.ClaimAsync(source, key, StaleAfter, reservation, cancellationToken);
         }
 
+        if (claim.State == InboundState.Busy && !IsReuse(claim, reservation))
+        {
+            // A copy comes once the first attempt's request was given up (Twilio retries after a timeout or an error, a
+            // queue redelivers after its visibility timeout), so that attempt's reply can no longer reach anyone; most
+            // often its worker died. Answering nothing would leave the officer without a reference and the referral
+            // waiting minutes for the sweep (or, died before storing, lost). This copy takes the claim over instead: the
+            // claim's reservation makes it resume the same referral, and the first attempt, if alive after all, holds a
+            // stale version of the claim and can record nothing more.
+            LogTakingOver(source, WaitForFirstAttempt.TotalSeconds);
+            claim = await ledger.ClaimAsync(source, key, TimeSpan.Zero, reservation, cancellationToken);
+        }
+
         return claim;
     }
 
@@ -224,7 +237,10 @@ public sealed partial class InboundGate(IInboundLedger ledger, ILogger<InboundGa
     [LoggerMessage(Level = LogLevel.Information, Message = "Inbound {Source} message already in flight: waiting for the first attempt's reply")]
     private partial void LogWaiting(string source);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound {Source} message still in flight after {Seconds} s: this copy answers nothing")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound {Source} message still in flight after {Seconds} s: the first attempt is presumed dead and this copy takes it over")]
+    private partial void LogTakingOver(string source, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound {Source} message taken over by another copy after {Seconds} s: this copy answers nothing")]
     private partial void LogStillBusy(string source, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release an inbound {Source} claim after a failure; it will be taken over when stale")]

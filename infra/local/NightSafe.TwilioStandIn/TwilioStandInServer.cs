@@ -17,16 +17,27 @@ namespace NightSafe.TwilioStandIn;
 /// </summary>
 public sealed partial class TwilioStandInServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly MessageLedger _ledger;
     private readonly MessageDelivery _delivery;
+    private readonly ApiOutage _outage;
+    private readonly MessagesApi _api;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _listening = new(1, 1);
+    private WebApplication? _app;
     private int _disposed;
 
-    private TwilioStandInServer(WebApplication app, MessageLedger ledger, MessageDelivery delivery, Uri baseUrl, string accountSid, string authToken)
+    private TwilioStandInServer(WebApplication app, MessageLedger ledger, MessageDelivery delivery, ApiOutage outage, MessagesApi api, ILoggerFactory loggerFactory, TimeProvider time, Uri baseUrl, string accountSid, string authToken)
     {
         _app = app;
         _ledger = ledger;
         _delivery = delivery;
+        _outage = outage;
+        _api = api;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<TwilioStandInServer>();
+        _time = time;
         BaseUrl = baseUrl;
         AccountSid = accountSid;
         AuthToken = authToken;
@@ -60,11 +71,36 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         var authToken = options.AuthToken ?? TwilioSid.NewAuthToken();
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
 
+        var ledger = new MessageLedger();
+        var logger = loggerFactory.CreateLogger<TwilioStandInServer>();
+        var delivery = new MessageDelivery(ledger, options, authToken, logger);
+        var api = new MessagesApi(ledger, delivery, options, accountSid, authToken, logger);
+        var outage = new ApiOutage(logger);
+        WebApplication app;
+        try
+        {
+            app = await ListenAsync(options.Port, loggerFactory, api, outage, cancellationToken);
+        }
+        catch
+        {
+            await delivery.DisposeAsync();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var baseUrl = new Uri($"http://127.0.0.1:{new Uri(address).Port}");
+        LogStarted(logger, baseUrl, accountSid);
+        return new TwilioStandInServer(app, ledger, delivery, outage, api, loggerFactory, options.TimeProvider, baseUrl, accountSid, authToken);
+    }
+
+    /// <summary>The web host serving <paramref name="api"/> on 127.0.0.1:<paramref name="port"/>, started.</summary>
+    private static async Task<WebApplication> ListenAsync(int port, ILoggerFactory loggerFactory, MessagesApi api, ApiOutage outage, CancellationToken cancellationToken)
+    {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(TwilioStandInServer).Assembly.GetName().Name });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Listen(IPAddress.Loopback, port);
         });
         builder.Services.AddRoutingCore();
         builder.Services.AddLogging(logging =>
@@ -75,10 +111,7 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var ledger = new MessageLedger();
-        var logger = loggerFactory.CreateLogger<TwilioStandInServer>();
-        var delivery = new MessageDelivery(ledger, options, authToken, logger);
-        var api = new MessagesApi(ledger, delivery, options, accountSid, authToken, logger);
+        app.Use(outage.HoldAsync);
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", api.CreateAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", api.ListAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages/{sid}.json", api.FetchAsync);
@@ -88,20 +121,108 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken);
+            return app;
         }
         catch (IOException ex)
         {
-            await delivery.DisposeAsync();
             await app.DisposeAsync();
             throw new InvalidOperationException(
-                $"The Twilio stand-in cannot listen on 127.0.0.1:{options.Port}: the port is taken. " +
+                $"The Twilio stand-in cannot listen on 127.0.0.1:{port}: the port is taken. " +
                 $"Choose another with {nameof(TwilioStandInOptions)}.{nameof(TwilioStandInOptions.Port)} (0 picks a free one).", ex);
         }
+    }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var baseUrl = new Uri($"http://127.0.0.1:{new Uri(address).Port}");
-        LogStarted(logger, baseUrl, accountSid);
-        return new TwilioStandInServer(app, ledger, delivery, baseUrl, accountSid, authToken);
+    /// <summary>True between <see cref="StopListeningAsync"/> and <see cref="ListenAgainAsync"/>: connections are refused.</summary>
+    public bool IsRefusingConnections => Volatile.Read(ref _app) is null;
+
+    /// <summary>
+    /// Twilio off the network: the port closes, so every connection is refused and a client knows its request never
+    /// reached Twilio. Messages, deliveries and status callbacks carry on. Stopping a stopped stand-in does nothing.
+    /// </summary>
+    public async Task StopListeningAsync()
+    {
+        await _listening.WaitAsync();
+        try
+        {
+            if (Interlocked.Exchange(ref _app, null) is { } app)
+            {
+                // Requests held by an outage are let go first, or stopping would wait for them.
+                _outage.Resume();
+                await app.StopAsync();
+                await app.DisposeAsync();
+                LogRefusing(_logger, Port);
+            }
+        }
+        finally
+        {
+            _listening.Release();
+        }
+    }
+
+    /// <summary>Listens again on the same port, with the same messages. Does nothing while listening.</summary>
+    public async Task ListenAgainAsync()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _listening.WaitAsync();
+        try
+        {
+            if (Volatile.Read(ref _app) is null)
+            {
+                Volatile.Write(ref _app, await ListenAsync(Port, _loggerFactory, _api, _outage, CancellationToken.None));
+                LogListeningAgain(_logger, Port);
+            }
+        }
+        finally
+        {
+            _listening.Release();
+        }
+    }
+
+    /// <summary>True between <see cref="Pause"/> and <see cref="Resume"/>: API requests get no answer.</summary>
+    public bool IsPaused => _outage.IsPaused;
+
+    /// <summary>API requests whose client gave up during an outage; the stand-in never acted on them.</summary>
+    public int DroppedDuringOutages => _outage.Dropped;
+
+    /// <summary>
+    /// An outage of Twilio's API: requests are accepted on the socket but get no answer until <see cref="Resume"/>; a
+    /// request whose client gives up meanwhile is never acted on, one still waiting at the end is served late. Pausing
+    /// a paused stand-in does nothing.
+    /// </summary>
+    public void Pause() => _outage.Pause();
+
+    /// <summary>Ends an outage; resuming a running stand-in does nothing.</summary>
+    public void Resume() => _outage.Resume();
+
+    /// <summary>Answers nothing for <paramref name="outage"/>, then resumes (also when cancelled, so no outage outlives its caller).</summary>
+    public async Task PauseForAsync(TimeSpan outage, CancellationToken cancellationToken = default)
+    {
+        Pause();
+        try
+        {
+            await Task.Delay(outage, _time, cancellationToken);
+        }
+        finally
+        {
+            Resume();
+        }
+    }
+
+    /// <summary>Refuses connections for <paramref name="outage"/>, then listens again (also when cancelled).</summary>
+    public async Task RefuseConnectionsForAsync(TimeSpan outage, CancellationToken cancellationToken = default)
+    {
+        await StopListeningAsync();
+        try
+        {
+            await Task.Delay(outage, _time, cancellationToken);
+        }
+        finally
+        {
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                await ListenAgainAsync();
+            }
+        }
     }
 
     /// <summary>
@@ -121,10 +242,35 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
             return;
         }
 
-        await _app.StopAsync();
-        await _delivery.DisposeAsync();
-        await _app.DisposeAsync();
+        // Requests held by an outage are let go, so stopping does not wait for them.
+        _outage.Resume();
+        await _listening.WaitAsync();
+        try
+        {
+            if (Interlocked.Exchange(ref _app, null) is { } app)
+            {
+                await app.StopAsync();
+                await _delivery.DisposeAsync();
+                await app.DisposeAsync();
+            }
+            else
+            {
+                await _delivery.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _listening.Release();
+        }
+
+        _listening.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio stand-in on port {Port} stopped listening: connections are refused")]
+    private static partial void LogRefusing(ILogger logger, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio stand-in listening on port {Port} again")]
+    private static partial void LogListeningAgain(ILogger logger, int port);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Twilio stand-in listening on {BaseUrl} for account {AccountSid}")]
     private static partial void LogStarted(ILogger logger, Uri baseUrl, string accountSid);

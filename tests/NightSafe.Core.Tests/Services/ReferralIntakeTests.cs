@@ -26,6 +26,55 @@ public sealed class ReferralIntakeTests
         Assert.Contains(referral.Reference.ToString(), reply, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_retry_while_a_dead_attempt_still_holds_the_claim_takes_over_and_acknowledges_the_one_referral()
+    {
+        // Found by the fault run (nightsafe faults, worker killed mid-burst): the worker died after storing the referral,
+        // Twilio's retry came seconds later, found the claim still held (stale only after 30 s), waited 8 s and answered
+        // nothing: the officer got no reference and the referral waited minutes for the sweep.
+        var hub = new Hub();
+        using var death = new CancellationTokenSource();
+        var hanging = new HangingOnceQueue(hub.RoutingQueue, death.Token);
+        var intake = new ReferralIntake(hub.Store, hanging, new Routing.RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralIntake>.Instance);
+        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), hub.Loop, hub.PartnerTexts, hub.Services.GetRequiredService<NightSafe.Core.Partners.DutyPhoneBook>(), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
+        var sms = new InboundSms("SM00000000000000000000000000000078", Hub.OfficerPhone, Referral);
+
+        // The first attempt stores its referral and never gets further: its process is gone, its claim still held.
+        var dead = conversation.ReplyToAsync(sms, null, CancellationToken.None);
+        await hanging.Reached.WaitAsync(TimeSpan.FromSeconds(10));
+        var reply = await conversation.ReplyToAsync(sms, null, CancellationToken.None);
+
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.NotNull(reply);
+        Assert.Contains($"NightSafe ref {referral.Reference}", reply, StringComparison.Ordinal);
+        Assert.Single(hub.RoutingQueue.Items);
+
+        // Had the first attempt been alive after all, its late answer changes nothing: no second referral.
+        await death.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dead);
+        Assert.Single(hub.Store.Referrals);
+    }
+
+    /// <summary>The first enqueue never returns (until <paramref name="death"/>): a worker that died mid-intake.</summary>
+    private sealed class HangingOnceQueue(Ports.IRoutingQueue inner, CancellationToken death) : Ports.IRoutingQueue
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+
+        public Task Reached => _reached.Task;
+
+        public async Task EnqueueAsync(Ports.RoutingWorkItem item, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                _reached.TrySetResult();
+                await Task.Delay(Timeout.Infinite, death);
+            }
+
+            await inner.EnqueueAsync(item, cancellationToken);
+        }
+    }
+
     private sealed class FailingOnceQueue(Ports.IRoutingQueue inner) : Ports.IRoutingQueue
     {
         private int _calls;

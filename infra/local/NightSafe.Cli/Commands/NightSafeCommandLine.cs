@@ -20,6 +20,7 @@ public static class NightSafeCommandLine
             state,
             UpCommand.Create(state),
             DemoCommand.Create(),
+            FaultsCommand.Create(),
             TextCommand.Create(state),
             PartnerCommand.Create(state),
             SmsCommand.Create(state),

@@ -22,9 +22,13 @@ public sealed partial class OfficerPhone(HttpClient http, Uri functionsBaseUrl, 
 {
     public const string Route = "api/sms/inbound";
 
-    public async Task<OfficerReply> TextAsync(string from, string body, CancellationToken cancellationToken)
+    public Task<OfficerReply> TextAsync(string from, string body, CancellationToken cancellationToken) =>
+        TextAsync(from, body, messageSid: null, cancellationToken);
+
+    /// <summary>One text; pass the same <paramref name="messageSid"/> again to retry its webhook as Twilio does.</summary>
+    public async Task<OfficerReply> TextAsync(string from, string body, string? messageSid, CancellationToken cancellationToken)
     {
-        var form = InboundSms.Form(accountSid, from, hubNumber, body);
+        var form = InboundSms.Form(accountSid, from, hubNumber, body, messageSid);
         // Twilio signs the URL it called (the public one); the request itself goes wherever the app listens.
         using var request = TwilioSignature.SignedPost(new Uri(publicBaseUrl, Route), form, authToken);
         request.RequestUri = new Uri(functionsBaseUrl, Route);

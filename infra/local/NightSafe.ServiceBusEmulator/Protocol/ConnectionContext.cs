@@ -12,7 +12,7 @@ namespace NightSafe.ServiceBusEmulator.Protocol;
 /// One per accepted connection (the library asks for a handler per connection): what CBS has authorised on it,
 /// its reply links, the 16-byte delivery tags, and its log lines.
 /// </summary>
-internal sealed partial class ConnectionContext(long id, TimeProvider time, ILogger logger) : IHandler
+internal sealed partial class ConnectionContext(long id, TimeProvider time, ILogger logger, OpenConnections open) : IHandler
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, DateTimeOffset> _audiences = new(StringComparer.Ordinal);
@@ -84,7 +84,16 @@ internal sealed partial class ConnectionContext(long id, TimeProvider time, ILog
             case EventId.ConnectionRemoteOpen:
                 var container = (protocolEvent.Context as Open)?.ContainerId;
                 LogOpened(logger, Id, _remote, container);
-                protocolEvent.Connection?.AddClosedCallback((_, error) => LogClosed(logger, Id, error?.Condition));
+                if (protocolEvent.Connection is { } connection)
+                {
+                    open.Add(connection);
+                    connection.AddClosedCallback((_, error) =>
+                    {
+                        open.Remove(connection);
+                        LogClosed(logger, Id, error?.Condition);
+                    });
+                }
+
                 break;
         }
     }

@@ -1,0 +1,177 @@
+using NightSafe.Cli.Demo;
+using NightSafe.Cli.Partners;
+using NightSafe.Core.World;
+using NightSafe.TwilioStandIn;
+
+namespace NightSafe.Cli.Faults;
+
+/// <summary>Everything a fault run observed from the outside, once the night drained: the input of its checks.</summary>
+/// <param name="Referrals">Every referral of the night in the hub's table (acknowledged or not), as the control room reads it.</param>
+/// <param name="Deliveries">Every case message the agencies took off their subscriptions, redeliveries included.</param>
+public sealed record FaultRun(
+    RoutingWorld World,
+    string Night,
+    IReadOnlyList<FaultText> Texts,
+    IReadOnlyList<ReferralView> Referrals,
+    IReadOnlyList<CaseDelivery> Deliveries,
+    IReadOnlyList<SentMessage> Sms);
+
+/// <summary>
+/// The invariants a night must keep whatever fails under it. Each failure names reference codes and MessageIds, never
+/// a phone number.
+/// </summary>
+public static class FaultChecks
+{
+    private const int Examples = 3;
+
+    public static IReadOnlyList<string> Failures(FaultRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return [.. Settled(run), .. StoredOnce(run), .. CasesOnce(run), .. AdviceOnce(run), .. RoutingIndependentOfSms(run)];
+    }
+
+    /// <summary>Routed (its cases published) or waiting for the control room to route it by hand.</summary>
+    public static bool RoutedOrFlagged(ReferralView referral)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        return referral.WasRouted || referral.Status == "NeedsManualRouting";
+    }
+
+    /// <summary>Its advice SMS reached a final state or will never be sent; a flagged referral's waits for routing by hand.</summary>
+    public static bool AdviceSettled(ReferralView referral)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        return referral.AdviceSettled || (referral.Status == "NeedsManualRouting" && referral.AdviceState == "Pending");
+    }
+
+    /// <summary>Every acknowledged referral exists and, like every other referral of the night, ended routed or flagged with its advice settled.</summary>
+    public static IEnumerable<string> Settled(FaultRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var stored = run.Referrals.Select(r => r.Reference).ToHashSet(StringComparer.Ordinal);
+        var lost = run.Texts.Where(t => t.Reference is { } r && !stored.Contains(r)).Select(t => t.Reference!).ToList();
+        if (lost.Count > 0)
+        {
+            yield return $"{lost.Count} acknowledged referral(s) are not in the hub: {string.Join(", ", lost.Take(Examples))}";
+        }
+
+        var stuck = run.Referrals.Where(r => !RoutedOrFlagged(r)).ToList();
+        if (stuck.Count > 0)
+        {
+            yield return $"{stuck.Count} referral(s) ended neither routed nor flagged for manual routing: {string.Join(", ", stuck.Take(Examples).Select(r => $"{r.Reference} {r.Status}"))}";
+        }
+
+        var advice = run.Referrals.Where(r => !AdviceSettled(r)).ToList();
+        if (advice.Count > 0)
+        {
+            yield return $"{advice.Count} referral(s) never settled their advice SMS: {string.Join(", ", advice.Take(Examples).Select(r => $"{r.Reference} advice {r.AdviceState}"))}";
+        }
+    }
+
+    /// <summary>Referrals stored for texts whose officer never got their reference (matched by the text's own subject number).</summary>
+    public static IReadOnlyList<ReferralView> StoredUnacknowledged(FaultRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var unacknowledged = run.Texts.Where(t => t.Reference is null).Select(t => t.SubjectPhone).ToHashSet(StringComparer.Ordinal);
+        return [.. run.Referrals.Where(r => r.SubjectPhone is { } s && unacknowledged.Contains(s))];
+    }
+
+    /// <summary>One referral per text, however often its webhook was retried or the worker died under it (each text names its own subject).</summary>
+    public static IEnumerable<string> StoredOnce(FaultRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var twice = run.Referrals.Where(r => r.SubjectPhone is not null).GroupBy(r => r.SubjectPhone!, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
+        if (twice.Count > 0)
+        {
+            yield return $"{twice.Count} text(s) were stored as more than one referral: {string.Join("; ", twice.Take(Examples).Select(g => string.Join("+", g.Select(r => r.Reference))))}";
+        }
+    }
+
+    /// <summary>Each routed case reached its agency, and no agency received a case twice (two messages for one case; a redelivery of one message is not a second case).</summary>
+    public static IEnumerable<string> CasesOnce(FaultRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var cases = run.Deliveries.Where(d => d.MessageId.Split('/').Length == 3).ToList();
+        var twice = cases.GroupBy(d => (d.Subscription, d.MessageId)).Where(g => g.Select(d => d.SequenceNumber).Distinct().Count() > 1).ToList();
+        if (twice.Count > 0)
+        {
+            yield return $"{twice.Count} case(s) reached their agency twice: {string.Join(", ", twice.Take(Examples).Select(g => $"{g.Key.MessageId} on {g.Key.Subscription}"))}";
+        }
+
+        var elsewhere = cases.Where(d => !d.MessageId.EndsWith("/" + d.Subscription, StringComparison.Ordinal)).ToList();
+        if (elsewhere.Count > 0)
+        {
+            yield return $"{elsewhere.Count} case message(s) reached another agency's subscription: {string.Join(", ", elsewhere.Take(Examples).Select(d => $"{d.MessageId} on {d.Subscription}"))}";
+        }
+
+        var received = cases.Select(d => d.MessageId).ToHashSet(StringComparer.Ordinal);
+        var missing = run.Referrals.SelectMany(r => r.Cases.Select(c => $"{r.Night}/{r.Reference}/{c.Agency}")).Where(id => !received.Contains(id)).ToList();
+        if (missing.Count > 0)
+        {
+            yield return $"{missing.Count} routed case(s) never reached their agency: {string.Join(", ", missing.Take(Examples))}";
+        }
+    }
+
+    /// <summary>No person got two advice SMS (per referral, and per recipient and body).</summary>
+    public static IEnumerable<string> AdviceOnce(FaultRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var advice = run.Sms.Where(m => NightRecord.ReferenceOf(m) is not null).ToList();
+        var perReferral = advice.GroupBy(m => NightRecord.ReferenceOf(m)!, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
+        if (perReferral.Count > 0)
+        {
+            yield return $"{perReferral.Count} referral(s) sent their person more than one advice SMS: {string.Join(", ", perReferral.Take(Examples).Select(g => $"{g.Key} ×{g.Count()}"))}";
+        }
+
+        var twice = advice.GroupBy(m => (m.To, m.Body)).Where(g => g.Count() > 1).ToList();
+        if (twice.Count > 0)
+        {
+            yield return $"{twice.Count} advice SMS went twice to the same number with the same text: {string.Join(", ", twice.Take(Examples).Select(g => string.Join("+", g.Select(m => m.Sid))))}";
+        }
+    }
+
+    /// <summary>
+    /// Other SMS (case alerts, inspector alerts) sent twice to the same number with the same text: reported, not yet a
+    /// failure (one loaded run found some; see docs/fault-runs.md).
+    /// </summary>
+    public static IReadOnlyList<string> OtherSmsTwice(FaultRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return [.. run.Sms.Where(m => NightRecord.ReferenceOf(m) is null).GroupBy(m => (m.To, m.Body)).Where(g => g.Count() > 1).Select(g => string.Join("+", g.Select(m => m.Sid)))];
+    }
+
+    /// <summary>
+    /// An SMS fault never flags a referral for manual routing: every referral made while Twilio was down was routed, as
+    /// Service Bus was up.
+    /// </summary>
+    public static IEnumerable<string> RoutingIndependentOfSms(FaultRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var duringTwilio = run.Texts.Where(t => t.During == Fault.TwilioOutage && t.Reference is not null).Select(t => t.Reference!).ToHashSet(StringComparer.Ordinal);
+        var flagged = run.Referrals.Where(r => duringTwilio.Contains(r.Reference) && r.Status == "NeedsManualRouting").ToList();
+        if (flagged.Count > 0)
+        {
+            yield return $"{flagged.Count} referral(s) made while Twilio was down were flagged for manual routing: {string.Join(", ", flagged.Take(Examples).Select(r => r.Reference))}";
+        }
+    }
+
+    /// <summary>One fault's figures: its texts and what became of their referrals.</summary>
+    public static FaultFigures Figures(FaultRun run, Fault fault, TimeSpan injectedFor)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var texts = run.Texts.Where(t => t.During == fault).ToList();
+        var subjects = texts.Select(t => t.SubjectPhone).ToHashSet(StringComparer.Ordinal);
+        var referrals = run.Referrals.Where(r => r.SubjectPhone is { } s && subjects.Contains(s)).ToList();
+        return new FaultFigures(
+            fault,
+            texts.Count,
+            texts.Count(t => t.Reference is not null),
+            texts.Sum(t => t.Attempts - 1),
+            referrals.Count,
+            referrals.Count(r => r.WasRouted),
+            referrals.Count(r => r.Status == "NeedsManualRouting"),
+            referrals.Count(r => r.AdviceState == "Delivered"),
+            referrals.Count(r => r.AdviceState == "Failed"),
+            injectedFor);
+    }
+}
