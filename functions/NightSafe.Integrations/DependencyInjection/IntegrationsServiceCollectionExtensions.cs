@@ -80,6 +80,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<IPartnerLoopQueue, StoragePartnerLoopQueue>();
         services.TryAddSingleton<IOutboundSmsQueue, StorageOutboundSmsQueue>();
         services.TryAddSingleton<ISmsMarkers, TableSmsMarkers>();
+        services.TryAddSingleton<ISmsRecordDeletions, TableSmsRecordDeletions>();
         return services;
     }
 
@@ -102,6 +103,7 @@ public static class IntegrationsServiceCollectionExtensions
         }));
 
         services.TryAddSingleton<IPartnerMessagePublisher, ServiceBusPartnerMessagePublisher>();
+        services.TryAddSingleton<IDeadLetteredCases, ServiceBusDeadLetters>();
         return services;
     }
 
@@ -126,6 +128,7 @@ public static class IntegrationsServiceCollectionExtensions
         twilio.AddHttpMessageHandler(provider => new TwilioApiRedirect(provider.GetRequiredService<IOptions<TwilioOptions>>()));
 
         services.TryAddSingleton<ISmsSender, TwilioSmsSender>();
+        services.TryAddSingleton<ISmsRecords, TwilioSmsSender>();
         services.TryAddSingleton<TwilioWebhookValidator>();
         return services;
     }
