@@ -76,7 +76,7 @@ public sealed partial class ReferralErasure(
         var result = await EraseOneAsync(night, reference, actor, OnRequest, cancellationToken);
         if (result.Outcome == ErasureOutcome.Erased)
         {
-            await providerRecords.RunAsync(cancellationToken, result.Key);
+            await DeleteProviderRecordsAsync(result.Key, cancellationToken);
         }
 
         return result;
@@ -109,7 +109,7 @@ public sealed partial class ReferralErasure(
         LogPhoneErased(new MaskedPhone(e164), erasedCount, from, to, actor);
         if (erasedCount > 0)
         {
-            await providerRecords.RunAsync(cancellationToken);
+            await DeleteProviderRecordsAsync(null, cancellationToken);
         }
 
         return new PhoneErasureResult.Done(new MaskedPhone(e164), from, to, results);
@@ -139,6 +139,22 @@ public sealed partial class ReferralErasure(
             LogErased(night, reference, reason, actor, listed.Count);
             return new ReferralErasureResult(night, reference, ErasureOutcome.Erased, now, listed.Count);
         });
+
+    /// <summary>Our data is erased by now: a fault here leaves the deletions listed for the retention run, and the answer stands.</summary>
+    private async Task DeleteProviderRecordsAsync(string? onlyReferral, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await providerRecords.RunAsync(cancellationToken, onlyReferral);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            LogProviderRecordsDeferred(e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SMS records of an erased referral could not be deleted now; they stay listed for the retention run")]
+    private partial void LogProviderRecordsDeferred(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode}: personal data erased ({Reason}) by {Actor}; {ProviderMessages} SMS records listed for deletion at the provider")]
     private partial void LogErased(NightId night, ReferenceCode referenceCode, string reason, string actor, int providerMessages);

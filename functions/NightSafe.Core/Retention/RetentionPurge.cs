@@ -53,20 +53,20 @@ public sealed partial class RetentionPurge(
         LogPurged(erased, cutoff, forgotten, threads);
 
         // Each is its own step: a provider or broker fault is logged and retried at the next run, never fails the erasure above.
-        await providerRecords.RunAsync(cancellationToken);
-        await DrainDeadLettersAsync(cancellationToken);
+        await StepAsync(ct => providerRecords.RunAsync(ct), "SMS records of erased referrals", cancellationToken);
+        await StepAsync(deadLetters.RunAsync, "dead-letter queues", cancellationToken);
         return erased;
     }
 
-    private async Task DrainDeadLettersAsync(CancellationToken cancellationToken)
+    private async Task StepAsync<T>(Func<CancellationToken, Task<T>> step, string what, CancellationToken cancellationToken)
     {
         try
         {
-            await deadLetters.RunAsync(cancellationToken);
+            await step(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
-            LogDrainFailed(e);
+            LogStepFailed(e, what);
         }
     }
 
@@ -88,8 +88,8 @@ public sealed partial class RetentionPurge(
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: personal data erased from {Count} referrals of nights before {Cutoff}; {Forgotten} inbound message records and {Threads} expired conversations deleted")]
     private partial void LogPurged(int count, NightId cutoff, int forgotten, int threads);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Retention: the dead-letter queues could not be drained; the next run tries again")]
-    private partial void LogDrainFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Retention: {What} could not be dealt with; the next run tries again")]
+    private partial void LogStepFailed(Exception exception, string what);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Count} expired officer conversations forgotten")]
     private partial void LogConversationsForgotten(int count);

@@ -122,6 +122,23 @@ public sealed class ErasureOnRequestTests
     }
 
     [Fact]
+    public async Task A_fault_reading_the_deletion_list_after_the_erasure_does_not_undo_its_answer()
+    {
+        var hub = new Hub();
+        var referral = await hub.ReferAndRouteAsync();
+        hub.SmsRecords.ListUnreadable = true;
+
+        var one = await hub.Erasure.EraseAsync(referral.Night, referral.Reference, Actor, CancellationToken.None);
+        await hub.Retention.RunAsync(CancellationToken.None);
+
+        Assert.Equal(ErasureOutcome.Erased, one.Outcome);
+        Assert.NotEmpty(hub.SmsRecords.Pending);
+        hub.SmsRecords.ListUnreadable = false;
+        await hub.Retention.RunAsync(CancellationToken.None);
+        Assert.Empty(hub.SmsRecords.Pending);
+    }
+
+    [Fact]
     public async Task Retention_deletes_the_provider_copies_of_the_referrals_it_erases()
     {
         var hub = new Hub();

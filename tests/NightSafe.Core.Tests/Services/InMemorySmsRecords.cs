@@ -53,7 +53,11 @@ internal sealed class InMemorySmsRecords : ISmsRecords, ISmsRecordDeletions
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<PendingSmsRecordDeletion>> PendingAsync(CancellationToken cancellationToken) => Task.FromResult(Pending);
+    /// <summary>When set, reading the list fails (a storage fault).</summary>
+    public bool ListUnreadable { get; set; }
+
+    public Task<IReadOnlyList<PendingSmsRecordDeletion>> PendingAsync(CancellationToken cancellationToken) =>
+        ListUnreadable ? throw new InvalidOperationException("storage unavailable") : Task.FromResult(Pending);
 
     public Task CompleteAsync(PendingSmsRecordDeletion deletion, CancellationToken cancellationToken)
     {
