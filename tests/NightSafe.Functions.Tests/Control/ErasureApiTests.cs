@@ -126,6 +126,40 @@ public sealed partial class ErasureApiTests(LocalHub hub)
         Assert.Equal("+447700900465", Referral(reference).GetString("SubjectPhone"));
     }
 
+    [Fact]
+    public async Task The_retention_run_drains_a_case_a_partner_dead_lettered_and_notes_it_in_the_trail()
+    {
+        var (night, reference, _) = await ReferAsync("07700 900466");
+        var agency = hub.Events(night, reference).First(e => e.GetString("Kind") == "disclosed").GetString("Data")!;
+        var agencyId = JsonDocument.Parse(agency).RootElement.GetProperty("agency").GetString()!;
+        await using var client = new Azure.Messaging.ServiceBus.ServiceBusClient(hub.ServiceBusConnectionString);
+        await using (var receiver = client.CreateReceiver("cases", agencyId))
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while (DateTime.UtcNow < deadline && await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(2)) is { } message)
+            {
+                if (message.MessageId == $"{night}/{reference}/{agencyId}")
+                {
+                    await receiver.DeadLetterMessageAsync(message, "MaxDeliveryCountExceeded", "Message could not be consumed after 10 delivery attempts.");
+                    break;
+                }
+
+                // Another test's case left on the shared subscription.
+                await receiver.CompleteMessageAsync(message);
+            }
+        }
+
+        await using var deadLetters = client.CreateReceiver("cases", agencyId, new Azure.Messaging.ServiceBus.ServiceBusReceiverOptions { SubQueue = Azure.Messaging.ServiceBus.SubQueue.DeadLetter });
+        Assert.Contains(await deadLetters.PeekMessagesAsync(100, fromSequenceNumber: 0), m => m.MessageId == $"{night}/{reference}/{agencyId}");
+
+        await hub.Function<RetentionTimer>().RunAsync(null!, hub.Context());
+
+        Assert.DoesNotContain(await deadLetters.PeekMessagesAsync(100, fromSequenceNumber: 0), m => m.MessageId == $"{night}/{reference}/{agencyId}");
+        var drained = Assert.Single(hub.Events(night, reference), e => e.GetString("Kind") == "dead-letter-drained");
+        Assert.Equal("system", drained.GetString("Actor"));
+        Assert.Equal(agencyId, JsonDocument.Parse(drained.GetString("Data")!).RootElement.GetProperty("agency").GetString());
+    }
+
     /// <summary>An officer's text with the person's number and consent, routed, its SMS sent and settled at the stand-in.</summary>
     private async Task<(string Night, string Reference, List<string> Sids)> ReferAsync(string subject)
     {
