@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 namespace NightSafe.Core;
 
 /// <summary>Settings the application services need, validated by the app at start-up.</summary>
@@ -25,7 +26,7 @@ public static class Actors
 
     public static string Officer(string collar) => "officer:" + collar;
 
-    public static string Partner(string agencyId) => "partner:" + agencyId;
+    public static string Partner(AgencyId agencyId) => "partner:" + agencyId;
 
     public static string ExternalSystem(string name) => "system:" + name;
 }

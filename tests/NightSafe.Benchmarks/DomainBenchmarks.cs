@@ -14,7 +14,7 @@ namespace NightSafe.Benchmarks;
 [SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "BenchmarkDotNet measures instance methods only.")]
 public class DomainBenchmarks
 {
-    private static readonly string[] Categories = ["domestic-abuse", "intoxicated", "transport"];
+    private static readonly CategoryId[] Categories = [new("domestic-abuse"), new("intoxicated"), new("transport")];
 
     private readonly DateTimeOffset _friday = new(2026, 12, 18, 23, 0, 0, TimeSpan.Zero);
     private RoutingWorld _world = null!;
@@ -30,7 +30,7 @@ public class DomainBenchmarks
     }
 
     [Benchmark(Description = "RoutingPolicy.Decide, 3 categories")]
-    public RoutingDecision Route() => _policy.Decide("chelmsford", Categories, _friday);
+    public RoutingDecision Route() => _policy.Decide(new TownId("chelmsford"), Categories, _friday);
 
     [Benchmark(Description = "NightId.For")]
     public NightId Night() => NightId.For(_friday, _world);

@@ -78,9 +78,9 @@ public class HotPathBenchmarks
             Reference = ReferenceCode.New(),
             ReceivedAt = received,
             Source = ReferralSource.Sms,
-            TownId = "harlow",
-            Categories = ["spiking", "intoxicated"],
-            Priority = _world.PriorityOf(["spiking", "intoxicated"]),
+            TownId = new TownId("harlow"),
+            Categories = [new CategoryId("spiking"), new CategoryId("intoxicated")],
+            Priority = _world.PriorityOf([new CategoryId("spiking"), new CategoryId("intoxicated")]),
             Location = "outside the Square",
             Description = "blonde woman in a green coat",
             SubjectPhone = "+447700900321",
@@ -104,7 +104,7 @@ public class HotPathBenchmarks
         }
 
         var form = FormBody.FirstValues(fields);
-        var message = _parser.Parse(form["Body"], "harlow");
+        var message = _parser.Parse(form["Body"], new TownId("harlow"));
         var draft = ((ReferralRequest)message).Draft;
         var referral = _referral with { TownId = draft.TownId, Categories = draft.CategoryIds };
         var reply = _replies.Accepted(new AcceptedReferral(referral, _policy.Decide(draft.TownId, draft.CategoryIds, referral.ReceivedAt)), unreadablePhone: false);

@@ -158,7 +158,7 @@ public sealed class NightChecksTests
     public void The_same_alert_SMS_twice_to_one_phone_is_a_failure()
     {
         var night = SoundNight();
-        var alert = night.Sms[0] with { Sid = "SMa1", To = World.FindAgency(Pastors)!.Phone, Body = $"NightSafe {Reference} spiking, Chelmsford 22:31. Reply ACC {Reference} or DEC {Reference}", StatusCallback = null };
+        var alert = night.Sms[0] with { Sid = "SMa1", To = World.FindAgency(AgencyId.From(Pastors))!.Phone, Body = $"NightSafe {Reference} spiking, Chelmsford 22:31. Reply ACC {Reference} or DEC {Reference}", StatusCallback = null };
         Assert.Empty(NightChecks.AlertsOnce(night with { Sms = [.. night.Sms, alert] }));
 
         Assert.Contains(NightChecks.AlertsOnce(night with { Sms = [.. night.Sms, alert, alert with { Sid = "SMa2" }] }), f => f.Contains("more than once", StringComparison.Ordinal));
@@ -177,7 +177,7 @@ public sealed class NightChecksTests
         var told = night with
         {
             Cancellations = [$"{Night}/{Reference}/{SafeSpace}/closed"],
-            Sms = [.. night.Sms, night.Sms[0] with { Sid = "SMc1", To = World.FindAgency(SafeSpace)!.Phone, Body = $"NightSafe {Reference} is CLOSED (by Chelmsford Street Pastors). No need to attend. Thank you.", StatusCallback = null }],
+            Sms = [.. night.Sms, night.Sms[0] with { Sid = "SMc1", To = World.FindAgency(AgencyId.From(SafeSpace))!.Phone, Body = $"NightSafe {Reference} is CLOSED (by Chelmsford Street Pastors). No need to attend. Thank you.", StatusCallback = null }],
         };
         Assert.Empty(NightChecks.Cancellations(told));
     }

@@ -19,8 +19,8 @@ public sealed class NightScriptTests
         var officerTexts = plan.Texts.Where(t => t.IsOfficerText).ToList();
         Assert.True(officerTexts.Count >= 200, $"{officerTexts.Count} officer texts");
         Assert.All(officerTexts, t => Assert.Contains(t.From, roster));
-        Assert.Equal(World.Towns.Select(t => t.Id).Order(), plan.Texts.Where(t => t.Intended is not null).Select(t => t.Intended!.TownId).Distinct().Order());
-        Assert.Equal(World.Categories.Select(c => c.Id).Order(), plan.Texts.Where(t => t.Intended is not null).SelectMany(t => t.Intended!.Categories).Distinct().Order());
+        Assert.Equal(World.Towns.Select(t => t.Id.Value).Order(), plan.Texts.Where(t => t.Intended is not null).Select(t => t.Intended!.TownId).Distinct().Order());
+        Assert.Equal(World.Categories.Select(c => c.Id.Value).Order(), plan.Texts.Where(t => t.Intended is not null).SelectMany(t => t.Intended!.Categories).Distinct().Order());
         foreach (var kind in new[] { ScriptedKind.Help, ScriptedKind.Status, ScriptedKind.Close, ScriptedKind.Public })
         {
             Assert.Contains(plan.Texts, t => t.Kind == kind);
@@ -49,8 +49,8 @@ public sealed class NightScriptTests
 
         var misread = plan.Texts.Where(t => t.Intended is not null).Select(t => (t.Body, Meant: t.Intended!, Read: parser.Parse(t.Body)))
             .Where(x => x.Read is not ReferralRequest { Draft: var d }
-                || d.TownId != x.Meant.TownId
-                || !d.CategoryIds.ToHashSet().SetEquals(x.Meant.Categories)
+                || d.TownId.Value != x.Meant.TownId
+                || !d.CategoryIds.Values().ToHashSet().SetEquals(x.Meant.Categories)
                 || d.Consent != x.Meant.Consent
                 || d.SubjectPhone != x.Meant.SubjectPhone)
             .Select(x => $"{x.Body} => {x.Read}")

@@ -46,7 +46,7 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
 
             foreach (var @case in routed.Cases)
             {
-                var agency = World.FindAgency(@case.Agency)!;
+                var agency = World.FindAgency(AgencyId.From(@case.Agency))!;
                 foreach (var phone in agency.DutyPhones)
                 {
                     var alert = await SmsAsync(phone, m => m.Body.StartsWith($"NightSafe {reference} ", StringComparison.Ordinal), $"the case alert to {agency.Id}");
@@ -60,9 +60,9 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
             }
 
             // The pastors' alert carries their shares (the location); an agency never gets another's.
-            var pastors = Assert.Single(Hub.Twilio.Messages, m => m.To == World.FindAgency(PastorsChelmsford)!.Phone && m.Body.StartsWith($"NightSafe {reference} ", StringComparison.Ordinal));
+            var pastors = Assert.Single(Hub.Twilio.Messages, m => m.To == World.FindAgency(AgencyId.From(PastorsChelmsford))!.Phone && m.Body.StartsWith($"NightSafe {reference} ", StringComparison.Ordinal));
             Assert.Contains("Bar 9", pastors.Body, StringComparison.Ordinal);
-            var notRouted = World.Agencies.Where(a => routed.Cases.All(c => c.Agency != a.Id)).SelectMany(a => a.DutyPhones).ToHashSet(StringComparer.Ordinal);
+            var notRouted = World.Agencies.Where(a => routed.Cases.All(c => c.Agency != a.Id.Value)).SelectMany(a => a.DutyPhones).ToHashSet(StringComparer.Ordinal);
             Assert.DoesNotContain(Hub.Twilio.Messages, m => notRouted.Contains(m.To) && m.Body.StartsWith($"NightSafe {reference} ", StringComparison.Ordinal));
         }
         catch
@@ -78,7 +78,7 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
         try
         {
             var reference = await ReferAsync("+447700900002", "Chelmsford alone outside Bar 9, lost her friends, consent n");
-            var phone = World.FindAgency(PastorsChelmsford)!.Phone;
+            var phone = World.FindAgency(AgencyId.From(PastorsChelmsford))!.Phone;
             await SmsAsync(phone, m => m.Body.StartsWith($"NightSafe {reference} ", StringComparison.Ordinal), "the pastors' case alert");
 
             var reply = await Texts().TextAsync(phone, $"acc {reference}", CancellationToken.None);
@@ -91,7 +91,7 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
             Assert.Contains(Trail(dossier), e => Kind(e) == "outcome" && Data(e, "agency") == PastorsChelmsford && Data(e, "status") == "accepted" && Actor(e).StartsWith("partner:" + PastorsChelmsford, StringComparison.Ordinal));
 
             // Another agency's duty phone cannot answer a case that is not its own.
-            var stranger = World.FindAgency("street-pastors-colchester")!.Phone;
+            var stranger = World.FindAgency(new AgencyId("street-pastors-colchester"))!.Phone;
             var refused = await Texts().TextAsync(stranger, $"ACC {reference}", CancellationToken.None);
             Assert.StartsWith($"NightSafe: {reference} is not one of your cases", refused.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(Cases(await DossierAsync(reference)), c => c["agency"]!.GetValue<string>() == "street-pastors-colchester");
@@ -113,12 +113,12 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
             var routed = await RoutedAsync(reference);
             var agencies = routed.Cases.Select(c => c.Agency).ToList();
             Assert.DoesNotContain(ControlRoom, agencies);
-            var north = World.DutyInspectors.Single(i => i.Towns.Contains("colchester"));
+            var north = World.DutyInspectors.Single(i => i.Towns.Contains(new TownId("colchester")));
 
             var escalation = await SmsAsync(north.Phone, m => m.Body.StartsWith($"NightSafe ESCALATED {reference} ", StringComparison.Ordinal), "the North inspector's escalation SMS");
             var controlRoomAlert = await SmsAsync(World.FallbackAgency.Phone, m => m.Body.StartsWith($"NightSafe ESCALATED {reference}", StringComparison.Ordinal), "the control room's escalated case alert");
             var first = agencies[0];
-            await SmsAsync(World.FindAgency(first)!.Phone, m => m.Body.StartsWith($"NightSafe REMINDER {reference} ", StringComparison.Ordinal), "the reminder to " + first);
+            await SmsAsync(World.FindAgency(AgencyId.From(first))!.Phone, m => m.Body.StartsWith($"NightSafe REMINDER {reference} ", StringComparison.Ordinal), "the reminder to " + first);
             var onBus = await ReceiveAsync(ControlRoom, $"{Night}/{reference}/{ControlRoom}", "the escalated case on the control room's subscription");
 
             Assert.Contains("not accepted by", escalation.Body, StringComparison.Ordinal);
@@ -166,7 +166,7 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
             var reference = await ReferAsync(officer, "Chelmsford spiked outside Bar 9, female 20s, consent n");
             var routed = await RoutedAsync(reference);
             Assert.True(routed.Cases.Count >= 2, "the test needs a referral routed to more than one agency");
-            var accepter = World.FindAgency(PastorsChelmsford)!;
+            var accepter = World.FindAgency(AgencyId.From(PastorsChelmsford))!;
             await SmsAsync(accepter.Phone, m => m.Body.StartsWith($"NightSafe {reference} ", StringComparison.Ordinal), "the pastors' case alert");
             var accepted = await Texts().TextAsync(accepter.Phone, $"ACC {reference}", CancellationToken.None);
             Assert.StartsWith($"NightSafe {reference} accepted", accepted.Message, StringComparison.Ordinal);
@@ -193,7 +193,7 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
             // Agencies that had not accepted learn it from the case-closed message, not by a text.
             foreach (var other in routed.Cases.Where(c => c.Agency != PastorsChelmsford))
             {
-                Assert.DoesNotContain(Hub.Twilio.Messages, m => m.To == World.FindAgency(other.Agency)!.Phone && m.Body.Contains("CLOSED", StringComparison.Ordinal) && m.Body.Contains(reference, StringComparison.Ordinal));
+                Assert.DoesNotContain(Hub.Twilio.Messages, m => m.To == World.FindAgency(AgencyId.From(other.Agency))!.Phone && m.Body.Contains("CLOSED", StringComparison.Ordinal) && m.Body.Contains(reference, StringComparison.Ordinal));
             }
         }
         catch
@@ -210,7 +210,7 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
         {
             var reference = await ReferAsync("+447700900009", "Basildon spiked and injured outside the Towngate, consent n");
             var routed = await RoutedAsync(reference);
-            var south = World.DutyInspectors.Single(i => i.Towns.Contains("basildon"));
+            var south = World.DutyInspectors.Single(i => i.Towns.Contains(new TownId("basildon")));
             var urgent = await SmsAsync(south.Phone, m => m.Body.StartsWith($"NightSafe URGENT {reference}:", StringComparison.Ordinal), "the urgent SMS to the South inspector");
 
             // A redelivered routing message (as after a crash) runs the whole routing step again.
@@ -230,7 +230,7 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
             // The routing retry sent no second alert to any duty phone either.
             foreach (var @case in routed.Cases)
             {
-                Assert.Single(Hub.Twilio.Messages, m => m.To == World.FindAgency(@case.Agency)!.Phone && m.Body.StartsWith($"NightSafe {reference} ", StringComparison.Ordinal));
+                Assert.Single(Hub.Twilio.Messages, m => m.To == World.FindAgency(AgencyId.From(@case.Agency))!.Phone && m.Body.StartsWith($"NightSafe {reference} ", StringComparison.Ordinal));
             }
         }
         catch
@@ -249,11 +249,11 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
             await StackStateFile.WriteAsync(state, Hub.State(Environment.ProcessId), CancellationToken.None);
             var reference = await ReferAsync("+447700900005", "Harlow drunk male outside the Water Gardens, consent n");
             var routed = await RoutedAsync(reference);
-            var agency = World.FindAgency(routed.Cases[0].Agency)!;
+            var agency = World.FindAgency(AgencyId.From(routed.Cases[0].Agency))!;
             var national = "0" + agency.Phone["+44".Length..];
 
             var (accepted, acceptOut, acceptError) = await ControlRoomCommandTests.RunAsync("text", $"ACC {reference}", "--from", $"{national[..5]} {national[5..]}", "--state", state);
-            var (attended, attendOut, _) = await ControlRoomCommandTests.RunAsync("text", $"att {reference}", "--from", agency.Id, "--state", state);
+            var (attended, attendOut, _) = await ControlRoomCommandTests.RunAsync("text", $"att {reference}", "--from", agency.Id.Value, "--state", state);
             var (refused, _, refusedError) = await ControlRoomCommandTests.RunAsync("text", $"ACC {reference}", "--from", "no-such-agency", "--state", state);
 
             Assert.True(accepted == 0, acceptError);
@@ -264,8 +264,8 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
             Assert.Equal(2, refused);
             Assert.Contains("--from must be a phone number", refusedError, StringComparison.Ordinal);
             var dossier = await DossierAsync(reference);
-            Assert.Equal("Attended", Cases(dossier).Single(c => c["agency"]!.GetValue<string>() == agency.Id)["status"]!.GetValue<string>());
-            Assert.Equal(["accepted", "attended"], Trail(dossier).Where(e => Kind(e) == "outcome" && Data(e, "agency") == agency.Id).Select(e => Data(e, "status")!));
+            Assert.Equal("Attended", Cases(dossier).Single(c => c["agency"]!.GetValue<string>() == agency.Id.Value)["status"]!.GetValue<string>());
+            Assert.Equal(["accepted", "attended"], Trail(dossier).Where(e => Kind(e) == "outcome" && Data(e, "agency") == agency.Id.Value).Select(e => Data(e, "status")!));
         }
         catch
         {

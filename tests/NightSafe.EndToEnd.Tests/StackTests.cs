@@ -95,8 +95,8 @@ public sealed class StackTests
     [Fact]
     public void The_shares_check_allows_consent_only_fields_with_consent_and_nothing_outside_shares()
     {
-        var pastors = World.FindAgency("street-pastors-chelmsford")!;
-        var council = World.FindAgency("community-safety-chelmsford")!;
+        var pastors = World.FindAgency(new AgencyId("street-pastors-chelmsford"))!;
+        var council = World.FindAgency(new AgencyId("community-safety-chelmsford"))!;
         string[] keys = ["schemaVersion", "type", "agency", "reference", "location", "subjectPhone"];
 
         Assert.Empty(CaseCheck.Disallowed(pastors, Consent.Given, keys));

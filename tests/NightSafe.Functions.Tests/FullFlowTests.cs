@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -47,7 +48,7 @@ public sealed partial class FullFlowTests(LocalHub hub)
 
         // 3. Each agency's case arrives on its own subscription, with only its fields.
         var routing = hub.Services.GetRequiredService<RoutingPolicy>();
-        var agencies = routing.Decide("basildon", ["spiking"], hub.Time.GetUtcNow()).Assignments.Select(a => a.AgencyId).ToList();
+        var agencies = routing.Decide(new TownId("basildon"), [new CategoryId("spiking")], hub.Time.GetUtcNow()).Assignments.Select(a => a.AgencyId.Value).ToList();
         await using var client = new ServiceBusClient(hub.ServiceBusConnectionString);
         foreach (var agency in agencies)
         {
@@ -57,7 +58,7 @@ public sealed partial class FullFlowTests(LocalHub hub)
             // One trace per referral: the case message carries the trace the webhook started.
             Assert.Equal(TraceId(item.GetProperty("traceparent").GetString()!), TraceId((string)message.ApplicationProperties["traceparent"]));
             var fields = JsonDocument.Parse(message.Body.ToString()).RootElement.EnumerateObject().Select(p => p.Name);
-            var allowed = CaseFields.For(hub.World.FindAgency(agency)!, Core.Intake.Parsing.Consent.Given).Concat(CaseMessage.EnvelopeKeys);
+            var allowed = CaseFields.For(hub.World.AgencyNamed(agency)!, Core.Intake.Parsing.Consent.Given).Concat(CaseMessage.EnvelopeKeys);
             Assert.All(fields, f => Assert.Contains(f, allowed));
             await receiver.CompleteMessageAsync(message);
         }

@@ -64,7 +64,7 @@ public sealed class LocalHub : IAsyncLifetime
         _twilio = await twilio;
 
         var world = RoutingWorld.Load(routingJson);
-        PartnerKeys = world.Agencies.ToDictionary(a => a.Id, _ => PartnerKeyRing.NewKey());
+        PartnerKeys = world.Agencies.ToDictionary(a => a.Id.Value, _ => PartnerKeyRing.NewKey());
         _host = Build(Settings());
         await _host.StartAsync();
     }

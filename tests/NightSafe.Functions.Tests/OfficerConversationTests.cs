@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using NightSafe.Core.Intake;
@@ -20,7 +21,7 @@ public sealed class OfficerConversationTests(LocalHub stack)
     private async Task<string> OfficerAsync(int n, string town)
     {
         var phone = $"+4477009004{n:D2}";
-        await stack.Services.GetRequiredService<IOfficerRoster>().UpsertAsync(new Officer(phone, $"PC Test {n}", $"PC 77{n:D2}", town), CancellationToken.None);
+        await stack.Services.GetRequiredService<IOfficerRoster>().UpsertAsync(new Officer(phone, $"PC Test {n}", $"PC 77{n:D2}", TownId.From(town)), CancellationToken.None);
         return phone;
     }
 

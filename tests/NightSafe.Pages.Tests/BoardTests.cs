@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using System.Net;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
@@ -26,7 +27,7 @@ public sealed class BoardTests(PagesFixture fixture, ITestOutputHelper output) :
         var row = board.Until(d => d.FindElement(By.Id($"r-{reference}")), $"referral {reference} on the board", seconds: 8);
         Assert.Equal(true, board.Script("return window.nightsafeNoReload === true;"));
         Assert.Contains("Chelmsford", row.Text, StringComparison.Ordinal);
-        Assert.Contains(fixture.Hub.World.FindCategory("spiking")!.Name, row.Text, StringComparison.Ordinal);
+        Assert.Contains(fixture.Hub.World.FindCategory(new CategoryId("spiking"))!.Name, row.Text, StringComparison.Ordinal);
         Assert.Contains("high", row.Text, StringComparison.Ordinal);
         // The board hangs on a wall: no phone number or location on it.
         Assert.DoesNotContain("900123", board.Text, StringComparison.Ordinal);

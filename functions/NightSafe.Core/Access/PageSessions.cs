@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -36,7 +37,7 @@ public sealed class PageSessions
         ArgumentNullException.ThrowIfNull(viewer);
         var claims = new SessionClaims(
             viewer.Role == ViewerRole.ControlRoom ? "control" : "agency",
-            viewer.AgencyId,
+            viewer.AgencyId?.Value,
             viewer.Name,
             viewer.CaseScope,
             viewer.ExpiresAt.ToUnixTimeSeconds(),
@@ -87,7 +88,7 @@ public sealed class PageSessions
         return claims.Kind switch
         {
             "control" => new Viewer(ViewerRole.ControlRoom, claims.Name, null, null, expires, claims.Sid, FromPlatform: false),
-            "agency" when claims.Agency is not null => new Viewer(ViewerRole.Agency, claims.Name, claims.Agency, claims.Case, expires, claims.Sid, FromPlatform: false),
+            "agency" when claims.Agency is not null => new Viewer(ViewerRole.Agency, claims.Name, AgencyId.From(claims.Agency), claims.Case, expires, claims.Sid, FromPlatform: false),
             _ => null,
         };
     }

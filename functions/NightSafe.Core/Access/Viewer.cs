@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 namespace NightSafe.Core.Access;
 
 /// <summary>What a signed-in person may open: the night board (control room) or one agency's desk.</summary>
@@ -14,7 +15,7 @@ public enum ViewerRole
 public sealed record Viewer(
     ViewerRole Role,
     string Name,
-    string? AgencyId,
+    AgencyId? AgencyId,
     string? CaseScope,
     DateTimeOffset ExpiresAt,
     string SessionId,
@@ -22,10 +23,10 @@ public sealed record Viewer(
 {
     public bool IsControlRoom => Role == ViewerRole.ControlRoom && CaseScope is null;
 
-    public bool IsAgency(string agencyId) => Role == ViewerRole.Agency && string.Equals(AgencyId, agencyId, StringComparison.Ordinal);
+    public bool IsAgency(AgencyId agencyId) => Role == ViewerRole.Agency && AgencyId == agencyId;
 
     /// <summary>Whether this viewer may open that case of its agency (a case link allows its own case only).</summary>
-    public bool MayOpen(string agencyId, string night, string reference) =>
+    public bool MayOpen(AgencyId agencyId, string night, string reference) =>
         IsAgency(agencyId) && (CaseScope is null || string.Equals(CaseScope, $"{night}/{reference}", StringComparison.Ordinal));
 
     /// <summary>The name recorded in consultations and outcomes: printable, at most 64 characters, no separators.</summary>

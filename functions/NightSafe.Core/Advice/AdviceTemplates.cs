@@ -9,12 +9,12 @@ public sealed class AdviceTemplates(RoutingWorld world)
 
     /// <summary>The advice text for these categories; unknown ids are ignored.</summary>
     /// <exception cref="ArgumentException">None of the ids is a category in the world.</exception>
-    public string For(IReadOnlyCollection<string> categoryIds) =>
+    public string For(IReadOnlyCollection<CategoryId> categoryIds) =>
         Choose(categoryIds)?.Advice
         ?? throw new ArgumentException("None of the category ids is a category in routing.json.", nameof(categoryIds));
 
     /// <summary>The category whose advice <see cref="For"/> sends, or null when none is known.</summary>
-    public Category? Choose(IReadOnlyCollection<string> categoryIds)
+    public Category? Choose(IReadOnlyCollection<CategoryId> categoryIds)
     {
         ArgumentNullException.ThrowIfNull(categoryIds);
         Category? chosen = null;

@@ -80,8 +80,8 @@ public sealed class NightBoard(RoutingWorld world)
             referrals.Count(r => r.NeedsManualRouting),
             referrals.Sum(r => r.Escalations),
             referrals.Sum(r => r.FailedSms),
-            Counts(rows.Referrals.Select(r => r.TownId), id => world.FindTown(id)?.Name ?? id, world.Towns.Select(t => t.Id)),
-            Counts(rows.Referrals.SelectMany(r => r.Categories), id => world.FindCategory(id)?.Name ?? id, world.Categories.Select(c => c.Id)),
+            Counts(rows.Referrals.Select(r => r.TownId.Value), id => world.FindTown(TownId.From(id))?.Name ?? id, world.Towns.Select(t => t.Id.Value)),
+            Counts(rows.Referrals.SelectMany(r => r.Categories).Select(c => c.Value), id => world.FindCategory(CategoryId.From(id))?.Name ?? id, world.Categories.Select(c => c.Id.Value)),
             PerHour(rows.Referrals),
             Acceptance(rows.Cases));
         return new NightBoardView(night.ToString(), now, glance, referrals);
@@ -99,12 +99,12 @@ public sealed class NightBoard(RoutingWorld world)
             summary.Unrouted,
             0,
             summary.AdviceFailed,
-            Ordered(summary.ByTown, id => world.FindTown(id)?.Name ?? id, world.Towns.Select(t => t.Id)),
-            Ordered(summary.ByCategory, id => world.FindCategory(id)?.Name ?? id, world.Categories.Select(c => c.Id)),
+            Ordered(summary.ByTown, id => world.FindTown(TownId.From(id))?.Name ?? id, world.Towns.Select(t => t.Id.Value)),
+            Ordered(summary.ByCategory, id => world.FindCategory(CategoryId.From(id))?.Name ?? id, world.Categories.Select(c => c.Id.Value)),
             PerHour(referrals),
             [.. summary.Agencies.Select(a => new AgencyAcceptance(
                 a.AgencyId,
-                world.FindAgency(a.AgencyId)?.Name ?? a.AgencyId,
+                world.FindAgency(AgencyId.From(a.AgencyId))?.Name ?? a.AgencyId,
                 a.Cases,
                 a.Accepted + a.Attended + a.Closed,
                 a.MedianMinutesToAccept * 60))]);
@@ -141,14 +141,14 @@ public sealed class NightBoard(RoutingWorld world)
             referral.Reference.ToString(),
             referral.ReceivedAt,
             world.ToLocal(referral.ReceivedAt).ToString("HH:mm", CultureInfo.InvariantCulture),
-            referral.TownId,
-            world.FindTown(referral.TownId)?.Name ?? referral.TownId,
-            [.. referral.Categories.Select(c => world.FindCategory(c)?.Name ?? c)],
+            referral.TownId.Value,
+            world.FindTown(referral.TownId)?.Name ?? referral.TownId.Value,
+            [.. referral.Categories.Select(c => world.FindCategory(c)?.Name ?? c.Value)],
             referral.Priority.ToString().ToLowerInvariant(),
             referral.Status.ToString(),
             [.. cases.OrderBy(c => c.DisclosedAt).Select(c => new BoardAgency(
-                c.AgencyId,
-                world.FindAgency(c.AgencyId)?.Name ?? c.AgencyId,
+                c.AgencyId.Value,
+                world.FindAgency(c.AgencyId)?.Name ?? c.AgencyId.Value,
                 c.Status.ToString().ToLowerInvariant(),
                 c.AcceptedAt is not null,
                 c.AcceptedAt))],
@@ -195,8 +195,8 @@ public sealed class NightBoard(RoutingWorld world)
     private IReadOnlyList<AgencyAcceptance> Acceptance(IReadOnlyList<PartnerCase> cases) =>
         [.. cases.GroupBy(c => c.AgencyId)
             .Select(g => new AgencyAcceptance(
-                g.Key,
-                world.FindAgency(g.Key)?.Name ?? g.Key,
+                g.Key.Value,
+                world.FindAgency(g.Key)?.Name ?? g.Key.Value,
                 g.Count(),
                 g.Count(c => c.AcceptedAt is not null),
                 Median([.. g.Where(c => c.AcceptedAt is not null).Select(c => (c.AcceptedAt!.Value - c.DisclosedAt).TotalSeconds)])))

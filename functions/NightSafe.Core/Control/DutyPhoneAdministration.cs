@@ -40,7 +40,7 @@ public sealed partial class DutyPhoneAdministration(DutyPhoneBook book, IDutyPho
 
     public async Task<IReadOnlyList<DutyPhoneEntry>> ListAsync(string? agencyId, CancellationToken cancellationToken) =>
         [.. (await book.AllAsync(cancellationToken))
-            .Where(a => agencyId is null || string.Equals(a.Agency.Id, agencyId, StringComparison.OrdinalIgnoreCase))
+            .Where(a => agencyId is null || string.Equals(a.Agency.Id.Value, agencyId, StringComparison.OrdinalIgnoreCase))
             .SelectMany(a => a.Phones.Select(p => Entry(p, a.Managed)))];
 
     public Task<IReadOnlyList<DutyPhoneChange>> ChangesAsync(int max, CancellationToken cancellationToken) => store.ChangesAsync(Math.Clamp(max, 1, 500), cancellationToken);
@@ -79,9 +79,9 @@ public sealed partial class DutyPhoneAdministration(DutyPhoneBook book, IDutyPho
 
         await SeedAsync(agency, actor, cancellationToken);
         await store.UpsertAsync(new StoredDutyPhone(agency.Id, phone, Active: true), cancellationToken);
-        await store.RecordAsync(new DutyPhoneChange(time.GetUtcNow(), actor, "added", agency.Id, UkPhoneNumber.Mask(phone)), cancellationToken);
+        await store.RecordAsync(new DutyPhoneChange(time.GetUtcNow(), actor, "added", agency.Id.Value, UkPhoneNumber.Mask(phone)), cancellationToken);
         book.Forget();
-        LogChanged(agency.Id, "added");
+        LogChanged(agency.Id.Value, "added");
         return new DutyPhoneResult.Done([Entry(new StoredDutyPhone(agency.Id, phone, true), managed: true)]);
     }
 
@@ -99,9 +99,9 @@ public sealed partial class DutyPhoneAdministration(DutyPhoneBook book, IDutyPho
         await SeedAsync(agency, actor, cancellationToken);
         await store.UpsertAsync(phone with { Active = false }, cancellationToken);
         var left = listed.Count(p => p.Active) - 1;
-        await store.RecordAsync(new DutyPhoneChange(time.GetUtcNow(), actor, "removed", agency.Id, UkPhoneNumber.Mask(phone.Phone), left == 0 ? "no duty phone left" : null), cancellationToken);
+        await store.RecordAsync(new DutyPhoneChange(time.GetUtcNow(), actor, "removed", agency.Id.Value, UkPhoneNumber.Mask(phone.Phone), left == 0 ? "no duty phone left" : null), cancellationToken);
         book.Forget();
-        LogChanged(agency.Id, "removed");
+        LogChanged(agency.Id.Value, "removed");
         return new DutyPhoneResult.Done([Entry(phone with { Active = false }, managed: true)]);
     }
 
@@ -116,15 +116,15 @@ public sealed partial class DutyPhoneAdministration(DutyPhoneBook book, IDutyPho
         foreach (var phone in agency.DutyPhones)
         {
             await store.UpsertAsync(new StoredDutyPhone(agency.Id, phone, Active: true), cancellationToken);
-            await store.RecordAsync(new DutyPhoneChange(time.GetUtcNow(), actor, "seeded", agency.Id, UkPhoneNumber.Mask(phone), "from routing.json"), cancellationToken);
+            await store.RecordAsync(new DutyPhoneChange(time.GetUtcNow(), actor, "seeded", agency.Id.Value, UkPhoneNumber.Mask(phone), "from routing.json"), cancellationToken);
         }
     }
 
     private Agency? Find(string? id) =>
-        string.IsNullOrWhiteSpace(id) ? null : world.Agencies.FirstOrDefault(a => string.Equals(a.Id, id.Trim(), StringComparison.OrdinalIgnoreCase));
+        string.IsNullOrWhiteSpace(id) ? null : world.Agencies.FirstOrDefault(a => string.Equals(a.Id.Value, id.Trim(), StringComparison.OrdinalIgnoreCase));
 
     private static DutyPhoneEntry Entry(StoredDutyPhone phone, bool managed) =>
-        new(DutyPhoneBook.IdFor(phone.Phone), phone.AgencyId, UkPhoneNumber.Mask(phone.Phone), phone.Active, managed ? FromControlRoom : FromRoutingJson);
+        new(DutyPhoneBook.IdFor(phone.Phone), phone.AgencyId.Value, UkPhoneNumber.Mask(phone.Phone), phone.Active, managed ? FromControlRoom : FromRoutingJson);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duty phones of {Agency}: one {Action}")]
     private partial void LogChanged(string agency, string action);

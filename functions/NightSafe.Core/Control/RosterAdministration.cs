@@ -143,7 +143,7 @@ public sealed partial class RosterAdministration(IOfficerRoster roster, IRosterD
         var masked = UkPhoneNumber.Mask(officer.Phone);
         await roster.UpsertAsync(officer, cancellationToken);
         var now = time.GetUtcNow();
-        await directory.RecordAsync(new RosterChange(now, actor, action, officer.Collar, officer.TownId, masked, officer.Supervisor ? "supervisor" : null), cancellationToken);
+        await directory.RecordAsync(new RosterChange(now, actor, action, officer.Collar, officer.TownId.Value, masked, officer.Supervisor ? "supervisor" : null), cancellationToken);
         var stored = await directory.EntryForAsync(officer.Phone, cancellationToken)
             ?? throw new InvalidOperationException($"Officer {officer.Collar} was written to the roster but cannot be read back.");
         foreach (var previous in existing.Where(e => e.Active && SameCollar(e.Collar, officer.Collar) && e.Id != stored.Id))
@@ -193,7 +193,7 @@ public sealed partial class RosterAdministration(IOfficerRoster roster, IRosterD
         var wanted = text?.Trim();
         return string.IsNullOrEmpty(wanted)
             ? null
-            : world.Towns.FirstOrDefault(t => string.Equals(t.Id, wanted, StringComparison.OrdinalIgnoreCase) || string.Equals(t.Name, wanted, StringComparison.OrdinalIgnoreCase));
+            : world.Towns.FirstOrDefault(t => string.Equals(t.Id.Value, wanted, StringComparison.OrdinalIgnoreCase) || string.Equals(t.Name, wanted, StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool SameCollar(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);

@@ -69,7 +69,7 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
     ];
 
     /// <summary>The agency's cases of tonight and last night: open ones first, then the most recent.</summary>
-    public async Task<IReadOnlyList<DeskCase>> ListAsync(string agencyId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeskCase>> ListAsync(AgencyId agencyId, CancellationToken cancellationToken)
     {
         var tonight = NightId.For(time.GetUtcNow(), world);
         var cases = new List<PartnerCase>();
@@ -88,19 +88,19 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
     /// One case of the agency, recorded as a consultation by <paramref name="by"/>; null (and the attempt recorded on
     /// the referral, if it exists) when the case was not routed to the agency.
     /// </summary>
-    public async Task<DeskCase?> OpenAsync(string agencyId, NightId night, ReferenceCode reference, string by, CancellationToken cancellationToken)
+    public async Task<DeskCase?> OpenAsync(AgencyId agencyId, NightId night, ReferenceCode reference, string by, CancellationToken cancellationToken)
     {
         var found = await store.FindCaseAsync(night, reference, agencyId, cancellationToken);
         var now = time.GetUtcNow();
         if (found is null)
         {
-            LogRefused(night, reference, agencyId);
+            LogRefused(night, reference, agencyId.Value);
             if (await store.FindAsync(night, reference, cancellationToken) is not null)
             {
                 await store.AppendAsync(
                     night,
                     reference,
-                    [ReferralEvent.Of(now, ReferralEventKinds.ConsultationRefused, Actors.Partner(agencyId), (ReferralEventData.Agency, agencyId), (ReferralEventData.Reason, "partner desk: case not routed to this agency"))],
+                    [ReferralEvent.Of(now, ReferralEventKinds.ConsultationRefused, Actors.Partner(agencyId), (ReferralEventData.Agency, agencyId.Value), (ReferralEventData.Reason, "partner desk: case not routed to this agency"))],
                     cancellationToken);
             }
 
@@ -110,14 +110,14 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
         await store.AppendAsync(
             night,
             reference,
-            [ReferralEvent.Of(now, ReferralEventKinds.Consulted, Actors.Partner(agencyId) + ":" + by, (ReferralEventData.Agency, agencyId), (ReferralEventData.Reason, "partner desk"))],
+            [ReferralEvent.Of(now, ReferralEventKinds.Consulted, Actors.Partner(agencyId) + ":" + by, (ReferralEventData.Agency, agencyId.Value), (ReferralEventData.Reason, "partner desk"))],
             cancellationToken);
-        LogOpened(night, reference, agencyId);
+        LogOpened(night, reference, agencyId.Value);
         return View(found.Value);
     }
 
     /// <summary>Whether a case link for this case may still sign someone in (two point reads).</summary>
-    public async Task<CaseLinkState> LinkStateAsync(string agencyId, NightId night, ReferenceCode reference, CancellationToken cancellationToken)
+    public async Task<CaseLinkState> LinkStateAsync(AgencyId agencyId, NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
         var found = await store.FindCaseAsync(night, reference, agencyId, cancellationToken);
         if (found is null)
@@ -166,7 +166,7 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
                     priority = text;
                     break;
                 case ReferralFields.Categories:
-                    categories = [.. value.EnumerateArray().Select(c => world.FindCategory(c.GetString() ?? string.Empty)?.Name ?? c.GetString() ?? string.Empty)];
+                    categories = [.. value.EnumerateArray().Select(c => CategoryName(c.GetString()))];
                     break;
             }
 
@@ -176,7 +176,7 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
         return new DeskCase(
             @case.Night,
             @case.Reference,
-            @case.AgencyId,
+            @case.AgencyId.Value,
             @case.Status,
             @case.DisclosedAt,
             world.ToLocal(@case.DisclosedAt).ToString("HH:mm", CultureInfo.InvariantCulture),
@@ -186,11 +186,14 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
             fields);
     }
 
+    private string CategoryName(string? id) =>
+        !string.IsNullOrWhiteSpace(id) && world.FindCategory(CategoryId.From(id)) is { } category ? category.Name : id ?? string.Empty;
+
     private string Text(string field, JsonElement value) => field switch
     {
         ReferralFields.Town when value.ValueKind == JsonValueKind.Object && value.TryGetProperty("name", out var name) => name.GetString() ?? string.Empty,
         ReferralFields.Categories when value.ValueKind == JsonValueKind.Array =>
-            string.Join(", ", value.EnumerateArray().Select(c => world.FindCategory(c.GetString() ?? string.Empty)?.Name ?? c.GetString())),
+            string.Join(", ", value.EnumerateArray().Select(c => CategoryName(c.GetString()))),
         ReferralFields.ReceivedAt when value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) =>
             world.ToLocal(at).ToString("HH:mm", CultureInfo.InvariantCulture),
         _ when value.ValueKind == JsonValueKind.String => value.GetString() ?? string.Empty,

@@ -8,7 +8,7 @@ using NightSafe.Core.World;
 namespace NightSafe.Core.Desk;
 
 /// <summary>What a case link names: one agency's case of one night, valid until that night ends.</summary>
-public sealed record CaseLink(NightId Night, ReferenceCode Reference, string AgencyId, DateTimeOffset ExpiresAt);
+public sealed record CaseLink(NightId Night, ReferenceCode Reference, AgencyId AgencyId, DateTimeOffset ExpiresAt);
 
 /// <summary>Why a case link was refused.</summary>
 public enum CaseLinkRefusal
@@ -49,7 +49,7 @@ public sealed class CaseLinks
     }
 
     /// <summary>The token for an agency's case (the path segment after <c>/api/c/</c>).</summary>
-    public string Create(NightId night, ReferenceCode reference, string agencyId)
+    public string Create(NightId night, ReferenceCode reference, AgencyId agencyId)
     {
         var index = IndexOf(agencyId);
         if (index < 0)
@@ -98,10 +98,10 @@ public sealed class CaseLinks
         return CaseLinkRefusal.None;
     }
 
-    private byte[] Tag(NightId night, ReferenceCode reference, string agencyId) =>
+    private byte[] Tag(NightId night, ReferenceCode reference, AgencyId agencyId) =>
         HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{night}|{reference}|{agencyId}"));
 
-    private int IndexOf(string agencyId)
+    private int IndexOf(AgencyId agencyId)
     {
         for (var i = 0; i < _world.Agencies.Count; i++)
         {

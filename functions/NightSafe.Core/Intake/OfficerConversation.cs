@@ -93,7 +93,7 @@ public sealed partial class OfficerConversation(
 
         var now = time.GetUtcNow();
         var thread = await conversations.FindAsync(from, cancellationToken) is { } found && found.IsLiveAt(now) ? found : null;
-        var rosterTown = world.FindTown(officer.TownId) is not null ? officer.TownId : null;
+        TownId? rosterTown = world.FindTown(officer.TownId) is not null ? officer.TownId : null;
         var message = parser.Parse(sms.Body, rosterTown);
         var reply = message switch
         {
@@ -122,7 +122,7 @@ public sealed partial class OfficerConversation(
         && (partial.Consent != Consent.NotStated || partial.SubjectPhone is not null);
 
     // Worth a question: it names a town or a concern or a place, or (the town being known) says something of a person.
-    private static bool LooksLikeReferral(PartialReferral partial, string? rosterTown) =>
+    private static bool LooksLikeReferral(PartialReferral partial, TownId? rosterTown) =>
         partial.TownId is not null || partial.CategoryIds.Count > 0 || partial.Location is not null
         || (rosterTown is not null && partial.Description is { } d && d.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 2);
 
@@ -133,7 +133,7 @@ public sealed partial class OfficerConversation(
     private async Task<string> ContinueAsync(
         PartialReferral partial,
         string? askedBefore,
-        string? rosterTown,
+        TownId? rosterTown,
         Officer officer,
         string from,
         InboundTicket ticket,
@@ -144,7 +144,7 @@ public sealed partial class OfficerConversation(
         var missing = town is null ? MissingParts.Town : partial.CategoryIds.Count == 0 ? MissingParts.Category : null;
         if (missing is null)
         {
-            var draft = new ReferralDraft(town!, partial.CategoryIds, partial.SubjectPhone, partial.Consent, partial.Location, partial.Description)
+            var draft = new ReferralDraft(town!.Value, partial.CategoryIds, partial.SubjectPhone, partial.Consent, partial.Location, partial.Description)
             {
                 UnreadablePhone = partial.UnreadablePhone,
                 TownFromRoster = partial.TownId is null,
@@ -183,7 +183,7 @@ public sealed partial class OfficerConversation(
     private async Task<string> ResumeAsync(string from, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)
     {
         // The stored referral is what counts; the submission is not read when the ticket already holds one.
-        var resumed = new ReferralSubmission(ReferralSource.Sms, string.Empty, [], null, Consent.NotStated, null, null, null, Actors.System);
+        var resumed = new ReferralSubmission(ReferralSource.Sms, default, [], null, Consent.NotStated, null, null, null, Actors.System);
         var accepted = await intake.AcceptAsync(resumed, ticket, traceParent, cancellationToken);
         await RememberAsync(from, accepted.Referral, cancellationToken);
         return replies.Accepted(accepted, unreadablePhone: false, townFromRoster: false);

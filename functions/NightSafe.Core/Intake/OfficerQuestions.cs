@@ -96,16 +96,16 @@ public sealed class OfficerQuestions
         return picks.Count > 0 ? picks : null;
     }
 
-    private List<string> Ordered(IEnumerable<string> categories)
+    private List<CategoryId> Ordered(IEnumerable<CategoryId> categories)
     {
-        var set = categories.ToHashSet(StringComparer.Ordinal);
+        var set = categories.ToHashSet();
         return _world.Categories.Select(c => c.Id).Where(set.Contains).ToList();
     }
 
     private static string? Join(string? first, string? second) =>
         first is null ? second : second is null ? first : $"{first}, {second}";
 
-    private static string ShortName(Category category) => category.Synonyms.Count > 0 ? category.Synonyms[0] : category.Id;
+    private static string ShortName(Category category) => category.Synonyms.Count > 0 ? category.Synonyms[0] : category.Id.Value;
 
     private static string Fit(string text) => SmsText.Truncate(SmsText.ToGsm7(text), OfficerReplies.MaxSegments);
 }

@@ -27,8 +27,8 @@ public sealed class OfficerReplies(RoutingWorld world)
         ArgumentNullException.ThrowIfNull(accepted);
         var referral = accepted.Referral;
         var what = string.Join(", ", referral.Categories);
-        var town = world.FindTown(referral.TownId)?.Name ?? referral.TownId;
-        var agencies = accepted.Plan.Assignments.Select(a => world.FindAgency(a.AgencyId)?.Name ?? a.AgencyId).ToList();
+        var town = world.FindTown(referral.TownId)?.Name ?? referral.TownId.Value;
+        var agencies = accepted.Plan.Assignments.Select(a => world.FindAgency(a.AgencyId)?.Name ?? a.AgencyId.Value).ToList();
         var to = agencies.Count == 0 ? "the control room" : string.Join(", ", agencies);
         var advice = referral.Advice switch
         {
@@ -48,11 +48,11 @@ public sealed class OfficerReplies(RoutingWorld world)
     {
         ArgumentNullException.ThrowIfNull(referral);
         ArgumentNullException.ThrowIfNull(cases);
-        var town = world.FindTown(referral.TownId)?.Name ?? referral.TownId;
+        var town = world.FindTown(referral.TownId)?.Name ?? referral.TownId.Value;
         var local = world.ToLocal(referral.ReceivedAt).ToString("HH:mm", CultureInfo.InvariantCulture);
         var partners = cases.Count == 0
             ? "not routed yet"
-            : string.Join("; ", cases.Select(c => $"{world.FindAgency(c.AgencyId)?.Name ?? c.AgencyId} {c.Status.ToString().ToLowerInvariant()}"));
+            : string.Join("; ", cases.Select(c => $"{world.FindAgency(c.AgencyId)?.Name ?? c.AgencyId.Value} {c.Status.ToString().ToLowerInvariant()}"));
         var advice = referral.Advice is AdviceState.NotApplicable ? string.Empty : $" Advice SMS {Describe(referral.Advice)}.";
         return Fit($"NightSafe {referral.Reference} ({town} {local}, {string.Join(", ", referral.Categories)}): {Describe(referral.Status)}.{advice} {partners}.");
     }

@@ -51,7 +51,7 @@ public static class ReferralDocumentRules
         }
 
         var town = string.IsNullOrWhiteSpace(document.Town) ? null : world.Towns.FirstOrDefault(t =>
-            string.Equals(t.Id, document.Town.Trim(), StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(t.Id.Value, document.Town.Trim(), StringComparison.OrdinalIgnoreCase) ||
             string.Equals(t.Name, document.Town.Trim(), StringComparison.OrdinalIgnoreCase) ||
             t.Aliases.Contains(document.Town.Trim(), StringComparer.OrdinalIgnoreCase));
         if (town is null)
@@ -59,7 +59,7 @@ public static class ReferralDocumentRules
             errors["town"] = [$"Required: one of {string.Join(", ", world.Towns.Select(t => t.Id))}."];
         }
 
-        var categories = new List<string>();
+        var categories = new List<CategoryId>();
         if (document.Categories is not { Count: > 0 } || document.Categories.Count > MaxCategories)
         {
             errors["categories"] = [$"Required: 1 to {MaxCategories} of {string.Join(", ", world.Categories.Select(c => c.Id))}."];
@@ -69,7 +69,7 @@ public static class ReferralDocumentRules
             var unknown = new List<string>();
             foreach (var given in document.Categories)
             {
-                var category = world.Categories.FirstOrDefault(c => string.Equals(c.Id, given?.Trim(), StringComparison.OrdinalIgnoreCase));
+                var category = world.Categories.FirstOrDefault(c => string.Equals(c.Id.Value, given?.Trim(), StringComparison.OrdinalIgnoreCase));
                 if (category is null)
                 {
                     unknown.Add(given ?? "null");

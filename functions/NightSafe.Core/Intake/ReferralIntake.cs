@@ -14,8 +14,8 @@ namespace NightSafe.Core.Intake;
 /// <param name="Actor">Who referred, as the audit trail names actors (see <see cref="Actors"/>).</param>
 public sealed record ReferralSubmission(
     ReferralSource Source,
-    string TownId,
-    IReadOnlyList<string> Categories,
+    TownId TownId,
+    IReadOnlyList<CategoryId> Categories,
     string? SubjectPhone,
     Consent Consent,
     string? Location,
@@ -80,7 +80,7 @@ public sealed partial class ReferralIntake(
         await routingQueue.EnqueueAsync(
             new RoutingWorkItem(referral.Night.ToString(), referral.Reference.ToString(), referral.TraceParent ?? traceParent),
             cancellationToken);
-        LogAccepted(referral.Night, referral.Reference, referral.Source, referral.TownId, referral.Categories.Count);
+        LogAccepted(referral.Night, referral.Reference, referral.Source, referral.TownId.Value, referral.Categories.Count);
         return new AcceptedReferral(referral, policy.Decide(referral.TownId, referral.Categories, referral.ReceivedAt));
     }
 

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using Microsoft.Extensions.Logging;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
@@ -39,7 +40,7 @@ public sealed record PartnerCaseView(string Night, string Reference, string Stat
 public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerLoop partners, World.RoutingWorld world, TimeProvider time, ILogger<PartnerCases> logger)
 {
     public Task<OutcomeResult> ReportAsync(
-        string agencyId,
+        AgencyId agencyId,
         NightId night,
         ReferenceCode reference,
         PartnerOutcome outcome,
@@ -49,7 +50,7 @@ public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerL
 
     /// <summary>The same report, naming the signed-in person (partner desk) in the outcome event's actor.</summary>
     public async Task<OutcomeResult> ReportAsync(
-        string agencyId,
+        AgencyId agencyId,
         NightId night,
         ReferenceCode reference,
         PartnerOutcome outcome,
@@ -109,7 +110,7 @@ public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerL
         }
         else if (moved)
         {
-            LogOutcome(night, reference, agencyId, target);
+            LogOutcome(night, reference, agencyId.Value, target);
         }
 
         // Also on a repeated report: the step it queues may have been lost with the first attempt (each is idempotent).
@@ -129,7 +130,7 @@ public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerL
     }
 
     /// <summary>The agency's cases of a night in its own minimised view; the listing is logged as a consultation.</summary>
-    public async Task<IReadOnlyList<PartnerCaseView>> ListAsync(string agencyId, NightId night, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PartnerCaseView>> ListAsync(AgencyId agencyId, NightId night, CancellationToken cancellationToken)
     {
         var cases = await store.CasesForAgencyAsync(night, agencyId, cancellationToken);
         var now = time.GetUtcNow();
@@ -142,22 +143,22 @@ public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerL
                 cancellationToken);
         }
 
-        LogListed(night, agencyId, cases.Count);
+        LogListed(night, agencyId.Value, cases.Count);
         return cases
             .OrderBy(c => c.DisclosedAt)
             .Select(c => new PartnerCaseView(c.Night.ToString(), c.Reference.ToString(), c.Status.ToString().ToLowerInvariant(), c.DisclosedAt, c.View))
             .ToList();
     }
 
-    private async Task RecordRefusalAsync(string agencyId, NightId night, ReferenceCode reference, bool referralExists, CancellationToken cancellationToken)
+    private async Task RecordRefusalAsync(AgencyId agencyId, NightId night, ReferenceCode reference, bool referralExists, CancellationToken cancellationToken)
     {
-        LogRefused(night, reference, agencyId);
+        LogRefused(night, reference, agencyId.Value);
         if (referralExists)
         {
             await store.AppendAsync(
                 night,
                 reference,
-                [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.OutcomeRefused, Actors.Partner(agencyId), (ReferralEventData.Agency, agencyId), (ReferralEventData.Reason, "case not routed to this agency"))],
+                [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.OutcomeRefused, Actors.Partner(agencyId), (ReferralEventData.Agency, agencyId.Value), (ReferralEventData.Reason, "case not routed to this agency"))],
                 cancellationToken);
         }
     }

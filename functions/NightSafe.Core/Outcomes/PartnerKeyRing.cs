@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -27,7 +28,7 @@ public sealed class PartnerKeyRing
     public IReadOnlyCollection<string> Agencies => _hashes.Keys;
 
     /// <summary>True only when <paramref name="agencyId"/> has a key and <paramref name="presentedKey"/> is it.</summary>
-    public bool Verify(string agencyId, string? presentedKey)
+    public bool Verify(AgencyId agencyId, string? presentedKey)
     {
         if (string.IsNullOrEmpty(presentedKey) || presentedKey.Length > 256)
         {
@@ -36,7 +37,7 @@ public sealed class PartnerKeyRing
 
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(presentedKey));
         // Unknown agencies compare against a dummy so the timing does not reveal which agencies exist.
-        var expected = _hashes.TryGetValue(agencyId, out var hash) ? hash : new byte[SHA256.HashSizeInBytes];
+        var expected = _hashes.TryGetValue(agencyId.Value, out var hash) ? hash : new byte[SHA256.HashSizeInBytes];
         return CryptographicOperations.FixedTimeEquals(presented, expected) && hash is not null;
     }
 

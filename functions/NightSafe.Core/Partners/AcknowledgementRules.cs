@@ -79,7 +79,7 @@ public static class AcknowledgementRules
     }
 
     /// <summary>Every case of the referral declined and no control-room case yet: escalate at once.</summary>
-    public static bool DeclinedByAll(IReadOnlyCollection<PartnerCase> cases, string fallbackAgencyId)
+    public static bool DeclinedByAll(IReadOnlyCollection<PartnerCase> cases, AgencyId fallbackAgencyId)
     {
         ArgumentNullException.ThrowIfNull(cases);
         return cases.Count > 0

@@ -135,7 +135,7 @@ public static class CaseAlertTexts
 
     private static string Describe(Referral referral, RoutingWorld world)
     {
-        var town = world.FindTown(referral.TownId)?.Name ?? referral.TownId;
+        var town = world.FindTown(referral.TownId)?.Name ?? referral.TownId.Value;
         var at = world.ToLocal(referral.ReceivedAt).ToString("HH:mm", CultureInfo.InvariantCulture);
         return Clean($"{string.Join('+', referral.Categories)}, {town} {at}");
     }

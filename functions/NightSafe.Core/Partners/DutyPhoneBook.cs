@@ -57,8 +57,8 @@ public sealed class DutyPhoneBook(IDutyPhoneStore store, RoutingWorld world, Tim
         }
 
         var stored = await store.ListAsync(cancellationToken);
-        var managed = stored.Select(s => s.AgencyId).ToHashSet(StringComparer.Ordinal);
-        var byAgency = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var managed = stored.Select(s => s.AgencyId).ToHashSet();
+        var byAgency = new Dictionary<AgencyId, IReadOnlyList<string>>();
         var byPhone = new Dictionary<string, Agency>(StringComparer.Ordinal);
         foreach (var agency in world.Agencies)
         {
@@ -80,7 +80,7 @@ public sealed class DutyPhoneBook(IDutyPhoneStore store, RoutingWorld world, Tim
     private sealed record Snapshot(
         DateTimeOffset ReadAt,
         IReadOnlyList<StoredDutyPhone> Stored,
-        IReadOnlySet<string> Managed,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> ByAgency,
+        IReadOnlySet<AgencyId> Managed,
+        IReadOnlyDictionary<AgencyId, IReadOnlyList<string>> ByAgency,
         IReadOnlyDictionary<string, Agency> AgencyByPhone);
 }

@@ -58,7 +58,7 @@ public sealed partial class PartnerLoop(
         {
             await AlertAsync(referral, @case, AlertReason.New, null, cancellationToken);
             await ScheduleAsync(
-                new PartnerLoopItem(PartnerLoopItem.Reminder, referral.Night.ToString(), referral.Reference.ToString(), @case.AgencyId, TraceParent: referral.TraceParent),
+                new PartnerLoopItem(PartnerLoopItem.Reminder, referral.Night.ToString(), referral.Reference.ToString(), @case.AgencyId.Value, TraceParent: referral.TraceParent),
                 AcknowledgementRules.Due(@case, referral.Priority, Acknowledgement, DeadlineStage.Reminder) - now,
                 cancellationToken);
         }
@@ -70,12 +70,12 @@ public sealed partial class PartnerLoop(
     }
 
     /// <summary>An officer or a partner closed the referral: queue telling every other agency that had it.</summary>
-    public Task ReferralClosedAsync(Referral referral, string? closedByAgency, CancellationToken cancellationToken)
+    public Task ReferralClosedAsync(Referral referral, AgencyId? closedByAgency, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(referral);
-        var by = closedByAgency is null ? "by the officer" : "by " + (world.FindAgency(closedByAgency)?.Name ?? closedByAgency);
+        var by = closedByAgency is null ? "by the officer" : "by " + (world.FindAgency(closedByAgency.Value)?.Name ?? closedByAgency.Value.Value);
         return ScheduleAsync(
-            new PartnerLoopItem(PartnerLoopItem.Cancellation, referral.Night.ToString(), referral.Reference.ToString(), closedByAgency, by, referral.TraceParent),
+            new PartnerLoopItem(PartnerLoopItem.Cancellation, referral.Night.ToString(), referral.Reference.ToString(), closedByAgency?.Value, by, referral.TraceParent),
             TimeSpan.Zero,
             cancellationToken);
     }
@@ -94,11 +94,11 @@ public sealed partial class PartnerLoop(
     }
 
     /// <summary>Every agency declined the referral: queue its escalation at once.</summary>
-    public Task DeclinedByAllAsync(Referral referral, string lastAgency, CancellationToken cancellationToken)
+    public Task DeclinedByAllAsync(Referral referral, AgencyId lastAgency, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(referral);
         return ScheduleAsync(
-            new PartnerLoopItem(PartnerLoopItem.Escalation, referral.Night.ToString(), referral.Reference.ToString(), lastAgency, AcknowledgementRules.DeclinedByAllReason, referral.TraceParent),
+            new PartnerLoopItem(PartnerLoopItem.Escalation, referral.Night.ToString(), referral.Reference.ToString(), lastAgency.Value, AcknowledgementRules.DeclinedByAllReason, referral.TraceParent),
             TimeSpan.Zero,
             cancellationToken);
     }
@@ -115,14 +115,14 @@ public sealed partial class PartnerLoop(
 
         switch (item.Step)
         {
-            case PartnerLoopItem.Reminder when item.Agency is not null:
-                await RemindAsync(item, night, reference, item.Agency, cancellationToken);
+            case PartnerLoopItem.Reminder when item.Agency is { Length: > 0 } reminded:
+                await RemindAsync(item, night, reference, AgencyId.From(reminded), cancellationToken);
                 break;
-            case PartnerLoopItem.Escalation when item.Agency is not null:
-                await EscalateAsync(item, night, reference, item.Agency, item.Reason ?? AcknowledgementRules.NotAcceptedReason, cancellationToken);
+            case PartnerLoopItem.Escalation when item.Agency is { Length: > 0 } escalated:
+                await EscalateAsync(item, night, reference, AgencyId.From(escalated), item.Reason ?? AcknowledgementRules.NotAcceptedReason, cancellationToken);
                 break;
             case PartnerLoopItem.Cancellation:
-                await CancelAsync(night, reference, item.Agency, item.Reason ?? "by the officer", cancellationToken);
+                await CancelAsync(night, reference, string.IsNullOrWhiteSpace(item.Agency) ? null : AgencyId.From(item.Agency), item.Reason ?? "by the officer", cancellationToken);
                 break;
             case PartnerLoopItem.Update:
                 await UpdateCasesAsync(night, reference, item.Reason ?? "0", cancellationToken);
@@ -133,7 +133,7 @@ public sealed partial class PartnerLoop(
         }
     }
 
-    private async Task RemindAsync(PartnerLoopItem item, NightId night, ReferenceCode reference, string agencyId, CancellationToken cancellationToken)
+    private async Task RemindAsync(PartnerLoopItem item, NightId night, ReferenceCode reference, AgencyId agencyId, CancellationToken cancellationToken)
     {
         if (await ReadAsync(night, reference, agencyId, cancellationToken) is not (Referral referral, PartnerCase @case))
         {
@@ -146,7 +146,7 @@ public sealed partial class PartnerLoop(
                 await ScheduleAsync(item, notYet.Remaining, cancellationToken);
                 return;
             case DeadlineDecision.Moot moot:
-                LogMoot(night, reference, agencyId, item.Step, moot.Why);
+                LogMoot(night, reference, agencyId.Value, item.Step, moot.Why);
                 return;
             case DeadlineDecision.Remind remind:
                 // The texts and the next deadline go first (each is idempotent), the marker last: a crash in between
@@ -172,14 +172,14 @@ public sealed partial class PartnerLoop(
                 cancellationToken);
                 if (marked)
                 {
-                    LogReminded(night, reference, agencyId);
+                    LogReminded(night, reference, agencyId.Value);
                 }
 
                 return;
         }
     }
 
-    private async Task EscalateAsync(PartnerLoopItem item, NightId night, ReferenceCode reference, string agencyId, string reason, CancellationToken cancellationToken)
+    private async Task EscalateAsync(PartnerLoopItem item, NightId night, ReferenceCode reference, AgencyId agencyId, string reason, CancellationToken cancellationToken)
     {
         if (await ReadAsync(night, reference, agencyId, cancellationToken) is not (Referral referral, PartnerCase @case))
         {
@@ -194,7 +194,7 @@ public sealed partial class PartnerLoop(
                 var cases = (await store.CasesAsync(night, reference, cancellationToken)).Select(c => c.Value).ToList();
                 if (referral.Status == ReferralStatus.Closed || !AcknowledgementRules.DeclinedByAll(cases, world.FallbackAgencyId))
                 {
-                    LogMoot(night, reference, agencyId, item.Step, "not declined by every agency");
+                    LogMoot(night, reference, agencyId.Value, item.Step, "not declined by every agency");
                     return;
                 }
             }
@@ -206,7 +206,7 @@ public sealed partial class PartnerLoop(
                         await ScheduleAsync(item, notYet.Remaining, cancellationToken);
                         return;
                     case DeadlineDecision.Moot moot:
-                        LogMoot(night, reference, agencyId, item.Step, moot.Why);
+                        LogMoot(night, reference, agencyId.Value, item.Step, moot.Why);
                         return;
                 }
             }
@@ -219,7 +219,7 @@ public sealed partial class PartnerLoop(
             }
 
             (referral, @case) = escalated.Value;
-            LogEscalated(night, reference, agencyId, reason);
+            LogEscalated(night, reference, agencyId.Value, reason);
         }
         else if (referral.Status == ReferralStatus.Closed)
         {
@@ -240,7 +240,7 @@ public sealed partial class PartnerLoop(
             if (fallback.Value.IsUnanswered)
             {
                 await ScheduleAsync(
-                    new PartnerLoopItem(PartnerLoopItem.Reminder, item.Night, item.Reference, controlRoom.Id, TraceParent: item.TraceParent),
+                    new PartnerLoopItem(PartnerLoopItem.Reminder, item.Night, item.Reference, controlRoom.Id.Value, TraceParent: item.TraceParent),
                     AcknowledgementRules.Due(fallback.Value, referral.Priority, Acknowledgement, DeadlineStage.Reminder) - time.GetUtcNow(),
                     cancellationToken);
             }
@@ -249,7 +249,7 @@ public sealed partial class PartnerLoop(
         await TextInspectorsAsync(referral, $"escalation/{referral.Key}", CaseAlertTexts.InspectorEscalation(referral, world, why), cancellationToken);
     }
 
-    private async Task<ReferralDecision<(Referral, PartnerCase)?>> DecideEscalationAsync(Stored<Referral>? stored, string agencyId, string reason, CancellationToken cancellationToken)
+    private async Task<ReferralDecision<(Referral, PartnerCase)?>> DecideEscalationAsync(Stored<Referral>? stored, AgencyId agencyId, string reason, CancellationToken cancellationToken)
     {
         if (stored is null || stored.Value.Status == ReferralStatus.Closed)
         {
@@ -283,12 +283,12 @@ public sealed partial class PartnerLoop(
         return new((transition.Referral!, transition.Case!), ReferralChange.From(stored, transition, found.Version));
     }
 
-    private async Task CancelAsync(NightId night, ReferenceCode reference, string? closedByAgency, string closedBy, CancellationToken cancellationToken)
+    private async Task CancelAsync(NightId night, ReferenceCode reference, AgencyId? closedByAgency, string closedBy, CancellationToken cancellationToken)
     {
         var stored = await store.FindAsync(night, reference, cancellationToken);
         if (stored is null || stored.Value.Status != ReferralStatus.Closed)
         {
-            LogMoot(night, reference, closedByAgency ?? "officer", PartnerLoopItem.Cancellation, "referral not closed");
+            LogMoot(night, reference, closedByAgency?.Value ?? "officer", PartnerLoopItem.Cancellation, "referral not closed");
             return;
         }
 
@@ -321,7 +321,7 @@ public sealed partial class PartnerLoop(
                     : new ReferralDecision<bool>(true, ReferralChange.From(fresh, fresh.Value.CancelCase(found.Value, closedBy, time.GetUtcNow()), found.Version));
             },
             cancellationToken);
-            LogCancelled(night, reference, agency.Id);
+            LogCancelled(night, reference, agency.Id.Value);
         }
     }
 
@@ -377,7 +377,7 @@ public sealed partial class PartnerLoop(
                 throw new InvalidOperationException($"Case {night}/{reference}/{agency.Id} changed while its update was sent; retrying the step.");
             }
 
-            LogUpdated(night, reference, agency.Id, refresh.Changed.Count, refresh.Withdrawn.Count);
+            LogUpdated(night, reference, agency.Id.Value, refresh.Changed.Count, refresh.Withdrawn.Count);
         }
     }
 
@@ -393,7 +393,7 @@ public sealed partial class PartnerLoop(
         {
             ["schemaVersion"] = CaseMessage.SchemaVersion,
             ["type"] = OutgoingCase.CaseClosedSubject,
-            ["agency"] = @case.AgencyId,
+            ["agency"] = @case.AgencyId.Value,
             ["night"] = referral.Night.ToString(),
             ["reference"] = referral.Reference.ToString(),
             ["closedBy"] = closedByPartner ? "partner" : "officer",
@@ -412,19 +412,19 @@ public sealed partial class PartnerLoop(
 
     private string Why(PartnerCase @case, Referral referral, string reason)
     {
-        var name = world.FindAgency(@case.AgencyId)?.Name ?? @case.AgencyId;
+        var name = world.FindAgency(@case.AgencyId)?.Name ?? @case.AgencyId.Value;
         return reason == AcknowledgementRules.DeclinedByAllReason
             ? "declined by every agency"
             : $"not accepted by {name} in {CaseAlertTexts.Duration(Acknowledgement.For(referral.Priority) * 2)}";
     }
 
-    private async Task<(Referral, PartnerCase)?> ReadAsync(NightId night, ReferenceCode reference, string agencyId, CancellationToken cancellationToken)
+    private async Task<(Referral, PartnerCase)?> ReadAsync(NightId night, ReferenceCode reference, AgencyId agencyId, CancellationToken cancellationToken)
     {
         var referral = await store.FindAsync(night, reference, cancellationToken);
         var @case = referral is null ? null : await store.FindCaseAsync(night, reference, agencyId, cancellationToken);
         if (referral is null || @case is null)
         {
-            LogMoot(night, reference, agencyId, "deadline", "case not found");
+            LogMoot(night, reference, agencyId.Value, "deadline", "case not found");
             return null;
         }
 

@@ -31,7 +31,7 @@ public sealed partial class PartnerTexts(IReferralStore store, PartnerCases case
         var open = mine.Where(c => !c.IsFinished).Select(c => c.Reference).Distinct().ToList();
         var known = mine.Select(c => c.Reference).Distinct().ToList();
         var reading = PartnerTextReader.Read(body, open, known);
-        LogRead(agency.Id, reading.GetType().Name);
+        LogRead(agency.Id.Value, reading.GetType().Name);
         return Fit(reading switch
         {
             PartnerReading.Answer answer => await AnswerAsync(agency, answer, mine, cancellationToken),

@@ -1,3 +1,5 @@
+using NightSafe.Core.World;
+
 namespace NightSafe.Core.Ports;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace NightSafe.Core.Ports;
 /// <param name="AgencyId">The agency whose subscription held it.</param>
 /// <param name="MessageId">The message id, <c>{night}/{reference}/{agency}</c> for a case.</param>
 /// <param name="Reason">The dead-letter reason as the broker or partner set it; may be free text, so never logged or stored as it is.</param>
-public sealed record DeadLetteredCase(string AgencyId, string MessageId, string? Reason, DateTimeOffset EnqueuedAt);
+public sealed record DeadLetteredCase(AgencyId AgencyId, string MessageId, string? Reason, DateTimeOffset EnqueuedAt);
 
 /// <summary>The dead-letter queues of the partners' case subscriptions (<c>cases/{agency}/$DeadLetterQueue</c>).</summary>
 public interface IDeadLetteredCases
@@ -17,5 +19,5 @@ public interface IDeadLetteredCases
     /// <paramref name="account"/>, and removes it once that returned (a message whose accounting failed stays for the
     /// next run). Returns how many.
     /// </summary>
-    Task<int> DrainAsync(IReadOnlyList<string> agencyIds, Func<DeadLetteredCase, CancellationToken, Task> account, CancellationToken cancellationToken);
+    Task<int> DrainAsync(IReadOnlyList<AgencyId> agencyIds, Func<DeadLetteredCase, CancellationToken, Task> account, CancellationToken cancellationToken);
 }

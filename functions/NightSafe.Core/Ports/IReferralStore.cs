@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Nights;
 using NightSafe.Core.References;
 using NightSafe.Core.Referrals;
@@ -91,10 +92,10 @@ public interface IReferralStore
 
     Task<IReadOnlyList<Stored<PartnerCase>>> CasesAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken);
 
-    Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, string agencyId, CancellationToken cancellationToken);
+    Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, AgencyId agencyId, CancellationToken cancellationToken);
 
     /// <summary>Every case routed to <paramref name="agencyId"/> in that night.</summary>
-    Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, string agencyId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, AgencyId agencyId, CancellationToken cancellationToken);
 
     /// <summary>The audit trail in time order.</summary>
     Task<IReadOnlyList<ReferralEvent>> TrailAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken);

@@ -91,9 +91,9 @@ public interface IRoutingQueue
 /// </summary>
 public sealed record OutgoingCase(
     string MessageId,
-    string AgencyId,
-    string? TownId,
-    IReadOnlyList<string>? Categories,
+    AgencyId AgencyId,
+    TownId? TownId,
+    IReadOnlyList<CategoryId>? Categories,
     Priority? Priority,
     string Body,
     string? TraceParent,

@@ -1,7 +1,8 @@
+using NightSafe.Core.World;
 namespace NightSafe.Core.Ports;
 
 /// <summary>An officer allowed to text referrals, identified by the phone they text from.</summary>
-public sealed record Officer(string Phone, string Name, string Collar, string TownId, bool Active = true, bool Supervisor = false);
+public sealed record Officer(string Phone, string Name, string Collar, TownId TownId, bool Active = true, bool Supervisor = false);
 
 /// <summary>One officer on the roster as the control room sees it: the phone masked, never in full.</summary>
 /// <param name="Id">The row's key (a keyed hash of the phone), to change it without knowing the number.</param>
@@ -45,7 +46,7 @@ public interface IOptOutRegistry
 
 /// <summary>A partner duty phone as stored: the control room manages them; routing.json's <c>phone</c>/<c>phones</c> seed an agency with none.</summary>
 /// <param name="Phone">The E.164 number (kept in full: case alerts are texted to it).</param>
-public sealed record StoredDutyPhone(string AgencyId, string Phone, bool Active);
+public sealed record StoredDutyPhone(AgencyId AgencyId, string Phone, bool Active);
 
 /// <summary>A change to the duty phones and who made it (the phone masked).</summary>
 public sealed record DutyPhoneChange(DateTimeOffset At, string Actor, string Action, string AgencyId, string MaskedPhone, string? Detail = null);

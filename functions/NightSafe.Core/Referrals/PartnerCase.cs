@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Nights;
 using NightSafe.Core.References;
 
@@ -23,7 +24,7 @@ public sealed record PartnerCase
 
     public required ReferenceCode Reference { get; init; }
 
-    public required string AgencyId { get; init; }
+    public required AgencyId AgencyId { get; init; }
 
     public required DateTimeOffset DisclosedAt { get; init; }
 
@@ -87,5 +88,5 @@ public sealed record PartnerCase
     }
 
     /// <summary>Service Bus MessageId: duplicate detection absorbs a retried publish.</summary>
-    public static string MessageIdFor(NightId night, ReferenceCode reference, string agencyId) => $"{night}/{reference}/{agencyId}";
+    public static string MessageIdFor(NightId night, ReferenceCode reference, AgencyId agencyId) => $"{night}/{reference}/{agencyId}";
 }

@@ -74,9 +74,9 @@ public sealed record Referral
 
     public required ReferralSource Source { get; init; }
 
-    public required string TownId { get; init; }
+    public required TownId TownId { get; init; }
 
-    public required IReadOnlyList<string> Categories { get; init; }
+    public required IReadOnlyList<CategoryId> Categories { get; init; }
 
     public required Priority Priority { get; init; }
 
@@ -268,7 +268,7 @@ public sealed record Referral
     /// is always written, so two partners finishing at once cannot both miss that every case is finished.
     /// </summary>
     /// <param name="by">The signed-in person who answered (partner desk), recorded in the event's actor.</param>
-    public ReferralTransition RecordOutcome(PartnerCase @case, IEnumerable<PartnerCase> otherCases, CaseStatus outcome, string? note, DateTimeOffset at, string? by = null, string? fallbackAgencyId = null)
+    public ReferralTransition RecordOutcome(PartnerCase @case, IEnumerable<PartnerCase> otherCases, CaseStatus outcome, string? note, DateTimeOffset at, string? by = null, AgencyId? fallbackAgencyId = null)
     {
         ArgumentNullException.ThrowIfNull(@case);
         ArgumentNullException.ThrowIfNull(otherCases);
@@ -276,7 +276,7 @@ public sealed record Referral
         var moved = @case.MoveTo(outcome, at);
         var others = otherCases.ToList();
         var allFinished = moved.IsFinished && others.All(c => c.IsFinished);
-        var declinedByAll = fallbackAgencyId is not null && Partners.AcknowledgementRules.DeclinedByAll([moved, .. others], fallbackAgencyId);
+        var declinedByAll = fallbackAgencyId is { } fallback && Partners.AcknowledgementRules.DeclinedByAll([moved, .. others], fallback);
         var closedByPartner = outcome == CaseStatus.Closed;
         var next = Status switch
         {
@@ -291,7 +291,7 @@ public sealed record Referral
                 at,
                 ReferralEventKinds.Outcome,
                 by is null ? Actors.Partner(@case.AgencyId) : Actors.Partner(@case.AgencyId) + ":" + by,
-                (ReferralEventData.Agency, @case.AgencyId),
+                (ReferralEventData.Agency, @case.AgencyId.Value),
                 (ReferralEventData.Status, outcome.ToString().ToLowerInvariant()),
                 (ReferralEventData.Note, NoteToKeep(note))),
         };
@@ -314,7 +314,7 @@ public sealed record Referral
         Require(@case.IsUnanswered && @case.RemindedAt is null && @case.EscalatedAt is null, "remind", $"case {@case.AgencyId} is {@case.Status}{(@case.RemindedAt is null ? string.Empty : ", reminded already")}");
         return new(
             null,
-            [ReferralEvent.Of(at, ReferralEventKinds.Reminded, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Reason, "not accepted after " + Partners.CaseAlertTexts.Duration(waited)))])
+            [ReferralEvent.Of(at, ReferralEventKinds.Reminded, Actors.System, (ReferralEventData.Agency, @case.AgencyId.Value), (ReferralEventData.Reason, "not accepted after " + Partners.CaseAlertTexts.Duration(waited)))])
         {
             Case = @case with { RemindedAt = at },
         };
@@ -332,7 +332,7 @@ public sealed record Referral
         Require(Status != ReferralStatus.Closed && @case.EscalatedAt is null, "escalate", Status == ReferralStatus.Closed ? "it is closed" : $"case {@case.AgencyId} is escalated already");
         var events = new List<ReferralEvent>
         {
-            ReferralEvent.Of(at, ReferralEventKinds.Escalated, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Status, reason), (ReferralEventData.Reason, why)),
+            ReferralEvent.Of(at, ReferralEventKinds.Escalated, Actors.System, (ReferralEventData.Agency, @case.AgencyId.Value), (ReferralEventData.Status, reason), (ReferralEventData.Reason, why)),
         };
         if (fallbackCase is not null)
         {
@@ -341,7 +341,7 @@ public sealed record Referral
                 at,
                 ReferralEventKinds.Disclosed,
                 Actors.System,
-                (ReferralEventData.Agency, fallbackCase.AgencyId),
+                (ReferralEventData.Agency, fallbackCase.AgencyId.Value),
                 (ReferralEventData.Fields, string.Join(',', fallbackCase.Fields)),
                 (ReferralEventData.Categories, string.Join(',', Categories)),
                 (ReferralEventData.Reason, "escalated: " + why),
@@ -363,7 +363,7 @@ public sealed record Referral
         Require(Status == ReferralStatus.Closed && @case.CancelledAt is null, "cancel", Status == ReferralStatus.Closed ? $"case {@case.AgencyId} is cancelled already" : "it is not closed");
         return new(
             null,
-            [ReferralEvent.Of(at, ReferralEventKinds.Cancelled, Actors.System, (ReferralEventData.Agency, @case.AgencyId), (ReferralEventData.Reason, "closed " + closedBy))])
+            [ReferralEvent.Of(at, ReferralEventKinds.Cancelled, Actors.System, (ReferralEventData.Agency, @case.AgencyId.Value), (ReferralEventData.Reason, "closed " + closedBy))])
         {
             Case = @case with { CancelledAt = at },
         };
@@ -386,7 +386,7 @@ public sealed record Referral
                 at,
                 ReferralEventKinds.CaseUpdated,
                 Actors.System,
-                (ReferralEventData.Agency, @case.AgencyId),
+                (ReferralEventData.Agency, @case.AgencyId.Value),
                 (ReferralEventData.Fields, string.Join(',', refresh.Changed)),
                 (ReferralEventData.Withdrawn, refresh.Withdrawn.Count == 0 ? null : string.Join(',', refresh.Withdrawn)),
                 (ReferralEventData.MessageId, messageId))])

@@ -42,7 +42,7 @@ public sealed partial class DeadLetterDrain(IDeadLetteredCases deadLetters, IRef
                 await store.AppendAsync(
                     night,
                     reference,
-                    [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.DeadLetterDrained, Actors.System, (ReferralEventData.Agency, dead.AgencyId), (ReferralEventData.Reason, reason))],
+                    [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.DeadLetterDrained, Actors.System, (ReferralEventData.Agency, dead.AgencyId.Value), (ReferralEventData.Reason, reason))],
                     ct);
             },
             cancellationToken);

@@ -23,7 +23,7 @@ public static class CaseMessage
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
     /// <summary>The JSON body and the names of the fields it disclosed (for the audit trail).</summary>
-    public static (string Body, IReadOnlyList<string> Fields) Build(Referral referral, Agency agency, IReadOnlyList<string> assignedCategories, RoutingWorld world)
+    public static (string Body, IReadOnlyList<string> Fields) Build(Referral referral, Agency agency, IReadOnlyList<CategoryId> assignedCategories, RoutingWorld world)
     {
         ArgumentNullException.ThrowIfNull(assignedCategories);
         ArgumentNullException.ThrowIfNull(referral);
@@ -33,7 +33,7 @@ public static class CaseMessage
         {
             ["schemaVersion"] = SchemaVersion,
             ["type"] = "case",
-            ["agency"] = agency.Id,
+            ["agency"] = agency.Id.Value,
         };
         var disclosed = new List<string>();
         foreach (var field in CaseFields.For(agency, referral.Consent))
@@ -52,7 +52,7 @@ public static class CaseMessage
     /// The message for the topic: the properties beside <c>agency</c> are set only for fields in the agency's
     /// <c>shares</c>, so what a partner's tooling can read off a message is no more than its body holds.
     /// </summary>
-    public static OutgoingCase Outgoing(Referral referral, PartnerCase @case, Agency agency, IReadOnlyList<string> assignedCategories)
+    public static OutgoingCase Outgoing(Referral referral, PartnerCase @case, Agency agency, IReadOnlyList<CategoryId> assignedCategories)
     {
         ArgumentNullException.ThrowIfNull(referral);
         ArgumentNullException.ThrowIfNull(@case);
@@ -86,7 +86,7 @@ public static class CaseMessage
         {
             ["schemaVersion"] = SchemaVersion,
             ["type"] = OutgoingCase.CaseUpdatedSubject,
-            ["agency"] = agency.Id,
+            ["agency"] = agency.Id.Value,
             ["night"] = referral.Night.ToString(),
             ["reference"] = referral.Reference.ToString(),
         };
@@ -121,13 +121,13 @@ public static class CaseMessage
         return new CaseRefresh(view.ToJsonString(Compact), changed, withdrawn, update.ToJsonString(Compact));
     }
 
-    private static JsonNode? ValueOf(Referral referral, string field, IReadOnlyList<string> assignedCategories, RoutingWorld world) => field switch
+    private static JsonNode? ValueOf(Referral referral, string field, IReadOnlyList<CategoryId> assignedCategories, RoutingWorld world) => field switch
     {
         ReferralFields.Reference => referral.Reference.ToString(),
         ReferralFields.Night => referral.Night.ToString(),
         ReferralFields.ReceivedAt => referral.ReceivedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-        ReferralFields.Town => new JsonObject { ["id"] = referral.TownId, ["name"] = world.FindTown(referral.TownId)?.Name ?? referral.TownId },
-        ReferralFields.Categories => new JsonArray(referral.Categories.Where(assignedCategories.Contains).Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+        ReferralFields.Town => new JsonObject { ["id"] = referral.TownId.Value, ["name"] = world.FindTown(referral.TownId)?.Name ?? referral.TownId.Value },
+        ReferralFields.Categories => new JsonArray(referral.Categories.Where(assignedCategories.Contains).Select(c => (JsonNode?)JsonValue.Create(c.Value)).ToArray()),
         ReferralFields.Priority => referral.Priority.ToString().ToLowerInvariant(),
         ReferralFields.Location => referral.Location,
         ReferralFields.LocationLink => StructuredLocation.Parse(referral.Location)?.Link?.ToString(),

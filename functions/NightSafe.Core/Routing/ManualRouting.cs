@@ -37,7 +37,7 @@ public sealed partial class ManualRouting(
             key = $"alert/manual-routing/{night}/{reference}";
             alert = referral is null
                 ? $"NightSafe ALERT: referral {night}/{reference} could not be routed and was not found. Check the control room log."
-                : $"NightSafe ALERT: referral {reference} ({world.FindTown(referral.TownId)?.Name ?? referral.TownId}, {string.Join(", ", referral.Categories)}) could not be routed automatically. Please route it by hand.";
+                : $"NightSafe ALERT: referral {reference} ({world.FindTown(referral.TownId)?.Name ?? referral.TownId.Value}, {string.Join(", ", referral.Categories)}) could not be routed automatically. Please route it by hand.";
         }
 
         var text = SmsText.Truncate(SmsText.ToGsm7(alert), 2);

@@ -124,7 +124,7 @@ public sealed partial class ReferralRouter(
     public async Task<ManualRoutingResult> RouteByHandAsync(NightId night, ReferenceCode reference, IReadOnlyList<string> agencyIds, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agencyIds);
-        var unknown = agencyIds.Where(id => world.FindAgency(id) is null).ToList();
+        var unknown = agencyIds.Where(id => string.IsNullOrWhiteSpace(id) || world.FindAgency(AgencyId.From(id)) is null).ToList();
         if (unknown.Count > 0 || agencyIds.Count == 0)
         {
             return new ManualRoutingResult.UnknownAgencies(unknown);
@@ -147,10 +147,10 @@ public sealed partial class ReferralRouter(
                 }
 
                 var decision = new RoutingDecision(
-                    agencyIds.Distinct(StringComparer.Ordinal).Select(id => new AgencyAssignment(id, AssignedCategories(referral, world.FindAgency(id)!))).ToList(),
+                    agencyIds.Distinct(StringComparer.Ordinal).Select(AgencyId.From).Select(id => new AgencyAssignment(id, AssignedCategories(referral, world.FindAgency(id)!))).ToList(),
                     UsedFallback: false,
                     UncoveredCategories: []);
-                var existing = (await store.CasesAsync(referral.Night, referral.Reference, ct)).Select(c => c.Value.AgencyId).ToHashSet(StringComparer.Ordinal);
+                var existing = (await store.CasesAsync(referral.Night, referral.Reference, ct)).Select(c => c.Value.AgencyId).ToHashSet();
                 var (cases, events) = NewCases(referral, decision, existing, actor, _ => "routed by hand by the control room");
                 var routed = new ManualRoutingResult.Routed(decision);
                 return cases.Count == 0
@@ -199,7 +199,7 @@ public sealed partial class ReferralRouter(
     }
 
     /// <summary>The referral's categories the agency handles; all of them when it handles none (the control room's choice).</summary>
-    private static List<string> AssignedCategories(Referral referral, Agency agency)
+    private static List<CategoryId> AssignedCategories(Referral referral, Agency agency)
     {
         var handled = referral.Categories.Where(c => agency.Categories.Contains(c)).ToList();
         return handled.Count > 0 ? handled : [.. referral.Categories];
@@ -240,7 +240,7 @@ public sealed partial class ReferralRouter(
         }
 
         var recorded = (await store.CasesAsync(referral.Night, referral.Reference, cancellationToken)).Select(c => c.Value).ToList();
-        var existing = recorded.Select(c => c.AgencyId).ToHashSet(StringComparer.Ordinal);
+        var existing = recorded.Select(c => c.AgencyId).ToHashSet();
         var now = time.GetUtcNow();
         if (referral.Status == ReferralStatus.Closed && existing.Count == 0)
         {
@@ -273,7 +273,7 @@ public sealed partial class ReferralRouter(
     }
 
     /// <summary>A case row (the agency's minimised view) and its disclosure event for each assigned agency that has none yet.</summary>
-    private (List<PartnerCase> Cases, List<ReferralEvent> Events) NewCases(Referral referral, RoutingDecision decision, HashSet<string> existing, string actor, Func<Agency, string> reason)
+    private (List<PartnerCase> Cases, List<ReferralEvent> Events) NewCases(Referral referral, RoutingDecision decision, HashSet<AgencyId> existing, string actor, Func<Agency, string> reason)
     {
         var now = time.GetUtcNow();
         var cases = new List<PartnerCase>();
@@ -296,7 +296,7 @@ public sealed partial class ReferralRouter(
                 now,
                 ReferralEventKinds.Disclosed,
                 actor,
-                (ReferralEventData.Agency, agency.Id),
+                (ReferralEventData.Agency, agency.Id.Value),
                 (ReferralEventData.Fields, string.Join(',', fields)),
                 // Exactly what went out: the categories only when the agency's shares hold them.
                 (ReferralEventData.Categories, fields.Contains(ReferralFields.Categories) ? string.Join(',', referral.Categories.Where(assignment.Categories.Contains)) : null),
@@ -345,7 +345,7 @@ public sealed partial class ReferralRouter(
 
                 var now = time.GetUtcNow();
                 var aside = stored.Value.AdviceOutstanding ? stored.Value.SetAdviceAside("closed during routing", now) : null;
-                var withheld = cases.Select(c => ReferralEvent.Of(now, ReferralEventKinds.Withheld, Actors.System, (ReferralEventData.Agency, c.AgencyId), (ReferralEventData.Reason, "closed before the case was published")));
+                var withheld = cases.Select(c => ReferralEvent.Of(now, ReferralEventKinds.Withheld, Actors.System, (ReferralEventData.Agency, c.AgencyId.Value), (ReferralEventData.Reason, "closed before the case was published")));
                 return new(true, new ReferralChange(stored.Value.Night, stored.Value.Reference)
                 {
                     Referral = aside?.Referral,

@@ -12,15 +12,14 @@ public sealed class RoutingPolicy(RoutingWorld world)
 {
     private readonly RoutingWorld _world = world ?? throw new ArgumentNullException(nameof(world));
 
-    public RoutingDecision Decide(string townId, IReadOnlyCollection<string> categoryIds, DateTimeOffset receivedAt)
+    public RoutingDecision Decide(TownId townId, IReadOnlyCollection<CategoryId> categoryIds, DateTimeOffset receivedAt)
     {
-        ArgumentNullException.ThrowIfNull(townId);
         ArgumentNullException.ThrowIfNull(categoryIds);
 
         var requested = Ordered(categoryIds);
         var local = _world.ToLocal(receivedAt);
         var assignments = new List<AgencyAssignment>();
-        var covered = new HashSet<string>(StringComparer.Ordinal);
+        var covered = new HashSet<CategoryId>();
         foreach (var agency in _world.Agencies)
         {
             if (agency.Id == _world.FallbackAgencyId || !agency.CoversTown(townId) || !agency.IsOnDuty(local))
@@ -54,11 +53,11 @@ public sealed class RoutingPolicy(RoutingWorld world)
     }
 
     // Known categories in routing.json order, then unknown ones as given; duplicates removed.
-    private List<string> Ordered(IReadOnlyCollection<string> categoryIds)
+    private List<CategoryId> Ordered(IReadOnlyCollection<CategoryId> categoryIds)
     {
         var known = _world.Categories.Select(c => c.Id).Where(categoryIds.Contains);
         var unknown = categoryIds.Where(c => _world.FindCategory(c) is null);
-        return known.Concat(unknown).Distinct(StringComparer.Ordinal).ToList();
+        return known.Concat(unknown).Distinct().ToList();
     }
 }
 
@@ -66,7 +65,7 @@ public sealed class RoutingPolicy(RoutingWorld world)
 /// Who receives a referral. <see cref="UsedFallback"/> is true when the fallback agency was assigned;
 /// <see cref="UncoveredCategories"/> are the categories only the fallback received.
 /// </summary>
-public sealed record RoutingDecision(IReadOnlyList<AgencyAssignment> Assignments, bool UsedFallback, IReadOnlyList<string> UncoveredCategories);
+public sealed record RoutingDecision(IReadOnlyList<AgencyAssignment> Assignments, bool UsedFallback, IReadOnlyList<CategoryId> UncoveredCategories);
 
 /// <summary>One agency and the referral's categories it receives.</summary>
-public sealed record AgencyAssignment(string AgencyId, IReadOnlyList<string> Categories);
+public sealed record AgencyAssignment(AgencyId AgencyId, IReadOnlyList<CategoryId> Categories);

@@ -28,16 +28,16 @@ public static class NightSummaryCalculator
         var byTown = world.Towns
             .Select(t => (t.Id, Count: referrals.Count(r => r.TownId == t.Id)))
             .Where(t => t.Count > 0)
-            .ToDictionary(t => t.Id, t => t.Count, StringComparer.Ordinal);
+            .ToDictionary(t => t.Id.Value, t => t.Count, StringComparer.Ordinal);
         var byCategory = world.Categories
             .Select(c => (c.Id, Count: referrals.Count(r => r.Categories.Contains(c.Id))))
             .Where(c => c.Count > 0)
-            .ToDictionary(c => c.Id, c => c.Count, StringComparer.Ordinal);
+            .ToDictionary(c => c.Id.Value, c => c.Count, StringComparer.Ordinal);
         var agencies = cases
-            .GroupBy(c => c.AgencyId, StringComparer.Ordinal)
+            .GroupBy(c => c.AgencyId)
             .OrderBy(g => IndexOf(world, g.Key))
             .Select(g => new AgencyFigures(
-                g.Key,
+                g.Key.Value,
                 g.Count(),
                 g.Count(c => c.AcceptedAt is not null),
                 g.Count(c => c.Status == CaseStatus.Attended),
@@ -95,7 +95,7 @@ public static class NightSummaryCalculator
         }
         if (summary.ByTown.Count > 0)
         {
-            text.Append("Towns: ").AppendJoin(", ", summary.ByTown.OrderByDescending(t => t.Value).Select(t => string.Create(c, $"{world.FindTown(t.Key)?.Name ?? t.Key} {t.Value}"))).Append(". ");
+            text.Append("Towns: ").AppendJoin(", ", summary.ByTown.OrderByDescending(t => t.Value).Select(t => string.Create(c, $"{world.FindTown(TownId.From(t.Key))?.Name ?? t.Key} {t.Value}"))).Append(". ");
         }
 
         if (summary.ByCategory.Count > 0)
@@ -139,7 +139,7 @@ public static class NightSummaryCalculator
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    private static int IndexOf(RoutingWorld world, string agencyId)
+    private static int IndexOf(RoutingWorld world, AgencyId agencyId)
     {
         for (var i = 0; i < world.Agencies.Count; i++)
         {

@@ -7,18 +7,18 @@ namespace NightSafe.Core.World;
 /// E.164 numbers that get its case alerts and may answer its cases by SMS (routing.json <c>phones</c>, or its <c>phone</c>).
 /// </summary>
 public sealed record Agency(
-    string Id,
+    AgencyId Id,
     string Name,
     string Kind,
-    IReadOnlyList<string> Towns,
-    IReadOnlyList<string> Categories,
+    IReadOnlyList<TownId> Towns,
+    IReadOnlyList<CategoryId> Categories,
     IReadOnlyList<DutyWindow> Hours,
     IReadOnlyList<string> Shares,
     IReadOnlyList<string> SharesWithConsent,
     string Phone)
 {
     /// <summary>The <see cref="Towns"/> entry that means every town in the county.</summary>
-    public const string CountyWide = "*";
+    public static TownId CountyWide => TownId.CountyWide;
 
     public IReadOnlyList<string> Channels { get; init; } = AgencyChannels.All;
 
@@ -33,9 +33,9 @@ public sealed record Agency(
     /// </summary>
     public bool UsesSms => Channels.Contains(AgencyChannels.Sms) && DutyPhones.Count > 0;
 
-    public bool CoversTown(string townId) => Towns.Contains(CountyWide) || Towns.Contains(townId);
+    public bool CoversTown(TownId townId) => Towns.Contains(CountyWide) || Towns.Contains(townId);
 
-    public bool Accepts(string categoryId) => Categories.Contains(categoryId);
+    public bool Accepts(CategoryId categoryId) => Categories.Contains(categoryId);
 
     /// <summary>Whether any duty window includes this local wall-clock time.</summary>
     public bool IsOnDuty(DateTime local) => Hours.Any(window => window.Covers(local));

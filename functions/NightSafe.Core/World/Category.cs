@@ -6,7 +6,7 @@ namespace NightSafe.Core.World;
 /// hit/punched" is six phrases). <see cref="Excludes"/> are phrases that contain a synonym but do not name the concern
 /// ("leave her alone"): the words they cover are never read as this or any category.
 /// </summary>
-public sealed record Category(string Id, string Name, Priority Priority, IReadOnlyList<string> Synonyms, string Advice)
+public sealed record Category(CategoryId Id, string Name, Priority Priority, IReadOnlyList<string> Synonyms, string Advice)
 {
     public IReadOnlyList<string> Excludes { get; init; } = [];
 }

@@ -6,8 +6,8 @@ namespace NightSafe.Core.World;
 /// </summary>
 public sealed record DutyInspector(string Name, string Phone)
 {
-    public IReadOnlyList<string> Towns { get; init; } = [];
+    public IReadOnlyList<TownId> Towns { get; init; } = [];
 }
 
 /// <summary>An officer allowed to text referrals (seed for local use); <see cref="Phone"/> is E.164, <see cref="Town"/> a town id.</summary>
-public sealed record RosterOfficer(string Phone, string Name, string Collar, string Town);
+public sealed record RosterOfficer(string Phone, string Name, string Collar, TownId Town);

@@ -17,7 +17,7 @@ public sealed record RoutingWorld
     public required TimeZoneInfo TimeZone { get; init; }
     public required TimeOnly NightStarts { get; init; }
     public required TimeOnly NightEnds { get; init; }
-    public required string FallbackAgencyId { get; init; }
+    public required AgencyId FallbackAgencyId { get; init; }
     public required IReadOnlyList<Town> Towns { get; init; }
     public required IReadOnlyList<Category> Categories { get; init; }
     public required IReadOnlyList<Agency> Agencies { get; init; }
@@ -28,7 +28,7 @@ public sealed record RoutingWorld
     public Acknowledgement Acknowledgement { get; init; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20));
 
     /// <summary>Category combinations that make a referral urgent: all of one entry's categories present (routing.json <c>urgentWhen</c>).</summary>
-    public IReadOnlyList<IReadOnlyList<string>> UrgentWhen { get; init; } = [];
+    public IReadOnlyList<IReadOnlyList<CategoryId>> UrgentWhen { get; init; } = [];
 
     /// <summary>Reads and validates routing.json text.</summary>
     /// <exception cref="RoutingWorldException">The JSON is malformed or breaks a rule; every problem is listed.</exception>
@@ -59,21 +59,24 @@ public sealed record RoutingWorld
     /// <summary>Reads and validates routing.json from a file.</summary>
     public static RoutingWorld Load(string path) => Parse(File.ReadAllText(path));
 
-    public Town? FindTown(string id) => Towns.FirstOrDefault(t => t.Id == id);
+    public Town? FindTown(TownId id) => Towns.FirstOrDefault(t => t.Id == id);
 
-    public Category? FindCategory(string id) => Categories.FirstOrDefault(c => c.Id == id);
+    public Category? FindCategory(CategoryId id) => Categories.FirstOrDefault(c => c.Id == id);
 
-    public Agency? FindAgency(string id) => Agencies.FirstOrDefault(a => a.Id == id);
+    public Agency? FindAgency(AgencyId id) => Agencies.FirstOrDefault(a => a.Id == id);
+
+    /// <summary>The agency whose id is exactly this text (a route or form value), or null: where text becomes an <see cref="AgencyId"/>.</summary>
+    public Agency? AgencyNamed(string? text) => Agencies.FirstOrDefault(a => string.Equals(a.Id.Value, text, StringComparison.Ordinal));
 
     /// <summary>The control-room agency that takes whatever no other agency on duty covers.</summary>
     public Agency FallbackAgency =>
         FindAgency(FallbackAgencyId) ?? throw new InvalidOperationException($"fallback agency '{FallbackAgencyId}' is not in agencies");
 
     /// <summary>Urgent when the categories hold every category of an <see cref="UrgentWhen"/> entry; else high when any known category is high.</summary>
-    public Priority PriorityOf(IEnumerable<string> categoryIds)
+    public Priority PriorityOf(IEnumerable<CategoryId> categoryIds)
     {
         ArgumentNullException.ThrowIfNull(categoryIds);
-        var ids = categoryIds.ToHashSet(StringComparer.Ordinal);
+        var ids = categoryIds.ToHashSet();
         if (UrgentWhen.Any(combination => combination.Count > 0 && combination.All(ids.Contains)))
         {
             return Priority.Urgent;
@@ -83,9 +86,9 @@ public sealed record RoutingWorld
     }
 
     /// <summary>The duty inspectors whose area holds the town; every inspector when none does (nobody is left untold).</summary>
-    public IReadOnlyList<DutyInspector> InspectorsFor(string townId)
+    public IReadOnlyList<DutyInspector> InspectorsFor(TownId townId)
     {
-        var area = DutyInspectors.Where(i => i.Towns.Contains(townId, StringComparer.Ordinal)).ToList();
+        var area = DutyInspectors.Where(i => i.Towns.Contains(townId)).ToList();
         return area.Count > 0 ? area : DutyInspectors;
     }
 

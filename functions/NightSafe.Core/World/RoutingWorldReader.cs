@@ -23,14 +23,14 @@ internal static class RoutingWorldReader
             TimeZone = timeZone,
             NightStarts = starts,
             NightEnds = ends,
-            FallbackAgencyId = Required(document.FallbackAgency, "fallbackAgency", problems),
+            FallbackAgencyId = RequiredId<AgencyId>(document.FallbackAgency, "fallbackAgency", problems),
             Towns = ReadList(document.Towns, "towns", problems, (t, at) => new Town(
-                Required(t.Id, $"{at}.id", problems),
+                RequiredId<TownId>(t.Id, $"{at}.id", problems),
                 Required(t.Name, $"{at}.name", problems),
                 Strings(t.Aliases, $"{at}.aliases", problems, required: false),
                 Required(t.Council, $"{at}.council", problems))),
             Categories = ReadList(document.Categories, "categories", problems, (c, at) => new Category(
-                Required(c.Id, $"{at}.id", problems),
+                RequiredId<CategoryId>(c.Id, $"{at}.id", problems),
                 Required(c.Name, $"{at}.name", problems),
                 ReadPriority(c.Priority, $"{at}.priority", problems),
                 Strings(c.Synonyms, $"{at}.synonyms", problems, required: false),
@@ -39,11 +39,11 @@ internal static class RoutingWorldReader
                 Excludes = Strings(c.Excludes, $"{at}.excludes", problems, required: false),
             }),
             Agencies = ReadList(document.Agencies, "agencies", problems, (a, at) => new Agency(
-                Required(a.Id, $"{at}.id", problems),
+                RequiredId<AgencyId>(a.Id, $"{at}.id", problems),
                 Required(a.Name, $"{at}.name", problems),
                 Required(a.Kind, $"{at}.kind", problems),
-                Strings(a.Towns, $"{at}.towns", problems, required: true),
-                Strings(a.Categories, $"{at}.categories", problems, required: true),
+                Ids<TownId>(a.Towns, $"{at}.towns", problems, required: true),
+                Ids<CategoryId>(a.Categories, $"{at}.categories", problems, required: true),
                 ReadList(a.Hours, $"{at}.hours", problems, (h, hat) => ReadWindow(h, hat, problems)),
                 Strings(a.Shares, $"{at}.shares", problems, required: true),
                 Strings(a.SharesWithConsent, $"{at}.sharesWithConsent", problems, required: false),
@@ -58,7 +58,7 @@ internal static class RoutingWorldReader
                 Required(d.Name, $"{at}.name", problems),
                 Required(d.Phone, $"{at}.phone", problems))
             {
-                Towns = Strings(d.Towns, $"{at}.towns", problems, required: false),
+                Towns = Ids<TownId>(d.Towns, $"{at}.towns", problems, required: false),
             }),
             OfficerRosterSeed = document.OfficerRosterSeed is null
                 ? []
@@ -66,11 +66,11 @@ internal static class RoutingWorldReader
                     Required(o.Phone, $"{at}.phone", problems),
                     Required(o.Name, $"{at}.name", problems),
                     Required(o.Collar, $"{at}.collar", problems),
-                    Required(o.Town, $"{at}.town", problems))),
+                    RequiredId<TownId>(o.Town, $"{at}.town", problems))),
             Acknowledgement = ReadAcknowledgement(document.Acknowledgement, problems),
             UrgentWhen = document.UrgentWhen is null
                 ? []
-                : document.UrgentWhen.Select((c, i) => (IReadOnlyList<string>)Strings(c, $"urgentWhen[{i}]", problems, required: true)).ToList(),
+                : document.UrgentWhen.Select((c, i) => (IReadOnlyList<CategoryId>)Ids<CategoryId>(c, $"urgentWhen[{i}]", problems, required: true)).ToList(),
         };
     }
 
@@ -187,6 +187,18 @@ internal static class RoutingWorldReader
 
         return value.Trim();
     }
+
+    // A missing id is noted and read as the default id, which names nothing, so that every problem is listed at once.
+    private static TId RequiredId<TId>(string? value, string at, List<string> problems)
+        where TId : struct, IWorldId<TId>
+    {
+        var text = Required(value, at, problems);
+        return text.Length == 0 ? default : TId.From(text);
+    }
+
+    private static List<TId> Ids<TId>(List<string?>? values, string at, List<string> problems, bool required)
+        where TId : struct, IWorldId<TId> =>
+        Strings(values, at, problems, required).Select(TId.From).ToList();
 
     private static List<string> Strings(List<string?>? values, string at, List<string> problems, bool required)
     {

@@ -31,38 +31,38 @@ internal static class RoutingWorldRules
 
     private static void CheckTowns(RoutingWorld world, List<string> problems)
     {
-        Duplicates(world.Towns.Select(t => t.Id), "town id", problems);
+        Duplicates(world.Towns.Select(t => t.Id.Value), "town id", problems);
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var town in world.Towns)
         {
-            CheckId(town.Id, "town", problems);
-            foreach (var name in town.Aliases.Append(town.Name).Append(town.Id).Distinct(StringComparer.OrdinalIgnoreCase))
+            CheckId(town.Id.Value, "town", problems);
+            foreach (var name in town.Aliases.Append(town.Name).Append(town.Id.Value).Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                if (names.TryGetValue(name, out var other) && other != town.Id)
+                if (names.TryGetValue(name, out var other) && other != town.Id.Value)
                 {
                     problems.Add($"town name or alias '{name}' is used by both '{other}' and '{town.Id}'");
                 }
 
-                names.TryAdd(name, town.Id);
+                names.TryAdd(name, town.Id.Value);
             }
         }
     }
 
     private static void CheckCategories(RoutingWorld world, List<string> problems)
     {
-        Duplicates(world.Categories.Select(c => c.Id), "category id", problems);
+        Duplicates(world.Categories.Select(c => c.Id.Value), "category id", problems);
         var synonyms = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var category in world.Categories)
         {
-            CheckId(category.Id, "category", problems);
+            CheckId(category.Id.Value, "category", problems);
             foreach (var synonym in category.Synonyms.Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                if (synonyms.TryGetValue(synonym, out var other) && other != category.Id)
+                if (synonyms.TryGetValue(synonym, out var other) && other != category.Id.Value)
                 {
                     problems.Add($"synonym '{synonym}' is used by both categories '{other}' and '{category.Id}'");
                 }
 
-                synonyms.TryAdd(synonym, category.Id);
+                synonyms.TryAdd(synonym, category.Id.Value);
             }
 
             if (category.Advice.Length == 0)
@@ -83,11 +83,11 @@ internal static class RoutingWorldRules
 
     private static void CheckAgencies(RoutingWorld world, List<string> problems)
     {
-        Duplicates(world.Agencies.Select(a => a.Id), "agency id", problems);
+        Duplicates(world.Agencies.Select(a => a.Id.Value), "agency id", problems);
         foreach (var agency in world.Agencies)
         {
             var at = $"agency '{agency.Id}'";
-            CheckId(agency.Id, "agency", problems);
+            CheckId(agency.Id.Value, "agency", problems);
             foreach (var town in agency.Towns.Where(t => t != Agency.CountyWide && world.FindTown(t) is null))
             {
                 problems.Add($"{at} names town '{town}', which is not in towns");
@@ -158,7 +158,7 @@ internal static class RoutingWorldRules
 
     private static void CheckFallback(RoutingWorld world, List<string> problems)
     {
-        if (world.FallbackAgencyId.Length == 0)
+        if (world.FallbackAgencyId.Value.Length == 0)
         {
             return;
         }
@@ -215,7 +215,7 @@ internal static class RoutingWorldRules
         foreach (var officer in world.OfficerRosterSeed)
         {
             CheckPhone(officer.Phone, $"officer '{officer.Collar}' phone", problems);
-            if (officer.Town.Length > 0 && world.FindTown(officer.Town) is null)
+            if (officer.Town.Value.Length > 0 && world.FindTown(officer.Town) is null)
             {
                 problems.Add($"officer '{officer.Collar}' names town '{officer.Town}', which is not in towns");
             }

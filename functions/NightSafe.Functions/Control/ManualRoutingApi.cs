@@ -53,7 +53,7 @@ public sealed class ManualRoutingApi(ReferralRouter router, ControlRoomIdentity 
         ManualRoutingResult.Routed routed => await Responses.JsonAsync(
             request,
             HttpStatusCode.OK,
-            new RoutedByHandBody(night.ToString(), reference.ToString(), "Routed", [.. routed.Decision.Assignments.Select(a => a.AgencyId)]),
+            new RoutedByHandBody(night.ToString(), reference.ToString(), "Routed", [.. routed.Decision.Assignments.Select(a => a.AgencyId.Value)]),
             cancellationToken),
         ManualRoutingResult.UnknownAgencies unknown => await Responses.ProblemAsync(
             request,

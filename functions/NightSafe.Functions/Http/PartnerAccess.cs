@@ -25,12 +25,12 @@ public sealed partial class PartnerAccess(PartnerKeyRing keys, RoutingWorld worl
             key = header["Bearer ".Length..].Trim();
         }
 
-        if (keys.Verify(agency, key))
+        if (world.AgencyNamed(agency) is { } found && keys.Verify(found.Id, key))
         {
             return null;
         }
 
-        LogUnauthenticated(world.FindAgency(agency) is null ? "(unknown)" : agency);
+        LogUnauthenticated(world.AgencyNamed(agency) is null ? "(unknown)" : agency);
         var response = await Responses.ProblemAsync(request, HttpStatusCode.Unauthorized, "A valid partner key for this agency is required.", cancellationToken: cancellationToken);
         response.Headers.Add("WWW-Authenticate", "Bearer");
         return response;

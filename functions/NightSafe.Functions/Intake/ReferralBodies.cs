@@ -40,8 +40,8 @@ public sealed record DossierBody(
             r.Status.ToString(),
             r.ReceivedAt,
             r.Source.ToString().ToLowerInvariant(),
-            new DossierTown(r.TownId, world.FindTown(r.TownId)?.Name),
-            r.Categories,
+            new DossierTown(r.TownId.Value, world.FindTown(r.TownId)?.Name),
+            r.Categories.Values(),
             r.Priority.ToString().ToLowerInvariant(),
             r.Location,
             r.Description,
@@ -53,7 +53,7 @@ public sealed record DossierBody(
             r.RoutedAt,
             r.ClosedAt,
             r.ErasedAt,
-            [.. dossier.Cases.Select(c => new DossierCase(c.AgencyId, c.Status.ToString(), c.DisclosedAt, c.Fields, c.AcceptedAt, c.UpdatedAt))],
+            [.. dossier.Cases.Select(c => new DossierCase(c.AgencyId.Value, c.Status.ToString(), c.DisclosedAt, c.Fields, c.AcceptedAt, c.UpdatedAt))],
             [.. dossier.Trail.Select(e => new DossierEvent(e.At, e.Kind, e.Actor, e.Data))]);
     }
 }

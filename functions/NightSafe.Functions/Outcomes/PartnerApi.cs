@@ -73,7 +73,7 @@ public sealed class PartnerApi(PartnerCases cases, PartnerAccess access, Routing
             return invalid;
         }
 
-        var result = await cases.ReportAsync(agency, nightId, code, outcome, report!.Note, cancellationToken);
+        var result = await cases.ReportAsync(AgencyId.From(agency), nightId, code, outcome, report!.Note, cancellationToken);
         return await AnswerAsync(request, new OutcomeRecordedBody(nightId.ToString(), code.ToString(), agency, string.Empty, string.Empty), result, cancellationToken);
     }
 
@@ -96,7 +96,7 @@ public sealed class PartnerApi(PartnerCases cases, PartnerAccess access, Routing
             return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The night is not valid.", errors: NightErrors, cancellationToken: cancellationToken);
         }
 
-        var list = await cases.ListAsync(agency, night, cancellationToken);
+        var list = await cases.ListAsync(AgencyId.From(agency), night, cancellationToken);
         return await Responses.JsonAsync(
             request,
             HttpStatusCode.OK,

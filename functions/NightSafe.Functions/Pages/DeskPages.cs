@@ -40,7 +40,7 @@ public sealed partial class DeskPages(
             return await guard.SignInFirstAsync(request, ct);
         }
 
-        if (!viewer.IsAgency(agency) || world.FindAgency(agency) is not { } found)
+        if (world.AgencyNamed(agency) is not { } found || !viewer.IsAgency(found.Id))
         {
             return await guard.ForbiddenAsync(request, viewer, "desk", ct);
         }
@@ -51,7 +51,7 @@ public sealed partial class DeskPages(
             return PageResponses.Redirect(request, $"{PageHtml.Root}desk/{agency}/cases/{scope}");
         }
 
-        var list = await desk.ListAsync(agency, ct);
+        var list = await desk.ListAsync(found.Id, ct);
         return await PageResponses.HtmlAsync(request, HttpStatusCode.OK, PageHtml.Desk(found, list, viewer, guard.Csrf(viewer)), ct);
     }
 
@@ -74,7 +74,7 @@ public sealed partial class DeskPages(
 
         var nightId = NightId.Parse(night);
         var code = ReferenceCode.Parse(reference);
-        var found = await desk.OpenAsync(agency, nightId, code, viewer!.AuditName, ct);
+        var found = await desk.OpenAsync(AgencyId.From(agency), nightId, code, viewer!.AuditName, ct);
         if (found is null)
         {
             return await guard.ForbiddenAsync(request, viewer, "desk case", ct);
@@ -84,7 +84,7 @@ public sealed partial class DeskPages(
         return await PageResponses.HtmlAsync(
             request,
             HttpStatusCode.OK,
-            PageHtml.DeskCasePage(world.FindAgency(agency)!, found, viewer, guard.Csrf(viewer), Known(query["done"]), query["problem"] is "conflict" ? "That answer does not fit where the case stands now." : null),
+            PageHtml.DeskCasePage(world.AgencyNamed(agency)!, found, viewer, guard.Csrf(viewer), Known(query["done"]), query["problem"] is "conflict" ? "That answer does not fit where the case stands now." : null),
             ct);
     }
 
@@ -119,7 +119,7 @@ public sealed partial class DeskPages(
         }
 
         var page = $"{PageHtml.Root}desk/{agency}/cases/{night}/{ReferenceCode.Parse(reference)}";
-        var result = await cases.ReportAsync(agency, NightId.Parse(night), ReferenceCode.Parse(reference), answer.Outcome, answer.Note, viewer!.AuditName, ct);
+        var result = await cases.ReportAsync(AgencyId.From(agency), NightId.Parse(night), ReferenceCode.Parse(reference), answer.Outcome, answer.Note, viewer!.AuditName, ct);
         return result switch
         {
             OutcomeResult.Recorded recorded => PageResponses.Redirect(request, $"{page}?done={recorded.Status.ToString().ToLowerInvariant()}"),
@@ -148,7 +148,7 @@ public sealed partial class DeskPages(
         var state = await desk.LinkStateAsync(link!.AgencyId, link.Night, link.Reference, ct);
         if (state != CaseLinkState.Open)
         {
-            LogLinkClosed(link.Night, link.Reference, link.AgencyId, state);
+            LogLinkClosed(link.Night, link.Reference, link.AgencyId.Value, state);
             return await PageResponses.HtmlAsync(request, HttpStatusCode.Forbidden, CaseNoLongerOpenPage(null), ct);
         }
 
@@ -167,13 +167,13 @@ public sealed partial class DeskPages(
             return (null, await guard.SignInFirstAsync(request, ct));
         }
 
-        if (!NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code) || world.FindAgency(agency) is null
-            || !viewer.MayOpen(agency, nightId.ToString(), code.ToString()))
+        if (!NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code) || world.AgencyNamed(agency) is not { } found
+            || !viewer.MayOpen(found.Id, nightId.ToString(), code.ToString()))
         {
             return (viewer, await guard.ForbiddenAsync(request, viewer, "desk case", ct));
         }
 
-        if (viewer.CaseScope is not null && await desk.LinkStateAsync(agency, nightId, code, ct) != CaseLinkState.Open)
+        if (viewer.CaseScope is not null && await desk.LinkStateAsync(found.Id, nightId, code, ct) != CaseLinkState.Open)
         {
             // A case link stops working once its case is closed or erased, even mid-session.
             return (viewer, await PageResponses.HtmlAsync(request, HttpStatusCode.Forbidden, CaseNoLongerOpenPage(viewer), ct));

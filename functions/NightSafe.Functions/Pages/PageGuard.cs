@@ -51,7 +51,7 @@ public sealed partial class PageGuard(PageViewers viewers, PageSessions sessions
     public async Task<HttpResponseData> ForbiddenAsync(HttpRequestData request, Viewer viewer, string page, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(viewer);
-        LogForbidden(page, viewer.Role, viewer.AgencyId ?? "-", viewer.CaseScope is not null);
+        LogForbidden(page, viewer.Role, viewer.AgencyId?.Value ?? "-", viewer.CaseScope is not null);
         return await PageResponses.HtmlAsync(
             request,
             HttpStatusCode.Forbidden,

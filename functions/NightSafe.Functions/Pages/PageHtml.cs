@@ -143,8 +143,8 @@ public static class PageHtml
         Field(main, "Status", r.Status.ToString());
         Field(main, "Received", Local(world, r.ReceivedAt));
         Field(main, "Source", r.Source.ToString().ToLowerInvariant());
-        Field(main, "Town", world.FindTown(r.TownId)?.Name ?? r.TownId);
-        Field(main, "Concerns", string.Join(", ", r.Categories.Select(c => world.FindCategory(c)?.Name ?? c)));
+        Field(main, "Town", world.FindTown(r.TownId)?.Name ?? r.TownId.Value);
+        Field(main, "Concerns", string.Join(", ", r.Categories.Select(c => world.FindCategory(c)?.Name ?? c.Value)));
         Field(main, "Priority", r.Priority.ToString().ToLowerInvariant());
         Field(main, "Location", r.Location);
         Field(main, "Description", r.Description);
@@ -159,7 +159,7 @@ public static class PageHtml
         main.Append("<h2>Agencies</h2><table><thead><tr><th scope=\"col\">Agency</th><th scope=\"col\">Status</th><th scope=\"col\">Sent</th><th scope=\"col\">Accepted</th><th scope=\"col\">Fields disclosed</th></tr></thead><tbody>");
         foreach (var c in dossier.Cases)
         {
-            main.Append("<tr><td>").Append(E(world.FindAgency(c.AgencyId)?.Name ?? c.AgencyId)).Append("</td><td>").Append(E(c.Status.ToString().ToLowerInvariant()))
+            main.Append("<tr><td>").Append(E(world.FindAgency(c.AgencyId)?.Name ?? c.AgencyId.Value)).Append("</td><td>").Append(E(c.Status.ToString().ToLowerInvariant()))
                 .Append("</td><td>").Append(E(Local(world, c.DisclosedAt))).Append("</td><td>").Append(E(c.AcceptedAt is { } a ? Local(world, a) : "—"))
                 .Append("</td><td>").Append(E(string.Join(", ", c.Fields))).Append("</td></tr>");
         }
@@ -180,7 +180,7 @@ public static class PageHtml
     public static string Desk(Agency agency, IReadOnlyList<DeskCase> cases, Viewer viewer, string csrf)
     {
         var main = new StringBuilder();
-        main.Append("<main id=\"main\" class=\"desk\" data-refresh=\"").Append(Root).Append("desk/").Append(E(agency.Id)).Append("\">")
+        main.Append("<main id=\"main\" class=\"desk\" data-refresh=\"").Append(Root).Append("desk/").Append(E(agency.Id.Value)).Append("\">")
             .Append("<h1>").Append(E(agency.Name)).Append("</h1>")
             .Append("<p id=\"desk-status\" class=\"updated\" role=\"status\" aria-live=\"polite\"></p>")
             .Append(CaseList(agency, cases))
@@ -207,7 +207,7 @@ public static class PageHtml
         main.Append("<main id=\"main\" class=\"desk case\">");
         if (viewer.CaseScope is null)
         {
-            main.Append("<p class=\"crumbs\"><a href=\"").Append(Root).Append("desk/").Append(E(agency.Id)).Append("\">All cases</a></p>");
+            main.Append("<p class=\"crumbs\"><a href=\"").Append(Root).Append("desk/").Append(E(agency.Id.Value)).Append("\">All cases</a></p>");
         }
 
         main.Append("<h1>Case ").Append(E(c.Reference.ToString())).Append("</h1>")
@@ -240,7 +240,7 @@ public static class PageHtml
         var moves = Moves(c.Status);
         if (moves.Count > 0)
         {
-            main.Append("<form method=\"post\" class=\"outcome\" action=\"").Append(Root).Append("desk/").Append(E(agency.Id)).Append("/cases/")
+            main.Append("<form method=\"post\" class=\"outcome\" action=\"").Append(Root).Append("desk/").Append(E(agency.Id.Value)).Append("/cases/")
                 .Append(c.Night).Append('/').Append(E(c.Reference.ToString())).Append("/outcome\">")
                 .Append(Csrf(csrf))
                 .Append("<label for=\"note\">Note (optional)</label>")
@@ -269,7 +269,7 @@ public static class PageHtml
         list.Append("<ul class=\"cases\">");
         foreach (var c in cases)
         {
-            list.Append("<li class=\"case-card priority-").Append(E(c.Priority)).Append("\"><a href=\"").Append(Root).Append("desk/").Append(E(agency.Id)).Append("/cases/")
+            list.Append("<li class=\"case-card priority-").Append(E(c.Priority)).Append("\"><a href=\"").Append(Root).Append("desk/").Append(E(agency.Id.Value)).Append("/cases/")
                 .Append(c.Night).Append('/').Append(E(c.Reference.ToString())).Append("\">")
                 .Append("<span class=\"ref\">").Append(E(c.Reference.ToString())).Append("</span> ")
                 .Append("<span class=\"time\">").Append(E(c.LocalTime)).Append("</span> ")
@@ -316,7 +316,7 @@ public static class PageHtml
         foreach (var agency in world.Agencies.Where(a => a.CoversTown(r.TownId)))
         {
             var id = "route-" + agency.Id;
-            main.Append("<div class=\"choice\"><input type=\"checkbox\" name=\"agency\" id=\"").Append(E(id)).Append("\" value=\"").Append(E(agency.Id)).Append('"')
+            main.Append("<div class=\"choice\"><input type=\"checkbox\" name=\"agency\" id=\"").Append(E(id)).Append("\" value=\"").Append(E(agency.Id.Value)).Append('"')
                 .Append(r.Categories.Any(agency.Accepts) ? " checked" : string.Empty).Append("><label for=\"").Append(E(id)).Append("\">").Append(E(agency.Name)).Append("</label></div>");
         }
 

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using Azure.Messaging.ServiceBus;
 using NightSafe.Core.Ports;
 
@@ -37,16 +38,16 @@ public static class PartnerMessages
             ContentType = ContentType,
             Subject = outgoing.Subject,
         };
-        message.ApplicationProperties[Agency] = outgoing.AgencyId;
+        message.ApplicationProperties[Agency] = outgoing.AgencyId.Value;
         // Only what the agency's shares allow (Core leaves the rest null): properties are as readable as the body.
         if (outgoing.TownId is { } town)
         {
-            message.ApplicationProperties[Town] = town;
+            message.ApplicationProperties[Town] = town.Value;
         }
 
         if (outgoing.Categories is { } categories)
         {
-            message.ApplicationProperties[Categories] = string.Join(',', categories);
+            message.ApplicationProperties[Categories] = string.Join(',', categories.Values());
         }
 
         if (outgoing.Priority is { } priority)

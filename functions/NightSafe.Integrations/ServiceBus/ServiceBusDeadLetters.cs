@@ -1,6 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Logging;
 using NightSafe.Core.Ports;
+using NightSafe.Core.World;
 
 namespace NightSafe.Integrations.ServiceBus;
 
@@ -19,7 +20,7 @@ public sealed partial class ServiceBusDeadLetters(ServiceBusClient client, ILogg
 
     private const int Batch = 50;
 
-    public async Task<int> DrainAsync(IReadOnlyList<string> agencyIds, Func<DeadLetteredCase, CancellationToken, Task> account, CancellationToken cancellationToken)
+    public async Task<int> DrainAsync(IReadOnlyList<AgencyId> agencyIds, Func<DeadLetteredCase, CancellationToken, Task> account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agencyIds);
         ArgumentNullException.ThrowIfNull(account);
@@ -28,7 +29,7 @@ public sealed partial class ServiceBusDeadLetters(ServiceBusClient client, ILogg
         {
             await using var receiver = client.CreateReceiver(
                 PartnerMessages.CasesTopic,
-                agencyId,
+                agencyId.Value,
                 new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter, ReceiveMode = ServiceBusReceiveMode.PeekLock });
             if (await receiver.PeekMessageAsync(cancellationToken: cancellationToken) is null)
             {
@@ -91,5 +92,5 @@ public sealed partial class ServiceBusDeadLetters(ServiceBusClient client, ILogg
     private partial void LogReleaseFailed(Exception exception, string messageId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dead-letter queue of cases/{Agency}: {Count} messages drained")]
-    private partial void LogDrained(string agency, int count);
+    private partial void LogDrained(AgencyId agency, int count);
 }

@@ -38,7 +38,7 @@ internal static class ReferralRows
 
     public static string ReferralKey(ReferenceCode reference) => ReferralPrefix + reference;
 
-    public static string CaseKey(ReferenceCode reference, string agencyId) => $"{CasePrefix}{reference}|{agencyId}";
+    public static string CaseKey(ReferenceCode reference, AgencyId agencyId) => $"{CasePrefix}{reference}|{agencyId.Value}";
 
     public static string CasesOfPrefix(ReferenceCode reference) => $"{CasePrefix}{reference}|";
 
@@ -62,8 +62,8 @@ internal static class ReferralRows
             ["Reference"] = referral.Reference.ToString(),
             ["ReceivedAt"] = referral.ReceivedAt,
             ["Source"] = referral.Source.ToString(),
-            ["TownId"] = referral.TownId,
-            ["Categories"] = string.Join(ListSeparator, referral.Categories),
+            ["TownId"] = referral.TownId.Value,
+            ["Categories"] = string.Join(ListSeparator, referral.Categories.Values()),
             ["Priority"] = referral.Priority.ToString(),
             [Location] = referral.Location,
             [Description] = referral.Description,
@@ -94,8 +94,8 @@ internal static class ReferralRows
             Reference = ReferenceCode.Parse(entity.GetString("Reference")),
             ReceivedAt = Required(entity.GetDateTimeOffset("ReceivedAt"), "ReceivedAt"),
             Source = Enum<ReferralSource>(entity, "Source"),
-            TownId = entity.GetString("TownId") ?? string.Empty,
-            Categories = List(entity.GetString("Categories")),
+            TownId = TownId.From(Required(entity.GetString("TownId"), "TownId")),
+            Categories = List(entity.GetString("Categories")).As<CategoryId>(),
             Priority = Enum<Priority>(entity, "Priority"),
             Location = entity.GetString(Location),
             Description = entity.GetString(Description),
@@ -122,7 +122,7 @@ internal static class ReferralRows
         return new TableEntity(partnerCase.Night.ToString(), CaseKey(partnerCase.Reference, partnerCase.AgencyId))
         {
             ["Reference"] = partnerCase.Reference.ToString(),
-            [Agency] = partnerCase.AgencyId,
+            [Agency] = partnerCase.AgencyId.Value,
             ["DisclosedAt"] = partnerCase.DisclosedAt,
             ["Fields"] = string.Join(ListSeparator, partnerCase.Fields),
             [View] = partnerCase.View,
@@ -143,7 +143,7 @@ internal static class ReferralRows
         {
             Night = NightId.Parse(entity.PartitionKey),
             Reference = ReferenceCode.Parse(entity.GetString("Reference")),
-            AgencyId = entity.GetString(Agency) ?? string.Empty,
+            AgencyId = AgencyId.From(Required(entity.GetString(Agency), Agency)),
             DisclosedAt = Required(entity.GetDateTimeOffset("DisclosedAt"), "DisclosedAt"),
             Fields = List(entity.GetString("Fields")),
             View = entity.GetString(View) ?? "{}",
@@ -198,6 +198,9 @@ internal static class ReferralRows
             ? value
             : throw new FormatException($"Column {column} of {entity.PartitionKey}/{entity.RowKey} holds an unknown {typeof(TEnum).Name}.");
     }
+
+    private static string Required(string? value, string column) =>
+        string.IsNullOrWhiteSpace(value) ? throw new FormatException($"Column {column} is missing.") : value;
 
     private static DateTimeOffset Required(DateTimeOffset? value, string column) =>
         value ?? throw new FormatException($"Column {column} is missing.");

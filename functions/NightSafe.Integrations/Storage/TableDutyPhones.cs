@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using Azure.Data.Tables;
 using NightSafe.Core.Phones;
 using NightSafe.Core.Ports;
@@ -31,11 +32,11 @@ public sealed class TableDutyPhones : IDutyPhoneStore
         {
             if (e.GetString("Agency") is { Length: > 0 } agency && e.GetString("Phone") is { } phone && UkPhoneNumber.IsE164(phone))
             {
-                phones.Add(new StoredDutyPhone(agency, phone, e.GetBoolean("Active") ?? false));
+                phones.Add(new StoredDutyPhone(AgencyId.From(agency), phone, e.GetBoolean("Active") ?? false));
             }
         }
 
-        return [.. phones.OrderBy(p => p.AgencyId, StringComparer.Ordinal)];
+        return [.. phones.OrderBy(p => p.AgencyId.Value, StringComparer.Ordinal)];
     }
 
     public async Task UpsertAsync(StoredDutyPhone phone, CancellationToken cancellationToken)
@@ -48,9 +49,9 @@ public sealed class TableDutyPhones : IDutyPhoneStore
 
         await _storage.EnsureAsync(cancellationToken);
         await _table.UpsertEntityAsync(
-            new TableEntity(Partition, TableKeys.Safe(phone.AgencyId) + "|" + TableKeys.ForPhone(phone.Phone))
+            new TableEntity(Partition, TableKeys.Safe(phone.AgencyId.Value) + "|" + TableKeys.ForPhone(phone.Phone))
             {
-                ["Agency"] = phone.AgencyId,
+                ["Agency"] = phone.AgencyId.Value,
                 ["Phone"] = phone.Phone,
                 ["PhoneMasked"] = UkPhoneNumber.Mask(phone.Phone),
                 ["Active"] = phone.Active,

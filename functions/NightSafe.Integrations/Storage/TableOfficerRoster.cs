@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using Azure.Data.Tables;
 using NightSafe.Core.Phones;
 using NightSafe.Core.Ports;
@@ -42,7 +43,7 @@ public sealed class TableOfficerRoster : IOfficerRoster, IRosterDirectory
             phoneE164,
             entity.GetString("Name") ?? string.Empty,
             entity.GetString("Collar") ?? string.Empty,
-            entity.GetString("TownId") ?? string.Empty,
+            entity.GetString("TownId") is { Length: > 0 } town ? TownId.From(town) : default,
             entity.GetBoolean("Active") ?? false,
             entity.GetBoolean("Supervisor") ?? false);
     }
@@ -60,7 +61,7 @@ public sealed class TableOfficerRoster : IOfficerRoster, IRosterDirectory
         {
             ["Name"] = officer.Name,
             ["Collar"] = officer.Collar,
-            ["TownId"] = officer.TownId,
+            ["TownId"] = officer.TownId.Value,
             ["Active"] = officer.Active,
             ["Supervisor"] = officer.Supervisor,
             ["PhoneMasked"] = UkPhoneNumber.Mask(officer.Phone),

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Azure;
@@ -75,7 +76,7 @@ public sealed class TableReferralStore : IReferralStore
         foreach (var (partnerCase, version) in change.Cases)
         {
             EnsureSameReferral(change, partnerCase.Night, partnerCase.Reference);
-            EnsureAgencyKey(partnerCase.AgencyId);
+            EnsureAgencyKey(partnerCase.AgencyId.Value);
             var entity = ReferralRows.ToEntity(partnerCase);
             actions.Add(version is null
                 ? new(TableTransactionActionType.Add, entity)
@@ -122,10 +123,9 @@ public sealed class TableReferralStore : IReferralStore
         return [.. rows.Select(e => new Stored<PartnerCase>(ReferralRows.ToCase(e), e.ETag.ToString()))];
     }
 
-    public async Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, string agencyId, CancellationToken cancellationToken)
+    public async Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, AgencyId agencyId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(agencyId);
-        if (!IsAgencyKey(agencyId))
+        if (!IsAgencyKey(agencyId.Value))
         {
             return null;
         }
@@ -135,10 +135,9 @@ public sealed class TableReferralStore : IReferralStore
         return found.HasValue && found.Value is { } entity ? new Stored<PartnerCase>(ReferralRows.ToCase(entity), entity.ETag.ToString()) : null;
     }
 
-    public async Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, string agencyId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, AgencyId agencyId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(agencyId);
-        if (!IsAgencyKey(agencyId))
+        if (!IsAgencyKey(agencyId.Value))
         {
             // Agency ids are part of case keys: one that cannot be a key has no cases.
             return [];
@@ -146,7 +145,7 @@ public sealed class TableReferralStore : IReferralStore
 
         var prefix = ReferralRows.CasePrefix;
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {night.ToString()} and RowKey ge {prefix} and RowKey lt {TableKeys.AfterPrefix(prefix)} and Agency eq {agencyId}");
+            $"PartitionKey eq {night.ToString()} and RowKey ge {prefix} and RowKey lt {TableKeys.AfterPrefix(prefix)} and Agency eq {agencyId.Value}");
         var rows = await QueryAsync(filter, cancellationToken);
         return [.. rows.Select(ReferralRows.ToCase)];
     }

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Advice;
 
 namespace NightSafe.Core.Tests.Domain.Advice;
@@ -6,7 +7,7 @@ public sealed class AdviceTemplatesTests
 {
     private readonly AdviceTemplates _templates = new(TestWorld.Real);
 
-    private static string AdviceOf(string id) => TestWorld.Real.FindCategory(id)!.Advice;
+    private static string AdviceOf(string id) => TestWorld.Real.FindCategory(CategoryId.From(id))!.Advice;
 
     [Theory]
     [InlineData(new[] { "alone" }, "alone")]
@@ -17,14 +18,14 @@ public sealed class AdviceTemplatesTests
     [InlineData(new[] { "nonsense", "transport" }, "transport")]            // unknown ids are ignored
     public void The_highest_priority_category_wins_and_ties_go_by_routing_json_order(string[] categories, string expected)
     {
-        Assert.Equal(AdviceOf(expected), _templates.For(categories));
-        Assert.Equal(expected, _templates.Choose(categories)?.Id);
+        Assert.Equal(AdviceOf(expected), _templates.For(categories.As<CategoryId>()));
+        Assert.Equal(expected, _templates.Choose(categories.As<CategoryId>())?.Id.Value);
     }
 
     [Fact]
     public void No_known_category_has_no_advice()
     {
-        Assert.Throws<ArgumentException>(() => _templates.For(["nonsense"]));
+        Assert.Throws<ArgumentException>(() => _templates.For([new CategoryId("nonsense")]));
         Assert.Null(_templates.Choose([]));
     }
 }

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Board;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
@@ -81,9 +82,9 @@ public sealed class NightBoardTests
         Reference = ReferenceCode.Parse(reference),
         ReceivedAt = at,
         Source = ReferralSource.Sms,
-        TownId = "chelmsford",
-        Categories = categories,
-        Priority = TestWorld.Real.PriorityOf(categories),
+        TownId = new TownId("chelmsford"),
+        Categories = categories.As<CategoryId>(),
+        Priority = TestWorld.Real.PriorityOf(categories.As<CategoryId>()),
         Status = ReferralStatus.Routed,
     };
 
@@ -91,7 +92,7 @@ public sealed class NightBoardTests
     {
         Night = referral.Night,
         Reference = referral.Reference,
-        AgencyId = agency,
+        AgencyId = AgencyId.From(agency),
         DisclosedAt = at,
         Fields = ["reference"],
         View = "{}",

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using Microsoft.Extensions.Time.Testing;
 using NightSafe.Core.Access;
 using NightSafe.Core.Desk;
@@ -17,11 +18,11 @@ public sealed class SigningTests
     {
         var time = new FakeTimeProvider(TestWorld.Local(2026, 12, 18, 23, 0));
         var links = new CaseLinks(Key, TestWorld.Real, time);
-        var token = links.Create(Night, Reference, "community-safety-chelmsford");
+        var token = links.Create(Night, Reference, new AgencyId("community-safety-chelmsford"));
 
         Assert.Equal(28, token.Length);
         Assert.Equal(CaseLinkRefusal.None, links.TryRead(token, out var link));
-        Assert.Equal((Night, Reference, "community-safety-chelmsford"), (link!.Night, link.Reference, link.AgencyId));
+        Assert.Equal((Night, Reference, "community-safety-chelmsford"), (link!.Night, link.Reference, link.AgencyId.Value));
         Assert.Equal(TestWorld.Local(2026, 12, 19, 8, 0), link.ExpiresAt);
 
         time.SetUtcNow(TestWorld.Local(2026, 12, 19, 8, 0));
@@ -32,7 +33,7 @@ public sealed class SigningTests
     public void Every_changed_character_of_a_case_link_is_refused()
     {
         var links = new CaseLinks(Key, TestWorld.Real, new FakeTimeProvider(TestWorld.Local(2026, 12, 18, 23, 0)));
-        var token = links.Create(Night, Reference, "street-pastors-chelmsford");
+        var token = links.Create(Night, Reference, new AgencyId("street-pastors-chelmsford"));
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         for (var i = 0; i < token.Length; i++)
         {
@@ -48,7 +49,7 @@ public sealed class SigningTests
     {
         var time = new FakeTimeProvider(TestWorld.Local(2026, 12, 18, 23, 0));
         var sessions = new PageSessions(Key, time);
-        var viewer = new Viewer(ViewerRole.Agency, "Pastor Jo", "street-pastors-chelmsford", null, time.GetUtcNow().AddHours(1), "sid", FromPlatform: false);
+        var viewer = new Viewer(ViewerRole.Agency, "Pastor Jo", new AgencyId("street-pastors-chelmsford"), null, time.GetUtcNow().AddHours(1), "sid", FromPlatform: false);
         var sealedValue = sessions.Seal(PageSessions.SessionPurpose, viewer);
 
         Assert.Equal(viewer, sessions.Open(PageSessions.SessionPurpose, sealedValue));

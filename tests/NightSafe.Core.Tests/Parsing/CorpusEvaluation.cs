@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using System.Globalization;
 using System.Text;
 using NightSafe.Core.Intake.Parsing;
@@ -100,12 +101,12 @@ public sealed class CorpusEvaluation
     private static Scored Score(OfficerTextParser parser, LabelledText label)
     {
         var none = new HashSet<string>(StringComparer.Ordinal);
-        switch (parser.Parse(label.Text, RosterTown))
+        switch (parser.Parse(label.Text, TownId.From(RosterTown)))
         {
             case ReferralRequest { Draft: var d }:
-                return new Scored(label, d.TownFromRoster ? "-" : d.TownId, d.CategoryIds.ToHashSet(StringComparer.Ordinal), d.Consent, d.SubjectPhone);
+                return new Scored(label, d.TownFromRoster ? "-" : d.TownId.Value, d.CategoryIds.Values().ToHashSet(StringComparer.Ordinal), d.Consent, d.SubjectPhone);
             case NotUnderstood { Partial: { } p }:
-                return new Scored(label, p.TownId ?? "-", p.CategoryIds.ToHashSet(StringComparer.Ordinal), p.Consent, p.SubjectPhone);
+                return new Scored(label, p.TownId?.Value ?? "-", p.CategoryIds.Values().ToHashSet(StringComparer.Ordinal), p.Consent, p.SubjectPhone);
             default:
                 return new Scored(label, "?", none, Consent.NotStated, null);
         }

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Intake.Parsing;
 using Xunit.Abstractions;
 
@@ -16,7 +17,7 @@ public sealed class CorpusQualityTests(ITestOutputHelper output)
 
     private static readonly OfficerTextParser Parser = new(TestWorld.Real);
 
-    private static IEnumerable<string> Categories => TestWorld.Real.Categories.Select(c => c.Id);
+    private static IEnumerable<string> Categories => TestWorld.Real.Categories.Select(c => c.Id.Value);
 
     [Fact]
     public void The_corpus_has_at_least_400_texts_and_a_held_out_part_of_at_least_100()
@@ -26,7 +27,7 @@ public sealed class CorpusQualityTests(ITestOutputHelper output)
         Assert.True(heldOut.Count + tuning.Count >= 400, $"{heldOut.Count + tuning.Count} texts");
         Assert.True(heldOut.Count >= 100, $"{heldOut.Count} held-out texts");
         Assert.Empty(heldOut.Select(t => t.Text).Intersect(tuning.Select(t => t.Text), StringComparer.OrdinalIgnoreCase));
-        Assert.All(heldOut.Concat(tuning), t => Assert.All(t.Categories, c => Assert.NotNull(TestWorld.Real.FindCategory(c))));
+        Assert.All(heldOut.Concat(tuning), t => Assert.All(t.Categories, c => Assert.NotNull(TestWorld.Real.FindCategory(CategoryId.From(c)))));
     }
 
     [Fact]

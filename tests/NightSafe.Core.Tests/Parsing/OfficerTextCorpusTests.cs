@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Sms;
 
@@ -29,8 +30,8 @@ public sealed class OfficerTextCorpusTests
         {
             case "referral":
                 var draft = Assert.IsType<ReferralRequest>(message).Draft;
-                Assert.Equal(expected.Town, draft.TownId);
-                Assert.Equal(expected.Categories!, draft.CategoryIds);
+                Assert.Equal(expected.Town, draft.TownId.Value);
+                Assert.Equal(expected.Categories!, draft.CategoryIds.Values());
                 Assert.Equal(expected.SubjectPhone, draft.SubjectPhone);
                 Assert.Equal(Enum.Parse<Consent>(expected.Consent!), draft.Consent);
                 Assert.Equal(expected.Location, draft.Location);

@@ -96,7 +96,7 @@ public sealed class OfficerTextParserTests
     [InlineData("thurrock", "grays")]
     public void Towns_by_name_alias_and_typo(string town, string expected)
     {
-        Assert.Equal(expected, Referral($"drunk female outside Yates {town}").TownId);
+        Assert.Equal(expected, Referral($"drunk female outside Yates {town}").TownId.Value);
     }
 
     [Theory]
@@ -116,7 +116,7 @@ public sealed class OfficerTextParserTests
     [InlineData("missed last train", "transport")]
     public void Categories_by_keyword_synonym_and_small_typo(string words, string expected)
     {
-        Assert.Equal([expected], Referral($"Chelmsford female {words}").CategoryIds);
+        Assert.Equal([expected], Referral($"Chelmsford female {words}").CategoryIds.Values());
     }
 
     [Theory]
@@ -127,7 +127,7 @@ public sealed class OfficerTextParserTests
     public void Negated_categories_are_not_counted_and_stay_in_the_description(string words)
     {
         var draft = Referral($"Chelmsford female alone, {words}");
-        Assert.Equal(["alone"], draft.CategoryIds);
+        Assert.Equal(["alone"], draft.CategoryIds.Values());
         Assert.Contains(words.Split(' ')[^1], draft.Description, StringComparison.Ordinal);
     }
 
@@ -137,7 +137,7 @@ public sealed class OfficerTextParserTests
         var draft = Referral("Basildon female drink spiked, bleeding, lost friends, domestic, fight, needs taxi, groped, paralytic");
         Assert.Equal(
             ["alone", "intoxicated", "spiking", "sexual-harassment", "domestic-abuse", "injury", "disorder", "transport"],
-            draft.CategoryIds);
+            draft.CategoryIds.Values());
     }
 
     [Theory]
@@ -163,7 +163,7 @@ public sealed class OfficerTextParserTests
     public void High_street_and_taxi_rank_are_places_not_concerns()
     {
         var draft = Referral("Chelmsford female alone near the taxi rank on the High St");
-        Assert.Equal(["alone"], draft.CategoryIds);
+        Assert.Equal(["alone"], draft.CategoryIds.Values());
         Assert.Equal("the taxi rank on the High St", draft.Location);
     }
 
@@ -179,9 +179,9 @@ public sealed class OfficerTextParserTests
     [Fact]
     public void A_default_town_fills_in_only_when_the_text_names_none()
     {
-        Assert.Equal("harlow", Assert.IsType<ReferralRequest>(_parser.Parse("drunk female outside Yates", "harlow")).Draft.TownId);
-        Assert.Equal("grays", Assert.IsType<ReferralRequest>(_parser.Parse("Grays drunk female", "harlow")).Draft.TownId);
-        Assert.Equal([MissingParts.Town], Assert.IsType<NotUnderstood>(_parser.Parse("drunk female", "clacton")).Missing);
+        Assert.Equal("harlow", Assert.IsType<ReferralRequest>(_parser.Parse("drunk female outside Yates", new TownId("harlow"))).Draft.TownId.Value);
+        Assert.Equal("grays", Assert.IsType<ReferralRequest>(_parser.Parse("Grays drunk female", new TownId("harlow"))).Draft.TownId.Value);
+        Assert.Equal([MissingParts.Town], Assert.IsType<NotUnderstood>(_parser.Parse("drunk female", new TownId("clacton"))).Missing);
     }
 
     [Fact]
@@ -189,8 +189,8 @@ public sealed class OfficerTextParserTests
     {
         var draft = Referral(_parser.ExampleReferral);
 
-        Assert.Equal("chelmsford", draft.TownId);
-        Assert.Equal(["alone", "intoxicated"], draft.CategoryIds);
+        Assert.Equal("chelmsford", draft.TownId.Value);
+        Assert.Equal(["alone", "intoxicated"], draft.CategoryIds.Values());
         Assert.Equal("+447700900123", draft.SubjectPhone);
         Assert.Equal(Consent.Given, draft.Consent);
         Assert.Equal("the station", draft.Location);
@@ -221,7 +221,7 @@ public sealed class OfficerTextParserTests
     {
         var world = TestWorld.Real with
         {
-            Towns = Enumerable.Range(1, 30).Select(i => new Town($"town-{i}", $"Great Little Saint Mary\u2019s-on-the-Marsh {i}", [], "Council")).ToList(),
+            Towns = Enumerable.Range(1, 30).Select(i => new Town(new TownId($"town-{i}"), $"Great Little Saint Mary\u2019s-on-the-Marsh {i}", [], "Council")).ToList(),
         };
         var parser = new OfficerTextParser(world);
 

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using CsCheck;
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Phones;
@@ -96,9 +97,9 @@ public sealed class ParserPropertyTests
         Generators[generator].Sample(text =>
         {
             // The first read of a text may compile code paths (JIT); the second shows what reading costs.
-            Parser.Parse(text, "chelmsford");
+            Parser.Parse(text, new TownId("chelmsford"));
             var before = GC.GetAllocatedBytesForCurrentThread();
-            Parser.Parse(text, "chelmsford");
+            Parser.Parse(text, new TownId("chelmsford"));
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
             Assert.True(allocated <= MostBytes, $"{allocated:N0} bytes allocated reading {text.Length} characters");

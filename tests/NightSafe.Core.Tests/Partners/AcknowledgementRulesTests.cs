@@ -115,10 +115,10 @@ public sealed class AcknowledgementRulesTests
         var (_, @case) = Case(Priority.Normal, DateTimeOffset.UnixEpoch);
         var declined = @case with { Status = CaseStatus.Declined };
 
-        Assert.True(AcknowledgementRules.DeclinedByAll([declined, declined with { AgencyId = "community-safety-chelmsford" }], "control-room"));
-        Assert.False(AcknowledgementRules.DeclinedByAll([declined, @case with { AgencyId = "community-safety-chelmsford" }], "control-room"));
-        Assert.False(AcknowledgementRules.DeclinedByAll([declined, declined with { AgencyId = "control-room" }], "control-room"));
-        Assert.False(AcknowledgementRules.DeclinedByAll([], "control-room"));
+        Assert.True(AcknowledgementRules.DeclinedByAll([declined, declined with { AgencyId = new AgencyId("community-safety-chelmsford") }], new AgencyId("control-room")));
+        Assert.False(AcknowledgementRules.DeclinedByAll([declined, @case with { AgencyId = new AgencyId("community-safety-chelmsford") }], new AgencyId("control-room")));
+        Assert.False(AcknowledgementRules.DeclinedByAll([declined, declined with { AgencyId = new AgencyId("control-room") }], new AgencyId("control-room")));
+        Assert.False(AcknowledgementRules.DeclinedByAll([], new AgencyId("control-room")));
     }
 
     private static (Referral Referral, PartnerCase Case) Case(Priority priority, DateTimeOffset disclosedAt)
@@ -131,13 +131,13 @@ public sealed class AcknowledgementRulesTests
             Reference = reference,
             ReceivedAt = disclosedAt,
             Source = ReferralSource.Sms,
-            TownId = "chelmsford",
-            Categories = ["alone"],
+            TownId = new TownId("chelmsford"),
+            Categories = [new CategoryId("alone")],
             Priority = priority,
             Consent = Consent.NotStated,
             Status = ReferralStatus.Routed,
         };
-        var @case = new PartnerCase { Night = night, Reference = reference, AgencyId = "street-pastors-chelmsford", DisclosedAt = disclosedAt, Fields = [], View = "{}" };
+        var @case = new PartnerCase { Night = night, Reference = reference, AgencyId = new AgencyId("street-pastors-chelmsford"), DisclosedAt = disclosedAt, Fields = [], View = "{}" };
         return (referral, @case);
     }
 }

@@ -17,12 +17,12 @@ public sealed class CaseAlertTextsTests
     private const string Location = "outside Bar 9 on Duke Street by the taxi rank opposite the station, near the big Christmas tree in the square";
     private const string Description = "female 20s, drowsy and confused, friend says her drink tasted odd, friend on 07700 900555 waiting with her, wearing a red coat";
 
-    public static TheoryData<string> AgencyIds => new(TestWorld.Real.Agencies.Select(a => a.Id));
+    public static TheoryData<string> AgencyIds => new(TestWorld.Real.Agencies.Select(a => a.Id).Values());
 
     [Fact]
     public void An_urgent_alert_reads_as_the_duty_phone_needs_it()
     {
-        var @case = CaseFor(TestWorld.Real.FindAgency("street-pastors-chelmsford")!, ["spiking", "injury"], Consent.Given, location: "outside Bar 9", description: "female 20s");
+        var @case = CaseFor(TestWorld.Real.FindAgency(new AgencyId("street-pastors-chelmsford"))!, ["spiking", "injury"], Consent.Given, location: "outside Bar 9", description: "female 20s");
 
         var text = CaseAlertTexts.CaseAlert(@case, AlertReason.New, TestWorld.Real);
 
@@ -34,8 +34,8 @@ public sealed class CaseAlertTextsTests
     public void Every_alert_for_every_category_combination_is_gsm7_two_segments_and_only_what_the_agency_may_see(string agencyId)
     {
         var world = TestWorld.Real;
-        var agency = world.FindAgency(agencyId)!;
-        var categories = world.Categories.Select(c => c.Id).ToArray();
+        var agency = world.FindAgency(AgencyId.From(agencyId))!;
+        var categories = world.Categories.Select(c => c.Id.Value).ToArray();
         var checkedTexts = 0;
         for (var mask = 1; mask < 1 << categories.Length; mask++)
         {
@@ -60,11 +60,11 @@ public sealed class CaseAlertTextsTests
     {
         var world = TestWorld.Real;
         var referral = Referral(["spiking", "injury"], Consent.Given, Location, Description);
-        var @case = CaseFor(world.FindAgency("street-pastors-chelmsford")!, ["spiking", "injury"], Consent.Given, Location, Description);
+        var @case = CaseFor(world.FindAgency(new AgencyId("street-pastors-chelmsford"))!, ["spiking", "injury"], Consent.Given, Location, Description);
         var texts = new[]
         {
             CaseAlertTexts.Cancellation(Reference, "closed by the officer"),
-            CaseAlertTexts.ControlRoomReminder(@case, world.FindAgency("street-pastors-chelmsford")!, TimeSpan.FromMinutes(5)),
+            CaseAlertTexts.ControlRoomReminder(@case, world.FindAgency(new AgencyId("street-pastors-chelmsford"))!, TimeSpan.FromMinutes(5)),
             CaseAlertTexts.InspectorEscalation(referral, world, "not accepted by Chelmsford Street Pastors in 10 min"),
             CaseAlertTexts.InspectorUrgent(referral, world),
         };
@@ -83,7 +83,7 @@ public sealed class CaseAlertTextsTests
     [Fact]
     public void Officers_words_outside_gsm7_are_rewritten_not_sent_as_ucs2()
     {
-        var @case = CaseFor(TestWorld.Real.FindAgency("street-pastors-chelmsford")!, ["alone"], Consent.Given, location: "outside \u201cBar 9\u201d \u2014 Duke St", description: "crying \U0001F622");
+        var @case = CaseFor(TestWorld.Real.FindAgency(new AgencyId("street-pastors-chelmsford"))!, ["alone"], Consent.Given, location: "outside \u201cBar 9\u201d \u2014 Duke St", description: "crying \U0001F622");
 
         var text = CaseAlertTexts.CaseAlert(@case, AlertReason.New, TestWorld.Real);
 
@@ -94,7 +94,7 @@ public sealed class CaseAlertTextsTests
     [Fact]
     public void A_desk_link_ends_the_alert_whole_and_the_text_stays_within_two_gsm7_segments()
     {
-        var @case = CaseFor(TestWorld.Real.FindAgency("street-pastors-chelmsford")!, ["alone", "intoxicated"], Consent.Given, location: new string('x', 300), description: new string('y', 300));
+        var @case = CaseFor(TestWorld.Real.FindAgency(new AgencyId("street-pastors-chelmsford"))!, ["alone", "intoxicated"], Consent.Given, location: new string('x', 300), description: new string('y', 300));
         var link = new Uri("https://func-nightsafe-abc123.azurewebsites.net/api/c/AAECAwQFBgcICQoLDA0ODxAREhMU");
 
         var text = CaseAlertTexts.CaseAlert(@case, AlertReason.New, TestWorld.Real, deskLink: link);
@@ -145,9 +145,9 @@ public sealed class CaseAlertTextsTests
         Reference = Reference,
         ReceivedAt = new DateTimeOffset(2026, 12, 18, 23, 41, 0, TimeSpan.Zero),
         Source = ReferralSource.Sms,
-        TownId = "chelmsford",
-        Categories = categories,
-        Priority = TestWorld.Real.PriorityOf(categories),
+        TownId = new TownId("chelmsford"),
+        Categories = categories.As<CategoryId>(),
+        Priority = TestWorld.Real.PriorityOf(categories.As<CategoryId>()),
         Location = location,
         Description = description,
         SubjectPhone = "+447700900123",
@@ -158,7 +158,7 @@ public sealed class CaseAlertTextsTests
     private static PartnerCase CaseFor(Agency agency, string[] categories, Consent consent, string? location, string? description)
     {
         var referral = Referral(categories, consent, location, description);
-        var (body, fields) = CaseMessage.Build(referral, agency, categories, TestWorld.Real);
+        var (body, fields) = CaseMessage.Build(referral, agency, categories.As<CategoryId>(), TestWorld.Real);
         return new PartnerCase
         {
             Night = referral.Night,

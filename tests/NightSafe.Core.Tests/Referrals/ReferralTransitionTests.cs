@@ -23,8 +23,8 @@ public sealed class ReferralTransitionTests
         Reference = Reference,
         ReceivedAt = At.AddMinutes(-10),
         Source = ReferralSource.Sms,
-        TownId = "chelmsford",
-        Categories = ["spiking"],
+        TownId = new TownId("chelmsford"),
+        Categories = [new CategoryId("spiking")],
         Priority = Priority.High,
         SubjectPhone = phone,
         Consent = Consent.Given,
@@ -36,7 +36,7 @@ public sealed class ReferralTransitionTests
     {
         Night = Night,
         Reference = Reference,
-        AgencyId = agency,
+        AgencyId = AgencyId.From(agency),
         DisclosedAt = At.AddMinutes(-5),
         Fields = ["town"],
         View = "{}",
@@ -70,7 +70,7 @@ public sealed class ReferralTransitionTests
     [Fact]
     public void Marking_a_received_referral_routed_records_the_agencies_and_when()
     {
-        var decision = new RoutingDecision([new AgencyAssignment("street-pastors-chelmsford", ["spiking"])], false, []);
+        var decision = new RoutingDecision([new AgencyAssignment(new AgencyId("street-pastors-chelmsford"), [new CategoryId("spiking")])], false, []);
 
         var routed = NewReferral().MarkRouted(decision, At);
 
@@ -82,7 +82,7 @@ public sealed class ReferralTransitionTests
     [Fact]
     public void Marking_routed_with_the_fallback_flags_it_once_and_keeps_a_status_partners_moved_on()
     {
-        var decision = new RoutingDecision([new AgencyAssignment("control-room", ["spiking"])], true, ["spiking"]);
+        var decision = new RoutingDecision([new AgencyAssignment(new AgencyId("control-room"), [new CategoryId("spiking")])], true, [new CategoryId("spiking")]);
         var first = At.AddMinutes(-1);
         var referral = NewReferral(ReferralStatus.InProgress) with { RoutedAt = first };
 

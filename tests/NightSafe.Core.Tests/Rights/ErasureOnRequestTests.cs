@@ -167,7 +167,7 @@ public sealed class ErasureOnRequestTests
         Assert.Empty(hub.DeadLetters.Waiting);
         var drained = hub.Store.Events(referral).Where(e => e.Kind == ReferralEventKinds.DeadLetterDrained).ToList();
         Assert.Equal(2, drained.Count);
-        Assert.All(drained, e => Assert.Equal(agency, e.Data[ReferralEventData.Agency]));
+        Assert.All(drained, e => Assert.Equal(agency.Value, e.Data[ReferralEventData.Agency]));
         Assert.Equal(["MaxDeliveryCountExceeded", "dead-lettered by the partner"], drained.Select(e => e.Data[ReferralEventData.Reason]));
     }
 

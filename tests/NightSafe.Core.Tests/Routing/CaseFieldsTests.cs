@@ -6,7 +6,7 @@ namespace NightSafe.Core.Tests.Domain.Routing;
 
 public sealed class CaseFieldsTests
 {
-    private static Agency Agency(string id) => TestWorld.Real.FindAgency(id)!;
+    private static Agency Agency(string id) => TestWorld.Real.FindAgency(AgencyId.From(id))!;
 
     [Theory]
     [InlineData(Consent.NotStated)]
@@ -70,8 +70,8 @@ public sealed class CaseFieldsTests
             Reference = NightSafe.Core.References.ReferenceCode.Parse("7KQ2MX"),
             ReceivedAt = TestWorld.Local(2026, 12, 18, 23),
             Source = NightSafe.Core.Referrals.ReferralSource.Sms,
-            TownId = "chelmsford",
-            Categories = ["intoxicated", "domestic-abuse"],
+            TownId = new TownId("chelmsford"),
+            Categories = [new CategoryId("intoxicated"), new CategoryId("domestic-abuse")],
             Priority = Priority.High,
             Location = "Yates ///filled.count.soap",
         };

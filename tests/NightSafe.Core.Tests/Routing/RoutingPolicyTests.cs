@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Routing;
 
 namespace NightSafe.Core.Tests.Domain.Routing;
@@ -47,11 +48,11 @@ public sealed class RoutingPolicyTests
     [MemberData(nameof(Table))]
     public void Routing_table(string town, string categories, string when, string expected, string uncovered)
     {
-        var decision = _policy.Decide(town, categories.Split(' '), At(when));
+        var decision = _policy.Decide(TownId.From(town), categories.Split(' ').As<CategoryId>(), At(when));
 
         Assert.Equal(expected.Split(' '), decision.Assignments.Select(a => $"{a.AgencyId}:{string.Join('+', a.Categories)}"));
         Assert.Equal(uncovered.Length > 0, decision.UsedFallback);
-        Assert.Equal(uncovered.Split(' ', StringSplitOptions.RemoveEmptyEntries), decision.UncoveredCategories);
+        Assert.Equal(uncovered.Split(' ', StringSplitOptions.RemoveEmptyEntries), decision.UncoveredCategories.Values());
     }
 
     [Fact]
@@ -94,38 +95,38 @@ public sealed class RoutingPolicyTests
     [InlineData("2026-03-29T01:00:00Z", "control-room")]
     public void Duty_hours_are_local_time_in_london(string instant, string agency)
     {
-        var decision = _policy.Decide("chelmsford", ["perpetrator"], DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(agency, decision.Assignments.Single().AgencyId);
+        var decision = _policy.Decide(new TownId("chelmsford"), [new CategoryId("perpetrator")], DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(agency, decision.Assignments.Single().AgencyId.Value);
     }
 
     [Fact]
     public void An_unknown_town_goes_only_to_the_control_room_with_every_category()
     {
-        var decision = _policy.Decide("clacton", ["domestic-abuse", "intoxicated"], At("Fri 23:00"));
+        var decision = _policy.Decide(new TownId("clacton"), [new CategoryId("domestic-abuse"), new CategoryId("intoxicated")], At("Fri 23:00"));
 
         var only = Assert.Single(decision.Assignments);
-        Assert.Equal("control-room", only.AgencyId);
-        Assert.Equal(["intoxicated", "domestic-abuse"], only.Categories);
+        Assert.Equal("control-room", only.AgencyId.Value);
+        Assert.Equal(["intoxicated", "domestic-abuse"], only.Categories.Values());
         Assert.True(decision.UsedFallback);
     }
 
     [Fact]
     public void No_category_or_an_unknown_one_still_reaches_the_control_room()
     {
-        var none = _policy.Decide("chelmsford", [], At("Fri 23:00"));
-        Assert.Equal("control-room", Assert.Single(none.Assignments).AgencyId);
+        var none = _policy.Decide(new TownId("chelmsford"), [], At("Fri 23:00"));
+        Assert.Equal("control-room", Assert.Single(none.Assignments).AgencyId.Value);
         Assert.True(none.UsedFallback);
 
-        var unknown = _policy.Decide("chelmsford", ["intoxicated", "sunburn"], At("Fri 23:00"));
-        Assert.Equal(["sunburn"], unknown.UncoveredCategories);
+        var unknown = _policy.Decide(new TownId("chelmsford"), [new CategoryId("intoxicated"), new CategoryId("sunburn")], At("Fri 23:00"));
+        Assert.Equal(["sunburn"], unknown.UncoveredCategories.Values());
         Assert.Equal("control-room:sunburn", unknown.Assignments.Select(a => $"{a.AgencyId}:{string.Join('+', a.Categories)}").Last());
     }
 
     [Fact]
     public void Duplicate_categories_are_routed_once()
     {
-        var decision = _policy.Decide("chelmsford", ["intoxicated", "intoxicated"], At("Tue 23:00"));
-        Assert.Equal(["intoxicated"], Assert.Single(decision.Assignments).Categories);
+        var decision = _policy.Decide(new TownId("chelmsford"), [new CategoryId("intoxicated"), new CategoryId("intoxicated")], At("Tue 23:00"));
+        Assert.Equal(["intoxicated"], Assert.Single(decision.Assignments).Categories.Values());
     }
 
     private static DateTimeOffset At(string when)

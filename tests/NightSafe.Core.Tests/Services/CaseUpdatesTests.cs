@@ -39,7 +39,7 @@ public sealed class CaseUpdatesTests
 
         Assert.Contains("Partners who have the case are sent the update", reply, StringComparison.Ordinal);
         var updates = Updates(hub);
-        Assert.Equal([SafeSpace, Pastors], updates.Select(u => u.AgencyId).Order(StringComparer.Ordinal));
+        Assert.Equal([SafeSpace, Pastors], updates.Select(u => u.AgencyId.Value).Order(StringComparer.Ordinal));
         Assert.All(updates, u =>
         {
             var body = Body(u);
@@ -50,9 +50,9 @@ public sealed class CaseUpdatesTests
             Assert.Null(u.Categories);
             Assert.StartsWith(PartnerCase.MessageIdFor(referral.Night, referral.Reference, u.AgencyId) + "/update/", u.MessageId, StringComparison.Ordinal);
         });
-        var council = Assert.Single(hub.Store.AllCases, c => c.AgencyId == Council);
+        var council = Assert.Single(hub.Store.AllCases, c => c.AgencyId.Value == Council);
         Assert.DoesNotContain("sister", council.View, StringComparison.Ordinal);
-        var pastors = Assert.Single(hub.Store.AllCases, c => c.AgencyId == Pastors);
+        var pastors = Assert.Single(hub.Store.AllCases, c => c.AgencyId.Value == Pastors);
         Assert.Contains("now with her sister", pastors.View, StringComparison.Ordinal);
         var audited = hub.Store.Events(referral).Where(e => e.Kind == ReferralEventKinds.CaseUpdated).ToList();
         Assert.Equal([SafeSpace, Pastors], audited.Select(e => e.Data[ReferralEventData.Agency]).Order(StringComparer.Ordinal));
@@ -73,10 +73,10 @@ public sealed class CaseUpdatesTests
         await hub.RunDueStepsAsync();
 
         var updates = Updates(hub);
-        Assert.Equal([SafeSpace, Pastors], updates.Select(u => u.AgencyId).Order(StringComparer.Ordinal));
+        Assert.Equal([SafeSpace, Pastors], updates.Select(u => u.AgencyId.Value).Order(StringComparer.Ordinal));
         Assert.All(updates, u => Assert.Equal("+447700900123", Body(u).GetProperty("subjectPhone").GetString()));
-        Assert.DoesNotContain("900123", Assert.Single(hub.Store.AllCases, c => c.AgencyId == Council).View, StringComparison.Ordinal);
-        Assert.Contains(ReferralFields.SubjectPhone, Assert.Single(hub.Store.AllCases, c => c.AgencyId == Pastors).Fields);
+        Assert.DoesNotContain("900123", Assert.Single(hub.Store.AllCases, c => c.AgencyId.Value == Council).View, StringComparison.Ordinal);
+        Assert.Contains(ReferralFields.SubjectPhone, Assert.Single(hub.Store.AllCases, c => c.AgencyId.Value == Pastors).Fields);
         Assert.All(hub.PartnerSms.Sent.Where(s => s.Kind == PartnerSmsKinds.CaseUpdated), t => Assert.DoesNotContain("900123", t.Body, StringComparison.Ordinal));
         Assert.Contains(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.CaseUpdated && e.Data[ReferralEventData.Fields]!.Contains("subjectPhone", StringComparison.Ordinal));
     }
@@ -86,15 +86,15 @@ public sealed class CaseUpdatesTests
     {
         var hub = new Hub();
         var referral = await RoutedAsync(hub, "Chelmsford female drunk outside Yates 07700 900123 consent y");
-        Assert.Contains("900123", Assert.Single(hub.Store.AllCases, c => c.AgencyId == Pastors).View, StringComparison.Ordinal);
+        Assert.Contains("900123", Assert.Single(hub.Store.AllCases, c => c.AgencyId.Value == Pastors).View, StringComparison.Ordinal);
 
         await hub.TextAsync("consent n");
         await hub.RunDueStepsAsync();
 
-        var update = Assert.Single(Updates(hub), u => u.AgencyId == Pastors);
+        var update = Assert.Single(Updates(hub), u => u.AgencyId.Value == Pastors);
         Assert.Equal(["subjectPhone"], Body(update).GetProperty("withdrawn").EnumerateArray().Select(w => w.GetString()));
         Assert.False(Body(update).TryGetProperty("subjectPhone", out _));
-        Assert.DoesNotContain("900123", Assert.Single(hub.Store.AllCases, c => c.AgencyId == Pastors).View, StringComparison.Ordinal);
+        Assert.DoesNotContain("900123", Assert.Single(hub.Store.AllCases, c => c.AgencyId.Value == Pastors).View, StringComparison.Ordinal);
         var audited = Assert.Single(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.CaseUpdated && e.Data[ReferralEventData.Agency] == Pastors);
         Assert.Equal("subjectPhone", audited.Data[ReferralEventData.Withdrawn]);
         Assert.Contains(hub.PartnerSms.Sent, t => t.Kind == PartnerSmsKinds.CaseUpdated && t.Body!.Contains("consent withdrawn: delete the person's number", StringComparison.Ordinal));
@@ -128,7 +128,7 @@ public sealed class CaseUpdatesTests
         await hub.TextAsync($"ADD {referral.Reference} sister taking her home");
         await hub.RunDueStepsAsync();
 
-        var toPastors = Updates(hub).Where(u => u.AgencyId == Pastors).ToList();
+        var toPastors = Updates(hub).Where(u => u.AgencyId.Value == Pastors).ToList();
         Assert.Equal(2, toPastors.Select(u => u.MessageId).Distinct(StringComparer.Ordinal).Count());
         Assert.EndsWith("sister taking her home", Body(toPastors[^1]).GetProperty("description").GetString(), StringComparison.Ordinal);
     }
@@ -138,11 +138,11 @@ public sealed class CaseUpdatesTests
     {
         var hub = new Hub();
         var referral = await RoutedAsync(hub, "Chelmsford female drunk outside Yates");
-        await hub.Partners.ReportAsync(Pastors, referral.Night, referral.Reference, PartnerOutcome.Declined, null, CancellationToken.None);
+        await hub.Partners.ReportAsync(AgencyId.From(Pastors), referral.Night, referral.Reference, PartnerOutcome.Declined, null, CancellationToken.None);
 
         await hub.TextAsync($"ADD {referral.Reference} now with her sister");
         await hub.RunDueStepsAsync();
 
-        Assert.Equal([SafeSpace], Updates(hub).Select(u => u.AgencyId));
+        Assert.Equal([SafeSpace], Updates(hub).Select(u => u.AgencyId.Value));
     }
 }

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using Microsoft.Extensions.DependencyInjection;
 using NightSafe.Core.Control;
 using NightSafe.Core.Partners;
@@ -10,7 +11,7 @@ public sealed class DutyPhoneAdministrationTests
     private const string Pastors = "street-pastors-chelmsford";
     private const string NewPhone = "+447700900771";
 
-    private static string SeedPhone => Hub.World.FindAgency(Pastors)!.DutyPhones[0];
+    private static string SeedPhone => Hub.World.FindAgency(AgencyId.From(Pastors))!.DutyPhones[0];
 
     [Fact]
     public async Task After_the_control_room_swaps_a_phone_alerts_go_to_the_new_one_and_only_it_answers_the_agencys_cases()
@@ -49,7 +50,7 @@ public sealed class DutyPhoneAdministrationTests
     {
         var hub = new Hub();
         var admin = hub.Services.GetRequiredService<DutyPhoneAdministration>();
-        var councilPhone = Hub.World.FindAgency("community-safety-chelmsford")!.DutyPhones[0];
+        var councilPhone = Hub.World.FindAgency(new AgencyId("community-safety-chelmsford"))!.DutyPhones[0];
 
         var taken = await admin.AddAsync(new DutyPhoneAddition(Pastors, councilPhone), "control-room:x", CancellationToken.None);
         var officer = await admin.AddAsync(new DutyPhoneAddition(Pastors, Hub.OfficerPhone), "control-room:x", CancellationToken.None);

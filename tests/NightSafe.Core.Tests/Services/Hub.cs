@@ -75,7 +75,7 @@ internal sealed class Hub
         Retention = Services.GetRequiredService<RetentionPurge>();
         Dossiers = Services.GetRequiredService<ReferralDossiers>();
         Erasure = Services.GetRequiredService<ReferralErasure>();
-        Roster.UpsertAsync(new Officer(OfficerPhone, "PC Patel", "PC 4107", "chelmsford"), CancellationToken.None).GetAwaiter().GetResult();
+        Roster.UpsertAsync(new Officer(OfficerPhone, "PC Patel", "PC 4107", new TownId("chelmsford")), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public static RoutingWorld World => SharedWorld.Value;

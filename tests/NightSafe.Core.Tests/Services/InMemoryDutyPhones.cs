@@ -20,7 +20,7 @@ internal sealed class InMemoryDutyPhones : IDutyPhoneStore
 
     public Task UpsertAsync(StoredDutyPhone phone, CancellationToken cancellationToken)
     {
-        _phones[(phone.AgencyId, phone.Phone)] = phone;
+        _phones[(phone.AgencyId.Value, phone.Phone)] = phone;
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using System.Runtime.CompilerServices;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
@@ -124,7 +125,7 @@ internal sealed class InMemoryReferralStore : IReferralStore
         }
     }
 
-    public Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, string agencyId, CancellationToken cancellationToken)
+    public Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, AgencyId agencyId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -132,7 +133,7 @@ internal sealed class InMemoryReferralStore : IReferralStore
         }
     }
 
-    public Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, string agencyId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, AgencyId agencyId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {

@@ -43,5 +43,5 @@ internal sealed class InMemoryRoster : IOfficerRoster, IRosterDirectory
     public Task<IReadOnlyList<RosterChange>> ChangesAsync(int max, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<RosterChange>>([.. _changes.Reverse().Take(max)]);
 
-    private static RosterEntry Entry(Officer o) => new(o.Phone, new MaskedPhone(o.Phone).ToString(), o.Name, o.Collar, o.TownId, o.Supervisor, o.Active);
+    private static RosterEntry Entry(Officer o) => new(o.Phone, new MaskedPhone(o.Phone).ToString(), o.Name, o.Collar, o.TownId.Value, o.Supervisor, o.Active);
 }

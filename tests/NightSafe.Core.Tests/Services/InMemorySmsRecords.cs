@@ -85,7 +85,7 @@ internal sealed class InMemoryDeadLetters : IDeadLetteredCases
 {
     public List<DeadLetteredCase> Waiting { get; } = [];
 
-    public async Task<int> DrainAsync(IReadOnlyList<string> agencyIds, Func<DeadLetteredCase, CancellationToken, Task> account, CancellationToken cancellationToken)
+    public async Task<int> DrainAsync(IReadOnlyList<Core.World.AgencyId> agencyIds, Func<DeadLetteredCase, CancellationToken, Task> account, CancellationToken cancellationToken)
     {
         var drained = 0;
         foreach (var dead in Waiting.Where(d => agencyIds.Contains(d.AgencyId)).ToList())

@@ -13,7 +13,7 @@ public sealed class NightSummariesTests
         var hub = new Hub();
         var referral = await hub.ReferAndRouteAsync();
         await hub.ReferAndRouteAsync("Southend fight on the seafront");
-        var agencies = hub.Store.AllCases.Select(c => c.AgencyId).Distinct().ToList();
+        var agencies = hub.Store.AllCases.Select(c => c.AgencyId.Value).Distinct().ToList();
         var smsBefore = hub.Sms.Sent.Count;
 
         Assert.Equal(SummaryRun.Delivered, await hub.Summaries.RunAsync(referral.Night, CancellationToken.None));

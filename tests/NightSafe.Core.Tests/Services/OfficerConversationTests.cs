@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Ports;
@@ -18,8 +19,8 @@ public sealed class OfficerConversationTests
         var reply = await hub.TextAsync(Referral);
 
         var referral = Assert.Single(hub.Store.Referrals);
-        Assert.Equal("chelmsford", referral.TownId);
-        Assert.Contains("spiking", referral.Categories);
+        Assert.Equal("chelmsford", referral.TownId.Value);
+        Assert.Contains("spiking", referral.Categories.Values());
         Assert.Equal("+447700900123", referral.SubjectPhone);
         Assert.Equal(Consent.Given, referral.Consent);
         Assert.Equal(AdviceState.Pending, referral.Advice);
@@ -82,7 +83,7 @@ public sealed class OfficerConversationTests
         var reply = await hub.TextAsync("spiked outside the station, consent y");
 
         var referral = Assert.Single(hub.Store.Referrals);
-        Assert.Equal("chelmsford", referral.TownId);
+        Assert.Equal("chelmsford", referral.TownId.Value);
         Assert.Contains("town taken as Chelmsford", reply, StringComparison.Ordinal);
         var received = Assert.Single(hub.Store.Events(referral), e => e.Kind == "received");
         Assert.Contains("town from roster", received.Data["reading"], StringComparison.Ordinal);
@@ -92,7 +93,7 @@ public sealed class OfficerConversationTests
     public async Task A_text_without_a_town_from_an_officer_with_no_rostered_town_is_asked_which_town_and_stores_nothing()
     {
         var hub = new Hub();
-        await hub.Roster.UpsertAsync(new Officer(Hub.OfficerPhone, "PC Patel", "PC 4107", "county"), CancellationToken.None);
+        await hub.Roster.UpsertAsync(new Officer(Hub.OfficerPhone, "PC Patel", "PC 4107", new TownId("county")), CancellationToken.None);
 
         var reply = await hub.TextAsync("spiked outside the station, consent y");
 

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Ports;
@@ -14,8 +15,8 @@ public sealed class OfficerThreadTests
     private static async Task<Hub> HubWithCountyOfficersAsync()
     {
         var hub = new Hub();
-        await hub.Roster.UpsertAsync(new Officer(CountyOfficer, "PS Reid", "PS 5001", "county"), CancellationToken.None);
-        await hub.Roster.UpsertAsync(new Officer(OtherCountyOfficer, "PC Lowe", "PC 5002", "county"), CancellationToken.None);
+        await hub.Roster.UpsertAsync(new Officer(CountyOfficer, "PS Reid", "PS 5001", new TownId("county")), CancellationToken.None);
+        await hub.Roster.UpsertAsync(new Officer(OtherCountyOfficer, "PC Lowe", "PC 5002", new TownId("county")), CancellationToken.None);
         return hub;
     }
 
@@ -33,8 +34,8 @@ public sealed class OfficerThreadTests
         var reply = await hub.TextAsync("2", CountyOfficer);
 
         var referral = Assert.Single(hub.Store.Referrals);
-        Assert.Equal("colchester", referral.TownId);
-        Assert.Equal(["intoxicated"], referral.Categories);
+        Assert.Equal("colchester", referral.TownId.Value);
+        Assert.Equal(["intoxicated"], referral.Categories.Values());
         Assert.Equal("+447700900123", referral.SubjectPhone);
         Assert.Equal(Consent.Given, referral.Consent);
         Assert.Equal("the station", referral.Location);
@@ -50,7 +51,7 @@ public sealed class OfficerThreadTests
 
         await hub.TextAsync("colch", CountyOfficer);
 
-        Assert.Equal("colchester", Assert.Single(hub.Store.Referrals).TownId);
+        Assert.Equal("colchester", Assert.Single(hub.Store.Referrals).TownId.Value);
     }
 
     [Fact]
@@ -65,8 +66,8 @@ public sealed class OfficerThreadTests
         var reply = await hub.TextAsync("drunk");
 
         var referral = Assert.Single(hub.Store.Referrals);
-        Assert.Equal(["intoxicated"], referral.Categories);
-        Assert.Equal("chelmsford", referral.TownId);
+        Assert.Equal(["intoxicated"], referral.Categories.Values());
+        Assert.Equal("chelmsford", referral.TownId.Value);
         Assert.Equal("Yates", referral.Location);
         Assert.Contains("town taken as Chelmsford", reply, StringComparison.Ordinal);
 
@@ -74,7 +75,7 @@ public sealed class OfficerThreadTests
         Assert.Equal(2, hub.Store.Referrals.Count);
         await hub.TextAsync("Braintree female outside the Bull");
         await hub.TextAsync("1 and 9");
-        Assert.Contains(hub.Store.Referrals, r => r.TownId == "braintree" && r.Categories.SequenceEqual(["alone", "transport"]));
+        Assert.Contains(hub.Store.Referrals, r => r.TownId == new TownId("braintree") && r.Categories.Values().SequenceEqual(["alone", "transport"]));
     }
 
     [Fact]
@@ -113,8 +114,8 @@ public sealed class OfficerThreadTests
         await hub.TextAsync("2", CountyOfficer);
 
         Assert.Equal(2, hub.Store.Referrals.Count);
-        Assert.Contains(hub.Store.Referrals, r => r.TownId == "colchester" && r.Categories.SequenceEqual(["spiking"]) && r.Officer == "PS 5001");
-        Assert.Contains(hub.Store.Referrals, r => r.TownId == "southend" && r.Categories.SequenceEqual(["disorder"]) && r.Officer == "PC 5002");
+        Assert.Contains(hub.Store.Referrals, r => r.TownId == new TownId("colchester") && r.Categories.Values().SequenceEqual(["spiking"]) && r.Officer == "PS 5001");
+        Assert.Contains(hub.Store.Referrals, r => r.TownId == new TownId("southend") && r.Categories.Values().SequenceEqual(["disorder"]) && r.Officer == "PC 5002");
     }
 
     [Fact]
@@ -127,8 +128,8 @@ public sealed class OfficerThreadTests
         var afterwards = await hub.TextAsync("2", CountyOfficer);
 
         var referral = Assert.Single(hub.Store.Referrals);
-        Assert.Equal("grays", referral.TownId);
-        Assert.Equal(["injury"], referral.Categories);
+        Assert.Equal("grays", referral.TownId.Value);
+        Assert.Equal(["injury"], referral.Categories.Values());
         Assert.DoesNotContain("NightSafe ref ", afterwards, StringComparison.Ordinal);
     }
 

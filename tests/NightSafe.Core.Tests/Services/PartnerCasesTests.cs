@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.Referrals;
 
@@ -11,9 +12,9 @@ public sealed class PartnerCasesTests
     {
         var hub = new Hub();
         var referral = await hub.ReferAndRouteAsync();
-        Assert.DoesNotContain(hub.Publisher.Cases, c => c.AgencyId == "street-pastors-colchester");
+        Assert.DoesNotContain(hub.Publisher.Cases, c => c.AgencyId == new AgencyId("street-pastors-colchester"));
 
-        var result = await hub.Partners.ReportAsync("street-pastors-colchester", referral.Night, referral.Reference, PartnerOutcome.Accepted, null, CancellationToken.None);
+        var result = await hub.Partners.ReportAsync(new AgencyId("street-pastors-colchester"), referral.Night, referral.Reference, PartnerOutcome.Accepted, null, CancellationToken.None);
 
         Assert.IsType<OutcomeResult.NotRoutedToAgency>(result);
         Assert.Contains(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.OutcomeRefused && e.Actor == "partner:street-pastors-colchester");
@@ -52,7 +53,7 @@ public sealed class PartnerCasesTests
         var chelmsford = await hub.ReferAndRouteAsync();
         await hub.ReferAndRouteAsync("Colchester alone near the castle");
 
-        var list = await hub.Partners.ListAsync("street-pastors-chelmsford", chelmsford.Night, CancellationToken.None);
+        var list = await hub.Partners.ListAsync(new AgencyId("street-pastors-chelmsford"), chelmsford.Night, CancellationToken.None);
 
         var only = Assert.Single(list);
         Assert.Equal(chelmsford.Reference.ToString(), only.Reference);

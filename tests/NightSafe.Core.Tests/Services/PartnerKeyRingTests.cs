@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Outcomes;
 
 namespace NightSafe.Core.Tests.Services;
@@ -11,11 +12,11 @@ public sealed class PartnerKeyRingTests
         var key = PartnerKeyRing.NewKey();
         var ring = new PartnerKeyRing([KeyValuePair.Create("street-pastors-chelmsford", PartnerKeyRing.Hash(key)), KeyValuePair.Create("broken", "@Microsoft.KeyVault(SecretName=x)")]);
 
-        Assert.True(ring.Verify("street-pastors-chelmsford", key));
-        Assert.False(ring.Verify("street-pastors-colchester", key));
-        Assert.False(ring.Verify("street-pastors-chelmsford", key + "x"));
-        Assert.False(ring.Verify("street-pastors-chelmsford", null));
-        Assert.False(ring.Verify("broken", key));
+        Assert.True(ring.Verify(new AgencyId("street-pastors-chelmsford"), key));
+        Assert.False(ring.Verify(new AgencyId("street-pastors-colchester"), key));
+        Assert.False(ring.Verify(new AgencyId("street-pastors-chelmsford"), key + "x"));
+        Assert.False(ring.Verify(new AgencyId("street-pastors-chelmsford"), null));
+        Assert.False(ring.Verify(new AgencyId("broken"), key));
         Assert.Equal(["street-pastors-chelmsford"], ring.Agencies);
     }
 }

@@ -14,7 +14,7 @@ public sealed class PartnerLoopTests
     private const string SafeSpace = "safe-space-chelmsford";
     private const string WestInspector = "+447700900903";
 
-    private static string PhoneOf(string agency) => Hub.World.FindAgency(agency)!.DutyPhones[0];
+    private static string PhoneOf(string agency) => Hub.World.AgencyNamed(agency)!.DutyPhones[0];
 
     private static string ControlRoomPhone => Hub.World.FallbackAgency.DutyPhones[0];
 
@@ -26,14 +26,14 @@ public sealed class PartnerLoopTests
     }
 
     private static Task<OutcomeResult> AnswerAsync(Hub hub, Referral referral, string agency, PartnerOutcome outcome) =>
-        hub.Partners.ReportAsync(agency, referral.Night, referral.Reference, outcome, null, CancellationToken.None);
+        hub.Partners.ReportAsync(AgencyId.From(agency), referral.Night, referral.Reference, outcome, null, CancellationToken.None);
 
     [Fact]
     public async Task Routing_texts_every_duty_phone_once_and_queues_each_cases_deadline()
     {
         var hub = new Hub();
         var referral = await RoutedAsync(hub);
-        var agencies = hub.Store.AllCases.Select(c => c.AgencyId).Order().ToList();
+        var agencies = hub.Store.AllCases.Select(c => c.AgencyId.Value).Order().ToList();
 
         Assert.Equal([Council, SafeSpace, Pastors], agencies);
         var alerts = hub.PartnerSms.Sent.Where(s => s.Kind == PartnerSmsKinds.CaseAlert).ToList();
@@ -104,7 +104,7 @@ public sealed class PartnerLoopTests
 
         Assert.Equal([Council, SafeSpace], Escalated(hub, referral));
         var controlRoomCase = Assert.Single(hub.Store.AllCases, c => c.AgencyId == Hub.World.FallbackAgencyId);
-        Assert.Contains(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.Disclosed && e.Data[ReferralEventData.Agency] == controlRoomCase.AgencyId);
+        Assert.Contains(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.Disclosed && e.Data[ReferralEventData.Agency] == controlRoomCase.AgencyId.Value);
         Assert.Single(hub.Publisher.Cases.DistinctBy(c => c.MessageId), c => c.AgencyId == controlRoomCase.AgencyId);
         Assert.Single(hub.PartnerSms.To(ControlRoomPhone), s => s.Body!.StartsWith("NightSafe ESCALATED", StringComparison.Ordinal));
         var inspector = Assert.Single(hub.PartnerSms.To(WestInspector));
@@ -196,7 +196,7 @@ public sealed class PartnerLoopTests
         await hub.RunDueStepsAsync();
 
         var closed = hub.Publisher.Cases.Where(c => c.Subject == OutgoingCase.CaseClosedSubject).ToList();
-        Assert.Equal([Council, SafeSpace, Pastors], closed.Select(c => c.AgencyId).Order());
+        Assert.Equal([Council, SafeSpace, Pastors], closed.Select(c => c.AgencyId.Value).Order());
         Assert.All(closed, c => Assert.Equal($"{referral.Night}/{referral.Reference}/{c.AgencyId}/closed", c.MessageId));
         Assert.Contains($"NightSafe {referral.Reference} is CLOSED", Assert.Single(hub.PartnerSms.To(PhoneOf(Pastors)), s => s.Kind == PartnerSmsKinds.CaseCancelled).Body, StringComparison.Ordinal);
         Assert.DoesNotContain(hub.PartnerSms.To(PhoneOf(Council)), s => s.Kind == PartnerSmsKinds.CaseCancelled);
@@ -232,7 +232,7 @@ public sealed class PartnerLoopTests
         await hub.RunDueStepsAsync();
 
         Assert.Equal(ReferralStatus.Closed, hub.Store.Referrals.Single().Status);
-        Assert.Equal([Council, SafeSpace], hub.Publisher.Cases.Where(c => c.Subject == OutgoingCase.CaseClosedSubject).Select(c => c.AgencyId).Order());
+        Assert.Equal([Council, SafeSpace], hub.Publisher.Cases.Where(c => c.Subject == OutgoingCase.CaseClosedSubject).Select(c => c.AgencyId.Value).Order());
     }
 
     [Fact]
@@ -245,7 +245,7 @@ public sealed class PartnerLoopTests
         var reply = await hub.TextAsync($"ACC {chelmsford.Reference}", PhoneOf(Pastors));
 
         Assert.StartsWith($"NightSafe {chelmsford.Reference} accepted by Chelmsford Street Pastors", reply, StringComparison.Ordinal);
-        Assert.Equal(CaseStatus.Accepted, hub.Store.AllCases.Single(c => c.Reference == chelmsford.Reference && c.AgencyId == Pastors).Status);
+        Assert.Equal(CaseStatus.Accepted, hub.Store.AllCases.Single(c => c.Reference == chelmsford.Reference && c.AgencyId.Value == Pastors).Status);
         Assert.Contains(hub.Store.Events(chelmsford), e => e.Kind == ReferralEventKinds.Outcome && e.Actor == "partner:" + Pastors);
 
         // Another agency's case is not theirs to answer; the only open case of the council is found without a reference.
@@ -253,7 +253,7 @@ public sealed class PartnerLoopTests
         Assert.Contains("is not one of your cases", refused, StringComparison.Ordinal);
         Assert.All(hub.Store.AllCases.Where(c => c.Reference == colchester.Reference), c => Assert.Equal(CaseStatus.Sent, c.Status));
         Assert.StartsWith($"NightSafe {chelmsford.Reference} declined", await hub.TextAsync("dec no capacity", PhoneOf(Council)), StringComparison.Ordinal);
-        Assert.Equal(CaseStatus.Declined, hub.Store.AllCases.Single(c => c.Reference == chelmsford.Reference && c.AgencyId == Council).Status);
+        Assert.Equal(CaseStatus.Declined, hub.Store.AllCases.Single(c => c.Reference == chelmsford.Reference && c.AgencyId.Value == Council).Status);
 
         Assert.Equal(Intake.OfficerReplies.Neutral, await hub.TextAsync($"ACC {chelmsford.Reference}", "+447700900555"));
     }

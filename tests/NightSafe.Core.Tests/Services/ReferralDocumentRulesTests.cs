@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Intake.Parsing;
 using NightSafe.Core.Referrals;
@@ -31,8 +32,8 @@ public sealed class ReferralDocumentRulesTests
 
         Assert.Empty(errors);
         Assert.NotNull(submission);
-        Assert.Equal("southend", submission.TownId);
-        Assert.Equal(["alone", "transport"], submission.Categories);
+        Assert.Equal("southend", submission.TownId.Value);
+        Assert.Equal(["alone", "transport"], submission.Categories.Values());
         Assert.Equal("+447700900321", submission.SubjectPhone);
         Assert.Equal(Consent.Given, submission.Consent);
         Assert.Equal("system:cad", submission.Actor);

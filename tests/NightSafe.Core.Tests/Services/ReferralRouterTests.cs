@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using System.Text.Json;
 using NightSafe.Core.Ports;
 using NightSafe.Core.Referrals;
@@ -51,10 +52,10 @@ public sealed class ReferralRouterTests
         await hub.TextAsync("Chelmsford perpetrator asking for help with his behaviour, domestic, 07700 900124 consent given");
         await hub.RouteQueuedAsync();
 
-        var pastors = hub.Publisher.Cases.Where(c => c.AgencyId == "street-pastors-chelmsford").ToList();
+        var pastors = hub.Publisher.Cases.Where(c => c.AgencyId == new AgencyId("street-pastors-chelmsford")).ToList();
         Assert.NotEmpty(pastors);
         Assert.All(pastors, c => Assert.DoesNotContain("subjectPhone", c.Body, StringComparison.Ordinal));
-        var programme = Assert.Single(hub.Publisher.Cases, c => c.AgencyId == "perpetrator-change-essex");
+        var programme = Assert.Single(hub.Publisher.Cases, c => c.AgencyId == new AgencyId("perpetrator-change-essex"));
         Assert.DoesNotContain("07700", programme.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("+4477", programme.Body, StringComparison.Ordinal);
     }
@@ -74,7 +75,7 @@ public sealed class ReferralRouterTests
         Assert.Equal(published, hub.Publisher.Cases.Count);
         var sms = Assert.Single(AdviceTexts(hub));
         Assert.Equal("+447700900222", sms.To);
-        Assert.Equal(Hub.World.FindCategory("intoxicated")!.Advice, sms.Body);
+        Assert.Equal(Hub.World.FindCategory(new CategoryId("intoxicated"))!.Advice, sms.Body);
         Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
     }
 

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.Ports;
@@ -36,7 +37,7 @@ public sealed class RetentionPurgeTests
     public async Task An_unanswered_question_is_forgotten_once_expired_and_a_live_conversation_is_kept()
     {
         var hub = new Hub();
-        await hub.Roster.UpsertAsync(new Officer("+447700900002", "PC Rowe", "PC 4108", "chelmsford"), CancellationToken.None);
+        await hub.Roster.UpsertAsync(new Officer("+447700900002", "PC Rowe", "PC 4108", new TownId("chelmsford")), CancellationToken.None);
         await hub.TextAsync("Chelmsford outside Yates by the taxi rank", "+447700900002");
         Assert.NotNull(hub.Conversations.Threads["+447700900002"].Pending);
         hub.Time.Advance(OfficerThread.Lifetime - TimeSpan.FromMinutes(1));

@@ -56,7 +56,7 @@ public sealed class PartnerLoopFiguresTests
     {
         Night = Night,
         Reference = Code(n),
-        AgencyId = agency,
+        AgencyId = AgencyId.From(agency),
         DisclosedAt = Routed,
         Fields = [],
         View = "{}",
@@ -70,8 +70,8 @@ public sealed class PartnerLoopFiguresTests
         Reference = reference,
         ReceivedAt = Routed,
         Source = ReferralSource.Sms,
-        TownId = "chelmsford",
-        Categories = ["alone"],
+        TownId = new TownId("chelmsford"),
+        Categories = [new CategoryId("alone")],
         Priority = Priority.Normal,
         Consent = Consent.NotStated,
     };

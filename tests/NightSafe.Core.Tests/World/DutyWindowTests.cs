@@ -45,7 +45,7 @@ public sealed class DutyWindowTests
     [Fact]
     public void Reading_24_00_from_routing_json_means_the_end_of_the_day()
     {
-        var service = TestWorld.Real.FindAgency("da-survivors-essex")!;
+        var service = TestWorld.Real.FindAgency(new AgencyId("da-survivors-essex"))!;
         Assert.Equal(new DutyWindow(null, TimeOnly.MinValue, TimeOnly.MinValue), service.Hours.Single() with { Nights = null });
         Assert.True(service.IsOnDuty(new DateTime(2026, 12, 16, 23, 59, 0, DateTimeKind.Unspecified)));
     }

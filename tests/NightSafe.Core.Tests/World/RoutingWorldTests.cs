@@ -15,11 +15,11 @@ public sealed class RoutingWorldTests
         Assert.Equal(new TimeOnly(8, 0), world.NightEnds);
         Assert.Equal(
             ["chelmsford", "colchester", "harlow", "grays", "basildon", "southend", "braintree"],
-            world.Towns.Select(t => t.Id));
+            world.Towns.Select(t => t.Id).Values());
         Assert.Equal(
             ["alone", "intoxicated", "spiking", "sexual-harassment", "domestic-abuse", "perpetrator", "injury", "disorder", "transport"],
-            world.Categories.Select(c => c.Id));
-        Assert.Equal("control-room", world.FallbackAgency.Id);
+            world.Categories.Select(c => c.Id).Values());
+        Assert.Equal("control-room", world.FallbackAgency.Id.Value);
         Assert.Empty(world.FindProblems());
         Assert.NotEmpty(world.DutyInspectors);
         Assert.NotEmpty(world.OfficerRosterSeed);
@@ -30,23 +30,25 @@ public sealed class RoutingWorldTests
     {
         var world = TestWorld.Real;
 
-        Assert.Equal("Southend-on-Sea", world.FindTown("southend")?.Name);
-        Assert.Equal(Priority.High, world.FindCategory("spiking")?.Priority);
-        Assert.Equal("+447700900115", world.FindAgency("da-survivors-essex")?.Phone);
-        Assert.Null(world.FindTown("london"));
-        Assert.Null(world.FindCategory("Spiking"));
-        Assert.Null(world.FindAgency(""));
+        Assert.Equal("Southend-on-Sea", world.FindTown(new TownId("southend"))?.Name);
+        Assert.Equal(Priority.High, world.FindCategory(new CategoryId("spiking"))?.Priority);
+        Assert.Equal("+447700900115", world.FindAgency(new AgencyId("da-survivors-essex"))?.Phone);
+        Assert.Null(world.FindTown(new TownId("london")));
+        Assert.Null(world.FindCategory(new CategoryId("Spiking")));
+        Assert.Null(world.AgencyNamed(""));
+        Assert.Null(world.AgencyNamed("DA-SURVIVORS-ESSEX"));
+        Assert.Equal(new AgencyId("da-survivors-essex"), world.AgencyNamed("da-survivors-essex")?.Id);
     }
 
     [Fact]
     public void Channels_default_to_both_and_duty_phones_to_the_agency_phone()
     {
-        var pastors = TestWorld.Real.FindAgency("street-pastors-chelmsford")!;
+        var pastors = TestWorld.Real.FindAgency(new AgencyId("street-pastors-chelmsford"))!;
 
         Assert.True(pastors.UsesServiceBus);
         Assert.True(pastors.UsesSms);
         Assert.Equal([pastors.Phone], pastors.DutyPhones);
-        Assert.Equal("street-pastors-chelmsford", TestWorld.Real.AgencyForDutyPhone(pastors.Phone)?.Id);
+        Assert.Equal("street-pastors-chelmsford", TestWorld.Real.AgencyForDutyPhone(pastors.Phone)?.Id.Value);
         Assert.Null(TestWorld.Real.AgencyForDutyPhone("+447700900001"));
     }
 
@@ -59,11 +61,11 @@ public sealed class RoutingWorldTests
 
         var world = RoutingWorld.Parse(document.ToJsonString());
 
-        var grays = world.FindAgency("street-pastors-grays")!;
+        var grays = world.FindAgency(new AgencyId("street-pastors-grays"))!;
         Assert.False(grays.UsesServiceBus);
         Assert.True(grays.UsesSms);
         Assert.Equal(["+447700900140", "+447700900141"], grays.DutyPhones);
-        Assert.Equal("street-pastors-grays", world.AgencyForDutyPhone("+447700900141")?.Id);
+        Assert.Equal("street-pastors-grays", world.AgencyForDutyPhone("+447700900141")?.Id.Value);
     }
 
     [Theory]
@@ -75,13 +77,13 @@ public sealed class RoutingWorldTests
     [InlineData("grays", "+447700900902")]
     public void Alerts_go_to_the_inspector_whose_area_holds_the_town(string town, string phone)
     {
-        Assert.Equal([phone], TestWorld.Real.InspectorsFor(town).Select(i => i.Phone));
+        Assert.Equal([phone], TestWorld.Real.InspectorsFor(TownId.From(town)).Select(i => i.Phone));
     }
 
     [Fact]
     public void A_town_in_no_inspector_area_alerts_every_inspector()
     {
-        Assert.Equal(TestWorld.Real.DutyInspectors, TestWorld.Real.InspectorsFor("london"));
+        Assert.Equal(TestWorld.Real.DutyInspectors, TestWorld.Real.InspectorsFor(new TownId("london")));
     }
 
     [Fact]
@@ -104,15 +106,15 @@ public sealed class RoutingWorldTests
     [InlineData(new[] { "alone" }, Priority.Normal)]
     public void Urgent_is_decided_by_the_category_combinations_routing_json_names(string[] categories, Priority expected)
     {
-        Assert.Equal(expected, TestWorld.Real.PriorityOf(categories));
+        Assert.Equal(expected, TestWorld.Real.PriorityOf(categories.As<CategoryId>()));
     }
 
     [Fact]
     public void Priority_of_categories_is_high_when_any_is_high()
     {
-        Assert.Equal(Priority.High, TestWorld.Real.PriorityOf(["intoxicated", "spiking"]));
-        Assert.Equal(Priority.Normal, TestWorld.Real.PriorityOf(["alone", "transport"]));
-        Assert.Equal(Priority.Normal, TestWorld.Real.PriorityOf(["nonsense"]));
+        Assert.Equal(Priority.High, TestWorld.Real.PriorityOf([new CategoryId("intoxicated"), new CategoryId("spiking")]));
+        Assert.Equal(Priority.Normal, TestWorld.Real.PriorityOf([new CategoryId("alone"), new CategoryId("transport")]));
+        Assert.Equal(Priority.Normal, TestWorld.Real.PriorityOf([new CategoryId("nonsense")]));
     }
 
     [Fact]

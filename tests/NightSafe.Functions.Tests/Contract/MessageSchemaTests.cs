@@ -78,7 +78,7 @@ public sealed class MessageSchemaTests(LocalHub hub)
         {
             foreach (var median in new double?[] { null, 7.25 })
             {
-                var result = Check(schema, NightSummaries.AgencyBody(summary, new AgencyFigures(agency.Id, 5, 3, 2, 1, 1, 1, median)));
+                var result = Check(schema, NightSummaries.AgencyBody(summary, new AgencyFigures(agency.Id.Value, 5, 3, 2, 1, 1, 1, median)));
                 Assert.True(result.IsValid, $"{agency.Id}: {Errors(result)}");
             }
         }
@@ -88,7 +88,7 @@ public sealed class MessageSchemaTests(LocalHub hub)
     public void A_case_closed_body_validates_and_carries_no_personal_data()
     {
         var world = hub.World;
-        var agency = world.FindAgency("street-pastors-chelmsford")!;
+        var agency = world.AgencyNamed("street-pastors-chelmsford")!;
         var referral = Fullest(agency, Consent.Given, world) with { Status = ReferralStatus.Closed, ClosedAt = LocalHub.FridayNight.AddMinutes(30) };
         var (view, fields) = CaseMessage.Build(referral, agency, referral.Categories, world);
         var @case = new PartnerCase { Night = referral.Night, Reference = referral.Reference, AgencyId = agency.Id, DisclosedAt = referral.ReceivedAt, Fields = fields, View = view };

@@ -53,7 +53,7 @@ public sealed class DutyPhonesApiTests(LocalHub hub)
         Assert.All(phones, p => Assert.Equal(Agency, p.GetProperty("agencyId").GetString()));
         Assert.Contains(phones, p => p.GetProperty("id").GetString() == id && p.GetProperty("active").GetBoolean());
         // The seed phone stays on duty: the first change copied it into the store.
-        Assert.Contains(phones, p => p.GetProperty("id").GetString() == DutyPhoneBook.IdFor(hub.World.FindAgency(Agency)!.Phone) && p.GetProperty("active").GetBoolean());
+        Assert.Contains(phones, p => p.GetProperty("id").GetString() == DutyPhoneBook.IdFor(hub.World.AgencyNamed(Agency)!.Phone) && p.GetProperty("active").GetBoolean());
         Assert.Contains("NightSafe:", onDuty, StringComparison.Ordinal);
         Assert.DoesNotContain(SecurityElement.Escape(OfficerReplies.Neutral), onDuty, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, removed);

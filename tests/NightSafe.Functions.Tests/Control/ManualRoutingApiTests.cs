@@ -52,7 +52,7 @@ public sealed class ManualRoutingApiTests(LocalHub hub)
             await using var receiver = client.CreateReceiver("cases", agency);
             var message = await ReceiveAsync(receiver, $"{night}/{reference}/{agency}");
             var fields = JsonDocument.Parse(message.Body.ToString()).RootElement.EnumerateObject().Select(p => p.Name).ToList();
-            var allowed = CaseFields.For(hub.World.FindAgency(agency)!, Core.Intake.Parsing.Consent.Given).Concat(CaseMessage.EnvelopeKeys);
+            var allowed = CaseFields.For(hub.World.AgencyNamed(agency)!, Core.Intake.Parsing.Consent.Given).Concat(CaseMessage.EnvelopeKeys);
             Assert.All(fields, f => Assert.Contains(f, allowed));
         }
 

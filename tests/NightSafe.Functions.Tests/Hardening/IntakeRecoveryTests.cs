@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Azure.Functions.Worker;
@@ -281,10 +282,10 @@ public sealed class IntakeRecoveryTests(LocalHub stack)
         public Task<IReadOnlyList<Stored<PartnerCase>>> CasesAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
             inner.CasesAsync(night, reference, cancellationToken);
 
-        public Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, string agencyId, CancellationToken cancellationToken) =>
+        public Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, AgencyId agencyId, CancellationToken cancellationToken) =>
             inner.FindCaseAsync(night, reference, agencyId, cancellationToken);
 
-        public Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, string agencyId, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, AgencyId agencyId, CancellationToken cancellationToken) =>
             inner.CasesForAgencyAsync(night, agencyId, cancellationToken);
 
         public Task<IReadOnlyList<ReferralEvent>> TrailAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,7 @@ public sealed partial class OfficerPowersTests(LocalHub stack)
     {
         var phone = $"+4477009006{n:D2}";
         var collar = $"PC 66{n:D2}";
-        await stack.Services.GetRequiredService<IOfficerRoster>().UpsertAsync(new Officer(phone, $"PC Powers {n}", collar, town, Supervisor: supervisor), CancellationToken.None);
+        await stack.Services.GetRequiredService<IOfficerRoster>().UpsertAsync(new Officer(phone, $"PC Powers {n}", collar, TownId.From(town), Supervisor: supervisor), CancellationToken.None);
         return (phone, collar);
     }
 

@@ -2,6 +2,7 @@ using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NightSafe.Core.Ports;
+using NightSafe.Core.World;
 using NightSafe.Integrations.DependencyInjection;
 
 namespace NightSafe.Integrations.Tests.ServiceBus;
@@ -36,18 +37,18 @@ public sealed class ServiceBusDeadLettersTests : IAsyncLifetime, IDisposable
         var ids = new[] { $"2026-12-18/{Core.References.ReferenceCode.New()}/{Agency}", $"2026-12-18/{Core.References.ReferenceCode.New()}/{Agency}" }.Order(StringComparer.Ordinal).ToArray();
         await DeadLetterAsync(ids);
 
-        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => DeadLetters.DrainAsync([Agency], (_, _) => throw new InvalidOperationException("storage down"), Ct));
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => DeadLetters.DrainAsync([new AgencyId(Agency)], (_, _) => throw new InvalidOperationException("storage down"), Ct));
         var accounted = new List<DeadLetteredCase>();
-        var drained = await DeadLetters.DrainAsync(["street-pastors-chelmsford", Agency], (dead, _) => { accounted.Add(dead); return Task.CompletedTask; }, Ct);
+        var drained = await DeadLetters.DrainAsync([new AgencyId("street-pastors-chelmsford"), new AgencyId(Agency)], (dead, _) => { accounted.Add(dead); return Task.CompletedTask; }, Ct);
 
         Assert.Equal("storage down", failed.Message);
         var mine = accounted.Where(a => ids.Contains(a.MessageId)).ToList();
         Assert.Equal(accounted.Count, drained);
         Assert.Equal(ids, mine.Select(a => a.MessageId).Order(StringComparer.Ordinal));
-        Assert.All(mine, a => Assert.Equal((Agency, "MaxDeliveryCountExceeded"), (a.AgencyId, a.Reason)));
+        Assert.All(mine, a => Assert.Equal((Agency, "MaxDeliveryCountExceeded"), (a.AgencyId.Value, a.Reason)));
         await using var deadLetters = Client.CreateReceiver("cases", Agency, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
         Assert.Null(await deadLetters.PeekMessageAsync(cancellationToken: Ct));
-        Assert.Equal(0, await DeadLetters.DrainAsync([Agency], (_, _) => throw new InvalidOperationException("nothing left to account"), Ct));
+        Assert.Equal(0, await DeadLetters.DrainAsync([new AgencyId(Agency)], (_, _) => throw new InvalidOperationException("nothing left to account"), Ct));
     }
 
     /// <summary>Publishes the cases to the agency and dead-letters them on its subscription, as the broker does after max deliveries.</summary>

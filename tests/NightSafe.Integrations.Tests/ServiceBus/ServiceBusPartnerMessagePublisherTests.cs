@@ -38,9 +38,9 @@ public sealed class ServiceBusPartnerMessagePublisherTests : IAsyncLifetime, IDi
         string[] agencies = ["street-pastors-chelmsford", "da-survivors-essex", "first-aid-essex"];
         var cases = agencies.Select(agency => new OutgoingCase(
             $"{night}/7KQ2MX/{agency}",
-            agency,
-            "chelmsford",
-            ["spiking", "alone"],
+            AgencyId.From(agency),
+            new TownId("chelmsford"),
+            [new CategoryId("spiking"), new CategoryId("alone")],
             Priority.High,
             $$"""{"schemaVersion":1,"reference":"7KQ2MX","agency":"{{agency}}","location":"outside the Golden Fleece"}""",
             TraceParent)).ToList();
@@ -51,12 +51,12 @@ public sealed class ServiceBusPartnerMessagePublisherTests : IAsyncLifetime, IDi
         AssertOnlyThesePlusOne(before, Counts("cases"), agencies);
         foreach (var sent in cases)
         {
-            var received = Assert.Single(await DrainAsync("cases", sent.AgencyId));
+            var received = Assert.Single(await DrainAsync("cases", sent.AgencyId.Value));
             Assert.Equal(sent.MessageId, received.MessageId);
             Assert.Equal("application/json", received.ContentType);
             Assert.Equal("case", received.Subject);
             Assert.Equal(sent.Body, received.Body.ToString());
-            Assert.Equal(sent.AgencyId, received.ApplicationProperties["agency"]);
+            Assert.Equal(sent.AgencyId.Value, received.ApplicationProperties["agency"]);
             Assert.Equal("chelmsford", received.ApplicationProperties["town"]);
             Assert.Equal("spiking,alone", received.ApplicationProperties["categories"]);
             Assert.Equal("high", received.ApplicationProperties["priority"]);
@@ -69,7 +69,7 @@ public sealed class ServiceBusPartnerMessagePublisherTests : IAsyncLifetime, IDi
     [Fact]
     public async Task A_retried_publish_is_absorbed_by_duplicate_detection()
     {
-        var sent = new OutgoingCase("2026-12-19/ABC123/control-room", "control-room", "basildon", ["disorder"], Priority.Normal, "{\"reference\":\"ABC123\"}", null);
+        var sent = new OutgoingCase("2026-12-19/ABC123/control-room", new AgencyId("control-room"), new TownId("basildon"), [new CategoryId("disorder")], Priority.Normal, "{\"reference\":\"ABC123\"}", null);
         var before = Counts("cases");
 
         await Publisher.PublishCasesAsync([sent], Ct);
@@ -87,7 +87,7 @@ public sealed class ServiceBusPartnerMessagePublisherTests : IAsyncLifetime, IDi
         string[] agencies = ["community-safety-harlow", "street-pastors-harlow", "safe-space-southend", "perpetrator-change-essex"];
         var padding = new string('x', 100 * 1024);
         var cases = agencies.Select(agency => new OutgoingCase(
-            $"2026-12-20/BIG001/{agency}", agency, "harlow", ["alone"], Priority.Normal, $$"""{"padding":"{{padding}}"}""", null)).ToList();
+            $"2026-12-20/BIG001/{agency}", AgencyId.From(agency), new TownId("harlow"), [new CategoryId("alone")], Priority.Normal, $$"""{"padding":"{{padding}}"}""", null)).ToList();
         var before = Counts("cases");
 
         await Publisher.PublishCasesAsync(cases, Ct);
@@ -102,7 +102,7 @@ public sealed class ServiceBusPartnerMessagePublisherTests : IAsyncLifetime, IDi
     [Fact]
     public async Task A_case_larger_than_a_message_may_be_is_refused()
     {
-        var huge = new OutgoingCase("2026-12-21/HUGE01/first-aid-essex", "first-aid-essex", "grays", ["injury"], Priority.High, new string('x', 300 * 1024), null);
+        var huge = new OutgoingCase("2026-12-21/HUGE01/first-aid-essex", new AgencyId("first-aid-essex"), new TownId("grays"), [new CategoryId("injury")], Priority.High, new string('x', 300 * 1024), null);
         var before = Counts("cases");
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Publisher.PublishCasesAsync([huge], Ct));

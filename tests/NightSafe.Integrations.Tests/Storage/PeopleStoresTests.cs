@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Ports;
 
@@ -17,13 +18,13 @@ public sealed class PeopleStoresTests(AzuriteFixture azurite) : IDisposable
     public async Task An_officer_reads_back_as_upserted_and_can_be_stood_down()
     {
         var roster = _bed.Get<IOfficerRoster>();
-        var officer = new Officer(NewNumber(), "Sam Okafor", "PC 4471", "colchester");
+        var officer = new Officer(NewNumber(), "Sam Okafor", "PC 4471", new TownId("colchester"));
 
         await roster.UpsertAsync(officer, Ct);
         Assert.Equal(officer, await roster.FindAsync(officer.Phone, Ct));
 
-        await roster.UpsertAsync(officer with { Active = false, TownId = "harlow" }, Ct);
-        Assert.Equal(officer with { Active = false, TownId = "harlow" }, await roster.FindAsync(officer.Phone, Ct));
+        await roster.UpsertAsync(officer with { Active = false, TownId = new TownId("harlow") }, Ct);
+        Assert.Equal(officer with { Active = false, TownId = new TownId("harlow") }, await roster.FindAsync(officer.Phone, Ct));
         Assert.Null(await roster.FindAsync(NewNumber(), Ct));
     }
 
@@ -32,7 +33,7 @@ public sealed class PeopleStoresTests(AzuriteFixture azurite) : IDisposable
     {
         var roster = _bed.Get<IOfficerRoster>();
         var counter = _bed.Get<NightSafe.Integrations.Storage.StorageRequestCounter>();
-        var officer = new Officer(NewNumber(), "Sam Okafor", "PC 4471", "colchester");
+        var officer = new Officer(NewNumber(), "Sam Okafor", "PC 4471", new TownId("colchester"));
         await roster.UpsertAsync(officer, Ct);
 
         Assert.Equal(officer, await roster.FindAsync(officer.Phone, Ct));
@@ -51,7 +52,7 @@ public sealed class PeopleStoresTests(AzuriteFixture azurite) : IDisposable
     public async Task Phone_numbers_never_become_row_keys_and_opt_outs_do_not_store_the_number()
     {
         var number = NewNumber();
-        await _bed.Get<IOfficerRoster>().UpsertAsync(new Officer(number, "Sam Okafor", "PC 4471", "colchester"), Ct);
+        await _bed.Get<IOfficerRoster>().UpsertAsync(new Officer(number, "Sam Okafor", "PC 4471", new TownId("colchester")), Ct);
         await _bed.Get<IOptOutRegistry>().OptOutAsync(number, "STOP", Ct);
 
         var digits = number[1..];
@@ -77,12 +78,12 @@ public sealed class PeopleStoresTests(AzuriteFixture azurite) : IDisposable
     {
         var roster = _bed.Get<IOfficerRoster>();
         var optOuts = _bed.Get<IOptOutRegistry>();
-        await roster.UpsertAsync(new Officer(NewNumber(), "A N Other", "PC 1", "grays"), Ct);
+        await roster.UpsertAsync(new Officer(NewNumber(), "A N Other", "PC 1", new TownId("grays")), Ct);
         await optOuts.OptOutAsync(NewNumber(), "STOP", Ct);
 
         Assert.Null(await roster.FindAsync(number, Ct));
         Assert.False(await optOuts.IsOptedOutAsync(number, Ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => roster.UpsertAsync(new Officer(number, "x", "x", "x"), Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => roster.UpsertAsync(new Officer(number, "x", "x", new TownId("x")), Ct));
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
             SubjectPhone = null,
             Officer = null,
             TraceParent = null,
-            Categories = ["disorder"],
+            Categories = [new CategoryId("disorder")],
             Consent = Consent.NotStated,
         };
 
@@ -73,13 +73,13 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
     {
         var night = StorageTestBed.UniqueNight();
         var first = StorageTestBed.Referral(night);
-        var second = first with { Location = "somewhere else", TownId = "harlow" };
+        var second = first with { Location = "somewhere else", TownId = new TownId("harlow") };
 
         Assert.True(await Store.TryCreateAsync(first, [StorageTestBed.Event(T0, ReferralEventKinds.Received)], Ct));
         Assert.False(await Store.TryCreateAsync(second, [StorageTestBed.Event(T0.AddSeconds(1), ReferralEventKinds.Received, ("source", "second"))], Ct));
 
         var stored = await Store.FindAsync(night, first.Reference, Ct);
-        Assert.Equal("chelmsford", stored!.Value.TownId);
+        Assert.Equal("chelmsford", stored!.Value.TownId.Value);
         var trail = await Store.TrailAsync(night, first.Reference, Ct);
         Assert.Single(trail);
 
@@ -138,7 +138,7 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
 
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.SaveAsync(again, Ct));
         Assert.Empty(await Store.TrailAsync(night, referral.Reference, Ct));
-        Assert.Equal(partnerCase.View, (await Store.FindCaseAsync(night, referral.Reference, "da-survivors-essex", Ct))!.Value.View);
+        Assert.Equal(partnerCase.View, (await Store.FindCaseAsync(night, referral.Reference, new AgencyId("da-survivors-essex"), Ct))!.Value.View);
     }
 
     [Fact]
@@ -154,13 +154,13 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
             },
             Ct);
 
-        var read = (await Store.FindCaseAsync(night, referral.Reference, "street-pastors-chelmsford", Ct))!;
+        var read = (await Store.FindCaseAsync(night, referral.Reference, new AgencyId("street-pastors-chelmsford"), Ct))!;
         var accepted = read.Value with { Status = CaseStatus.Accepted, AcceptedAt = T0.AddMinutes(4), UpdatedAt = T0.AddMinutes(4) };
         await Store.SaveAsync(new ReferralChange(night, referral.Reference) { Cases = [(accepted, read.Version)] }, Ct);
 
         var cases = await Store.CasesAsync(night, referral.Reference, Ct);
-        Assert.Equal(["community-safety-chelmsford", "street-pastors-chelmsford"], cases.Select(c => c.Value.AgencyId));
-        var updated = cases.Single(c => c.Value.AgencyId == "street-pastors-chelmsford").Value;
+        Assert.Equal(["community-safety-chelmsford", "street-pastors-chelmsford"], cases.Select(c => c.Value.AgencyId).Values());
+        var updated = cases.Single(c => c.Value.AgencyId == new AgencyId("street-pastors-chelmsford")).Value;
         Assert.Equal(CaseStatus.Accepted, updated.Status);
         Assert.Equal(T0.AddMinutes(4), updated.AcceptedAt);
         Assert.Equal(["reference", "location", "description"], updated.Fields);
@@ -169,7 +169,7 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
         var stale = read.Value with { Status = CaseStatus.Declined };
         await Assert.ThrowsAsync<ConcurrencyConflictException>(
             () => Store.SaveAsync(new ReferralChange(night, referral.Reference) { Cases = [(stale, read.Version)] }, Ct));
-        Assert.Equal(CaseStatus.Accepted, (await Store.FindCaseAsync(night, referral.Reference, "street-pastors-chelmsford", Ct))!.Value.Status);
+        Assert.Equal(CaseStatus.Accepted, (await Store.FindCaseAsync(night, referral.Reference, new AgencyId("street-pastors-chelmsford"), Ct))!.Value.Status);
     }
 
     [Fact]
@@ -221,13 +221,13 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
                 Ct);
         }
 
-        var cases = await Store.CasesForAgencyAsync(night, "first-aid-essex", Ct);
+        var cases = await Store.CasesForAgencyAsync(night, new AgencyId("first-aid-essex"), Ct);
 
         Assert.Equal(2, cases.Count);
-        Assert.All(cases, c => Assert.Equal("first-aid-essex", c.AgencyId));
+        Assert.All(cases, c => Assert.Equal("first-aid-essex", c.AgencyId.Value));
         Assert.All(cases, c => Assert.Equal(night, c.Night));
         Assert.Equal(new[] { one.Reference, two.Reference }.Order(), cases.Select(c => c.Reference).Order());
-        Assert.Empty(await Store.CasesForAgencyAsync(night, "first-aid", Ct));
+        Assert.Empty(await Store.CasesForAgencyAsync(night, new AgencyId("first-aid"), Ct));
         Assert.Equal(4, (await Store.NightCasesAsync(night, Ct)).Count);
         Assert.Equal(2, (await Store.NightAsync(night, Ct)).Count);
     }
@@ -280,10 +280,10 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
                 Cases = [(Case(night, referral.Reference, "first-aid-essex"), null), (Case(night, referral.Reference, "da-survivors-essex"), null)],
             },
             Ct);
-        Assert.Single(await Store.CasesForAgencyAsync(night, "first-aid-essex", Ct));
+        Assert.Single(await Store.CasesForAgencyAsync(night, new AgencyId("first-aid-essex"), Ct));
 
-        Assert.Empty(await Store.CasesForAgencyAsync(night, hostile, Ct));
-        Assert.Null(await Store.FindCaseAsync(night, referral.Reference, hostile, Ct));
+        Assert.Empty(await Store.CasesForAgencyAsync(night, AgencyId.From(hostile), Ct));
+        Assert.Null(await Store.FindCaseAsync(night, referral.Reference, AgencyId.From(hostile), Ct));
     }
 
     [Fact]
@@ -398,7 +398,7 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
     {
         Night = night,
         Reference = reference,
-        AgencyId = agency,
+        AgencyId = AgencyId.From(agency),
         DisclosedAt = T0.AddMinutes(1),
         Fields = ["reference", "location", "description"],
         View = "{\"reference\":\"" + reference + "\",\"location\":\"outside the Golden Fleece\"}",

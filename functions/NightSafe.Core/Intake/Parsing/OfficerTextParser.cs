@@ -46,7 +46,7 @@ public sealed class OfficerTextParser
     /// Reads a text; a referral that names no town takes <paramref name="defaultTownId"/> when it is a town in the world
     /// (for example the rostered officer's town).
     /// </summary>
-    public OfficerMessage Parse(string? text, string? defaultTownId)
+    public OfficerMessage Parse(string? text, TownId? defaultTownId)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -101,7 +101,7 @@ public sealed class OfficerTextParser
         return referral is NotUnderstood { Missing.Count: 2 } && Words.HelpWords.Contains(first) ? new HelpRequest() : referral;
     }
 
-    private OfficerMessage ReadReferral(string text, List<Token> tokens, string? defaultTownId)
+    private OfficerMessage ReadReferral(string text, List<Token> tokens, TownId? defaultTownId)
     {
         var reading = new Reading(text, tokens);
         var phones = PhoneFinder.Find(text);
@@ -111,9 +111,9 @@ public sealed class OfficerTextParser
         var negated = new List<string>();
         var words = new Dictionary<string, string>(StringComparer.Ordinal);
         var categories = ReadCategories(reading, words, negated);
-        var townId = ReadTown(reading);
+        var townId = ReadTown(reading) is { } named ? TownId.From(named) : (TownId?)null;
         var fromRoster = false;
-        if (townId is null && defaultTownId is not null && _world.FindTown(defaultTownId) is not null)
+        if (townId is null && defaultTownId is { } rostered && _world.FindTown(rostered) is not null)
         {
             townId = defaultTownId;
             fromRoster = true;
@@ -135,7 +135,7 @@ public sealed class OfficerTextParser
         location = location is null || structured is not null ? location : TextTidy.WithoutDigitRuns(location) is { Length: > 0 } tidy ? tidy : null;
         var subjectPhone = phones.FirstOrDefault(p => p.E164 is not null).E164;
         var unreadablePhone = subjectPhone is null && phones.Any(p => p.LooksLikePhone);
-        var ordered = _world.Categories.Select(c => c.Id).Where(categories.Contains).ToList();
+        var ordered = _world.Categories.Select(c => c.Id).Where(id => categories.Contains(id.Value)).ToList();
         var description = TextTidy.Description(reading);
         if (missing.Count > 0)
         {
@@ -144,7 +144,7 @@ public sealed class OfficerTextParser
             return incomplete;
         }
 
-        var draft = new ReferralDraft(townId!, ordered, subjectPhone, consent, location, description)
+        var draft = new ReferralDraft(townId!.Value, ordered, subjectPhone, consent, location, description)
         {
             UnreadablePhone = unreadablePhone,
             TownFromRoster = fromRoster,
@@ -349,12 +349,12 @@ public sealed class OfficerTextParser
     {
         foreach (var town in world.Towns)
         {
-            yield return new Phrase(town.Id, Tokenizer.Words(town.Name), TownScoreName);
-            yield return new Phrase(town.Id, Tokenizer.Words(town.Id), TownScoreName);
+            yield return new Phrase(town.Id.Value, Tokenizer.Words(town.Name), TownScoreName);
+            yield return new Phrase(town.Id.Value, Tokenizer.Words(town.Id.Value), TownScoreName);
             foreach (var alias in town.Aliases)
             {
                 var words = Tokenizer.Words(alias);
-                yield return new Phrase(town.Id, words, words.Sum(w => w.Length) >= 5 ? TownScoreAlias : TownScoreShortAlias);
+                yield return new Phrase(town.Id.Value, words, words.Sum(w => w.Length) >= 5 ? TownScoreAlias : TownScoreShortAlias);
             }
         }
     }
@@ -367,11 +367,11 @@ public sealed class OfficerTextParser
             {
                 foreach (var words in Alternatives(synonym))
                 {
-                    yield return new Phrase(category.Id, words, 100, Told: synonym.Contains('/', StringComparison.Ordinal));
+                    yield return new Phrase(category.Id.Value, words, 100, Told: synonym.Contains('/', StringComparison.Ordinal));
                 }
             }
 
-            yield return new Phrase(category.Id, Tokenizer.Words(category.Id), 100);
+            yield return new Phrase(category.Id.Value, Tokenizer.Words(category.Id.Value), 100);
             foreach (var words in category.Excludes.SelectMany(Alternatives))
             {
                 yield return new Phrase(Excluded, words, 100);

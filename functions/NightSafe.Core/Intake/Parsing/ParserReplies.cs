@@ -19,7 +19,7 @@ internal sealed class ParserReplies
     public ParserReplies(RoutingWorld world)
     {
         var town = world.Towns.Count > 0 ? world.Towns[0].Name : "Town";
-        var words = world.Categories.Select(c => c.Synonyms.Count > 0 ? c.Synonyms[0] : c.Id).ToList();
+        var words = world.Categories.Select(c => c.Synonyms.Count > 0 ? c.Synonyms[0] : c.Id.Value).ToList();
         var concerns = words.Count >= 2 ? $"{words[0]}, {words[1]}" : words.FirstOrDefault() ?? "drunk";
         Example = Fit($"{town} female {concerns}, outside the station, 07700 900123, consent y");
 

@@ -1,3 +1,4 @@
+using NightSafe.Core.World;
 namespace NightSafe.Core.Intake.Parsing;
 
 /// <summary>
@@ -6,8 +7,8 @@ namespace NightSafe.Core.Intake.Parsing;
 /// (never log them).
 /// </summary>
 public sealed record ReferralDraft(
-    string TownId,
-    IReadOnlyList<string> CategoryIds,
+    TownId TownId,
+    IReadOnlyList<CategoryId> CategoryIds,
     string? SubjectPhone,
     Consent Consent,
     string? Location,
@@ -53,8 +54,8 @@ public enum LocationKind
 /// next text can complete it. <see cref="TownId"/> is null when no town was named (and none taken from the roster).
 /// </summary>
 public sealed record PartialReferral(
-    string? TownId,
-    IReadOnlyList<string> CategoryIds,
+    TownId? TownId,
+    IReadOnlyList<CategoryId> CategoryIds,
     string? SubjectPhone,
     Consent Consent,
     string? Location,

@@ -20,7 +20,7 @@ public static class DemoScreen
         var towns = new Table().Border(TableBorder.Rounded).Title("Referrals per town").AddColumn("Town").AddColumn(new TableColumn("Referrals").RightAligned());
         foreach (var (town, count) in f.ByTown.OrderByDescending(t => t.Value))
         {
-            towns.AddRow(Markup.Escape(world.FindTown(town)?.Name ?? town), count.ToString(c));
+            towns.AddRow(Markup.Escape(world.Towns.FirstOrDefault(t => t.Id.Value == town)?.Name ?? town), count.ToString(c));
         }
 
         var categories = new Table().Border(TableBorder.Rounded).Title("Referrals per category").AddColumn("Category").AddColumn(new TableColumn("Referrals").RightAligned());
@@ -33,12 +33,12 @@ public static class DemoScreen
 
         var leaks = report.Failures.Where(x => x.Contains("outside the agency's shares", StringComparison.Ordinal)).ToList();
         var agencies = new Table().Border(TableBorder.Rounded)
-            .Title($"What each agency received (fallback to {Markup.Escape(world.FallbackAgencyId)}: {f.Fallback})")
+            .Title($"What each agency received (fallback to {Markup.Escape(world.FallbackAgencyId.Value)}: {f.Fallback})")
             .AddColumn("Agency").AddColumn(new TableColumn("Cases").RightAligned()).AddColumn(new TableColumn("Acc").RightAligned())
             .AddColumn(new TableColumn("Decl").RightAligned()).AddColumn(new TableColumn("Closed").RightAligned()).AddColumn(new TableColumn("Fields").RightAligned());
         foreach (var a in f.Agencies)
         {
-            var agency = world.FindAgency(a.Agency);
+            var agency = world.AgencyNamed(a.Agency);
             var allowed = agency is null ? 0 : agency.Shares.Union(agency.SharesWithConsent).Count();
             agencies.AddRow(Markup.Escape(a.Agency), a.Cases.ToString(c), a.Accepted.ToString(c), a.Declined.ToString(c), a.Closed.ToString(c), string.Create(c, $"{a.FieldsSeen.Count}/{allowed}"));
         }

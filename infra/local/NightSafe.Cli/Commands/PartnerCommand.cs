@@ -27,7 +27,7 @@ public static class PartnerCommand
     private static async Task<int> RunAsync(string agencyId, string? statePath, CancellationToken cancellationToken)
     {
         var world = RoutingWorld.Load(RepositoryLayout.RoutingJson());
-        if (world.FindAgency(agencyId) is null)
+        if (world.AgencyNamed(agencyId) is null)
         {
             await Console.Error.WriteLineAsync($"No agency '{agencyId}' in routing.json. Agencies: {string.Join(", ", world.Agencies.Select(a => a.Id))}.");
             return NightSafeCommandLine.Refused;

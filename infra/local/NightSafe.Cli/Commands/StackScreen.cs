@@ -81,7 +81,7 @@ public static class StackScreen
         var links = new Dictionary<string, Uri>(StringComparer.Ordinal) { ["board"] = stack.BoardSignInUrl() };
         foreach (var agency in stack.World.Agencies)
         {
-            links[agency.Id] = stack.DeskSignInUrl(agency.Id);
+            links[agency.Id.Value] = stack.DeskSignInUrl(agency.Id.Value);
         }
 
         return links;

@@ -74,7 +74,7 @@ public static class TextCommand
             return (phone, world?.AgencyForDutyPhone(phone));
         }
 
-        return world?.FindAgency(from.Trim()) is { DutyPhones: [var first, ..] } agency ? (first, agency) : null;
+        return world?.AgencyNamed(from.Trim()) is { DutyPhones: [var first, ..] } agency ? (first, agency) : null;
     }
 
     /// <summary>routing.json of this checkout, to name duty phones; null when it cannot be found (a number still works).</summary>

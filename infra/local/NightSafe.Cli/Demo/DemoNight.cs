@@ -80,8 +80,8 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
         var desks = stack.World.Agencies
             .Select((a, i) => new PartnerDesk(
                 bus,
-                a.Id,
-                stack.PartnerKeys[a.Id],
+                a.Id.Value,
+                stack.PartnerKeys[a.Id.Value],
                 hub,
                 DemoPartners.For(a, stack.World, deadline, options.Partners),
                 apiGate,

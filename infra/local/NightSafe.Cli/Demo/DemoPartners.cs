@@ -41,7 +41,7 @@ public static class DemoPartners
             return working with { DeclineShare = 0 };
         }
 
-        if (NeverAnswer.Contains(agency.Id))
+        if (NeverAnswer.Contains(agency.Id.Value))
         {
             return baseline with { Answers = PartnerAnswers.Never };
         }

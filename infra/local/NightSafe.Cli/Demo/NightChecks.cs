@@ -117,7 +117,7 @@ public static class NightChecks
         var untracked = new List<string>();
         foreach (var received in night.DistinctCases)
         {
-            var agency = night.World.FindAgency(received.Subscription);
+            var agency = night.World.AgencyNamed(received.Subscription);
             if (agency is null || received.Reference is null || !byReference.TryGetValue(received.Reference, out var referral))
             {
                 continue;
@@ -130,7 +130,7 @@ public static class NightChecks
             }
 
             var disclosed = received.Keys.Where(k => !CaseMessage.EnvelopeKeys.Contains(k)).ToHashSet(StringComparer.Ordinal);
-            var recorded = referral.Cases.FirstOrDefault(c => c.Agency == agency.Id)?.Fields ?? [];
+            var recorded = referral.Cases.FirstOrDefault(c => c.Agency == agency.Id.Value)?.Fields ?? [];
             if (!disclosed.SetEquals(recorded))
             {
                 untracked.Add($"{agency.Id} on {received.Reference}");
@@ -266,8 +266,8 @@ public static class NightChecks
                 }
             }
 
-            var partners = referral.Cases.Where(c => c.Agency != night.World.FallbackAgencyId).ToList();
-            if (partners.Count > 0 && partners.All(c => c.Status == "Declined") && referral.Cases.All(c => c.Agency != night.World.FallbackAgencyId))
+            var partners = referral.Cases.Where(c => c.Agency != night.World.FallbackAgencyId.Value).ToList();
+            if (partners.Count > 0 && partners.All(c => c.Status == "Declined") && referral.Cases.All(c => c.Agency != night.World.FallbackAgencyId.Value))
             {
                 declinedNotEscalated.Add(referral.Reference);
             }
@@ -320,7 +320,7 @@ public static class NightChecks
             var closedBy = referral.Trail.FirstOrDefault(e => e.Kind == "closed")?.Reason is { } reason && reason.StartsWith("closed by ", StringComparison.Ordinal) ? reason["closed by ".Length..] : null;
             foreach (var @case in referral.Cases.Where(c => c.Agency != closedBy && c.Status is not ("Declined" or "Closed")))
             {
-                var agency = night.World.FindAgency(@case.Agency);
+                var agency = night.World.AgencyNamed(@case.Agency);
                 if (agency is { UsesServiceBus: true } && !received.Contains($"{referral.Night}/{referral.Reference}/{@case.Agency}/closed"))
                 {
                     noMessage.Add($"{referral.Reference} {@case.Agency}");

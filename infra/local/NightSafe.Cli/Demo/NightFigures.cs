@@ -171,11 +171,11 @@ public sealed record NightFigures
             ReadAsMeant = referralTexts.Count - misreads.Count,
             Misreads = misreads,
             ByTown = night.World.Towns
-                .Select(t => (t.Id, Count: referrals.Count(r => r.Town == t.Id)))
+                .Select(t => (Id: t.Id.Value, Count: referrals.Count(r => r.Town == t.Id.Value)))
                 .Where(t => t.Count > 0)
                 .ToDictionary(t => t.Id, t => t.Count, StringComparer.Ordinal),
             ByCategory = night.World.Categories
-                .Select(c => (c.Id, Count: referrals.Count(r => r.Categories.Contains(c.Id))))
+                .Select(c => (Id: c.Id.Value, Count: referrals.Count(r => r.Categories.Contains(c.Id.Value))))
                 .Where(c => c.Count > 0)
                 .ToDictionary(c => c.Id, c => c.Count, StringComparer.Ordinal),
             Agencies = agencies,
@@ -199,13 +199,13 @@ public sealed record NightFigures
 
     private static AgencyLoop LoopOf(NightRecord night, Core.World.Agency agency)
     {
-        var cases = night.Referrals.SelectMany(r => r.Cases.Where(c => c.Agency == agency.Id).Select(c => (Referral: r, Case: c))).ToList();
+        var cases = night.Referrals.SelectMany(r => r.Cases.Where(c => c.Agency == agency.Id.Value).Select(c => (Referral: r, Case: c))).ToList();
         var toAccept = cases
             .Where(x => x.Case.AcceptedAt is not null && x.Case.DisclosedAt is not null)
             .Select(x => x.Case.AcceptedAt!.Value - x.Case.DisclosedAt!.Value)
             .Order()
             .ToArray();
-        var played = night.Behaviours.TryGetValue(agency.Id, out var behaviour) ? behaviour.Describe() : "not played";
+        var played = night.Behaviours.TryGetValue(agency.Id.Value, out var behaviour) ? behaviour.Describe() : "not played";
         string? why = null;
         if (cases.Count == 0)
         {
@@ -217,7 +217,7 @@ public sealed record NightFigures
         }
 
         return new AgencyLoop(
-            agency.Id,
+            agency.Id.Value,
             agency.Name,
             played,
             cases.Count,
@@ -225,8 +225,8 @@ public sealed record NightFigures
             cases.Count(x => x.Case.Status == "Declined"),
             toAccept.Length == 0 ? null : Rank(toAccept, 0.5),
             toAccept.Length == 0 ? null : Rank(toAccept, 0.9),
-            cases.Sum(x => x.Referral.Trail.Count(e => e.Kind == "reminded" && e.Agency == agency.Id)),
-            cases.Sum(x => x.Referral.Trail.Count(e => e.Kind == "escalated" && e.Agency == agency.Id)),
+            cases.Sum(x => x.Referral.Trail.Count(e => e.Kind == "reminded" && e.Agency == agency.Id.Value)),
+            cases.Sum(x => x.Referral.Trail.Count(e => e.Kind == "escalated" && e.Agency == agency.Id.Value)),
             why);
     }
 
@@ -241,7 +241,7 @@ public sealed record NightFigures
                 .Select(m => inspectors[m.To])
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
-            foreach (var entry in referral.Trail.Where(e => e.Kind == "escalated" && e.Agency != night.World.FallbackAgencyId))
+            foreach (var entry in referral.Trail.Where(e => e.Kind == "escalated" && e.Agency != night.World.FallbackAgencyId.Value))
             {
                 var disclosed = referral.Cases.FirstOrDefault(c => c.Agency == entry.Agency)?.DisclosedAt ?? entry.At;
                 escalations.Add(new Escalation(referral.Reference, entry.Agency ?? "?", entry.Reason ?? entry.Status ?? "escalated", entry.At - disclosed, texted));
@@ -258,7 +258,7 @@ public sealed record NightFigures
     {
         for (var i = 0; i < night.World.Agencies.Count; i++)
         {
-            if (night.World.Agencies[i].Id == agency)
+            if (night.World.Agencies[i].Id.Value == agency)
             {
                 return i;
             }

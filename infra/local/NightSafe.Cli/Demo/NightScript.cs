@@ -135,7 +135,7 @@ public static class NightScript
 
         var random = new Random(seed);
         var officers = world.OfficerRosterSeed;
-        var towns = world.Towns.Select(t => t.Id).Where(TownSpellings.ContainsKey).ToList();
+        var towns = world.Towns.Select(t => t.Id.Value).Where(TownSpellings.ContainsKey).ToList();
 
         // Which slots are not plain referrals: a HELP first, then commands spread through the night.
         var kinds = Enumerable.Repeat(ScriptedKind.Referral, officerTexts).ToArray();
@@ -156,7 +156,7 @@ public static class NightScript
         {
             // Every town gets texts: officers mostly report their own town, sometimes a neighbour's.
             var townId = towns[townTurn++ % towns.Count];
-            var onDuty = officers.Where(o => o.Town == townId).ToList();
+            var onDuty = officers.Where(o => o.Town.Value == townId).ToList();
             var officer = onDuty.Count > 0 && random.Next(10) > 0 ? onDuty[random.Next(onDuty.Count)] : officers[random.Next(officers.Count)];
             texts.Add(kinds[i] switch
             {
@@ -184,7 +184,7 @@ public static class NightScript
             var index = numbered.Count + 2 * c;
             conversations.Add((
                 new ScriptedText(index, ScriptedKind.Incomplete, officer.Phone, incomplete, null),
-                new ScriptedText(index + 1, ScriptedKind.Referral, officer.Phone, answer, new IntendedReferral(officer.Town, categories, Consent.NotStated, null))));
+                new ScriptedText(index + 1, ScriptedKind.Referral, officer.Phone, answer, new IntendedReferral(officer.Town.Value, categories, Consent.NotStated, null))));
         }
 
         return new NightPlan(optOuts, numbered) { OptedOutNumbers = OptOutNumbers.ToHashSet(StringComparer.Ordinal), Conversations = conversations };

@@ -127,7 +127,7 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
         var processors = new List<ServiceBusProcessor>();
         foreach (var agency in world.Agencies)
         {
-            var processor = bus.CreateProcessor("cases", agency.Id, new ServiceBusProcessorOptions { AutoCompleteMessages = true, MaxConcurrentCalls = 4, PrefetchCount = 32 });
+            var processor = bus.CreateProcessor("cases", agency.Id.Value, new ServiceBusProcessorOptions { AutoCompleteMessages = true, MaxConcurrentCalls = 4, PrefetchCount = 32 });
             processor.ProcessMessageAsync += args =>
             {
                 var at = clock.Elapsed;

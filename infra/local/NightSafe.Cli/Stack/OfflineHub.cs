@@ -91,11 +91,11 @@ public sealed partial class OfflineHub : IAsyncDisposable
 
     /// <summary>A local sign-in link to one agency's desk.</summary>
     public Uri DeskSignInUrl(string agencyId, string? name = null) =>
-        SignInUrl(new Viewer(ViewerRole.Agency, name ?? $"{World.FindAgency(agencyId)?.Name ?? agencyId} (local)", agencyId, null, AppNow.AddDays(1), PageSessions.NewSessionId(), FromPlatform: false));
+        SignInUrl(new Viewer(ViewerRole.Agency, name ?? $"{World.AgencyNamed(agencyId)?.Name ?? agencyId} (local)", AgencyId.From(agencyId), null, AppNow.AddDays(1), PageSessions.NewSessionId(), FromPlatform: false));
 
     /// <summary>The short signed link a case alert carries: signs its reader in to that one case until the night ends.</summary>
     public Uri CaseLinkUrl(NightId night, NightSafe.Core.References.ReferenceCode reference, string agencyId) =>
-        new(_functions.BaseUrl, "api/c/" + new CaseLinks(PagesSigningKey, World, TimeProvider.System).Create(night, reference, agencyId));
+        new(_functions.BaseUrl, "api/c/" + new CaseLinks(PagesSigningKey, World, TimeProvider.System).Create(night, reference, AgencyId.From(agencyId)));
 
     public Uri BoardUrl => new(_functions.BaseUrl, "api/board");
 
@@ -126,7 +126,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var routingJson = await File.ReadAllTextAsync(Path.Combine(appDirectory, "routing.json"), cancellationToken);
         var world = RoutingWorld.Parse(routingJson);
-        var partnerKeys = world.Agencies.ToDictionary(a => a.Id, _ => PartnerKeyRing.NewKey(), StringComparer.Ordinal);
+        var partnerKeys = world.Agencies.ToDictionary(a => a.Id.Value, _ => PartnerKeyRing.NewKey(), StringComparer.Ordinal);
         var controlRoomKey = PartnerKeyRing.NewKey();
         var pagesKey = RandomNumberGenerator.GetBytes(32);
 
