@@ -54,8 +54,13 @@ var hubSettings = {
   // Twilio signs webhooks against the URL it was given, which is this host name, not what the worker sees.
   NightSafe__PublicBaseUrl: 'https://${app.properties.defaultHostName}'
   Retention__Days: string(retentionDays)
+  // The host refuses larger bodies with 413 before the worker buffers them (its default is 100 MB). The largest
+  // body NightSafe reads is a roster import (512 KiB of CSV); every other endpoint stops at 64 KiB itself.
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1048576'
   // Signs page sessions, CSRF tokens and case links; 32+ random bytes, base64 (README.md, Deploy to Azure).
   Pages__SigningKey: keyVaultReference(vaultName, 'pages-signing-key')
+  // Keys phone numbers in the tables (HMAC-SHA256); 32+ random bytes, base64. The app refuses to start without it.
+  PhoneKeys__Pepper: keyVaultReference(vaultName, 'phone-key-pepper')
   // Only true when the platform signs people in and strips X-MS-CLIENT-PRINCIPAL from clients' requests.
   Pages__PlatformAuthentication: string(pagesPlatformAuthentication)
 }

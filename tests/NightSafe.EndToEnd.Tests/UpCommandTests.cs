@@ -111,6 +111,131 @@ public sealed class UpCommandTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Up_keeps_the_roster_and_referrals_across_a_restart_and_in_memory_keeps_nothing()
+    {
+        int[] ports = [.. Enumerable.Range(0, 6).Select(_ => FreeTcpPort.Next()).Distinct()];
+        Assert.Equal(6, ports.Length);
+        var folder = Directory.CreateTempSubdirectory("nightsafe-data-").FullName;
+        var statePath = Path.Combine(folder, "stack.json");
+        string[] up = ["up", "--azurite-blob-port", $"{ports[0]}", "--azurite-queue-port", $"{ports[1]}", "--azurite-table-port", $"{ports[2]}",
+            "--servicebus-port", $"{ports[3]}", "--functions-port", $"{ports[4]}", "--twilio-port", $"{ports[5]}", "--state", statePath];
+        const string Collar = "PC9123";
+        const string OfficerPhone = "+447700900777";
+        try
+        {
+            string reference;
+            await using (await RunningUpAsync(up, statePath))
+            {
+                var (added, addOutput) = await RunAsync(["roster", "add", "--collar", Collar, "--name", "Jo Kept", "--town", "chelmsford", "--phone", "07700 900777", "--state", statePath]);
+                Assert.True(added == 0, addOutput);
+                reference = await ReferAsync(OfficerPhone, statePath);
+            }
+
+            Assert.True(File.Exists(Path.Combine(folder, StackData.PepperFile)), "the phone key pepper was not kept with the data");
+            Assert.NotEmpty(Directory.EnumerateFileSystemEntries(StackData.AzuriteFolder(folder)));
+
+            // Restarted: the officer added last time is still on the roster, and still found by their phone (the
+            // pepper their row is keyed with was kept too); the referral is still there.
+            await using (await RunningUpAsync(up, statePath))
+            {
+                var (listed, roster) = await RunAsync(["roster", "list", "--state", statePath]);
+                Assert.Equal(0, listed);
+                Assert.Contains(Collar, roster, StringComparison.Ordinal);
+                var (found, status) = await RunAsync(["status", reference, "--state", statePath]);
+                Assert.True(found == 0, status);
+                Assert.Contains(reference, status, StringComparison.Ordinal);
+                Assert.NotEqual(reference, await ReferAsync(OfficerPhone, statePath));
+            }
+
+            await using (await RunningUpAsync([.. up, "--in-memory"], statePath))
+            {
+                var (listed, roster) = await RunAsync(["roster", "list", "--state", statePath]);
+                Assert.Equal(0, listed);
+                Assert.DoesNotContain(Collar, roster, StringComparison.Ordinal);
+                var (found, status) = await RunAsync(["status", reference, "--state", statePath]);
+                Assert.NotEqual(0, found);
+                Assert.Contains($"No referral {reference}", status, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>An officer's referral through `text`; its reference.</summary>
+    private static async Task<string> ReferAsync(string officerPhone, string statePath)
+    {
+        var reply = string.Empty;
+        await WaitForAsync(
+            async () =>
+            {
+                // The app may still be starting its queue triggers: until the reply names a reference, ask again.
+                (var code, reply) = await RunAsync(["text", "Chelmsford drunk and alone outside Bar 9, female 20s, no consent", "--from", officerPhone, "--state", statePath]);
+                return code == 0 && reply.Contains("NightSafe ref ", StringComparison.Ordinal);
+            },
+            "a referral's reply to " + officerPhone);
+        var at = reply.IndexOf("NightSafe ref ", StringComparison.Ordinal) + "NightSafe ref ".Length;
+        return new string([.. reply[at..].TakeWhile(char.IsAsciiLetterOrDigit)]);
+    }
+
+    /// <summary>`up` started and ready; disposing it stops it with SIGINT and waits until it has exited cleanly.</summary>
+    private async Task<IAsyncDisposable> RunningUpAsync(string[] arguments, string statePath)
+    {
+        var lines = new ConcurrentQueue<string>();
+        var up = Start(arguments, lines);
+        var running = new RunningUp(up, lines, output);
+        try
+        {
+            await WaitForAsync(() => up.HasExited || lines.Any(l => l.Contains("Ready. Logs follow", StringComparison.Ordinal)), "up to be ready");
+            Assert.False(up.HasExited, "up exited early:\n" + string.Join("\n", lines));
+            Assert.True(File.Exists(statePath));
+            return running;
+        }
+        catch
+        {
+            await running.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed class RunningUp(Process up, ConcurrentQueue<string> lines, ITestOutputHelper output) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (!up.HasExited)
+                {
+                    using (var interrupt = Process.Start("kill", ["-INT", $"{up.Id}"]))
+                    {
+                        await interrupt.WaitForExitAsync();
+                    }
+
+                    using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(45));
+                    await up.WaitForExitAsync(stopping.Token);
+                }
+
+                Assert.Equal(0, up.ExitCode);
+            }
+            finally
+            {
+                if (!up.HasExited)
+                {
+                    up.Kill(entireProcessTree: true);
+                }
+
+                foreach (var line in lines)
+                {
+                    output.WriteLine(line);
+                }
+
+                up.Dispose();
+            }
+        }
+    }
+
     private static Process Start(IEnumerable<string> arguments, ConcurrentQueue<string> lines)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };

@@ -42,6 +42,9 @@ public sealed class LocalHub : IAsyncLifetime
     /// <summary>The offline control-room key (the app holds its SHA-256).</summary>
     public string ControlRoomKey { get; } = PartnerKeyRing.NewKey();
 
+    /// <summary>The phone key pepper (PhoneKeys:Pepper), one per run as `nightsafe up --in-memory` makes it.</summary>
+    public string PhonePepper { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public IServiceProvider Services => (_host ?? throw new InvalidOperationException("Not started.")).Services;
 
     public TwilioStandInServer Twilio => _twilio ?? throw new InvalidOperationException("Not started.");
@@ -86,6 +89,7 @@ public sealed class LocalHub : IAsyncLifetime
             ["NightSafe:SeedRoster"] = "true",
             ["Retention:Days"] = "31",
             ["ControlRoom:KeySha256"] = PartnerKeyRing.Hash(ControlRoomKey),
+            ["PhoneKeys:Pepper"] = PhonePepper,
         };
         var i = 0;
         foreach (var (agency, key) in PartnerKeys)

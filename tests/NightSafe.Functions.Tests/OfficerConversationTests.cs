@@ -137,7 +137,7 @@ public sealed class OfficerConversationTests(LocalHub stack)
 
         var rows = stack.Table(StorageNames.ConversationsTable).Query<Azure.Data.Tables.TableEntity>().ToList();
 
-        Assert.Contains(rows, r => r.RowKey == TableKeys.ForPhone(officer));
+        Assert.Contains(rows, r => r.RowKey == stack.Services.GetRequiredService<PhoneKeys>().For(officer));
         Assert.DoesNotContain(rows, r => r.RowKey.Contains("7700900408", StringComparison.Ordinal) || r.PartitionKey.Contains("7700900408", StringComparison.Ordinal));
     }
 }

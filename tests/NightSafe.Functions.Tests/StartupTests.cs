@@ -39,6 +39,9 @@ public sealed class StartupTests(LocalHub hub)
     [InlineData("Partners:Keys:0:Sha256", "@Microsoft.KeyVault(SecretUri=https://kv-nightsafe.vault.azure.net/secrets/partner-key-sha256-x/)", "Key Vault")]
     [InlineData("Partners:Keys:0:Sha256", "abc123", "Sha256")]
     [InlineData("ControlRoom:KeySha256", "@Microsoft.KeyVault(SecretUri=https://kv-nightsafe.vault.azure.net/secrets/control-room-key-sha256/)", "Key Vault")]
+    [InlineData("PhoneKeys:Pepper", "@Microsoft.KeyVault(VaultName=kv-nightsafe;SecretName=phone-key-pepper)", "PhoneKeys:Pepper is an unresolved Key Vault reference")]
+    [InlineData("PhoneKeys:Pepper", "", "PhoneKeys:Pepper (app setting PhoneKeys__Pepper) is not set")]
+    [InlineData("PhoneKeys:Pepper", "c2hvcnQ=", "PhoneKeys:Pepper must be base64")]
     public async Task An_unresolved_key_vault_reference_or_a_malformed_secret_refuses_to_start(string setting, string value, string named)
     {
         var settings = hub.Settings();

@@ -47,6 +47,9 @@ public sealed class DevHostFixture : IAsyncLifetime, IDisposable
 
     public void Dispose() => _logs.Dispose();
 
+    /// <summary>The host's body limit in these tests (app setting FUNCTIONS_REQUEST_BODY_SIZE_LIMIT).</summary>
+    public const int MaxRequestBodyBytes = 64 * 1024;
+
     internal static Task<FunctionsDevHost> StartHostAsync(string storage, ILoggerFactory loggerFactory, string heartbeat) =>
         FunctionsDevHost.StartAsync(new FunctionsDevHostOptions
         {
@@ -56,6 +59,7 @@ public sealed class DevHostFixture : IAsyncLifetime, IDisposable
             {
                 ["AzureWebJobsStorage"] = storage,
                 ["HeartbeatSchedule"] = heartbeat,
+                ["FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"] = MaxRequestBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
             LoggerFactory = loggerFactory,
         });

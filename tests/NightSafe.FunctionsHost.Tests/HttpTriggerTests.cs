@@ -42,6 +42,41 @@ public sealed class HttpTriggerTests(DevHostFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task A_body_over_the_hosts_limit_is_413_and_never_reaches_the_worker_whether_declared_or_chunked()
+    {
+        var limit = DevHostFixture.MaxRequestBodyBytes;
+        int Echoes() => fixture.Logs.Count(r => r.Message.StartsWith("Executed 'Echo' (", StringComparison.Ordinal));
+        var before = Echoes();
+
+        using (var declared = new ByteArrayContent(new byte[limit + 1]))
+        using (var response = await _http.PostAsync(new Uri("api/echo/declared", UriKind.Relative), declared))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        }
+
+        // No Content-Length: the host finds out only while reading, and must still stop before invoking.
+        using (var chunked = new StreamContent(new MemoryStream(new byte[2 * limit])))
+        {
+            chunked.Headers.ContentLength = null;
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/echo/chunked", UriKind.Relative)) { Content = chunked };
+            request.Headers.TransferEncodingChunked = true;
+            using var response = await _http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        }
+
+        // A body of exactly the limit is served: the worker runs once, for it alone.
+        using (var fits = new ByteArrayContent(new byte[limit]))
+        using (var response = await _http.PostAsync(new Uri("api/echo/fits", UriKind.Relative), fits))
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.Equal(limit, (await response.Content.ReadAsByteArrayAsync()).Length);
+        }
+
+        await Eventually.UntilAsync(() => Echoes() > before, TimeSpan.FromSeconds(10), "the fitting body's invocation logged");
+        Assert.Equal(before + 1, Echoes());
+    }
+
+    [Fact]
     public async Task Route_constraint_mismatch_and_unknown_routes_are_404()
     {
         using var notAnInt = await _http.GetAsync(new Uri("api/items/lantern", UriKind.Relative));

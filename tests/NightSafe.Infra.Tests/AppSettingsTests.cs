@@ -97,6 +97,19 @@ public sealed partial class AppSettingsTests(MainSnapshotFixture fixture)
     }
 
     [Fact]
+    public void The_phone_key_pepper_is_a_key_vault_reference()
+    {
+        Assert.Equal($"@Microsoft.KeyVault(VaultName={VaultName};SecretName=phone-key-pepper)", Settings["PhoneKeys__Pepper"]);
+    }
+
+    [Fact]
+    public void The_host_refuses_request_bodies_over_one_mebibyte_before_the_worker_reads_them()
+    {
+        // Above the roster import's 512 KiB, far below the Functions host's default of 100 MB.
+        Assert.Equal("1048576", Settings["FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"]);
+    }
+
+    [Fact]
     public void Application_insights_connection_string_comes_from_the_component()
     {
         var value = Settings["APPLICATIONINSIGHTS_CONNECTION_STRING"];

@@ -62,6 +62,14 @@ public static class IntegrationsServiceCollectionExtensions
             });
         });
 
+        // Phone numbers' table keys: HMAC-SHA256 under the pepper, which must be there and resolved (fails closed).
+        services.AddOptions<PhoneKeyOptions>()
+            .Bind(configuration.GetSection(PhoneKeyOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PhoneKeyOptions>, PhoneKeyOptionsValidator>());
+        services.TryAddSingleton(sp => PhoneKeys.From(sp.GetRequiredService<IOptions<PhoneKeyOptions>>()));
+        services.TryAddSingleton<LegacyPhoneRows>();
+
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageRequestCounter>();
         services.TryAddSingleton<StorageInitializer>();

@@ -8,8 +8,9 @@ using NightSafe.Core.Ports;
 namespace NightSafe.Integrations.Storage;
 
 /// <summary>
-/// The Conversations table: PartitionKey "officer", RowKey <see cref="TableKeys.ForPhone"/> of the officer's number
-/// (never the number), the thread as JSON. A thread found expired is deleted: it may hold the officer's words.
+/// The Conversations table: PartitionKey "officer", RowKey <see cref="PhoneKeys.For"/> of the officer's number
+/// (never the number), the thread as JSON. A thread found expired is deleted: it may hold the officer's words. A thread
+/// under its pre-pepper key moves when the officer texts again (<see cref="LegacyPhoneRows"/>).
 /// </summary>
 public sealed class TableConversationStore : IConversationStore
 {
@@ -20,13 +21,17 @@ public sealed class TableConversationStore : IConversationStore
     private readonly TableClient _table;
     private readonly StorageInitializer _storage;
     private readonly TimeProvider _time;
+    private readonly PhoneKeys _keys;
+    private readonly LegacyPhoneRows _legacy;
 
-    public TableConversationStore(TableServiceClient tables, StorageInitializer storage, TimeProvider time)
+    public TableConversationStore(TableServiceClient tables, StorageInitializer storage, TimeProvider time, PhoneKeys keys, LegacyPhoneRows legacy)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.ConversationsTable);
         _storage = storage;
         _time = time;
+        _keys = keys;
+        _legacy = legacy;
     }
 
     public async Task<OfficerThread?> FindAsync(string officerPhoneE164, CancellationToken cancellationToken)
@@ -37,8 +42,8 @@ public sealed class TableConversationStore : IConversationStore
         }
 
         await _storage.EnsureAsync(cancellationToken);
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.ForPhone(officerPhoneE164), cancellationToken: cancellationToken);
-        if (!found.HasValue || found.Value!.GetString("Thread") is not { } json)
+        var found = await _legacy.FindAsync(_table, Partition, _keys.For(officerPhoneE164), PhoneKeys.Legacy(officerPhoneE164), tableWide: false, cancellationToken);
+        if (found?.GetString("Thread") is not { } json)
         {
             return null;
         }
@@ -58,12 +63,13 @@ public sealed class TableConversationStore : IConversationStore
         ArgumentNullException.ThrowIfNull(thread);
         EnsureE164(officerPhoneE164);
         await _storage.EnsureAsync(cancellationToken);
-        var entity = new TableEntity(Partition, TableKeys.ForPhone(officerPhoneE164))
+        var entity = new TableEntity(Partition, _keys.For(officerPhoneE164))
         {
             ["Thread"] = JsonSerializer.Serialize(thread, Json),
             ["ExpiresAt"] = thread.ExpiresAt,
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await _legacy.ForgetAsync(_table, Partition, PhoneKeys.Legacy(officerPhoneE164), cancellationToken);
     }
 
     public async Task DeleteAsync(string officerPhoneE164, CancellationToken cancellationToken)
@@ -72,12 +78,14 @@ public sealed class TableConversationStore : IConversationStore
         await _storage.EnsureAsync(cancellationToken);
         try
         {
-            await _table.DeleteEntityAsync(Partition, TableKeys.ForPhone(officerPhoneE164), ETag.All, cancellationToken);
+            await _table.DeleteEntityAsync(Partition, _keys.For(officerPhoneE164), ETag.All, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             // Nothing remembered.
         }
+
+        await _legacy.ForgetAsync(_table, Partition, PhoneKeys.Legacy(officerPhoneE164), cancellationToken);
     }
 
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -6,8 +6,9 @@ using NightSafe.Core.Ports;
 namespace NightSafe.Integrations.Storage;
 
 /// <summary>
-/// The DutyPhones table: PartitionKey "duty", RowKey the agency id and <see cref="TableKeys.ForPhone"/> of the number (the
-/// number itself is a property: case alerts are texted to it); PartitionKey "audit" holds the trail of changes.
+/// The DutyPhones table: PartitionKey "duty", RowKey the agency id and <see cref="PhoneKeys.For"/> of the number (the
+/// number itself is a property: case alerts are texted to it); PartitionKey "audit" holds the trail of changes. The
+/// number being in the row, a row under its pre-pepper key is moved to its new key the first time the table is listed.
 /// </summary>
 public sealed class TableDutyPhones : IDutyPhoneStore
 {
@@ -16,12 +17,14 @@ public sealed class TableDutyPhones : IDutyPhoneStore
 
     private readonly TableClient _table;
     private readonly StorageInitializer _storage;
+    private readonly PhoneKeys _keys;
 
-    public TableDutyPhones(TableServiceClient tables, StorageInitializer storage)
+    public TableDutyPhones(TableServiceClient tables, StorageInitializer storage, PhoneKeys keys)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.DutyPhonesTable);
         _storage = storage;
+        _keys = keys;
     }
 
     public async Task<IReadOnlyList<StoredDutyPhone>> ListAsync(CancellationToken cancellationToken)
@@ -32,6 +35,12 @@ public sealed class TableDutyPhones : IDutyPhoneStore
         {
             if (e.GetString("Agency") is { Length: > 0 } agency && e.GetString("Phone") is { } phone && UkPhoneNumber.IsE164(phone))
             {
+                if (e.RowKey != RowKey(agency, phone))
+                {
+                    // Keyed before the pepper: move it (one transaction), so its next upsert replaces it, not doubles it.
+                    await LegacyPhoneRows.MoveAsync(_table, Partition, e.RowKey, RowKey(agency, phone), cancellationToken);
+                }
+
                 phones.Add(new StoredDutyPhone(AgencyId.From(agency), phone, e.GetBoolean("Active") ?? false));
             }
         }
@@ -49,7 +58,7 @@ public sealed class TableDutyPhones : IDutyPhoneStore
 
         await _storage.EnsureAsync(cancellationToken);
         await _table.UpsertEntityAsync(
-            new TableEntity(Partition, TableKeys.Safe(phone.AgencyId.Value) + "|" + TableKeys.ForPhone(phone.Phone))
+            new TableEntity(Partition, RowKey(phone.AgencyId.Value, phone.Phone))
             {
                 ["Agency"] = phone.AgencyId.Value,
                 ["Phone"] = phone.Phone,
@@ -59,6 +68,8 @@ public sealed class TableDutyPhones : IDutyPhoneStore
             TableUpdateMode.Replace,
             cancellationToken);
     }
+
+    private string RowKey(string agencyId, string phone) => TableKeys.Safe(agencyId) + "|" + _keys.For(phone);
 
     public async Task RecordAsync(DutyPhoneChange change, CancellationToken cancellationToken)
     {

@@ -46,17 +46,6 @@ public static class TableKeys
         return HashedPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
     }
 
-    /// <summary>
-    /// The row key for a phone number: "phone-" and the SHA-256 hex of its E.164 form. Keys travel in request URLs,
-    /// which the Azure SDK and storage analytics log, so a number never appears in a key. (A hash of a phone number
-    /// can be reversed by trying every number: it keeps numbers out of logs, not out of reach of the table's readers.)
-    /// </summary>
-    public static string ForPhone(string e164)
-    {
-        ArgumentNullException.ThrowIfNull(e164);
-        return "phone-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e164)));
-    }
-
     /// <summary>The smallest string greater than every string starting with <paramref name="prefix"/>: a range's end.</summary>
     public static string AfterPrefix(string prefix)
     {

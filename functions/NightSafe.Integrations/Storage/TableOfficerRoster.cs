@@ -6,8 +6,9 @@ using NightSafe.Core.Ports;
 namespace NightSafe.Integrations.Storage;
 
 /// <summary>
-/// The Officers table: PartitionKey "roster", RowKey <see cref="TableKeys.ForPhone"/> of the officer's number (the number
-/// itself is kept only masked, for the control room's list); PartitionKey "audit" holds the roster's change trail.
+/// The Officers table: PartitionKey "roster", RowKey <see cref="PhoneKeys.For"/> of the officer's number (the number
+/// itself is kept only masked, for the control room's list); PartitionKey "audit" holds the roster's change trail. A
+/// row still under its pre-pepper key moves to the new key when the officer is next looked up (<see cref="LegacyPhoneRows"/>).
 /// </summary>
 public sealed class TableOfficerRoster : IOfficerRoster, IRosterDirectory
 {
@@ -16,12 +17,16 @@ public sealed class TableOfficerRoster : IOfficerRoster, IRosterDirectory
 
     private readonly TableClient _table;
     private readonly StorageInitializer _storage;
+    private readonly PhoneKeys _keys;
+    private readonly LegacyPhoneRows _legacy;
 
-    public TableOfficerRoster(TableServiceClient tables, StorageInitializer storage)
+    public TableOfficerRoster(TableServiceClient tables, StorageInitializer storage, PhoneKeys keys, LegacyPhoneRows legacy)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.OfficersTable);
         _storage = storage;
+        _keys = keys;
+        _legacy = legacy;
     }
 
     public async Task<Officer?> FindAsync(string phoneE164, CancellationToken cancellationToken)
@@ -33,8 +38,7 @@ public sealed class TableOfficerRoster : IOfficerRoster, IRosterDirectory
         }
 
         await _storage.EnsureAsync(cancellationToken);
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.ForPhone(phoneE164), cancellationToken: cancellationToken);
-        if (!found.HasValue || found.Value is not { } entity)
+        if (await FindRowAsync(phoneE164, cancellationToken) is not { } entity)
         {
             return null;
         }
@@ -57,7 +61,7 @@ public sealed class TableOfficerRoster : IOfficerRoster, IRosterDirectory
         }
 
         await _storage.EnsureAsync(cancellationToken);
-        var entity = new TableEntity(Partition, TableKeys.ForPhone(officer.Phone))
+        var entity = new TableEntity(Partition, _keys.For(officer.Phone))
         {
             ["Name"] = officer.Name,
             ["Collar"] = officer.Collar,
@@ -67,6 +71,7 @@ public sealed class TableOfficerRoster : IOfficerRoster, IRosterDirectory
             ["PhoneMasked"] = UkPhoneNumber.Mask(officer.Phone),
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await _legacy.ForgetAsync(_table, Partition, PhoneKeys.Legacy(officer.Phone), cancellationToken);
     }
 
     public async Task<IReadOnlyList<RosterEntry>> ListAsync(CancellationToken cancellationToken)
@@ -89,9 +94,11 @@ public sealed class TableOfficerRoster : IOfficerRoster, IRosterDirectory
         }
 
         await _storage.EnsureAsync(cancellationToken);
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.ForPhone(phoneE164), cancellationToken: cancellationToken);
-        return found.HasValue && found.Value is { } entity ? Entry(entity) : null;
+        return await FindRowAsync(phoneE164, cancellationToken) is { } entity ? Entry(entity) : null;
     }
+
+    private Task<TableEntity?> FindRowAsync(string phoneE164, CancellationToken cancellationToken) =>
+        _legacy.FindAsync(_table, Partition, _keys.For(phoneE164), PhoneKeys.Legacy(phoneE164), tableWide: false, cancellationToken);
 
     public async Task SetActiveAsync(string id, bool active, CancellationToken cancellationToken)
     {

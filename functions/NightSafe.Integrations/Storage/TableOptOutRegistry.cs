@@ -6,8 +6,9 @@ using NightSafe.Core.Ports;
 namespace NightSafe.Integrations.Storage;
 
 /// <summary>
-/// The OptOuts table: PartitionKey "sms", RowKey <see cref="TableKeys.ForPhone"/> of the number; a row means "never send
-/// advice". The number itself is not stored: membership is all this table needs.
+/// The OptOuts table: PartitionKey "sms", RowKey <see cref="PhoneKeys.For"/> of the number; a row means "never send
+/// advice". The number itself is not stored: membership is all this table needs. A row under its pre-pepper key moves
+/// when the number is next asked about (<see cref="LegacyPhoneRows"/>): an opt-out is never lost to the migration.
 /// </summary>
 public sealed class TableOptOutRegistry : IOptOutRegistry
 {
@@ -16,13 +17,17 @@ public sealed class TableOptOutRegistry : IOptOutRegistry
     private readonly TableClient _table;
     private readonly StorageInitializer _storage;
     private readonly TimeProvider _time;
+    private readonly PhoneKeys _keys;
+    private readonly LegacyPhoneRows _legacy;
 
-    public TableOptOutRegistry(TableServiceClient tables, StorageInitializer storage, TimeProvider time)
+    public TableOptOutRegistry(TableServiceClient tables, StorageInitializer storage, TimeProvider time, PhoneKeys keys, LegacyPhoneRows legacy)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.OptOutsTable);
         _storage = storage;
         _time = time;
+        _keys = keys;
+        _legacy = legacy;
     }
 
     public async Task<bool> IsOptedOutAsync(string phoneE164, CancellationToken cancellationToken)
@@ -33,8 +38,7 @@ public sealed class TableOptOutRegistry : IOptOutRegistry
         }
 
         await _storage.EnsureAsync(cancellationToken);
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.ForPhone(phoneE164), select: ["RowKey"], cancellationToken: cancellationToken);
-        return found.HasValue;
+        return await _legacy.FindAsync(_table, Partition, _keys.For(phoneE164), PhoneKeys.Legacy(phoneE164), tableWide: false, cancellationToken) is not null;
     }
 
     public async Task OptOutAsync(string phoneE164, string reason, CancellationToken cancellationToken)
@@ -42,12 +46,13 @@ public sealed class TableOptOutRegistry : IOptOutRegistry
         EnsureE164(phoneE164);
         ArgumentNullException.ThrowIfNull(reason);
         await _storage.EnsureAsync(cancellationToken);
-        var entity = new TableEntity(Partition, TableKeys.ForPhone(phoneE164))
+        var entity = new TableEntity(Partition, _keys.For(phoneE164))
         {
             ["Reason"] = reason,
             ["OptedOutAt"] = _time.GetUtcNow(),
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await _legacy.ForgetAsync(_table, Partition, PhoneKeys.Legacy(phoneE164), cancellationToken);
     }
 
     public async Task OptInAsync(string phoneE164, CancellationToken cancellationToken)
@@ -56,12 +61,14 @@ public sealed class TableOptOutRegistry : IOptOutRegistry
         await _storage.EnsureAsync(cancellationToken);
         try
         {
-            await _table.DeleteEntityAsync(Partition, TableKeys.ForPhone(phoneE164), ETag.All, cancellationToken);
+            await _table.DeleteEntityAsync(Partition, _keys.For(phoneE164), ETag.All, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            // Was not opted out.
+            // Was not opted out (under the new key).
         }
+
+        await _legacy.ForgetAsync(_table, Partition, PhoneKeys.Legacy(phoneE164), cancellationToken);
     }
 
     private static void EnsureE164(string phoneE164)

@@ -7,8 +7,10 @@ namespace NightSafe.Integrations.Storage;
 
 /// <summary>
 /// The OutboundSms table: one row per (message key, recipient), PartitionKey the key (hashed when it cannot be one),
-/// RowKey <see cref="TableKeys.ForPhone"/> of the number (never the number). The first insert wins; every later change
-/// is guarded by the row's ETag, so of two attempts at the same send exactly one owns it.
+/// RowKey <see cref="PhoneKeys.For"/> of the number (never the number). The first insert wins; every later change
+/// is guarded by the row's ETag, so of two attempts at the same send exactly one owns it. A marker written under its
+/// pre-pepper key is moved before the insert (<see cref="LegacyPhoneRows"/>), so a send marked before the upgrade is
+/// still seen as marked after it and never sent twice.
 /// </summary>
 public sealed class TableSmsMarkers : ISmsMarkers
 {
@@ -27,19 +29,29 @@ public sealed class TableSmsMarkers : ISmsMarkers
     private readonly TableClient _table;
     private readonly StorageInitializer _storage;
     private readonly TimeProvider _time;
+    private readonly PhoneKeys _keys;
+    private readonly LegacyPhoneRows _legacy;
 
-    public TableSmsMarkers(TableServiceClient tables, StorageInitializer storage, TimeProvider time)
+    public TableSmsMarkers(TableServiceClient tables, StorageInitializer storage, TimeProvider time, PhoneKeys keys, LegacyPhoneRows legacy)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.OutboundSmsTable);
         _storage = storage;
         _time = time;
+        _keys = keys;
+        _legacy = legacy;
     }
 
     public async Task<SmsMarkClaim> BeginAsync(string key, string recipient, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (partition, row) = Keys(key, recipient);
         await _storage.EnsureAsync(cancellationToken);
+        // Markers are partitioned by message, so whether old keys remain is asked of the whole table, once.
+        if (await _legacy.MayExistAsync(_table, partition: null, cancellationToken))
+        {
+            await LegacyPhoneRows.MoveAsync(_table, partition, PhoneKeys.Legacy(recipient), row, cancellationToken);
+        }
+
         for (var round = 1; ; round++)
         {
             try
@@ -172,11 +184,11 @@ public sealed class TableSmsMarkers : ISmsMarkers
         }
     }
 
-    private static (string Partition, string Row) Keys(string key, string recipient)
+    private (string Partition, string Row) Keys(string key, string recipient)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentException.ThrowIfNullOrEmpty(recipient);
-        return (TableKeys.Safe(key), TableKeys.ForPhone(recipient));
+        return (TableKeys.Safe(key), _keys.For(recipient));
     }
 
     private static string VersionOf(Response response) =>

@@ -46,6 +46,7 @@ public sealed class FunctionsDevHost : IAsyncDisposable
     private readonly List<Task> _triggers = [];
     private readonly Lock _gate = new();
     private readonly string _hostId = Guid.NewGuid().ToString("N")[..16];
+    private readonly long _maxRequestBodySize;
     private int _grpcPort;
     private long _firstServedTicks = -1;
     private int _disposed;
@@ -61,6 +62,7 @@ public sealed class FunctionsDevHost : IAsyncDisposable
         MasterKey = options.MasterKey ?? NewKey();
         FunctionKey = options.FunctionKey ?? NewKey();
         var settings = new AppSettings(app.Settings);
+        _maxRequestBodySize = RequestBodyLimit.From(settings);
         _queues = new StorageQueues(settings, app.Host.Queues, loggerFactory.CreateLogger("NightSafe.FunctionsHost.Queues"));
         _supervisor = new WorkerSupervisor(app, () => new Uri($"http://127.0.0.1:{_grpcPort}/"), sessions, options, loggerFactory);
         _invoker = new FunctionInvoker(_supervisor, _queues, loggerFactory.CreateLogger<FunctionInvoker>(), OnInvocationServed);
@@ -346,6 +348,11 @@ public sealed class FunctionsDevHost : IAsyncDisposable
         var request = context.Request;
         var aborted = context.RequestAborted;
         var path = request.Path.Value ?? "/";
+        if (!RequestBodyLimit.Apply(context, _maxRequestBodySize))
+        {
+            return;
+        }
+
         if (path.StartsWith("/admin/", StringComparison.OrdinalIgnoreCase))
         {
             await HandleAdminAsync(context, path);
@@ -388,7 +395,19 @@ public sealed class FunctionsDevHost : IAsyncDisposable
     private async Task InvokeHttpAsync(HttpContext context, RouteMatch.Found found)
     {
         var function = found.Route.Function;
-        var (input, metadata) = await HttpTriggerRequests.ToInvocationAsync(context.Request, found.Values, context.RequestAborted);
+        (TypedData Input, Dictionary<string, TypedData> Metadata) request;
+        try
+        {
+            request = await HttpTriggerRequests.ToInvocationAsync(context.Request, found.Values, context.RequestAborted);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A body without Content-Length (chunked) that grew past the limit while it was read: the worker never sees it.
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        var (input, metadata) = request;
         var outcome = await _invoker.InvokeAsync(function, input, metadata, context.RequestAborted);
         if (!outcome.Succeeded)
         {

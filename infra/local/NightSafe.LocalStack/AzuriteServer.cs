@@ -31,10 +31,12 @@ public sealed class AzuriteServer : IAsyncDisposable
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly ChildProcess _process;
+    private readonly bool _inMemory;
 
-    private AzuriteServer(ChildProcess process, int blobPort, int queuePort, int tablePort)
+    private AzuriteServer(ChildProcess process, int blobPort, int queuePort, int tablePort, bool inMemory)
     {
         _process = process;
+        _inMemory = inMemory;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -91,7 +93,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
                 options.Log?.Invoke(line);
             });
-            var server = new AzuriteServer(process, blob, queue, table);
+            var server = new AzuriteServer(process, blob, queue, table, options.InMemory);
             if (await server.WaitReadyAsync(options.StartTimeout, cancellationToken))
             {
                 return server;
@@ -144,5 +146,9 @@ public sealed class AzuriteServer : IAsyncDisposable
         return !_process.HasExited;
     }
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    /// <summary>
+    /// Stops Azurite. Data kept on disk is written on a timer and when Azurite shuts down, so a persistent Azurite is
+    /// asked to shut down (SIGTERM) and given time to write the last changes; an in-memory one is simply killed.
+    /// </summary>
+    public ValueTask DisposeAsync() => _inMemory ? _process.DisposeAsync() : _process.StopAsync(TimeSpan.FromSeconds(10));
 }

@@ -10,11 +10,13 @@ public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _name;
+    private readonly bool _tied;
 
-    private ChildProcess(Process process, string name)
+    private ChildProcess(Process process, string name, bool tied)
     {
         _process = process;
         _name = name;
+        _tied = tied;
     }
 
     public int Id => _process.Id;
@@ -77,7 +79,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ChildProcess(process, name);
+        return new ChildProcess(process, name, tieToParent);
 
         void Forward(string? line)
         {
@@ -89,6 +91,29 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _process.WaitForExitAsync(cancellationToken);
+
+    /// <summary>
+    /// Asks a tied process to stop as a tool is asked to (with-parent.js sees its stdin close and sends the tool
+    /// SIGTERM), so it can finish what it was writing; waits up to <paramref name="grace"/>, then kills what is left.
+    /// </summary>
+    public async ValueTask StopAsync(TimeSpan grace)
+    {
+        try
+        {
+            if (_tied && !_process.HasExited)
+            {
+                _process.StandardInput.Close();
+                using var wait = new CancellationTokenSource(grace);
+                await _process.WaitForExitAsync(wait.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException)
+        {
+            // Not gone in time, or already gone: the kill below settles it.
+        }
+
+        await DisposeAsync();
+    }
 
     /// <summary>Stops the process and everything it started, and waits (bounded) for it to go.</summary>
     public async ValueTask DisposeAsync()

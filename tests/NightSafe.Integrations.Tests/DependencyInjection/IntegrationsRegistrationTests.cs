@@ -25,6 +25,7 @@ public sealed class IntegrationsRegistrationTests
         ["Twilio:AccountSid"] = "AC0123456789abcdef0123456789abcdef",
         ["Twilio:AuthToken"] = "fedcba9876543210fedcba9876543210",
         ["Twilio:From"] = "+447700900000",
+        ["PhoneKeys:Pepper"] = "q0Rl1xW3pN9mV8sT2uY6bC4eF7hJ0kL5oP1rS3tU9wA=",
     };
 
     [Fact]
@@ -56,6 +57,7 @@ public sealed class IntegrationsRegistrationTests
     [InlineData("Twilio:From", "Twilio:From or Twilio:MessagingServiceSid")]
     [InlineData("AzureWebJobsStorage", "AzureWebJobsStorage")]
     [InlineData("ServiceBus:connectionString", "ServiceBus:connectionString")]
+    [InlineData("PhoneKeys:Pepper", "PhoneKeys:Pepper")]
     public async Task A_missing_setting_fails_the_start_naming_it(string missing, string named)
     {
         var settings = Complete();
@@ -74,6 +76,9 @@ public sealed class IntegrationsRegistrationTests
     [InlineData("Twilio:ApiBaseUrl", "/relative", "Twilio:ApiBaseUrl must be an absolute")]
     [InlineData("Twilio:MaxAttempts", "0", "Twilio:MaxAttempts")]
     [InlineData("AzureWebJobsStorage:accountName", "Not_An-Account", "AzureWebJobsStorage:accountName")]
+    [InlineData("PhoneKeys:Pepper", "@Microsoft.KeyVault(VaultName=kv-nightsafe;SecretName=phone-key-pepper)", "PhoneKeys:Pepper is an unresolved Key Vault reference")]
+    [InlineData("PhoneKeys:Pepper", "c2hvcnQ=", "PhoneKeys:Pepper must be base64 of at least 32")]
+    [InlineData("PhoneKeys:Pepper", "not base64 at all!", "PhoneKeys:Pepper must be base64 of at least 32")]
     public async Task A_wrong_setting_fails_the_start_naming_it(string key, string value, string expected)
     {
         var settings = Complete();

@@ -30,6 +30,10 @@ public static class UpCommand
         }.InRange(1, 65535));
         var clock = ClockOption.Create();
         var verbose = new Option<bool>("--verbose") { Description = "Debug-level logs." };
+        var inMemory = new Option<bool>("--in-memory")
+        {
+            Description = "Keep nothing: Azurite in memory, a new phone key pepper. By default the roster, keys, referrals and queued work are kept in the state file's folder (.nightsafe/) across restarts.",
+        };
         var command = new Command("up", "Start Azurite, the Service Bus emulator, the Twilio stand-in and the Functions app; print endpoints and keys; stream logs until Ctrl+C.");
         foreach (var option in ports.Values)
         {
@@ -38,6 +42,7 @@ public static class UpCommand
 
         command.Options.Add(clock);
         command.Options.Add(verbose);
+        command.Options.Add(inMemory);
         command.SetAction((parse, cancellationToken) => RunAsync(
             new StackPorts(
                 parse.GetValue(ports[StackPart.AzuriteBlob]),
@@ -48,6 +53,7 @@ public static class UpCommand
                 parse.GetValue(ports[StackPart.Twilio])),
             ClockOption.Read(parse, clock),
             parse.GetValue(verbose),
+            parse.GetValue(inMemory),
             parse.GetValue(statePath) ?? StackStateFile.PathIn(),
             cancellationToken));
         return command;
@@ -56,7 +62,7 @@ public static class UpCommand
     /// <summary>The option that sets a part's port, for error messages.</summary>
     public static string OptionFor(StackPart part) => OptionNames[part];
 
-    private static async Task<int> RunAsync(StackPorts ports, DateTime? clockStart, bool verbose, string statePath, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(StackPorts ports, DateTime? clockStart, bool verbose, bool inMemory, string statePath, CancellationToken cancellationToken)
     {
         // One stack per state file: a second `up` would find every port taken and blame the first one it tried.
         if (await StackStateFile.TryReadRunningAsync(statePath, cancellationToken) is { } running)
@@ -70,11 +76,16 @@ public static class UpCommand
         // Start-up logs come before the endpoints table, and nothing interleaves with the table while it prints.
         logs.Hold();
         Console.WriteLine("Starting the offline stack (Azurite, Service Bus emulator, Twilio stand-in, Functions app)...");
+        // Data lives next to the state file (.nightsafe/ by default): the roster, keys, referrals and queued work survive a restart.
+        var dataDirectory = inMemory ? null : Path.GetDirectoryName(Path.GetFullPath(statePath));
+        Console.WriteLine(dataDirectory is null
+            ? "Data: in memory only (--in-memory); nothing is kept when the stack stops."
+            : $"Data: kept in {StackData.AzuriteFolder(dataDirectory)} across restarts (--in-memory keeps nothing; delete the folder to start afresh). Service Bus messages are not kept.");
         OfflineHub stack;
         try
         {
             stack = await OfflineHub.StartAsync(
-                new OfflineHubOptions { Ports = ports, ClockStart = clockStart, LoggerFactory = loggerFactory, Say = Console.WriteLine },
+                new OfflineHubOptions { Ports = ports, ClockStart = clockStart, LoggerFactory = loggerFactory, Say = Console.WriteLine, DataDirectory = dataDirectory },
                 cancellationToken);
         }
         catch (PortTakenException ex)

@@ -12,7 +12,8 @@ public sealed record LocalParts(
     string TwilioAuthToken,
     string HubNumber,
     Uri PublicBaseUrl,
-    string PagesSigningKey = "");
+    string PagesSigningKey = "",
+    string PhonePepper = "");
 
 /// <summary>The app settings (local.settings.json Values; <c>__</c> for <c>:</c>) for running NightSafe.Functions offline.</summary>
 public static class FunctionsAppSettings
@@ -44,6 +45,8 @@ public static class FunctionsAppSettings
             ["NightSafe__PublicBaseUrl"] = parts.PublicBaseUrl.ToString(),
             ["NightSafe__SeedRoster"] = "true",
             ["Retention__Days"] = "31",
+            // As in Azure (infra/modules/app-settings.bicep): the dev host answers 413 to a larger body.
+            ["FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"] = "1048576",
             // No App Service Authentication offline: `up` prints signed sign-in links instead.
             ["Pages__LocalSignIn"] = "true",
         };
@@ -51,6 +54,13 @@ public static class FunctionsAppSettings
         {
             // Offline there is no App Service Authentication: the control room reads dossiers with this key.
             settings["ControlRoom__KeySha256"] = PartnerKeyRing.Hash(controlRoomKey);
+        }
+
+        if (parts.PhonePepper.Length > 0)
+        {
+            // Keys phone numbers in the tables (PhoneKeys__Pepper; a Key Vault secret in Azure). Data kept on disk is
+            // keyed with it, so `up` keeps it next to that data.
+            settings["PhoneKeys__Pepper"] = parts.PhonePepper;
         }
 
         if (parts.PagesSigningKey.Length > 0)

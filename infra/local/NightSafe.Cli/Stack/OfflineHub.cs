@@ -129,6 +129,10 @@ public sealed partial class OfflineHub : IAsyncDisposable
         var partnerKeys = world.Agencies.ToDictionary(a => a.Id.Value, _ => PartnerKeyRing.NewKey(), StringComparer.Ordinal);
         var controlRoomKey = PartnerKeyRing.NewKey();
         var pagesKey = RandomNumberGenerator.GetBytes(32);
+        // Rows kept on disk are keyed with the pepper, so it is kept with them; an in-memory stack makes one per run.
+        var phonePepper = options.DataDirectory is { } data
+            ? await StackData.PepperAsync(data, cancellationToken)
+            : Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
         AzuriteServer? azurite = null;
         ServiceBusEmulatorServer? serviceBus = null;
@@ -143,6 +147,8 @@ public sealed partial class OfflineHub : IAsyncDisposable
                     BlobPort = ports.AzuriteBlob,
                     QueuePort = ports.AzuriteQueue,
                     TablePort = ports.AzuriteTable,
+                    InMemory = options.DataDirectory is null,
+                    Location = options.DataDirectory is { } kept ? StackData.AzuriteFolder(kept) : null,
                     Log = line =>
                     {
                         // npm's first install is the one slow step a newcomer meets: say it out loud.
@@ -164,7 +170,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
             var clockOffset = options.ClockStart is { } start
                 ? world.ToInstant(DateOnly.FromDateTime(start), TimeOnly.FromDateTime(start)) - clockStartsAt
                 : TimeSpan.Zero;
-            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, controlRoomKey, pagesKey, clockOffset, clockStartsAt, loggerFactory, cancellationToken);
+            functions = await StartFunctionsAsync(options, appDirectory, azurite, serviceBus, twilio, partnerKeys, controlRoomKey, pagesKey, phonePepper, clockOffset, clockStartsAt, loggerFactory, cancellationToken);
             await functions.WaitUntilRunningAsync(options.StartTimeout, cancellationToken);
             return new OfflineHub(azurite, serviceBus, twilio, functions, world, partnerKeys, controlRoomKey, options.ClockStart, pagesKey, clockOffset, options.AcknowledgeWithin);
         }
@@ -287,6 +293,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         IReadOnlyDictionary<string, string> partnerKeys,
         string controlRoomKey,
         byte[] pagesKey,
+        string phonePepper,
         TimeSpan clockOffset,
         DateTimeOffset clockStartsAt,
         ILoggerFactory loggerFactory,
@@ -297,7 +304,7 @@ public sealed partial class OfflineHub : IAsyncDisposable
         {
             var port = options.Ports.Functions != 0 ? options.Ports.Functions : FreeTcpPort.Next();
             var publicBaseUrl = new Uri($"http://127.0.0.1:{port}/");
-            var parts = new LocalParts(azurite.ConnectionString, serviceBus.ConnectionString, twilio.BaseUrl, twilio.AccountSid, twilio.AuthToken, HubNumber, publicBaseUrl, Convert.ToBase64String(pagesKey));
+            var parts = new LocalParts(azurite.ConnectionString, serviceBus.ConnectionString, twilio.BaseUrl, twilio.AccountSid, twilio.AuthToken, HubNumber, publicBaseUrl, Convert.ToBase64String(pagesKey), phonePepper);
             try
             {
                 return await FunctionsDevHost.StartAsync(

@@ -42,6 +42,13 @@ public sealed record OfflineHubOptions
     /// </summary>
     public TimeSpan? AcknowledgeWithin { get; init; }
 
+    /// <summary>
+    /// Where the stack keeps its data across restarts: Azurite's tables, queues and blobs under <c>azurite/</c>, and the
+    /// phone key pepper those tables are keyed with (<c>phone-key-pepper</c>). Null keeps everything in memory, gone
+    /// when the stack stops (the demo and tests). The Service Bus emulator keeps its messages in memory either way.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
     /// <summary>Longest wait for the worker to load every function.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
 }
