@@ -44,7 +44,7 @@ internal static class ReferralRows
 
     public static string EventsOfPrefix(ReferenceCode reference) => $"{EventPrefix}{reference}|";
 
-    /// <summary>The start of every index row of one phone (by its <see cref="TableKeys.ForPhone"/> hash).</summary>
+    /// <summary>The start of every index row of one phone (by its <see cref="PhoneKeys.For"/> key, an HMAC under the pepper).</summary>
     public static string PhoneIndexPrefix(string phoneKey) => $"{PhoneIndexRowPrefix}{phoneKey}|";
 
     public static TableEntity ToPhoneIndexEntity(NightId night, ReferenceCode reference, string phoneKey) =>

@@ -22,11 +22,14 @@ public sealed class TableReferralStore : IReferralStore
     private readonly TableClient _table;
     private readonly StorageInitializer _storage;
 
-    public TableReferralStore(TableServiceClient tables, StorageInitializer storage)
+    private readonly PhoneKeys _phoneKeys;
+
+    public TableReferralStore(TableServiceClient tables, StorageInitializer storage, PhoneKeys phoneKeys)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.ReferralsTable);
         _storage = storage;
+        _phoneKeys = phoneKeys;
     }
 
     public async Task<bool> TryCreateAsync(Referral referral, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken)
@@ -212,7 +215,7 @@ public sealed class TableReferralStore : IReferralStore
         ArgumentException.ThrowIfNullOrEmpty(e164);
         // One range query over the nights' index rows (PartitionKey range, RowKey prefix of the phone's hash): the phone
         // itself never travels in a request, and no referral row is read that does not hold it.
-        var prefix = ReferralRows.PhoneIndexPrefix(TableKeys.ForPhone(e164));
+        var prefix = ReferralRows.PhoneIndexPrefix(_phoneKeys.For(e164));
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey ge {first.ToString()} and PartitionKey le {last.ToString()} and RowKey ge {prefix} and RowKey lt {TableKeys.AfterPrefix(prefix)}");
         var found = new List<Referral>();
@@ -305,11 +308,11 @@ public sealed class TableReferralStore : IReferralStore
     /// transaction as the referral: erasure by phone number finds it without reading other referrals, and without
     /// another storage request at intake. None once erased or without a subject phone.
     /// </summary>
-    private static IEnumerable<TableTransactionAction> PhoneIndexActions(Referral referral)
+    private IEnumerable<TableTransactionAction> PhoneIndexActions(Referral referral)
     {
         if (referral.SubjectPhone is { Length: > 0 } phone && referral.ErasedAt is null)
         {
-            yield return new(TableTransactionActionType.UpsertReplace, ReferralRows.ToPhoneIndexEntity(referral.Night, referral.Reference, TableKeys.ForPhone(phone)));
+            yield return new(TableTransactionActionType.UpsertReplace, ReferralRows.ToPhoneIndexEntity(referral.Night, referral.Reference, _phoneKeys.For(phone)));
         }
     }
 
