@@ -92,6 +92,44 @@ public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper outpu
         Assert.Equal(burst.Accepted, burst.FullyRouted);
         Assert.Equal(0, burst.Losses);
         Assert.Equal(0, burst.Duplicates);
+
+        // In order: routing takes the oldest referral first with a bounded number in flight (host.json), so a case is
+        // overtaken at its agency only by cases of referrals routed at the same time as its own; the listener's own
+        // concurrent calls may swap what they record by as many again.
+        output.WriteLine($"most overtaken: {burst.MostOvertaken} (routing in flight at most {RoutingInFlight()})");
+        Assert.True(
+            burst.MostOvertaken <= RoutingInFlight() + ListenerCalls,
+            $"A case reached its agency after {burst.MostOvertaken} cases of referrals sent after it was accepted; routing has at most {RoutingInFlight()} in flight.");
+    }
+
+    /// <summary>The load command's listener: concurrent calls per agency subscription.</summary>
+    private const int ListenerCalls = 4;
+
+    /// <summary>Routing messages in flight at once on one instance: host.json's queue batchSize + newBatchThreshold.</summary>
+    private static int RoutingInFlight()
+    {
+        using var host = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(NightSafe.LocalStack.RepositoryLayout.FindRoot(), "host.json")));
+        var queues = host.RootElement.GetProperty("extensions").GetProperty("queues");
+        return queues.GetProperty("batchSize").GetInt32() + queues.GetProperty("newBatchThreshold").GetInt32();
+    }
+
+    [Fact]
+    public void A_case_is_overtaken_only_by_cases_of_referrals_sent_after_it_was_accepted()
+    {
+        var ms = (int m) => TimeSpan.FromMilliseconds(m);
+        // A accepted before B and C were sent; B and C overlapped (neither came first).
+        var referrals = new Dictionary<string, (TimeSpan Sent, TimeSpan Accepted)>
+        {
+            ["A"] = (ms(0), ms(10)),
+            ["B"] = (ms(20), ms(40)),
+            ["C"] = (ms(30), ms(50)),
+        };
+
+        Assert.Equal(0, CaseOrder.MostOvertaken([("x", "A", ms(100)), ("x", "B", ms(110)), ("x", "C", ms(120))], referrals));
+        Assert.Equal(0, CaseOrder.MostOvertaken([("x", "A", ms(100)), ("x", "C", ms(110)), ("x", "B", ms(120))], referrals));
+        Assert.Equal(2, CaseOrder.MostOvertaken([("x", "C", ms(100)), ("x", "B", ms(110)), ("x", "A", ms(120))], referrals));
+        // Each agency's order is its own.
+        Assert.Equal(1, CaseOrder.MostOvertaken([("x", "B", ms(100)), ("x", "A", ms(110)), ("y", "A", ms(100)), ("y", "C", ms(105))], referrals));
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class StackCommandTests(HubFixture fixture, ITestOutputHelper outp
             var reference = reply.Reference!.ToString()!;
 
             var printed = await Eventually.ValueAsync(
-                async () => await RunAsync("status", reference.ToLowerInvariant(), "--state", StatePath) is (0, var text, _) && text.Contains("disclosed", StringComparison.Ordinal) ? text : null,
+                async () => await RunAsync("status", reference.ToLowerInvariant(), "--state", StatePath) is (0, var text, _) && text.Contains("disclosed", StringComparison.Ordinal) && text.Contains("street-pastors-colchester", StringComparison.Ordinal) ? text : null,
                 TimeSpan.FromSeconds(30),
                 "the referral routed, as status prints it");
             var (unknown, _, error) = await RunAsync("status", "ZZZZZZ", "--state", StatePath);

@@ -59,6 +59,20 @@ public sealed class InboundTicket
     public async Task MarkStoredAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
         Claim = await _ledger.RecordStoredAsync(Claim, night, reference, cancellationToken);
 
+    /// <summary>The reply the handler already recorded as this message's answer (<see cref="CompleteAsync"/>), if it did.</summary>
+    internal string? CompletedWith { get; private set; }
+
+    /// <summary>
+    /// Records <paramref name="reply"/> as the message's answer now, so the handler can write it alongside its own last
+    /// writes rather than after them; the gate then records nothing more. Should the handler fail after this, a retry
+    /// gets this reply (the referral it names is stored; the received sweep queues one whose routing item was lost).
+    /// </summary>
+    public async Task CompleteAsync(string reply, CancellationToken cancellationToken)
+    {
+        await _ledger.CompleteAsync(Claim, reply, cancellationToken);
+        CompletedWith = reply;
+    }
+
     /// <summary>Reserves another reference (the reserved one was taken) before a referral is stored under it.</summary>
     public async Task ReserveAsync(InboundReservation reservation, CancellationToken cancellationToken) =>
         Claim = await _ledger.ReserveAsync(Claim, reservation, cancellationToken);
@@ -129,6 +143,8 @@ public sealed partial class InboundGate(IInboundLedger ledger, ILogger<InboundGa
             // Recording the answer is part of the attempt: if it fails, the retry resumes (the claim names the referral).
             switch (await handle(ticket, cancellationToken))
             {
+                case InboundResult.Replied when ticket.CompletedWith is { } recorded:
+                    return new InboundOutcome(recorded, Repeat: false, Rejected: false);
                 case InboundResult.Replied replied:
                     await ledger.CompleteAsync(ticket.Claim, replied.Reply, cancellationToken);
                     return new InboundOutcome(replied.Reply, Repeat: false, Rejected: false);
@@ -138,6 +154,11 @@ public sealed partial class InboundGate(IInboundLedger ledger, ILogger<InboundGa
                 case var other:
                     throw new InvalidOperationException($"Unknown inbound result {other.GetType().Name}.");
             }
+        }
+        catch when (ticket.CompletedWith is not null)
+        {
+            // Answered already: a retry gets that answer; there is no claim left to release.
+            throw;
         }
         catch
         {

@@ -92,9 +92,13 @@ public sealed partial class OfficerConversation(
         }
 
         var now = time.GetUtcNow();
-        var thread = await conversations.FindAsync(from, cancellationToken) is { } found && found.IsLiveAt(now) ? found : null;
         TownId? rosterTown = world.FindTown(officer.TownId) is not null ? officer.TownId : null;
         var message = parser.Parse(sms.Body, rosterTown);
+
+        // A command, or a referral that names its town, means the same whatever the officer texted before: the thread is
+        // read only for a text it may complete or amend (one storage request fewer on the usual referral).
+        var thread = StandsAlone(message) ? null
+            : await conversations.FindAsync(from, cancellationToken) is { } found && found.IsLiveAt(now) ? found : null;
         var reply = message switch
         {
             HelpRequest => OfficerReplies.Help(world.FindTown(officer.TownId)?.Name ?? world.Towns[0].Name),
@@ -115,6 +119,10 @@ public sealed partial class OfficerConversation(
         };
         return new InboundResult.Replied(reply);
     }
+
+    // Matched in the switch above before any arm that looks at the thread (a referral naming its town ignores it).
+    private static bool StandsAlone(OfficerMessage message) =>
+        message is HelpRequest or StatusRequest or CloseRequest or AddRequest or ReferralRequest { Draft.TownFromRoster: false };
 
     // "consent y", "07700 900123": nothing but what adds to a referral already made.
     private static bool IsAmendment(PartialReferral partial) =>
@@ -175,9 +183,19 @@ public sealed partial class OfficerConversation(
         {
             Reading = ReadingSummary(draft),
         };
-        var accepted = await intake.AcceptAsync(submission, ticket, traceParent, cancellationToken);
-        await RememberAsync(from, accepted.Referral, cancellationToken);
-        return replies.Accepted(accepted, draft.UnreadablePhone, draft.TownFromRoster);
+        // The officer's thread and the message's answer are written while the routing item is queued (one round trip).
+        var reply = string.Empty;
+        await intake.AcceptAsync(
+            submission,
+            ticket,
+            traceParent,
+            (accepted, ct) =>
+            {
+                reply = replies.Accepted(accepted, draft.UnreadablePhone, draft.TownFromRoster);
+                return Task.WhenAll(RememberAsync(from, accepted.Referral, ct), ticket.CompleteAsync(reply, ct));
+            },
+            cancellationToken);
+        return reply;
     }
 
     private async Task<string> ResumeAsync(string from, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)

@@ -18,6 +18,11 @@ public sealed class DutyPhoneBook(IDutyPhoneStore store, RoutingWorld world, Tim
 
     private volatile Snapshot? _snapshot;
 
+    private readonly Lock _gate = new();
+
+    // The read under way, shared by callers that ask at once (routing alerts every case's agency together).
+    private Task<Snapshot>? _reading;
+
     /// <summary>A stable, short id for a duty phone (the phone itself never leaves the hub): hex of its hash.</summary>
     public static string IdFor(string e164)
     {
@@ -46,7 +51,14 @@ public sealed class DutyPhoneBook(IDutyPhoneStore store, RoutingWorld world, Tim
     }
 
     /// <summary>Forgets the last read (after a change), so the next question reads the table.</summary>
-    public void Forget() => _snapshot = null;
+    public void Forget()
+    {
+        lock (_gate)
+        {
+            _snapshot = null;
+            _reading = null;
+        }
+    }
 
     private async Task<Snapshot> ReadAsync(CancellationToken cancellationToken)
     {
@@ -56,6 +68,22 @@ public sealed class DutyPhoneBook(IDutyPhoneStore store, RoutingWorld world, Tim
             return fresh;
         }
 
+        Task<Snapshot> reading;
+        lock (_gate)
+        {
+            if (_reading is null || _reading.IsCompleted)
+            {
+                _reading = ReadStoreAsync(now, cancellationToken);
+            }
+
+            reading = _reading;
+        }
+
+        return await reading;
+    }
+
+    private async Task<Snapshot> ReadStoreAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var stored = await store.ListAsync(cancellationToken);
         var managed = stored.Select(s => s.AgencyId).ToHashSet();
         var byAgency = new Dictionary<AgencyId, IReadOnlyList<string>>();

@@ -53,15 +53,16 @@ public sealed partial class PartnerLoop(
             return;
         }
 
+        // Each item is idempotent and independent of the others: queued at once, not one round trip after another.
         var now = time.GetUtcNow();
-        foreach (var @case in cases.Where(c => c.IsUnanswered))
+        await Task.WhenAll(cases.Where(c => c.IsUnanswered).SelectMany(@case => new[]
         {
-            await AlertAsync(referral, @case, AlertReason.New, null, cancellationToken);
-            await ScheduleAsync(
+            AlertAsync(referral, @case, AlertReason.New, null, cancellationToken),
+            ScheduleAsync(
                 new PartnerLoopItem(PartnerLoopItem.Reminder, referral.Night.ToString(), referral.Reference.ToString(), @case.AgencyId.Value, TraceParent: referral.TraceParent),
                 AcknowledgementRules.Due(@case, referral.Priority, Acknowledgement, DeadlineStage.Reminder) - now,
-                cancellationToken);
-        }
+                cancellationToken),
+        }));
 
         if (referral.Priority == Priority.Urgent)
         {

@@ -109,6 +109,12 @@ public sealed record Referral
 
     public DateTimeOffset? RoutedAt { get; init; }
 
+    /// <summary>
+    /// When routing first recorded partner cases for it (in the same transaction as the cases): while null no case row
+    /// exists, so routing need not look for any (one storage request fewer per referral).
+    /// </summary>
+    public DateTimeOffset? CasesRecordedAt { get; init; }
+
     public DateTimeOffset? ClosedAt { get; init; }
 
     public DateTimeOffset? ErasedAt { get; init; }

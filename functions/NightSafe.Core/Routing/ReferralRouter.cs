@@ -104,14 +104,11 @@ public sealed partial class ReferralRouter(
         var cases = plan.Outcome == RoutingOutcome.Routed
             ? plan.Cases
             : (await store.CasesAsync(night, reference, cancellationToken)).Select(c => c.Value).ToList();
-        await partners.CasesRoutedAsync(routed, cases, cancellationToken);
-
-        // As read again by MarkRoutedAsync: a CLOSE before it set the advice aside instead.
-        if (routed.AdviceOutstanding && routed.Status != ReferralStatus.Closed)
-        {
-            await smsQueue.EnqueueAsync(AdviceSms.ItemFor(routed), cancellationToken);
-        }
-
+        // As read again by MarkRoutedAsync: a CLOSE before it set the advice aside instead. Queued with the partner
+        // loop's items, not after them: they are independent.
+        await Task.WhenAll(
+            partners.CasesRoutedAsync(routed, cases, cancellationToken),
+            routed.AdviceOutstanding && routed.Status != ReferralStatus.Closed ? smsQueue.EnqueueAsync(AdviceSms.ItemFor(routed), cancellationToken) : Task.CompletedTask);
         return plan.Outcome;
     }
 
@@ -211,7 +208,8 @@ public sealed partial class ReferralRouter(
     /// <summary>Writes a case row and its disclosure event for every assigned agency that has none yet (one transaction).</summary>
     private async Task<Plan?> RecordCasesAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
-        var plan = await store.UpdateAsync<Plan?>(night, reference, DecideCasesAsync, cancellationToken);
+        var attempts = 0;
+        var plan = await store.UpdateAsync<Plan?>(night, reference, (stored, ct) => DecideCasesAsync(stored, ++attempts == 1, ct), cancellationToken);
         if (plan is null)
         {
             LogNotFound(night, reference);
@@ -224,7 +222,7 @@ public sealed partial class ReferralRouter(
         return plan;
     }
 
-    private async Task<ReferralDecision<Plan?>> DecideCasesAsync(Stored<Referral>? stored, CancellationToken cancellationToken)
+    private async Task<ReferralDecision<Plan?>> DecideCasesAsync(Stored<Referral>? stored, bool firstAttempt, CancellationToken cancellationToken)
     {
         if (stored is null)
         {
@@ -239,7 +237,12 @@ public sealed partial class ReferralRouter(
             return new(new Plan(RoutingOutcome.AlreadyRouted, referral, decision, []));
         }
 
-        var recorded = (await store.CasesAsync(referral.Night, referral.Reference, cancellationToken)).Select(c => c.Value).ToList();
+        // Case rows are only ever added with CasesRecordedAt set in the same transaction (routing) or once routed (by hand,
+        // escalation): before that there is nothing to look for. A row that exists anyway (written before this column
+        // was) makes the transaction below fail on its key, and the next attempt reads them.
+        var recorded = firstAttempt && referral is { CasesRecordedAt: null, Status: ReferralStatus.Received }
+            ? []
+            : (await store.CasesAsync(referral.Night, referral.Reference, cancellationToken)).Select(c => c.Value).ToList();
         var existing = recorded.Select(c => c.AgencyId).ToHashSet();
         var now = time.GetUtcNow();
         if (referral.Status == ReferralStatus.Closed && existing.Count == 0)
@@ -264,8 +267,9 @@ public sealed partial class ReferralRouter(
                 routed,
                 new ReferralChange(referral.Night, referral.Reference)
                 {
-                    // The referral is written unchanged with its version, so an officer's CLOSE cannot slip in between.
-                    Referral = referral,
+                    // The referral is written with its version (unchanged but for when its cases were first recorded),
+                    // so an officer's CLOSE cannot slip in between.
+                    Referral = referral with { CasesRecordedAt = referral.CasesRecordedAt ?? now },
                     ReferralVersion = stored.Version,
                     Cases = cases.Select(c => (c, (string?)null)).ToList(),
                     Events = events,

@@ -23,6 +23,9 @@ internal sealed class InMemoryReferralStore : IReferralStore
 
     public int Saves { get; private set; }
 
+    /// <summary>How many times a referral's cases were looked up (<see cref="CasesAsync"/>).</summary>
+    public int CaseLookups { get; private set; }
+
     public IReadOnlyList<Referral> Referrals { get { lock (_gate) { return _referrals.Values.Select(v => v.Value).ToList(); } } }
 
     public IReadOnlyList<PartnerCase> AllCases { get { lock (_gate) { return _cases.Values.Select(v => v.Value).ToList(); } } }
@@ -120,6 +123,7 @@ internal sealed class InMemoryReferralStore : IReferralStore
     {
         lock (_gate)
         {
+            CaseLookups++;
             var prefix = Key(night, reference) + "/";
             return Task.FromResult<IReadOnlyList<Stored<PartnerCase>>>(_cases.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(c => new Stored<PartnerCase>(c.Value.Value, V(c.Value.Version))).ToList());
         }

@@ -97,6 +97,47 @@ public sealed class ReferralRouterTests
     }
 
     [Fact]
+    public async Task A_first_routing_looks_for_no_recorded_cases_and_marks_when_it_recorded_them()
+    {
+        var hub = new Hub();
+        await hub.TextAsync("Chelmsford spiked outside Bar 9 07700 900777 consent y");
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Null(referral.CasesRecordedAt);
+        var lookups = hub.Store.CaseLookups;
+
+        await hub.RouteQueuedAsync();
+
+        Assert.Equal(lookups, hub.Store.CaseLookups);
+        var routed = Assert.Single(hub.Store.Referrals);
+        Assert.Equal(hub.Time.GetUtcNow(), routed.CasesRecordedAt);
+        Assert.Equal(ReferralStatus.Routed, routed.Status);
+    }
+
+    [Fact]
+    public async Task Cases_recorded_before_the_referral_said_so_are_found_and_published_once()
+    {
+        var hub = new Hub();
+        await hub.TextAsync("Chelmsford spiked outside Bar 9 07700 900777 consent y");
+        var referral = Assert.Single(hub.Store.Referrals);
+        // The first attempt recorded the cases and died before publishing; the row is as one written before the
+        // referral kept CasesRecordedAt (nothing says cases exist).
+        var dying = new ObservingPublisher(hub.Publisher, _ => throw new InvalidOperationException("the process died"));
+        var router = new ReferralRouter(hub.Store, dying, hub.SmsQueue, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None));
+        var recorded = (await hub.Store.FindAsync(referral.Night, referral.Reference, CancellationToken.None))!;
+        Assert.NotNull(recorded.Value.CasesRecordedAt);
+        await hub.Store.SaveAsync(new ReferralChange(referral.Night, referral.Reference) { Referral = recorded.Value with { CasesRecordedAt = null }, ReferralVersion = recorded.Version }, CancellationToken.None);
+        var cases = await hub.Store.CasesAsync(referral.Night, referral.Reference, CancellationToken.None);
+        Assert.NotEmpty(cases);
+
+        await hub.RouteQueuedAsync();
+
+        Assert.Equal(ReferralStatus.Routed, Assert.Single(hub.Store.Referrals).Status);
+        Assert.Equal(cases.Count, (await hub.Store.CasesAsync(referral.Night, referral.Reference, CancellationToken.None)).Count);
+        Assert.Equal(cases.Select(c => c.Value.AgencyId).Order(), hub.Publisher.Cases.Select(c => c.AgencyId).Distinct().Order());
+    }
+
+    [Fact]
     public async Task A_referral_no_agency_on_duty_covers_goes_to_the_control_room_flagged()
     {
         // Tuesday 15:00: no street pastors, no safe spaces, no councils on duty.

@@ -101,6 +101,32 @@ public sealed class IntakeRecoveryTests(LocalHub stack)
     }
 
     [Fact]
+    public async Task A_routing_item_lost_while_the_answer_was_written_alongside_it_is_answered_on_retry_and_queued_by_the_sweep()
+    {
+        await using var hub = await FaultyHub.StartAsync(stack);
+        var before = ReferralKeys();
+        var sid = "SM" + Guid.NewGuid().ToString("N");
+        // The webhook writes the routing item, the officer's thread and the answer at once: here only the item fails.
+        hub.Faults.LoseRoutingItem = true;
+        await Assert.ThrowsAsync<WorkerFailedException>(() => hub.TextAsync(sid, Text));
+        hub.Faults.LoseRoutingItem = false;
+        var (night, reference) = Assert.Single(NewSince(before));
+        Assert.DoesNotContain(hub.Faults.Queued, item => item.Reference == reference);
+
+        // Twilio's retry hears the reference (the answer was recorded); the referral is stored, not yet queued.
+        var (status, reply) = await hub.TextAsync(sid, Text);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"NightSafe ref {reference}", reply, StringComparison.Ordinal);
+        Assert.Single(NewSince(before));
+
+        // The received sweep queues it once it is older than its grace.
+        var sweep = ActivatorUtilities.CreateInstance<ReceivedSweepTimer>(hub.Services);
+        stack.Time.Advance(ReceivedSweep.Grace + TimeSpan.FromSeconds(1));
+        await sweep.RunAsync(new TimerInfo(), new TestFunctionContext(hub.Services));
+        Assert.Contains(hub.Faults.Queued, item => item.Reference == reference && item.Night == night);
+    }
+
+    [Fact]
     public async Task Ten_simultaneous_copies_of_one_webhook_all_get_the_first_attempts_reply_with_the_reference()
     {
         await using var hub = await FaultyHub.StartAsync(stack);
@@ -127,6 +153,9 @@ public sealed class IntakeRecoveryTests(LocalHub stack)
         public IntakeStep? FailAfter { get; set; }
 
         public bool Killed { get; set; }
+
+        /// <summary>The routing queue refuses the item: it never reaches the queue.</summary>
+        public bool LoseRoutingItem { get; set; }
 
         /// <summary>How long storing a referral takes.</summary>
         public TimeSpan CreateDelay { get; set; }
@@ -256,6 +285,11 @@ public sealed class IntakeRecoveryTests(LocalHub stack)
     {
         public async Task EnqueueAsync(RoutingWorkItem item, CancellationToken cancellationToken)
         {
+            if (faults.LoseRoutingItem)
+            {
+                throw new WorkerFailedException(IntakeStep.RoutingItem);
+            }
+
             await inner.EnqueueAsync(item, cancellationToken);
             faults.Queued.Enqueue(item);
             faults.After(IntakeStep.RoutingItem);

@@ -160,9 +160,10 @@ public static class LoadCommand
         Row(table, "Ceiling bound/s", report.Phases, p => p.CeilingBound?.ToString("0", c) ?? "n/a");
         Row(table, "Share of the bound", report.Phases, p => p.ShareOfCeiling?.ToString("0.00", c) ?? "n/a");
         Row(table, "Lost / twice", report.Phases, p => string.Create(c, $"{p.Losses} / {p.Duplicates}"));
+        Row(table, "Most overtaken (order)", report.Phases, p => p.MostOvertaken.ToString(c));
         Row(table, "Storage stalls", report.Phases, p => p.Stalls == 0 ? "0" : string.Create(c, $"{p.Stalls} (≤{p.LongestStallMs:0} ms)"));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("[grey]Storage requests: the app's own table and queue clients (SDK pipeline counter); the host's receive and delete of the routing message add about 1-2; each delivery report of the advice SMS adds 2. Ceiling bound = inserts/s ÷ requests per referral. Routed/s: referrals with every case on its partner's subscription, per second of the phase.[/]");
+        AnsiConsole.MarkupLine("[grey]Storage requests: the app's own table and queue clients (SDK pipeline counter); the host's receive and delete of the routing message add about 1-2; each delivery report of the advice SMS adds 2. Ceiling bound = inserts/s ÷ requests per referral. Routed/s: referrals with every case on its partner's subscription, per second of the phase. Most overtaken: the most cases of referrals sent after another was accepted that reached a partner before it (0: acceptance order).[/]");
         if (report.Stalls > 0)
         {
             AnsiConsole.MarkupLine(string.Create(c, $"[yellow]Storage stalled {report.Stalls} times (probe slower than 1 s; longest {report.LongestStallMs:0} ms): Azurite's clean-up of used queue messages.[/]"));

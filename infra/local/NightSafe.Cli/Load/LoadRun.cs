@@ -64,6 +64,10 @@ public sealed record StorageCeiling(double InsertsPerSecond, double QueueSendsPe
 /// <param name="StorageRequestsPerReferral">From the app's own storage pipeline counter (null when the hub does not expose it).</param>
 /// <param name="CeilingBound">Referrals per second the storage ceiling allows at this phase's requests per referral.</param>
 /// <param name="ShareOfCeiling">Referrals fully routed per second as a share of <paramref name="CeilingBound"/>.</param>
+/// <param name="MostOvertaken">
+/// Order at the partners: the most cases, at one agency, that reached it before a case of a referral accepted before
+/// theirs was even sent (see <see cref="CaseOrder"/>); 0 is acceptance order exactly.
+/// </param>
 public sealed record PhaseFigures(
     double OfferedPerSecond,
     double AchievedSendPerSecond,
@@ -81,7 +85,44 @@ public sealed record PhaseFigures(
     int Losses,
     int Duplicates,
     int Stalls,
-    double LongestStallMs);
+    double LongestStallMs,
+    int MostOvertaken = 0);
+
+/// <summary>
+/// The order in which each agency received its cases, against the order the referrals were accepted. Of two referrals
+/// whose webhooks overlapped neither came first; but one accepted (its officer had the reference) before the other was
+/// sent came first, and its case should reach every agency the two share first. A case is overtaken by each such
+/// later case that arrived before it. Routing takes the oldest referral first and has a bounded number in flight per
+/// instance (host.json's queue batchSize + newBatchThreshold), so overtaking comes only from referrals routed at the same
+/// time, and is at most about that many when their routing takes as long as each other's.
+/// </summary>
+public static class CaseOrder
+{
+    /// <param name="arrivals">Each case's agency, its referral, and when it first arrived.</param>
+    /// <param name="referrals">Each referral's text: when it was sent and when it was accepted.</param>
+    public static int MostOvertaken(IEnumerable<(string Agency, string Reference, TimeSpan Arrived)> arrivals, IReadOnlyDictionary<string, (TimeSpan Sent, TimeSpan Accepted)> referrals)
+    {
+        ArgumentNullException.ThrowIfNull(arrivals);
+        ArgumentNullException.ThrowIfNull(referrals);
+        var most = 0;
+        foreach (var agency in arrivals.Where(a => referrals.ContainsKey(a.Reference)).GroupBy(a => a.Agency, StringComparer.Ordinal))
+        {
+            var inOrder = agency.OrderBy(a => a.Arrived).Select(a => referrals[a.Reference]).ToList();
+            for (var i = 0; i < inOrder.Count; i++)
+            {
+                var overtaken = 0;
+                for (var j = 0; j < i; j++)
+                {
+                    overtaken += inOrder[j].Sent > inOrder[i].Accepted ? 1 : 0;
+                }
+
+                most = Math.Max(most, overtaken);
+            }
+        }
+
+        return most;
+    }
+}
 
 /// <summary>A whole run: the ceiling, each phase, and any stall of the storage emulator.</summary>
 public sealed record LoadReport(StorageCeiling? Ceiling, IReadOnlyList<PhaseFigures> Phases, int Stalls, double LongestStallMs, string CasesCheckedAgainst)
@@ -351,6 +392,22 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
             perReferral = spent.GetValueOrDefault("work") / (double)accepted.Count;
         }
 
+        var arrivals = new List<(string Agency, string Reference, TimeSpan Arrived)>();
+        foreach (var (reference, ids) in expected)
+        {
+            foreach (var id in ids)
+            {
+                if (cases.TryGetValue(id, out var times))
+                {
+                    lock (times)
+                    {
+                        arrivals.Add((id[(id.LastIndexOf('/') + 1)..], reference, times[0]));
+                    }
+                }
+            }
+        }
+
+        var overtaken = CaseOrder.MostOvertaken(arrivals, accepted.ToDictionary(a => a.Key, a => (a.Value.SentAt, a.Value.AcceptedAt), StringComparer.Ordinal));
         var routedPerSecond = fullyRouted / Math.Max((lastArrival - start).TotalSeconds, 0.001);
         double? bound = ceiling is not null && perReferral is > 0 ? ceiling.RequestsPerSecond / perReferral : null;
         return new PhaseFigures(
@@ -370,6 +427,7 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
             losses,
             duplicates,
             watch.Stalls - stallsBefore,
-            watch.LongestStall.TotalMilliseconds);
+            watch.LongestStall.TotalMilliseconds,
+            overtaken);
     }
 }
