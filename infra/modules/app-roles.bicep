@@ -20,6 +20,7 @@ var roles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
@@ -30,6 +31,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
   name: namespaceName
+
+  resource casesTopic 'topics' existing = {
+    name: 'cases'
+  }
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
@@ -84,6 +89,18 @@ resource serviceBusSender 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
+  }
+}
+
+// Data Receiver on the cases topic only: the retention run drains its subscriptions' dead-letter queues, which hold
+// partners' case views past retention otherwise. The app never receives anything else.
+resource serviceBusReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: namespace::casesTopic
+  name: guid(namespace::casesTopic.id, principalId, roles.serviceBusDataReceiver)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
   }
 }
 

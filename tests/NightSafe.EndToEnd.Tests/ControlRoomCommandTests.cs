@@ -59,6 +59,47 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Erase_referral_and_erase_phone_erase_through_the_dev_host_and_print_the_number_masked()
+    {
+        var state = Path.Combine(Path.GetTempPath(), "nightsafe-" + Guid.NewGuid().ToString("N"), "stack.json");
+        try
+        {
+            await StackStateFile.WriteAsync(state, Hub.State(Environment.ProcessId), CancellationToken.None);
+            var phone = new OfficerPhone(fixture.Http, Hub.Functions.BaseUrl, Hub.PublicBaseUrl, Hub.Twilio.AccountSid, Hub.Twilio.AuthToken, OfflineHub.HubNumber);
+            var first = await Eventually.ValueAsync(
+                async () => await phone.TextAsync("+447700900001", "Chelmsford alone outside the station 07700 900971 consent n", CancellationToken.None) is { Reference: not null } r ? r : null,
+                TimeSpan.FromSeconds(30),
+                "an officer's acknowledgement");
+            var second = await phone.TextAsync("+447700900001", "Colchester alone by the castle 07700 900972 consent n", CancellationToken.None);
+            Assert.NotNull(first.Reference);
+            Assert.NotNull(second.Reference);
+
+            var (one, oneOut, _) = await RunAsync("erase", "referral", Hub.Night.ToString(), first.Reference.ToString()!, "--state", state);
+            var (again, againOut, _) = await RunAsync("erase", "referral", Hub.Night.ToString(), first.Reference.ToString()!, "--state", state);
+            var (byPhone, phoneOut, _) = await RunAsync("erase", "phone", "07700 900972", "--state", state);
+            var (missing, _, error) = await RunAsync("erase", "referral", Hub.Night.ToString(), "ZZZZZZ", "--state", state);
+
+            Assert.Equal((0, 0, 0), (one, again, byPhone));
+            Assert.Contains($"{first.Reference}: erased", oneOut, StringComparison.Ordinal);
+            Assert.Contains($"{first.Reference}: already-erased", againOut, StringComparison.Ordinal);
+            Assert.Contains($"{second.Reference}: erased", phoneOut, StringComparison.Ordinal);
+            Assert.Contains("+44*******972", phoneOut, StringComparison.Ordinal);
+            Assert.DoesNotContain("900972", phoneOut, StringComparison.Ordinal);
+            Assert.Equal(1, missing);
+            Assert.Contains("404", error, StringComparison.Ordinal);
+        }
+        catch
+        {
+            fixture.WriteLogTail(output);
+            throw;
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(state)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_bad_hub_url_is_one_line_without_a_stack_trace()
     {
         var (code, stdout, stderr) = await RunAsync("roster", "list", "--hub", "not a url", "--key", "k");

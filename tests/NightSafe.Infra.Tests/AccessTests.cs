@@ -31,9 +31,21 @@ public sealed class AccessTests(MainSnapshotFixture fixture)
     }
 
     [Fact]
+    public void Function_app_identity_may_receive_from_the_cases_topic_only_to_drain_its_dead_letters()
+    {
+        var cases = $"{_snapshot.Only(ResourceTypes.ServiceBusNamespace).Id}/topics/cases";
+
+        var receiving = AppAssignments().Where(a => a.Property("roleDefinitionId") == TestDeployment.RoleDefinitionId(BuiltInRoles.ServiceBusDataReceiver)).ToList();
+
+        Assert.Equal(cases, Assert.Single(receiving).Scope);
+        Assert.Contains(_snapshot.OfType(ResourceTypes.Topic), t => t.Id == cases);
+    }
+
+    [Fact]
     public void Function_app_identity_holds_no_other_role()
     {
-        Assert.Equal(AppRoles.Count, AppAssignments().Count);
+        // The roles above, and Data Receiver on the cases topic.
+        Assert.Equal(AppRoles.Count + 1, AppAssignments().Count);
     }
 
     [Fact]
@@ -49,11 +61,13 @@ public sealed class AccessTests(MainSnapshotFixture fixture)
     }
 
     [Fact]
-    public void Without_partner_principals_nobody_may_receive_from_service_bus()
+    public void Without_partner_principals_nobody_but_the_app_may_receive_from_service_bus()
     {
+        var app = AppAssignments().ToHashSet();
+
         Assert.DoesNotContain(
             _snapshot.OfType(ResourceTypes.RoleAssignment),
-            a => a.Property("roleDefinitionId") == TestDeployment.RoleDefinitionId(BuiltInRoles.ServiceBusDataReceiver));
+            a => !app.Contains(a) && a.Property("roleDefinitionId") == TestDeployment.RoleDefinitionId(BuiltInRoles.ServiceBusDataReceiver));
     }
 
     private List<PredictedResource> AppAssignments() =>

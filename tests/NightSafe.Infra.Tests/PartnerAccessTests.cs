@@ -15,7 +15,10 @@ public sealed class PartnerAccessTests(PartnerSnapshotFixture fixture)
     public void Each_partner_receives_from_its_own_agencys_cases_and_summaries_subscriptions_only()
     {
         var receiverRole = TestDeployment.RoleDefinitionId(BuiltInRoles.ServiceBusDataReceiver);
-        var receivers = _snapshot.OfType(ResourceTypes.RoleAssignment).Where(a => a.Property("roleDefinitionId") == receiverRole).ToList();
+        var partnerIds = PartnerSnapshotFixture.Partners.Select(p => p.PrincipalId).ToHashSet();
+        var receivers = _snapshot.OfType(ResourceTypes.RoleAssignment)
+            .Where(a => a.Property("roleDefinitionId") == receiverRole && partnerIds.Contains(a.Property("principalId")))
+            .ToList();
         var ns = _snapshot.Only(ResourceTypes.ServiceBusNamespace).Id;
 
         Assert.Equal(2 * PartnerSnapshotFixture.Partners.Count, receivers.Count);

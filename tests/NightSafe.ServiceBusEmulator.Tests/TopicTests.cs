@@ -93,6 +93,40 @@ public sealed class TopicTests
     }
 
     [Fact]
+    public async Task A_case_past_its_max_deliveries_is_drained_from_the_subscriptions_dead_letter_queue_by_receive_and_complete()
+    {
+        // As the hub's retention run drains a partner's subscription: peek, receive in peek-lock, complete.
+        var topology = EmulatorTopology.Empty.WithTopic("cases").WithSubscription("cases", "agency", EntitySettings.Default with { MaxDeliveryCount = 2 });
+        await using var harness = await EmulatorHarness.StartAsync(topology);
+        await using (var sender = harness.Client.CreateSender("cases"))
+        {
+            await sender.SendMessagesAsync([new ServiceBusMessage("kept") { MessageId = "kept" }, new ServiceBusMessage("drained") { MessageId = "drained" }]);
+        }
+
+        await using var receiver = harness.Client.CreateReceiver("cases", "agency");
+        for (var delivery = 0; delivery < 4; delivery++)
+        {
+            var failing = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(5));
+            Assert.NotNull(failing);
+            await receiver.AbandonMessageAsync(failing);
+        }
+
+        await using var deadLetters = harness.Client.CreateReceiver("cases", "agency", new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
+        Assert.NotNull(await deadLetters.PeekMessageAsync());
+        var dead = await deadLetters.ReceiveMessagesAsync(10, TimeSpan.FromSeconds(5));
+        Assert.Equal(["drained", "kept"], dead.Select(m => m.MessageId).Order(StringComparer.Ordinal));
+        Assert.All(dead, m => Assert.Equal("MaxDeliveryCountExceeded", m.DeadLetterReason));
+        await deadLetters.CompleteMessageAsync(dead.Single(m => m.MessageId == "drained"));
+        await deadLetters.AbandonMessageAsync(dead.Single(m => m.MessageId == "kept"));
+
+        // From the start: a receiver's peeks go on from the last message it peeked.
+        var left = await deadLetters.PeekMessagesAsync(10, fromSequenceNumber: 0);
+        Assert.Equal(["kept"], left.Select(m => m.MessageId));
+        Assert.Equal(1, harness.Broker.GetMessageCount("cases/subscriptions/agency/$DeadLetterQueue"));
+        Assert.Equal(0, harness.Broker.GetMessageCount("cases/subscriptions/agency"));
+    }
+
+    [Fact]
     public async Task A_message_scheduled_on_a_topic_is_fanned_out_at_its_time_unless_cancelled()
     {
         await using var harness = await EmulatorHarness.StartAsync(Topology);

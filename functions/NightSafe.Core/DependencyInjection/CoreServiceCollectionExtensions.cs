@@ -52,6 +52,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PartnerTexts>();
         services.AddSingleton<NightSummaries>();
         services.AddSingleton<RetentionPurge>();
+        services.AddSingleton<ReferralErasure>();
+        services.AddSingleton<SmsRecordDeletions>();
+        services.AddSingleton<DeadLetterDrain>();
         services.AddSingleton<ReferralDossiers>();
         services.AddSingleton<RosterAdministration>();
         services.AddSingleton<DutyPhoneBook>();

@@ -121,4 +121,11 @@ public interface ISmsMarkers
 
     /// <summary>Deletes marks created before <paramref name="before"/> (retention).</summary>
     Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The provider message ids of every SMS sent for the referral <paramref name="referralKey"/> ("night/reference",
+    /// see <see cref="Sms.SmsKeys.ReferralOf"/>), so its erasure can delete them at the provider. None by default.
+    /// </summary>
+    Task<IReadOnlyList<string>> MessageIdsOfAsync(string referralKey, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 }

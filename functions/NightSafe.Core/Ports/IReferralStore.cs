@@ -118,4 +118,20 @@ public interface IReferralStore
     /// which must not carry the erased data.
     /// </summary>
     Task EraseAsync(NightId night, ReferenceCode reference, DateTimeOffset erasedAt, ReferralEvent erasure, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The referrals of nights <paramref name="first"/> to <paramref name="last"/> (both included) whose subject phone is
+    /// <paramref name="e164"/> now. A store should answer from an index rather than read every referral (the table
+    /// store keeps an index row per phone hash, written with the referral); this default reads each night.
+    /// </summary>
+    async Task<IReadOnlyList<Referral>> HoldingPhoneAsync(string e164, NightId first, NightId last, CancellationToken cancellationToken)
+    {
+        var found = new List<Referral>();
+        for (var night = first; night <= last; night = night.Next)
+        {
+            found.AddRange((await NightAsync(night, cancellationToken)).Where(r => r.SubjectPhone == e164));
+        }
+
+        return found;
+    }
 }

@@ -35,6 +35,9 @@ public static class ReferralEventKinds
     public const string ManualRouting = "manual-routing";
     public const string Erased = "erased";
 
+    /// <summary>A case message an agency's subscription had dead-lettered was removed by retention (its reason, never its body).</summary>
+    public const string DeadLetterDrained = "dead-letter-drained";
+
     /// <summary>A case's first acknowledgement deadline passed unanswered: its agency was alerted again, the control room told.</summary>
     public const string Reminded = "reminded";
 

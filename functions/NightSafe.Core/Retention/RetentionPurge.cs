@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
-using NightSafe.Core.Referrals;
 using NightSafe.Core.World;
 
 namespace NightSafe.Core.Retention;
@@ -10,12 +9,17 @@ namespace NightSafe.Core.Retention;
 /// Erases personal data once it is no longer needed (UK GDPR storage limitation): referrals of nights older than the
 /// retention period lose their location, description, subject phone, disclosed case views and notes; the aggregates
 /// (town, categories, status, times, outcomes) stay for the figures; each erasure is logged without the erased data.
-/// Officers' conversations are forgotten once expired (every few minutes, and with the daily run).
+/// Officers' conversations are forgotten once expired (every few minutes, and with the daily run). Each run also
+/// deletes at the SMS provider the messages of erased referrals (<see cref="SmsRecordDeletions"/>) and drains the
+/// partners' dead-letter queues (<see cref="DeadLetterDrain"/>).
 /// </summary>
 public sealed partial class RetentionPurge(
     IReferralStore store,
     IInboundLedger ledger,
     IConversationStore conversations,
+    ReferralErasure erasure,
+    SmsRecordDeletions providerRecords,
+    DeadLetterDrain deadLetters,
     RoutingWorld world,
     HubSettings settings,
     TimeProvider time,
@@ -36,22 +40,34 @@ public sealed partial class RetentionPurge(
         // A night is kept whole for RetentionDays after it ends; nights before the cutoff are past it.
         var cutoff = new NightId(NightId.For(now, world).Date.AddDays(-settings.RetentionDays));
         var erased = 0;
+        var reason = $"retention: {settings.RetentionDays} days";
         await foreach (var referral in store.UnerasedBeforeAsync(cutoff, cancellationToken))
         {
-            var erasure = ReferralEvent.Of(
-                now,
-                ReferralEventKinds.Erased,
-                Actors.System,
-                (ReferralEventData.Fields, ErasedFields),
-                (ReferralEventData.Reason, $"retention: {settings.RetentionDays} days"));
-            await store.EraseAsync(referral.Night, referral.Reference, now, erasure, cancellationToken);
-            erased++;
+            // The same erasure as on request: its provider messages are listed for deletion first.
+            var result = await erasure.EraseOneAsync(referral.Night, referral.Reference, Actors.System, reason, cancellationToken);
+            erased += result.Outcome == ErasureOutcome.Erased ? 1 : 0;
         }
 
         var forgotten = await ledger.PurgeAsync(now.AddDays(-settings.RetentionDays), cancellationToken);
         var threads = await conversations.PurgeExpiredAsync(now, cancellationToken);
         LogPurged(erased, cutoff, forgotten, threads);
+
+        // Each is its own step: a provider or broker fault is logged and retried at the next run, never fails the erasure above.
+        await StepAsync(ct => providerRecords.RunAsync(ct), "SMS records of erased referrals", cancellationToken);
+        await StepAsync(deadLetters.RunAsync, "dead-letter queues", cancellationToken);
         return erased;
+    }
+
+    private async Task StepAsync<T>(Func<CancellationToken, Task<T>> step, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await step(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            LogStepFailed(e, what);
+        }
     }
 
     /// <summary>
@@ -71,6 +87,9 @@ public sealed partial class RetentionPurge(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: personal data erased from {Count} referrals of nights before {Cutoff}; {Forgotten} inbound message records and {Threads} expired conversations deleted")]
     private partial void LogPurged(int count, NightId cutoff, int forgotten, int threads);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Retention: {What} could not be dealt with; the next run tries again")]
+    private partial void LogStepFailed(Exception exception, string what);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Count} expired officer conversations forgotten")]
     private partial void LogConversationsForgotten(int count);

@@ -88,6 +88,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<IPartnerLoopQueue, StoragePartnerLoopQueue>();
         services.TryAddSingleton<IOutboundSmsQueue, StorageOutboundSmsQueue>();
         services.TryAddSingleton<ISmsMarkers, TableSmsMarkers>();
+        services.TryAddSingleton<ISmsRecordDeletions, TableSmsRecordDeletions>();
         return services;
     }
 
@@ -110,6 +111,7 @@ public static class IntegrationsServiceCollectionExtensions
         }));
 
         services.TryAddSingleton<IPartnerMessagePublisher, ServiceBusPartnerMessagePublisher>();
+        services.TryAddSingleton<IDeadLetteredCases, ServiceBusDeadLetters>();
         return services;
     }
 
@@ -134,6 +136,7 @@ public static class IntegrationsServiceCollectionExtensions
         twilio.AddHttpMessageHandler(provider => new TwilioApiRedirect(provider.GetRequiredService<IOptions<TwilioOptions>>()));
 
         services.TryAddSingleton<ISmsSender, TwilioSmsSender>();
+        services.TryAddSingleton<ISmsRecords, TwilioSmsSender>();
         services.TryAddSingleton<TwilioWebhookValidator>();
         return services;
     }

@@ -21,6 +21,9 @@ internal static class ReferralRows
     public const string CasePrefix = "C|";
     public const string EventPrefix = "E|";
 
+    /// <summary>Phone index rows, <c>P|{phone hash}|{ref}</c>: which referrals of the night hold a subject phone.</summary>
+    public const string PhoneIndexRowPrefix = "P|";
+
     // Column names.
     public const string Erased = "Erased";
     public const string Agency = "Agency";
@@ -40,6 +43,12 @@ internal static class ReferralRows
     public static string CasesOfPrefix(ReferenceCode reference) => $"{CasePrefix}{reference}|";
 
     public static string EventsOfPrefix(ReferenceCode reference) => $"{EventPrefix}{reference}|";
+
+    /// <summary>The start of every index row of one phone (by its <see cref="PhoneKeys.For"/> key, an HMAC under the pepper).</summary>
+    public static string PhoneIndexPrefix(string phoneKey) => $"{PhoneIndexRowPrefix}{phoneKey}|";
+
+    public static TableEntity ToPhoneIndexEntity(NightId night, ReferenceCode reference, string phoneKey) =>
+        new(night.ToString(), PhoneIndexPrefix(phoneKey) + reference) { ["Reference"] = reference.ToString() };
 
     /// <summary>An event's RowKey: UTC ticks (19 digits, so text order is time order) and 8 random hex digits.</summary>
     public static string EventKey(ReferenceCode reference, long utcTicks, string randomHex) =>

@@ -20,7 +20,10 @@ public static class StorageNames
     /// <summary>Each officer phone's conversation for 15 minutes (a question waiting for its answer, the last referral).</summary>
     public const string ConversationsTable = "Conversations";
 
-    public static IReadOnlyList<string> Tables { get; } = [ReferralsTable, InboundMessagesTable, OfficersTable, OptOutsTable, SummariesTable, ConversationsTable, OutboundSmsTable, DutyPhonesTable];
+    /// <summary>SMS provider records (Twilio messages) of erased referrals still to delete at the provider.</summary>
+    public const string SmsDeletionsTable = "SmsDeletions";
+
+    public static IReadOnlyList<string> Tables { get; } = [ReferralsTable, InboundMessagesTable, OfficersTable, OptOutsTable, SummariesTable, ConversationsTable, OutboundSmsTable, DutyPhonesTable, SmsDeletionsTable];
 
     /// <summary>The storage queues, named once in Core (<see cref="QueueNames"/>).</summary>
     public static IReadOnlyList<string> Queues => QueueNames.All;

@@ -22,11 +22,14 @@ public sealed class TableReferralStore : IReferralStore
     private readonly TableClient _table;
     private readonly StorageInitializer _storage;
 
-    public TableReferralStore(TableServiceClient tables, StorageInitializer storage)
+    private readonly PhoneKeys _phoneKeys;
+
+    public TableReferralStore(TableServiceClient tables, StorageInitializer storage, PhoneKeys phoneKeys)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.ReferralsTable);
         _storage = storage;
+        _phoneKeys = phoneKeys;
     }
 
     public async Task<bool> TryCreateAsync(Referral referral, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken)
@@ -34,6 +37,7 @@ public sealed class TableReferralStore : IReferralStore
         ArgumentNullException.ThrowIfNull(referral);
         ArgumentNullException.ThrowIfNull(events);
         List<TableTransactionAction> actions = [new(TableTransactionActionType.Add, ReferralRows.ToEntity(referral))];
+        actions.AddRange(PhoneIndexActions(referral));
         actions.AddRange(EventActions(referral.Night, referral.Reference, events));
         EnsureFits(actions.Count, referral.Night, referral.Reference);
 
@@ -69,6 +73,7 @@ public sealed class TableReferralStore : IReferralStore
 
             EnsureSameReferral(change, referral.Night, referral.Reference);
             actions.Add(new(TableTransactionActionType.UpdateReplace, ReferralRows.ToEntity(referral), new ETag(change.ReferralVersion)));
+            actions.AddRange(PhoneIndexActions(referral));
         }
 
         foreach (var (partnerCase, version) in change.Cases)
@@ -205,6 +210,29 @@ public sealed class TableReferralStore : IReferralStore
         }
     }
 
+    public async Task<IReadOnlyList<Referral>> HoldingPhoneAsync(string e164, NightId first, NightId last, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(e164);
+        // One range query over the nights' index rows (PartitionKey range, RowKey prefix of the phone's hash): the phone
+        // itself never travels in a request, and no referral row is read that does not hold it.
+        var prefix = ReferralRows.PhoneIndexPrefix(_phoneKeys.For(e164));
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {first.ToString()} and PartitionKey le {last.ToString()} and RowKey ge {prefix} and RowKey lt {TableKeys.AfterPrefix(prefix)}");
+        var found = new List<Referral>();
+        foreach (var row in await QueryAsync(filter, cancellationToken))
+        {
+            if (ReferenceCode.TryParse(row.GetString("Reference"), out var reference)
+                && await FindAsync(NightId.Parse(row.PartitionKey), reference, cancellationToken) is { Value: var referral }
+                && referral.SubjectPhone == e164)
+            {
+                // An index row outlives a number the officer corrected: only a referral that holds the number counts.
+                found.Add(referral);
+            }
+        }
+
+        return found;
+    }
+
     public async Task EraseAsync(NightId night, ReferenceCode reference, DateTimeOffset erasedAt, ReferralEvent erasure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(erasure);
@@ -219,8 +247,18 @@ public sealed class TableReferralStore : IReferralStore
         var erased = ReferralRows.ToReferral(referralRow) with { Location = null, Description = null, SubjectPhone = null, ErasedAt = erasedAt };
         var cases = await RangeAsync(night, ReferralRows.CasesOfPrefix(reference), cancellationToken);
         var events = await RangeAsync(night, ReferralRows.EventsOfPrefix(reference), cancellationToken);
+        var indexed = await QueryAsync(
+            TableClient.CreateQueryFilter(
+                $"PartitionKey eq {night.ToString()} and RowKey ge {ReferralRows.PhoneIndexRowPrefix} and RowKey lt {TableKeys.AfterPrefix(ReferralRows.PhoneIndexRowPrefix)} and Reference eq {reference.ToString()}"),
+            cancellationToken);
 
         var rest = new List<TableTransactionAction>();
+        foreach (var row in indexed)
+        {
+            // The phone's hash goes with the phone: an erased referral is found by nobody's number.
+            rest.Add(new(TableTransactionActionType.Delete, row, ETag.All));
+        }
+
         foreach (var row in cases)
         {
             var blanked = ReferralRows.ToEntity(ReferralRows.ToCase(row) with { View = "{}" });
@@ -262,6 +300,19 @@ public sealed class TableReferralStore : IReferralStore
         catch (RequestFailedException e) when (TableErrors.IsLostRace(e))
         {
             throw new ConcurrencyConflictException($"Referral {night}/{reference} changed while it was being erased; run the erasure again.", e);
+        }
+    }
+
+    /// <summary>
+    /// The referral's phone index row (<c>P|{phone hash}|{ref}</c> in its night's partition), written in the same
+    /// transaction as the referral: erasure by phone number finds it without reading other referrals, and without
+    /// another storage request at intake. None once erased or without a subject phone.
+    /// </summary>
+    private IEnumerable<TableTransactionAction> PhoneIndexActions(Referral referral)
+    {
+        if (referral.SubjectPhone is { Length: > 0 } phone && referral.ErasedAt is null)
+        {
+            yield return new(TableTransactionActionType.UpsertReplace, ReferralRows.ToPhoneIndexEntity(referral.Night, referral.Reference, _phoneKeys.For(phone)));
         }
     }
 

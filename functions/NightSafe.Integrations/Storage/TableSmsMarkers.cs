@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using NightSafe.Core.Ports;
+using NightSafe.Core.Sms;
 
 namespace NightSafe.Integrations.Storage;
 
@@ -21,6 +22,9 @@ public sealed class TableSmsMarkers : ISmsMarkers
     private const string Reason = "Reason";
     private const string CreatedAt = "CreatedAt";
     private const string Key = "Key";
+
+    /// <summary>The referral ("night/reference") the message belongs to, when its key names one: its erasure finds the message ids here.</summary>
+    private const string Referral = "Referral";
 
     private readonly TableClient _table;
     private readonly StorageInitializer _storage;
@@ -60,6 +64,11 @@ public sealed class TableSmsMarkers : ISmsMarkers
                     [AttemptedAt] = now,
                     [CreatedAt] = _time.GetUtcNow(),
                 };
+                if (SmsKeys.ReferralOf(key) is { } referral)
+                {
+                    entity[Referral] = referral;
+                }
+
                 var added = await _table.AddEntityAsync(entity, cancellationToken);
                 return new SmsMarkClaim(new SmsMark(key, SmsMarkState.Sending, now, now, VersionOf(added)), Created: true);
             }
@@ -137,6 +146,26 @@ public sealed class TableSmsMarkers : ISmsMarkers
         }
 
         return purged;
+    }
+
+    /// <summary>
+    /// A query on the Referral column: the table is keyed by message, so this reads it through (server side, ids only).
+    /// It runs once per erasure, never per SMS. Marks written before the column existed are not found.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MessageIdsOfAsync(string referralKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(referralKey);
+        await _storage.EnsureAsync(cancellationToken);
+        var ids = new List<string>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Referral eq {referralKey}"), select: [MessageId], cancellationToken: cancellationToken))
+        {
+            if (entity.GetString(MessageId) is { Length: > 0 } id)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
     }
 
     private async Task<string> UpdateAsync(SmsMark mark, string recipient, TableEntity changes, CancellationToken cancellationToken)

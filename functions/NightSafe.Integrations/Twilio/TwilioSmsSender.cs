@@ -19,7 +19,7 @@ namespace NightSafe.Integrations.Twilio;
 public sealed partial class TwilioSmsSender(
     IHttpMessageHandlerFactory handlers,
     IOptions<TwilioOptions> options,
-    ILogger<TwilioSmsSender> logger) : ISmsSender
+    ILogger<TwilioSmsSender> logger) : ISmsSender, ISmsRecords
 {
     /// <summary>The named HttpClient whose handlers (retries, redirect) every Twilio request goes through.</summary>
     public const string HttpClientName = "NightSafe.Twilio";
@@ -124,6 +124,43 @@ public sealed partial class TwilioSmsSender(
         }
     }
 
+    /// <summary>
+    /// Deletes Twilio's record of the message (MessageResource.DeleteAsync: DELETE .../Messages/{sid}.json, 204).
+    /// Twilio answers 404 (20404) for a message it does not hold, and refuses one still being delivered: that stays
+    /// for the next run, as does any other error or an unreachable Twilio.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string messageSid, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageSid);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var call = new TwilioCall(handlers.CreateHandler(HttpClientName), cancellationToken);
+        using var http = new System.Net.Http.HttpClient(call, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        try
+        {
+            var deleted = await MessageResource.DeleteAsync(messageSid, client: Client(http, options.Value));
+            LogDeleted(messageSid, deleted);
+            return deleted;
+        }
+        catch (ApiException e) when ((e.Status != 0 ? e.Status : call.LastStatus) == 404)
+        {
+            LogDeleted(messageSid, false);
+            return false;
+        }
+        catch (ApiConnectionException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The deletion was cancelled.", e, cancellationToken);
+        }
+        catch (ApiException e)
+        {
+            var status = e.Status != 0 ? e.Status : call.LastStatus ?? 0;
+            throw new SmsRecordDeletionException($"http-{status}/{e.Code}", $"Twilio answered {status} (error {e.Code}) to the deletion of {messageSid}.", e);
+        }
+        catch (ApiConnectionException e)
+        {
+            throw new SmsRecordDeletionException("unreachable", $"Twilio could not be reached to delete {messageSid}.", e);
+        }
+    }
+
     /// <summary>How many messages a reconcile reads per list: a recipient gets few messages in minutes.</summary>
     private const int ReconcilePage = 50;
 
@@ -168,6 +205,9 @@ public sealed partial class TwilioSmsSender(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled an uncertain SMS to {To} against Twilio's list: found {Found}")]
     private partial void LogReconciled(MaskedPhone to, bool found);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Twilio's record of {MessageSid} deleted: {Deleted} (false: Twilio did not hold it)")]
+    private partial void LogDeleted(string messageSid, bool deleted);
 
     /// <summary>One send's view of the pipeline: links the caller's token and remembers the final answer.</summary>
     private sealed class TwilioCall(HttpMessageHandler inner, CancellationToken caller) : DelegatingHandler(inner)

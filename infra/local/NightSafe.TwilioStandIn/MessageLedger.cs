@@ -1,12 +1,16 @@
 namespace NightSafe.TwilioStandIn;
 
-/// <summary>Every message and refusal, in creation order, with a signal on each change so waiters need not poll.</summary>
+/// <summary>
+/// Every message and refusal, in creation order, with a signal on each change so waiters need not poll. A deleted
+/// message leaves every view (list, fetch, <see cref="Messages"/>) but its delivery may still finish in the background.
+/// </summary>
 internal sealed class MessageLedger
 {
     private readonly Lock _gate = new();
     private readonly List<SentMessage> _messages = [];
     private readonly Dictionary<string, int> _positionBySid = new(StringComparer.Ordinal);
     private readonly List<RefusedMessage> _refusals = [];
+    private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _rejectionsByNumber = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = NewSignal();
 
@@ -16,7 +20,7 @@ internal sealed class MessageLedger
         {
             lock (_gate)
             {
-                return [.. _messages];
+                return VisibleLocked();
             }
         }
     }
@@ -36,7 +40,7 @@ internal sealed class MessageLedger
     {
         lock (_gate)
         {
-            return _positionBySid.TryGetValue(sid, out var position) ? _messages[position] : null;
+            return _positionBySid.TryGetValue(sid, out var position) && !_deleted.Contains(sid) ? _messages[position] : null;
         }
     }
 
@@ -59,6 +63,33 @@ internal sealed class MessageLedger
             _messages[position] = updated;
             SignalLocked();
             return updated;
+        }
+    }
+
+    /// <summary>Deletes the message's record: false when there is no such message (or it was deleted before).</summary>
+    public bool Delete(string sid)
+    {
+        lock (_gate)
+        {
+            if (!_positionBySid.ContainsKey(sid) || !_deleted.Add(sid))
+            {
+                return false;
+            }
+
+            SignalLocked();
+            return true;
+        }
+    }
+
+    /// <summary>The SIDs of every message deleted, in no order.</summary>
+    public IReadOnlyCollection<string> Deleted
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _deleted];
+            }
         }
     }
 
@@ -105,11 +136,11 @@ internal sealed class MessageLedger
         deadline.CancelAfter(timeout);
         while (true)
         {
-            IReadOnlyList<SentMessage> snapshot;
+            List<SentMessage> snapshot;
             Task changed;
             lock (_gate)
             {
-                snapshot = [.. _messages];
+                snapshot = VisibleLocked();
                 changed = _changed.Task;
             }
 
@@ -138,4 +169,6 @@ internal sealed class MessageLedger
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private List<SentMessage> VisibleLocked() => _deleted.Count == 0 ? [.. _messages] : [.. _messages.Where(m => !_deleted.Contains(m.Sid))];
 }

@@ -56,6 +56,9 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
     /// <summary>A snapshot of every accepted message, oldest first.</summary>
     public IReadOnlyList<SentMessage> Messages => _ledger.Messages;
 
+    /// <summary>The SIDs of the messages deleted through the API (DELETE .../Messages/{sid}.json).</summary>
+    public IReadOnlyCollection<string> DeletedSids => _ledger.Deleted;
+
     /// <summary>A snapshot of every create refused with a Twilio error, oldest first.</summary>
     public IReadOnlyList<RefusedMessage> Refusals => _ledger.Refusals;
 
@@ -115,6 +118,7 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", api.CreateAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", api.ListAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages/{sid}.json", api.FetchAsync);
+        app.MapDelete("/2010-04-01/Accounts/{accountSid}/Messages/{sid}.json", api.DeleteAsync);
         // Twilio answers any other path with its JSON 404; the default fallback would skip paths that look like files (*.json).
         app.MapFallback("/{**path}", MessagesApi.NotFoundAsync);
 

@@ -52,6 +52,9 @@ internal sealed class Hub
             .AddSingleton<IOutboundSmsQueue>(PartnerSms = new RecordingOutboundSms(SmsQueue))
             .AddSingleton<ISummaryStore>(SummaryStore)
             .AddSingleton<IPartnerLoopQueue>(Steps)
+            .AddSingleton<ISmsRecords>(SmsRecords)
+            .AddSingleton<ISmsRecordDeletions>(SmsRecords)
+            .AddSingleton<IDeadLetteredCases>(DeadLetters)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
             .AddNightSafeCore();
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
@@ -71,6 +74,7 @@ internal sealed class Hub
         Summaries = Services.GetRequiredService<NightSummaries>();
         Retention = Services.GetRequiredService<RetentionPurge>();
         Dossiers = Services.GetRequiredService<ReferralDossiers>();
+        Erasure = Services.GetRequiredService<ReferralErasure>();
         Roster.UpsertAsync(new Officer(OfficerPhone, "PC Patel", "PC 4107", new TownId("chelmsford")), CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -147,6 +151,13 @@ internal sealed class Hub
     public RetentionPurge Retention { get; }
 
     public ReferralDossiers Dossiers { get; }
+
+    public ReferralErasure Erasure { get; }
+
+    /// <summary>The provider's message records and the deletions still to do.</summary>
+    public InMemorySmsRecords SmsRecords { get; } = new();
+
+    public InMemoryDeadLetters DeadLetters { get; } = new();
 
     private int _sid;
 

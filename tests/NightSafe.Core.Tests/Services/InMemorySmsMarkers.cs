@@ -31,6 +31,15 @@ internal sealed class InMemorySmsMarkers : ISmsMarkers
 
     public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => Task.FromResult(0);
 
+    public Task<IReadOnlyList<string>> MessageIdsOfAsync(string referralKey, CancellationToken cancellationToken)
+    {
+        lock (_marks)
+        {
+            return Task.FromResult<IReadOnlyList<string>>(
+                [.. _marks.Values.Select(m => m.Mark).Where(m => m.MessageId is not null && Core.Sms.SmsKeys.ReferralOf(m.Key) == referralKey).Select(m => m.MessageId!)]);
+        }
+    }
+
     private SmsMark Update(SmsMark mark, string recipient, Func<SmsMark, SmsMark> change)
     {
         lock (_marks)

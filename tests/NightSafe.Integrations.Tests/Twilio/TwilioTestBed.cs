@@ -44,6 +44,11 @@ public sealed class TwilioTestBed : IDisposable
 
     public ISmsSender Sender => _provider.GetRequiredService<ISmsSender>();
 
+    /// <summary>Twilio's message records, as the erasure deletes them.</summary>
+    public ISmsRecords Records => _provider.GetRequiredService<ISmsRecords>();
+
+    public static string MessageRecordPath(string sid) => $"/2010-04-01/Accounts/{AccountSid}/Messages/{sid}.json";
+
     public FakeLogCollector Logs => _provider.GetFakeLogCollector();
 
     public int Requests => Server.LogEntries.Count;

@@ -27,6 +27,7 @@ public static class NightSafeCommandLine
             LoadCommand.Create(state),
             RosterCommand.Create(state),
             DutyPhonesCommand.Create(state),
+            EraseCommand.Create(state),
             StackCommands.Keys(state),
             StackCommands.Status(state),
             StackCommands.Summary(state),

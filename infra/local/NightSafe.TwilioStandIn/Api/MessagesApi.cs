@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace NightSafe.TwilioStandIn;
 
-/// <summary>The Messages endpoints of Twilio's 2010-04-01 REST API: create, fetch and list.</summary>
+/// <summary>The Messages endpoints of Twilio's 2010-04-01 REST API: create, fetch, list and delete.</summary>
 internal sealed partial class MessagesApi(
     MessageLedger ledger, MessageDelivery delivery, TwilioStandInOptions options, string accountSid, string authToken, ILogger logger)
 {
@@ -93,6 +93,41 @@ internal sealed partial class MessagesApi(
         }
 
         await WriteAsync(context, StatusCodes.Status200OK, json => TwilioJson.WriteMessage(json, message));
+    }
+
+    /// <summary>
+    /// DELETE .../Messages/{sid}.json: 204 and the record is gone; 404 (20404) for a message it does not hold; and,
+    /// as Twilio, 409 with error 20009 while the message is still on its way (queued or sent, not yet final).
+    /// </summary>
+    public async Task DeleteAsync(HttpContext context)
+    {
+        if (!await AuthorisedAsync(context))
+        {
+            return;
+        }
+
+        var sid = context.Request.RouteValues["sid"] as string ?? string.Empty;
+        if (ledger.Find(sid) is not { } message)
+        {
+            await NotFoundAsync(context);
+            return;
+        }
+
+        if (message.Status is MessageStatus.Queued or MessageStatus.Sent)
+        {
+            LogNotDeleted(logger, sid, message.Status);
+            await WriteErrorAsync(context, new TwilioError(409, 20009, "Cannot delete this resource before it is complete"), null);
+            return;
+        }
+
+        if (!ledger.Delete(sid))
+        {
+            await NotFoundAsync(context);
+            return;
+        }
+
+        LogDeleted(logger, sid);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
     public async Task ListAsync(HttpContext context)
@@ -232,6 +267,12 @@ internal sealed partial class MessagesApi(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued {MessageSid} to {ToTail}: {Segments} segment(s), status callback {HasCallback}")]
     private static partial void LogQueued(ILogger logger, string messageSid, string toTail, int segments, bool hasCallback);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {MessageSid}")]
+    private static partial void LogDeleted(ILogger logger, string messageSid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused to delete {MessageSid}: it is still {Status} (error 20009)")]
+    private static partial void LogNotDeleted(ILogger logger, string messageSid, string status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {MessageSid} and answered HTTP {Status} as configured for its number")]
     private static partial void LogAnsweredError(ILogger logger, string messageSid, int status);

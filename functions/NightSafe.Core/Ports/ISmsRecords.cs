@@ -1,0 +1,68 @@
+namespace NightSafe.Core.Ports;
+
+/// <summary>
+/// The SMS provider's own copies of messages: Twilio keeps every message's body and numbers until it is deleted, so
+/// the messages of an erased referral are deleted there too.
+/// </summary>
+public interface ISmsRecords
+{
+    /// <summary>
+    /// Deletes the provider's record of the message. True when it was deleted, false when the provider has no such
+    /// message (deleted before, or never there). Throws <see cref="SmsRecordDeletionException"/> when it could not be
+    /// deleted now (the provider was unreachable or refused): the deletion is tried again later.
+    /// </summary>
+    Task<bool> DeleteAsync(string messageSid, CancellationToken cancellationToken);
+}
+
+/// <summary>The provider's record of a message could not be deleted now; <see cref="Code"/> says why (no personal data).</summary>
+public sealed class SmsRecordDeletionException : Exception
+{
+    public SmsRecordDeletionException()
+    {
+    }
+
+    public SmsRecordDeletionException(string message)
+        : base(message)
+    {
+    }
+
+    public SmsRecordDeletionException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public SmsRecordDeletionException(string code, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Code = code;
+    }
+
+    /// <summary>A short reason: the provider's HTTP status and error code, or "unreachable".</summary>
+    public string Code { get; } = "failed";
+}
+
+/// <summary>A provider message that belongs to an erased referral and must be deleted at the provider.</summary>
+/// <param name="MessageSid">The provider's id of the message (Twilio's SM... SID).</param>
+/// <param name="Referral">The referral it belongs to, "night/reference".</param>
+/// <param name="Attempts">How many deletions failed so far.</param>
+/// <param name="LastError">Why the last attempt failed (no personal data).</param>
+public sealed record PendingSmsRecordDeletion(string MessageSid, string Referral, DateTimeOffset QueuedAt, int Attempts = 0, string? LastError = null, DateTimeOffset? LastAttemptAt = null);
+
+/// <summary>
+/// Our list of provider message records still to delete (the SmsDeletions table): written when a referral is erased,
+/// worked through by the erasure and each retention run; a failed deletion stays on it, recorded, for the next run.
+/// </summary>
+public interface ISmsRecordDeletions
+{
+    /// <summary>Adds the deletions; one already listed stays as it is.</summary>
+    Task AddAsync(IReadOnlyList<PendingSmsRecordDeletion> deletions, CancellationToken cancellationToken);
+
+    /// <summary>Every deletion still to do.</summary>
+    Task<IReadOnlyList<PendingSmsRecordDeletion>> PendingAsync(CancellationToken cancellationToken);
+
+    /// <summary>The provider's record is gone: takes it off the list.</summary>
+    Task CompleteAsync(PendingSmsRecordDeletion deletion, CancellationToken cancellationToken);
+
+    /// <summary>The attempt failed: records it (attempts, error, when) and keeps it for the next run.</summary>
+    Task RecordFailureAsync(PendingSmsRecordDeletion deletion, CancellationToken cancellationToken);
+}
