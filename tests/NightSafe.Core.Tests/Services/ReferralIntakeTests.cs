@@ -47,7 +47,13 @@ public sealed class ReferralIntakeTests
         var referral = Assert.Single(hub.Store.Referrals);
         Assert.NotNull(reply);
         Assert.Contains($"NightSafe ref {referral.Reference}", reply, StringComparison.Ordinal);
-        Assert.Single(hub.RoutingQueue.Items);
+
+        // The dead attempt recorded its answer alongside the routing item it never queued (the webhook's writes go out
+        // together), so the retry hears that answer and the referral is queued by the received sweep, not lost.
+        hub.Time.Advance(ReceivedSweep.Grace + TimeSpan.FromSeconds(1));
+        var sweep = new ReceivedSweep(hub.Store, hub.RoutingQueue, Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReceivedSweep>.Instance);
+        Assert.Equal(1, await sweep.RunAsync(CancellationToken.None));
+        Assert.Equal(referral.Reference.ToString(), Assert.Single(hub.RoutingQueue.Items).Reference);
 
         // Had the first attempt been alive after all, its late answer changes nothing: no second referral.
         await death.CancelAsync();
