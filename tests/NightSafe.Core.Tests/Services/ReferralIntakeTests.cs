@@ -49,15 +49,29 @@ public sealed class ReferralIntakeTests
         Assert.Contains($"NightSafe ref {referral.Reference}", reply, StringComparison.Ordinal);
 
         // The dead attempt recorded its answer alongside the routing item it never queued (the webhook's writes go out
-        // together), so the retry hears that answer and the referral is queued by the received sweep, not lost.
-        hub.Time.Advance(ReceivedSweep.Grace + TimeSpan.FromSeconds(1));
-        var sweep = new ReceivedSweep(hub.Store, hub.RoutingQueue, Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReceivedSweep>.Instance);
-        Assert.Equal(1, await sweep.RunAsync(CancellationToken.None));
+        // together), so the retry hears that answer; the referral it names is still Received, so the retry queues it
+        // at once rather than leaving it minutes for the received sweep.
         Assert.Equal(referral.Reference.ToString(), Assert.Single(hub.RoutingQueue.Items).Reference);
 
         // Had the first attempt been alive after all, its late answer changes nothing: no second referral.
         await death.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dead);
+        Assert.Single(hub.Store.Referrals);
+    }
+
+    [Fact]
+    public async Task A_retry_of_a_referral_already_routed_hears_the_answer_and_queues_nothing_more()
+    {
+        var hub = new Hub();
+        const string Sid = "SM00000000000000000000000000000079";
+        var first = await hub.TextAsync(Referral, messageSid: Sid);
+        await hub.RouteQueuedAsync();
+        Assert.Empty(hub.RoutingQueue.Items);
+
+        var again = await hub.TextAsync(Referral, messageSid: Sid);
+
+        Assert.Equal(first, again);
+        Assert.Empty(hub.RoutingQueue.Items);
         Assert.Single(hub.Store.Referrals);
     }
 

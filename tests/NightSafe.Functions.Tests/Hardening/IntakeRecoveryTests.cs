@@ -101,7 +101,7 @@ public sealed class IntakeRecoveryTests(LocalHub stack)
     }
 
     [Fact]
-    public async Task A_routing_item_lost_while_the_answer_was_written_alongside_it_is_answered_on_retry_and_queued_by_the_sweep()
+    public async Task A_routing_item_lost_while_the_answer_was_written_alongside_it_is_answered_and_queued_on_retry()
     {
         await using var hub = await FaultyHub.StartAsync(stack);
         var before = ReferralKeys();
@@ -113,17 +113,15 @@ public sealed class IntakeRecoveryTests(LocalHub stack)
         var (night, reference) = Assert.Single(NewSince(before));
         Assert.DoesNotContain(hub.Faults.Queued, item => item.Reference == reference);
 
-        // Twilio's retry hears the reference (the answer was recorded); the referral is stored, not yet queued.
+        // Twilio's retry hears the reference (the answer was recorded) and, the referral still Received, queues it at
+        // once: no waiting minutes for the received sweep.
         var (status, reply) = await hub.TextAsync(sid, Text);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains($"NightSafe ref {reference}", reply, StringComparison.Ordinal);
         Assert.Single(NewSince(before));
-
-        // The received sweep queues it once it is older than its grace.
-        var sweep = ActivatorUtilities.CreateInstance<ReceivedSweepTimer>(hub.Services);
-        stack.Time.Advance(ReceivedSweep.Grace + TimeSpan.FromSeconds(1));
-        await sweep.RunAsync(new TimerInfo(), new TestFunctionContext(hub.Services));
-        Assert.Contains(hub.Faults.Queued, item => item.Reference == reference && item.Night == night);
+        Assert.Single(hub.Faults.Queued, item => item.Reference == reference && item.Night == night);
+        var queued = await stack.Queue(QueueNames.Routing).PeekMessagesAsync(32);
+        Assert.Contains(queued.Value, m => RoutingWorkItem.FromJson(m.Body.ToString()) is { } item && item.Reference == reference);
     }
 
     [Fact]
