@@ -55,10 +55,13 @@ public sealed class ErasureApi(ReferralErasure erasure, ControlRoomIdentity cont
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", "A night is yyyy-MM-dd and a reference 6 characters.", cancellationToken: cancellationToken);
         }
 
-        var result = await erasure.EraseAsync(nightId, code, principal.Actor, cancellationToken);
-        return result.Outcome == ErasureOutcome.NotFound
-            ? await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken)
-            : await Responses.JsonAsync(request, HttpStatusCode.OK, ErasureBody.From(result), cancellationToken);
+        return await Contention.AnswerAsync(
+            request,
+            erasure.EraseAsync(nightId, code, principal.Actor, cancellationToken),
+            async result => result.Outcome == ErasureOutcome.NotFound
+                ? await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken)
+                : await Responses.JsonAsync(request, HttpStatusCode.OK, ErasureBody.From(result), cancellationToken),
+            cancellationToken);
     }
 
     [Function("ErasePhone")]

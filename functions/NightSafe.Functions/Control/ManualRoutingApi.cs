@@ -44,8 +44,11 @@ public sealed class ManualRoutingApi(ReferralRouter router, ControlRoomIdentity 
             return refusal;
         }
 
-        var result = await router.RouteByHandAsync(nightId, code, read.Value?.Agencies ?? [], actor, cancellationToken);
-        return await AnswerAsync(request, nightId, code, result, cancellationToken);
+        return await Contention.AnswerAsync(
+            request,
+            router.RouteByHandAsync(nightId, code, read.Value?.Agencies ?? [], actor, cancellationToken),
+            result => AnswerAsync(request, nightId, code, result, cancellationToken),
+            cancellationToken);
     }
 
     private static async Task<HttpResponseData> AnswerAsync(HttpRequestData request, NightId night, ReferenceCode reference, ManualRoutingResult result, CancellationToken cancellationToken) => result switch

@@ -73,8 +73,12 @@ public sealed class PartnerApi(PartnerCases cases, PartnerAccess access, Routing
             return invalid;
         }
 
-        var result = await cases.ReportAsync(AgencyId.From(agency), nightId, code, outcome, report!.Note, cancellationToken);
-        return await AnswerAsync(request, new OutcomeRecordedBody(nightId.ToString(), code.ToString(), agency, string.Empty, string.Empty), result, cancellationToken);
+        var asked = new OutcomeRecordedBody(nightId.ToString(), code.ToString(), agency, string.Empty, string.Empty);
+        return await Contention.AnswerAsync(
+            request,
+            cases.ReportAsync(AgencyId.From(agency), nightId, code, outcome, report!.Note, cancellationToken),
+            result => AnswerAsync(request, asked, result, cancellationToken),
+            cancellationToken);
     }
 
     [Function("ListPartnerCases")]
@@ -125,7 +129,7 @@ public sealed class PartnerApi(PartnerCases cases, PartnerAccess access, Routing
         return given is null ? NightId.For(time.GetUtcNow(), world) : NightId.TryParse(given, out var night) ? night : null;
     }
 
-    /// <summary>Maps what the case service said to the answer: 200 with the statuses, 403 not this agency's, 409 not forward.</summary>
+    /// <summary>Maps what the case service said to the answer: 200 with the statuses, 403 not this agency's, 409 not forward (503 with Retry-After: <see cref="Contention"/>).</summary>
     private static async Task<HttpResponseData> AnswerAsync(HttpRequestData request, OutcomeRecordedBody asked, OutcomeResult result, CancellationToken cancellationToken) => result switch
     {
         OutcomeResult.Recorded recorded => await Responses.JsonAsync(

@@ -119,14 +119,20 @@ public sealed partial class DeskPages(
         }
 
         var page = $"{PageHtml.Root}desk/{agency}/cases/{night}/{ReferenceCode.Parse(reference)}";
-        var result = await cases.ReportAsync(AgencyId.From(agency), NightId.Parse(night), ReferenceCode.Parse(reference), answer.Outcome, answer.Note, viewer!.AuditName, ct);
-        return result switch
-        {
-            OutcomeResult.Recorded recorded => PageResponses.Redirect(request, $"{page}?done={recorded.Status.ToString().ToLowerInvariant()}"),
-            OutcomeResult.NotAllowed => PageResponses.Redirect(request, $"{page}?problem=conflict"),
-            _ => await guard.ForbiddenAsync(request, viewer, "desk outcome", ct),
-        };
+        return await Contention.AnswerAsync(
+            request,
+            cases.ReportAsync(AgencyId.From(agency), NightId.Parse(night), ReferenceCode.Parse(reference), answer.Outcome, answer.Note, viewer!.AuditName, ct),
+            result => AnsweredAsync(request, viewer, page, result, ct),
+            () => PageResponses.HtmlAsync(request, HttpStatusCode.ServiceUnavailable, NotRecordedYetPage(viewer), ct));
     }
+
+    /// <summary>Back to the case page, saying what was recorded or that the answer does not fit; 403 not this agency's.</summary>
+    private async Task<HttpResponseData> AnsweredAsync(HttpRequestData request, Viewer viewer, string page, OutcomeResult result, CancellationToken ct) => result switch
+    {
+        OutcomeResult.Recorded recorded => PageResponses.Redirect(request, $"{page}?done={recorded.Status.ToString().ToLowerInvariant()}"),
+        OutcomeResult.NotAllowed => PageResponses.Redirect(request, $"{page}?problem=conflict"),
+        _ => await guard.ForbiddenAsync(request, viewer, "desk outcome", ct),
+    };
 
     /// <summary>The short link in a case alert: checks it, then signs the person in to that one case.</summary>
     [Function("CaseLink")]
@@ -185,6 +191,9 @@ public sealed partial class DeskPages(
     private static string LinkRefusedPage(CaseLinkRefusal refusal) => refusal == CaseLinkRefusal.Expired
         ? PageHtml.Message("Link expired", "This case link expired when its night ended. Ask the control room if you still need the case.")
         : PageHtml.Message("Link not valid", "This case link is not valid. Check it was copied whole, or ask the control room.");
+
+    private static string NotRecordedYetPage(Viewer viewer) =>
+        PageHtml.Message("Not recorded yet", "Others were changing this case at the same moment, so your answer was not recorded. Send it again in a second.", viewer);
 
     private static string CaseNoLongerOpenPage(Viewer? viewer) =>
         PageHtml.Message("Case no longer open", "This case is closed or its details have been removed, so the link no longer opens it.", viewer);

@@ -1,4 +1,3 @@
-using NightSafe.Core.World;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Azure.Functions.Worker;
@@ -294,44 +293,14 @@ public sealed class IntakeRecoveryTests(LocalHub stack)
         }
     }
 
-    private sealed class FailingStore(IReferralStore inner, Faults faults) : IReferralStore
+    private sealed class FailingStore(IReferralStore inner, Faults faults) : ForwardingReferralStore(inner)
     {
-        public async Task<bool> TryCreateAsync(Referral referral, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken)
+        public override async Task<bool> TryCreateAsync(Referral referral, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken)
         {
             await Task.Delay(faults.CreateDelay, cancellationToken);
-            var created = await inner.TryCreateAsync(referral, events, cancellationToken);
+            var created = await base.TryCreateAsync(referral, events, cancellationToken);
             faults.After(IntakeStep.Referral);
             return created;
         }
-
-        public Task<Stored<Referral>?> FindAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) => inner.FindAsync(night, reference, cancellationToken);
-
-        public Task SaveAsync(ReferralChange change, CancellationToken cancellationToken) => inner.SaveAsync(change, cancellationToken);
-
-        public Task AppendAsync(NightId night, ReferenceCode reference, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken) =>
-            inner.AppendAsync(night, reference, events, cancellationToken);
-
-        public Task<IReadOnlyList<Stored<PartnerCase>>> CasesAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
-            inner.CasesAsync(night, reference, cancellationToken);
-
-        public Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, AgencyId agencyId, CancellationToken cancellationToken) =>
-            inner.FindCaseAsync(night, reference, agencyId, cancellationToken);
-
-        public Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, AgencyId agencyId, CancellationToken cancellationToken) =>
-            inner.CasesForAgencyAsync(night, agencyId, cancellationToken);
-
-        public Task<IReadOnlyList<ReferralEvent>> TrailAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
-            inner.TrailAsync(night, reference, cancellationToken);
-
-        public Task<IReadOnlyList<Referral>> NightAsync(NightId night, CancellationToken cancellationToken) => inner.NightAsync(night, cancellationToken);
-
-        public Task<IReadOnlyList<PartnerCase>> NightCasesAsync(NightId night, CancellationToken cancellationToken) => inner.NightCasesAsync(night, cancellationToken);
-
-        public Task<NightRows> NightRowsAsync(NightId night, CancellationToken cancellationToken) => inner.NightRowsAsync(night, cancellationToken);
-
-        public IAsyncEnumerable<Referral> UnerasedBeforeAsync(NightId cutoff, CancellationToken cancellationToken) => inner.UnerasedBeforeAsync(cutoff, cancellationToken);
-
-        public Task EraseAsync(NightId night, ReferenceCode reference, DateTimeOffset erasedAt, ReferralEvent erasure, CancellationToken cancellationToken) =>
-            inner.EraseAsync(night, reference, erasedAt, erasure, cancellationToken);
     }
 }
