@@ -3,7 +3,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Outcomes;
-using NightSafe.Core.References;
 using NightSafe.Core.Text;
 using NightSafe.Core.World;
 using NightSafe.Functions.Http;
@@ -62,10 +61,12 @@ public sealed class PartnerApi(PartnerCases cases, PartnerAccess access, Routing
             return refusal;
         }
 
-        if (!NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code))
+        if (ReferralRoute.Parse(night, reference) is not { } referral)
         {
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such case.", cancellationToken: cancellationToken);
         }
+
+        var (nightId, code) = referral;
 
         var (report, outcome, invalid) = await ReadReportAsync(request, cancellationToken);
         if (invalid is not null)
