@@ -10,17 +10,8 @@ namespace NightSafe.Integrations.Tests.Storage;
 /// referral's own transaction, that erasure by phone number reads instead of every referral.
 /// </summary>
 [Collection(AzuriteGroup.Name)]
-public sealed class PhoneIndexTests(AzuriteFixture azurite) : IDisposable
+public sealed class PhoneIndexTests(AzuriteFixture azurite) : ReferralStoreTests(azurite)
 {
-    private static readonly DateTimeOffset T0 = new(2026, 12, 18, 23, 0, 0, TimeSpan.Zero);
-
-    private readonly StorageTestBed _bed = new(azurite);
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    private IReferralStore Store => _bed.Get<IReferralStore>();
-
     [Fact]
     public async Task Referrals_holding_a_number_are_found_across_nights_through_index_rows_that_never_hold_the_number()
     {
@@ -81,11 +72,5 @@ public sealed class PhoneIndexTests(AzuriteFixture azurite) : IDisposable
     }
 
     private List<TableEntity> IndexRows(Core.Nights.NightId night) =>
-        [.. _bed.Table(StorageNames.ReferralsTable).Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {night.ToString()} and RowKey ge {"P|"} and RowKey lt {"P}"}"))];
-
-    public void Dispose()
-    {
-        _timeout.Dispose();
-        _bed.Dispose();
-    }
+        [.. Bed.Table(StorageNames.ReferralsTable).Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {night.ToString()} and RowKey ge {"P|"} and RowKey lt {"P}"}"))];
 }
