@@ -39,6 +39,6 @@ public abstract class ForwardingReferralStore(IReferralStore inner) : IReferralS
 
     public IAsyncEnumerable<Referral> UnerasedBeforeAsync(NightId cutoff, CancellationToken cancellationToken) => inner.UnerasedBeforeAsync(cutoff, cancellationToken);
 
-    public Task EraseAsync(NightId night, ReferenceCode reference, DateTimeOffset erasedAt, ReferralEvent erasure, CancellationToken cancellationToken) =>
+    public virtual Task EraseAsync(NightId night, ReferenceCode reference, DateTimeOffset erasedAt, ReferralEvent erasure, CancellationToken cancellationToken) =>
         inner.EraseAsync(night, reference, erasedAt, erasure, cancellationToken);
 }

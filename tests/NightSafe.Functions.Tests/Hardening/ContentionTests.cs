@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
+using NightSafe.Core.References;
 using NightSafe.Core.Referrals;
 using NightSafe.Functions.Http;
 using NightSafe.Functions.Intake;
@@ -51,6 +53,27 @@ public sealed class ContentionTests(LocalHub stack)
         Assert.Equal(nameof(CaseStatus.Accepted), CaseStatusOf(night, reference));
     }
 
+    [Fact]
+    public async Task An_erasure_whose_every_attempt_conflicts_gets_503_with_retry_after_and_erases_nothing()
+    {
+        var (night, reference) = await RoutedReferralAsync();
+        var contended = new ContendedStore { Always = true };
+        using var host = stack.Build(stack.Settings(), first: services =>
+        {
+            services.AddSingleton<TableReferralStore>();
+            services.AddSingleton<IReferralStore>(sp => contended.Over(sp.GetRequiredService<TableReferralStore>()));
+        });
+        var request = new TestHttpRequestData(stack.Context(), "POST", new Uri($"http://127.0.0.1:7071/api/control/referrals/{night}/{reference}/erasure"));
+        request.Headers.Add(ControlRoomIdentity.KeyHeader, stack.ControlRoomKey);
+
+        var busy = (TestHttpResponseData)await ActivatorUtilities.CreateInstance<NightSafe.Functions.Control.ErasureApi>(host.Services).EraseAsync(request, night, reference, new TestFunctionContext(host.Services));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+        Assert.Single(busy.Headers.GetValues("Retry-After"));
+        Assert.Equal(OptimisticConcurrency.MaxAttempts, contended.Refused);
+        Assert.Null(stack.Referrals().Single(r => r.PartitionKey == night && r.RowKey == "R|" + reference).GetDateTimeOffset("ErasedAt"));
+    }
+
     private async Task<(string Night, string Reference)> RoutedReferralAsync()
     {
         var submit = new TestHttpRequestData(stack.Context(), "POST", new Uri("http://127.0.0.1:7071/api/referrals"), """{"town":"chelmsford","categories":["alone"],"location":"High St"}""", "application/json");
@@ -95,6 +118,17 @@ public sealed class ContentionTests(LocalHub stack)
                 }
 
                 return base.SaveAsync(change, cancellationToken);
+            }
+
+            public override Task EraseAsync(NightId night, ReferenceCode reference, DateTimeOffset erasedAt, ReferralEvent erasure, CancellationToken cancellationToken)
+            {
+                if (contention.Always)
+                {
+                    Interlocked.Increment(ref contention._refused);
+                    throw new ConcurrencyConflictException("Another writer changed the referral while it was being erased.");
+                }
+
+                return base.EraseAsync(night, reference, erasedAt, erasure, cancellationToken);
             }
         }
     }
