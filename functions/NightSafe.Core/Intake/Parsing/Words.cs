@@ -39,7 +39,7 @@ internal static class Words
 
     public static readonly FrozenSet<string> ContactWords = Set(
         "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "call", "called", "sms",
-        "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details", "follow", "followup");
+        "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details", "follow", "followup", "info", "information");
 
     // Words that refuse contact when said alone before them ("no texts", "declined contact").
     public static readonly FrozenSet<string> RefusableContactWords = Set(
@@ -73,7 +73,8 @@ internal static class Words
         "bloody", "flight", "flights", "spice", "alive", "drive", "hello", "house", "horse", "night", "right", "light", "sight",
         "status", "close", "closed", "consent", "outside", "inside", "female", "males", "there", "where", "these", "those",
         "along", "blond", "blonde", "broke", "into", "needed", "spoke", "spine", "spite", "wanted", "waited", "washed", "waste",
-        "cancelled", "growing", "grouped", "angel", "infection", "infected", "spicy", "harrow", "hallow");
+        "cancelled", "growing", "grouped", "angel", "infection", "infected", "spicy", "harrow", "hallow", "bloke", "blokes", "shaken",
+        "sober", "lives", "saying", "staying", "playing", "slipping", "stunning");
 
     public static readonly FrozenSet<string> StreetSuffixes = Set(
         "st", "street", "rd", "road", "lane", "ln", "avenue", "ave", "square", "sq", "parade", "pde", "hill", "walk", "row",
