@@ -103,6 +103,8 @@ public sealed class OfficerTextParserTests
     [InlineData("Grays male checked on, sober, waiting for his lift, very drunk mate with him", "intoxicated")]
     [InlineData("Grays female brother assaulted her, she is staying with a friend", "domestic-abuse")]
     [InlineData("Grays female on her own, bloke followed her from the bus stop", "alone,sexual-harassment")]
+    [InlineData("Grays female by the coach stop, had a fright, friends dragged her out, very drunk", "intoxicated")]
+    [InlineData("Grays male tipped over a bin, the officer said he was smelling of drink and slurring", "intoxicated")]
     public void Described_without_the_usual_keyword_and_common_words_not_taken_for_typos(string text, string expected) =>
         Assert.Equal(expected.Split(','), Referral(text).CategoryIds.Values());
 
