@@ -156,6 +156,8 @@ public sealed class OfficerTextParser
     private HashSet<string> ReadCategories(Reading reading, Dictionary<string, string> words, List<string> negated)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
+        var lastSaid = new Dictionary<string, int>(StringComparer.Ordinal);
+        var takenBack = new Dictionary<string, int>(StringComparer.Ordinal);
         var tokens = reading.Tokens;
         for (var i = 0; i < tokens.Count; i++)
         {
@@ -179,9 +181,16 @@ public sealed class OfficerTextParser
             if (Negation.Covers(reading, m.First, m.Last))
             {
                 negated.Add(m.Phrase.Value);
+                if (Negation.TakesBack(reading, m.First, m.Last))
+                {
+                    takenBack[m.Phrase.Value] = m.First;
+                }
+
                 i = m.Last;
                 continue;
             }
+
+            lastSaid[m.Phrase.Value] = m.First;
 
             var first = m.First;
             while (first > 0 && !reading.Taken[first - 1] && reading.Joined(first - 1, first)
@@ -205,6 +214,17 @@ public sealed class OfficerTextParser
             }
 
             i = m.Last;
+        }
+
+        // The officer's conclusion comes after what happened: "tripped on the kerb, says no injuries" is no injury, while
+        // "no injuries at first, now bleeding" is one.
+        foreach (var (category, at) in takenBack)
+        {
+            if (lastSaid.TryGetValue(category, out var said) && said < at)
+            {
+                found.Remove(category);
+                words.Remove(category);
+            }
         }
 
         return found;
@@ -260,18 +280,7 @@ public sealed class OfficerTextParser
         for (var i = 0; i < tokens.Count; i++)
         {
             var token = tokens[i];
-            var word = token.Word;
-            if (word.Length < 4 || token.IsNumber || Words.NeverCorrected.Contains(word) || _categories.Knows(word) || _towns.Knows(word))
-            {
-                continue;
-            }
-
-            // Town names are distinctive enough for two typos in a long name, or for their vowels left out ("chlmsfrd");
-            // category words are not ("injunction").
-            var category = _categories.Correction(word, longWordEdits: 1);
-            var town = word.Length >= 5 ? _towns.Correction(word, longWordEdits: 2, longWord: 7) ?? _towns.Skeleton(word) : null;
-            var best = town is { } t && (category is null || t.Distance < category.Value.Distance) ? town : category;
-            if (best is { } b)
+            if (!token.IsNumber && CorrectionOf(token.Word) is { } b)
             {
                 corrected ??= [.. tokens];
                 corrected[i] = token with { Word = b.Word, Typos = b.Distance };
@@ -279,6 +288,21 @@ public sealed class OfficerTextParser
         }
 
         return corrected ?? tokens;
+    }
+
+    /// <summary>The town or category word <paramref name="word"/> is taken to be a typo of, with its distance; null when none.</summary>
+    internal (string Word, int Distance)? CorrectionOf(string word)
+    {
+        if (word.Length < 4 || Words.NeverCorrected.Contains(word) || _categories.Knows(word) || _towns.Knows(word))
+        {
+            return null;
+        }
+
+        // Town names are distinctive enough for two typos in a long name, or for their vowels left out ("chlmsfrd");
+        // category words are not ("injunction").
+        var category = _categories.Correction(word, longWordEdits: 1);
+        var town = word.Length >= 5 ? _towns.Correction(word, longWordEdits: 2, longWord: 7) ?? _towns.Skeleton(word) : null;
+        return town is { } t && (category is null || t.Distance < category.Value.Distance) ? town : category;
     }
 
     // "taxi rank", "High St": a one-word synonym naming a place, not a concern.
