@@ -112,6 +112,31 @@ public sealed partial class ErasureApiTests(LocalHub hub)
     }
 
     [Fact]
+    public async Task A_referral_stored_before_the_phone_index_is_found_and_erased_by_phone_after_the_retention_runs_backfill()
+    {
+        var (night, reference, _) = await ReferAsync("07700 900467");
+        // As an old deploy left it: the referral without its index row, and no backfill done.
+        var table = hub.Table("Referrals");
+        foreach (var index in table.Query<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {night} and RowKey ge {"P|"} and RowKey lt {"P}"} and Reference eq {reference}")).ToList())
+        {
+            await table.DeleteEntityAsync(index);
+        }
+
+        await table.DeleteEntityAsync("maintenance", "phone-index-backfill");
+        var (_, before) = await ErasePhoneAsync("07700 900467");
+
+        await hub.Function<RetentionTimer>().RunAsync(null!, hub.Context());
+        var (status, after) = await ErasePhoneAsync("07700 900467");
+
+        Assert.Equal(0, JsonDocument.Parse(before).RootElement.GetProperty("erased").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, status);
+        var erased = Assert.Single(JsonDocument.Parse(after).RootElement.GetProperty("referrals").EnumerateArray());
+        Assert.Equal((reference, "erased"), (erased.GetProperty("reference").GetString(), erased.GetProperty("outcome").GetString()));
+        Assert.Null(Referral(reference).GetString("SubjectPhone"));
+        Assert.Empty(table.Query<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {night} and RowKey ge {"P|"} and RowKey lt {"P}"} and Reference eq {reference}")));
+    }
+
+    [Fact]
     public async Task A_twilio_record_that_cannot_be_deleted_yet_is_kept_for_the_retention_run_which_deletes_it()
     {
         var (night, reference, sids) = await ReferAsync("07700 900465");
@@ -184,6 +209,13 @@ public sealed partial class ErasureApiTests(LocalHub hub)
             TimeSpan.FromSeconds(30),
             CancellationToken.None);
         return (night, reference, [.. settled.Where(m => m.To == e164 || m.Body.Contains(reference, StringComparison.Ordinal)).Select(m => m.Sid)]);
+    }
+
+    private Task<(HttpStatusCode Status, string Body)> ErasePhoneAsync(string phone)
+    {
+        var request = Request("POST", "control/erasures/phone", JsonSerializer.Serialize(new { phone }));
+        request.Headers.Add(ControlRoomIdentity.KeyHeader, hub.ControlRoomKey);
+        return hub.Function<ErasureApi>().ErasePhoneAsync(request, hub.Context()).ReadAsync();
     }
 
     private Task<(HttpStatusCode Status, string Body)> EraseAsync(string night, string reference)
