@@ -102,14 +102,16 @@ public sealed class FaultChecksTests
     }
 
     [Fact]
-    public void An_alert_sent_twice_is_reported_not_failed()
+    public void An_alert_sent_twice_is_a_failure_and_two_different_alerts_are_not()
     {
         var run = SoundRun();
-        var alert = run.Sms[0] with { To = "+447700900101", Body = "NightSafe case AAAAA1", StatusCallback = null };
-        run = run with { Sms = [.. run.Sms, alert, alert with { Sid = "SM" + new string('8', 32) }] };
+        var alert = run.Sms[0] with { To = "+447700900101", Body = "NightSafe AAAAA1", StatusCallback = null };
+        var other = alert with { Sid = "SM" + new string('7', 32), Body = "NightSafe REMINDER AAAAA1 not accepted yet:" };
+        var sound = run with { Sms = [.. run.Sms, alert, other] };
+        var doubled = run with { Sms = [.. run.Sms, alert, alert with { Sid = "SM" + new string('8', 32) }] };
 
-        Assert.Empty(FaultChecks.Failures(run));
-        Assert.Single(FaultChecks.OtherSmsTwice(run));
+        Assert.Empty(FaultChecks.Failures(sound));
+        Assert.Contains(FaultChecks.Failures(doubled), f => f.Contains($"1 alert SMS went twice to the same number with the same text: {alert.Sid}+SM{new string('8', 32)}", StringComparison.Ordinal));
     }
 
     /// <summary>Two referrals, each routed to two agencies and advised once: one made while Service Bus was down, one while Twilio was.</summary>

@@ -31,8 +31,6 @@ public sealed class FaultNightTests(HubFixture fixture, ITestOutputHelper output
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{FaultNight.Describe(f.Fault)} ({f.InjectedFor.TotalSeconds:0.0} s): {f.Acknowledged}/{f.Texts} acknowledged, {f.WebhookRetries} webhook retries, {f.Referrals} referrals, {f.Routed} routed, {f.FlaggedForManualRouting} flagged, advice {f.AdviceDelivered} delivered {f.AdviceFailed} failed"));
         }
 
-        // Reported, not failed yet: alerts sent twice were seen once on a heavily loaded machine (docs/fault-runs.md).
-        output.WriteLine($"{report.OtherSmsTwice.Count} alert SMS sent twice: {string.Join(", ", report.OtherSmsTwice)}");
         foreach (var text in report.Unacknowledged)
         {
             output.WriteLine("No reference: " + text);

@@ -101,13 +101,16 @@ public sealed partial class TwilioSmsSender(
         var after = since.UtcDateTime;
         try
         {
-            // Sent since the attempt began; then the newest few, because a message still queued has no date_sent yet.
-            var sent = await MessageResource.ReadAsync(new ReadMessageOptions { To = to, DateSentAfter = after, PageSize = ReconcilePage, Limit = ReconcilePage }, client);
+            // Every message sent since the attempt began, page after page: a duty phone gets every alert of its agency,
+            // and after an outage far more than one page of them can be newer than the one looked for.
+            var sent = await MessageResource.ReadAsync(new ReadMessageOptions { To = to, DateSentAfter = after, PageSize = ReconcilePage }, client);
             var found = Match(sent, body, after);
             if (found is null)
             {
-                var newest = await MessageResource.ReadAsync(new ReadMessageOptions { To = to, PageSize = ReconcilePage, Limit = ReconcilePage }, client);
-                found = Match(newest, body, after);
+                // Then those not sent yet (queued, no date_sent, so no date filter matches them): they come first in
+                // Twilio's list, newest first, so reading stops at the first message sent before the attempt.
+                var newest = await MessageResource.ReadAsync(new ReadMessageOptions { To = to, PageSize = ReconcilePage }, client);
+                found = Match(newest.TakeWhile(m => m.DateSent is not { } at || Utc(at) >= after), body, after);
             }
 
             LogReconciled(new MaskedPhone(recipient), found is not null);
@@ -121,6 +124,12 @@ public sealed partial class TwilioSmsSender(
         {
             // Without the list we cannot tell: the send stays uncertain and is reconciled on the next attempt.
             throw new SmsSendUncertainException("Twilio's message list could not be read; the send stays uncertain.", e);
+        }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is ApiException or ApiConnectionException)
+        {
+            // A further page: the SDK fetches it by reflection, which wraps its failure.
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new SmsSendUncertainException("A page of Twilio's message list could not be read; the send stays uncertain.", e.InnerException);
         }
     }
 
@@ -161,8 +170,11 @@ public sealed partial class TwilioSmsSender(
         }
     }
 
-    /// <summary>How many messages a reconcile reads per list: a recipient gets few messages in minutes.</summary>
-    private const int ReconcilePage = 50;
+    /// <summary>
+    /// Messages per page of a reconcile's list (Twilio's largest): one request in nearly every case. The SDK fetches any
+    /// further page as the list is read, and only while it is read.
+    /// </summary>
+    private const int ReconcilePage = 1000;
 
     private static string? Match(IEnumerable<MessageResource> messages, string body, DateTime after)
     {

@@ -165,6 +165,57 @@ public sealed class TwilioSmsSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reconcile_reads_past_the_first_page_when_the_number_got_many_texts_since()
+    {
+        // A duty phone gets every alert of its agency: after an outage, far more than one page of them is newer than the
+        // uncertain one. Reading only the first page missed it, and the alert went again.
+        using var bed = new TwilioTestBed();
+        var since = new DateTimeOffset(2026, 12, 18, 23, 30, 0, TimeSpan.Zero);
+        var newer = string.Join(",", Enumerable.Range(0, 50).Select(i =>
+            $$"""{"sid":"SM{{i:D32}}","to":"{{Advice.To}}","body":"alert {{i}}","direction":"outbound-api","date_created":"Fri, 18 Dec 2026 23:40:00 +0000","date_sent":"Fri, 18 Dec 2026 23:40:01 +0000"}"""));
+        var next = TwilioTestBed.MessagePath + "?To=" + Uri.EscapeDataString(Advice.To) + "&PageSize=50&Page=1&PageToken=PASM" + 49.ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
+        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).UsingGet())
+            .AtPriority(2)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                $$"""{"messages":[{{newer}}],"page":0,"page_size":50,"next_page_uri":"{{next}}","uri":"{{TwilioTestBed.MessagePath}}"}"""));
+        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).WithParam("Page", "1").UsingGet())
+            .AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody($$"""
+                {"messages":[
+                  {"sid":"SMdddddddddddddddddddddddddddddddd","to":"{{Advice.To}}","body":"{{Advice.Body}}","direction":"outbound-api","date_created":"Fri, 18 Dec 2026 23:30:05 +0000","date_sent":"Fri, 18 Dec 2026 23:30:06 +0000"}
+                ],"page":1,"page_size":50,"next_page_uri":null,"uri":"{{TwilioTestBed.MessagePath}}"}
+                """));
+
+        var found = await bed.Sender.FindSentAsync(Advice.To, Advice.Body, since, Ct);
+
+        Assert.Equal("SMdddddddddddddddddddddddddddddddd", found);
+    }
+
+    [Fact]
+    public async Task A_reconcile_stops_reading_once_past_the_attempt()
+    {
+        // Messages older than the attempt cannot be it: a number's whole history is not read page by page.
+        using var bed = new TwilioTestBed();
+        var since = new DateTimeOffset(2026, 12, 18, 23, 30, 0, TimeSpan.Zero);
+        var older = string.Join(",", Enumerable.Range(0, 50).Select(i =>
+            $$"""{"sid":"SM{{i:D32}}","to":"{{Advice.To}}","body":"alert {{i}}","direction":"outbound-api","date_created":"Fri, 18 Dec 2026 22:00:00 +0000","date_sent":"Fri, 18 Dec 2026 22:00:01 +0000"}"""));
+        var next = TwilioTestBed.MessagePath + "?To=" + Uri.EscapeDataString(Advice.To) + "&PageSize=50&Page=1&PageToken=PASM" + 49.ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
+        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).UsingGet())
+            .AtPriority(2)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                $$"""{"messages":[{{older}}],"page":0,"page_size":50,"next_page_uri":"{{next}}","uri":"{{TwilioTestBed.MessagePath}}"}"""));
+        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).WithUrl(new WireMock.Matchers.RegexMatcher("DateSent(%3E|>)", ignoreCase: true)).UsingGet())
+            .AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                $$"""{"messages":[],"page":0,"page_size":50,"next_page_uri":null,"uri":"{{TwilioTestBed.MessagePath}}"}"""));
+
+        var found = await bed.Sender.FindSentAsync(Advice.To, Advice.Body, since, Ct);
+
+        Assert.Null(found);
+        Assert.DoesNotContain(bed.Server.LogEntries, e => e.RequestMessage.Url.Contains("Page=1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_invalid_number_is_refused_without_a_retry()
     {
         using var bed = new TwilioTestBed();

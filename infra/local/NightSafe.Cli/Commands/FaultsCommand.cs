@@ -142,11 +142,6 @@ public static class FaultsCommand
             AnsiConsole.MarkupLine($"[yellow]No reference for a text ({Markup.Escape(text)})[/]");
         }
 
-        if (report.OtherSmsTwice.Count > 0)
-        {
-            AnsiConsole.MarkupLine($"[yellow]{report.OtherSmsTwice.Count} alert SMS went twice (same number, same text): {Markup.Escape(string.Join(", ", report.OtherSmsTwice.Take(3)))}[/]");
-        }
-
         if (report.StoredUnacknowledged > 0)
         {
             AnsiConsole.MarkupLine(string.Create(c, $"[yellow]{report.StoredUnacknowledged} referral(s) stored for texts whose officer got no reference.[/]"));
@@ -154,7 +149,7 @@ public static class FaultsCommand
 
         if (report.Passed)
         {
-            AnsiConsole.MarkupLine("[green]Every acknowledged referral routed or flagged, no case twice, no advice SMS twice, no referral flagged for an SMS fault.[/]");
+            AnsiConsole.MarkupLine("[green]Every acknowledged referral routed or flagged, no case twice, no SMS twice (advice or alert), no referral flagged for an SMS fault.[/]");
             return;
         }
 

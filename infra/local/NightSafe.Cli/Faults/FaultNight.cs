@@ -81,9 +81,6 @@ public sealed record FaultReport(
     /// <summary>Texts whose every webhook attempt went unacknowledged: the fault each was sent under, attempts, last problem (no numbers).</summary>
     public IReadOnlyList<string> Unacknowledged { get; init; } = [];
 
-    /// <summary>Alerts (not advice) sent twice to the same number with the same text, by Twilio SIDs: reported, not failed.</summary>
-    public IReadOnlyList<string> OtherSmsTwice { get; init; } = [];
-
     /// <summary>Referrals stored for texts the officer never got a reference for.</summary>
     public int StoredUnacknowledged { get; init; }
 
@@ -185,7 +182,6 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
             {
                 Unacknowledged = [.. run.Texts.Where(t => t.Reference is null).Select(t => $"{Describe(t.During)}: {t.Attempts} attempt(s), last {t.LastProblem}")],
                 StoredUnacknowledged = FaultChecks.StoredUnacknowledged(run).Count,
-                OtherSmsTwice = FaultChecks.OtherSmsTwice(run),
             };
         }
         finally
