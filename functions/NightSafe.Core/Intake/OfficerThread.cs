@@ -14,6 +14,9 @@ public sealed record OfficerThread
 
     public PartialReferral? Pending { get; init; }
 
+    /// <summary>The provider ids of the texts that made <see cref="Pending"/> (they hold its words: erased with the referral they become).</summary>
+    public IReadOnlyList<string> PendingTexts { get; init; } = [];
+
     /// <summary>The question asked about <see cref="Pending"/>: <see cref="MissingParts.Town"/> or <see cref="MissingParts.Category"/>.</summary>
     public string? Asked { get; init; }
 
