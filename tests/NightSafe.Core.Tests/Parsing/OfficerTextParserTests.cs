@@ -70,6 +70,44 @@ public sealed class OfficerTextParserTests
         }
     }
 
+    [Theory]
+    [InlineData("declined any follow up", Consent.Refused)]
+    [InlineData("doesnt want any follow up", Consent.Refused)]
+    [InlineData("happy for a follow up", Consent.Given)]
+    [InlineData("too scared for us to contact her", Consent.Refused)]
+    [InlineData("scared but happy to be contacted", Consent.Given)]
+    public void Follow_up_and_fear_of_contact(string words, Consent expected) =>
+        Assert.Equal(expected, Referral($"Chelmsford female, partner hit her, {words}").Consent);
+
+    [Theory]
+    [InlineData("drunk, tripped on the kerb, says no injuries", new[] { "intoxicated" })]
+    [InlineData("drunk, fell over, not injured", new[] { "intoxicated" })]
+    [InlineData("fell off bike, grazes to arms, no head injury", new[] { "injury" })]
+    [InlineData("bleeding from the nose, no other injuries", new[] { "injury" })]
+    [InlineData("no injuries at first, now bleeding", new[] { "injury" })]
+    [InlineData("under the influence of drugs, not drunk", new[] { "intoxicated" })]
+    public void A_denial_of_the_whole_concern_takes_back_what_came_before_it(string words, string[] expected) =>
+        Assert.Equal(expected, Referral($"Colchester male {words}").CategoryIds.Values());
+
+    [Fact]
+    public void A_need_worded_as_a_negation_is_not_denied_by_an_earlier_one()
+    {
+        var draft = Referral("Braintree female 17, friends left without her, no lift home");
+        Assert.Equal(["alone", "transport"], draft.CategoryIds.Values());
+    }
+
+    [Theory]
+    [InlineData("says her dad threatened her tonight", "domestic-abuse")]
+    [InlineData("says her brother assaulted her at home", "domestic-abuse")]
+    [InlineData("upset, says her ex did this to her", "domestic-abuse")]
+    [InlineData("says he is abusive to his gf and wants help", "perpetrator")]
+    [InlineData("says he hurt his partner and wants support to change", "perpetrator")]
+    [InlineData("came to us on her own initiative, very drunk", "intoxicated")]
+    public void Abuse_by_family_and_by_the_person_themselves(string words, string expected)
+    {
+        Assert.Equal([expected], Referral($"Harlow {words}, c/y").CategoryIds.Values());
+    }
+
     [Fact]
     public void No_injuries_after_a_comma_does_not_turn_later_consent_into_a_refusal()
     {

@@ -37,7 +37,48 @@ internal static class Negation
 
     private static readonly FrozenSet<string> NotAfter = Set("suspected", "believed", "likely", "thought", "indicated", "evident", "apparent", "confirmed", "involved", "a", "an", "the", "issue", "concern", "factor");
 
-    public static bool Covers(Reading reading, int first, int last) => Before(reading, first) || After(reading, last);
+    // "no other injuries", "nothing further": the denial is of more, not of what was said before it.
+    private static readonly FrozenSet<string> Further = Set("other", "further", "more", "else", "additional", "new", "another");
+
+    // Denials of the whole concern, not of one kind of it: "no injuries" takes back "tripped", while "no head injury"
+    // leaves "grazes to arms" and "not drunk" leaves "under the influence of drugs".
+    private static readonly FrozenSet<string> WholeConcern = Set("injury", "injuries", "injured", "hurt", "harmed", "hurts");
+
+    /// <summary>
+    /// Whether the concern at <paramref name="first"/>..<paramref name="last"/> is denied. A concern whose own words
+    /// start with a negation ("no lift home", "no way home") is a need, not a denial, and an earlier negation does not
+    /// reach it ("friends left without her, no lift home").
+    /// </summary>
+    public static bool Covers(Reading reading, int first, int last) =>
+        (!Negators.Contains(reading.Tokens[first].Word) && Before(reading, first)) || After(reading, last);
+
+    /// <summary>
+    /// Whether a denial at <paramref name="first"/> also takes back what came before it ("tripped on the kerb, no
+    /// injuries"), which "no other injuries" or "nothing further" does not.
+    /// </summary>
+    public static bool TakesBack(Reading reading, int first, int last)
+    {
+        var tokens = reading.Tokens;
+        if (first != last || !WholeConcern.Contains(tokens[first].Word))
+        {
+            return false;
+        }
+
+        for (var i = first - 1; i >= 0 && first - i <= 4 && reading.Joined(i, i + 1); i--)
+        {
+            if (Further.Contains(tokens[i].Word))
+            {
+                return false;
+            }
+
+            if (Negators.Contains(tokens[i].Word))
+            {
+                return true;
+            }
+        }
+
+        return true;
+    }
 
     private static bool Before(Reading reading, int first)
     {

@@ -156,6 +156,8 @@ public sealed class OfficerTextParser
     private HashSet<string> ReadCategories(Reading reading, Dictionary<string, string> words, List<string> negated)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
+        var lastSaid = new Dictionary<string, int>(StringComparer.Ordinal);
+        var takenBack = new Dictionary<string, int>(StringComparer.Ordinal);
         var tokens = reading.Tokens;
         for (var i = 0; i < tokens.Count; i++)
         {
@@ -179,9 +181,16 @@ public sealed class OfficerTextParser
             if (Negation.Covers(reading, m.First, m.Last))
             {
                 negated.Add(m.Phrase.Value);
+                if (Negation.TakesBack(reading, m.First, m.Last))
+                {
+                    takenBack[m.Phrase.Value] = m.First;
+                }
+
                 i = m.Last;
                 continue;
             }
+
+            lastSaid[m.Phrase.Value] = m.First;
 
             var first = m.First;
             while (first > 0 && !reading.Taken[first - 1] && reading.Joined(first - 1, first)
@@ -205,6 +214,17 @@ public sealed class OfficerTextParser
             }
 
             i = m.Last;
+        }
+
+        // The officer's conclusion comes after what happened: "tripped on the kerb, says no injuries" is no injury, while
+        // "no injuries at first, now bleeding" is one.
+        foreach (var (category, at) in takenBack)
+        {
+            if (lastSaid.TryGetValue(category, out var said) && said < at)
+            {
+                found.Remove(category);
+                words.Remove(category);
+            }
         }
 
         return found;

@@ -39,11 +39,11 @@ internal static class Words
 
     public static readonly FrozenSet<string> ContactWords = Set(
         "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "call", "called", "sms",
-        "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details");
+        "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details", "follow", "followup");
 
     // Words that refuse contact when said alone before them ("no texts", "declined contact").
     public static readonly FrozenSet<string> RefusableContactWords = Set(
-        "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "sms", "advice");
+        "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "sms", "advice", "follow", "followup");
 
     public static readonly FrozenSet<string> ContactAgree = Set(
         "happy", "ok", "okay", "fine", "yes", "agreed", "agrees", "agree", "agreeing", "can", "wants", "want", "wanted", "willing",
@@ -51,7 +51,8 @@ internal static class Words
 
     public static readonly FrozenSet<string> ContactRefuse = Set(
         "not", "no", "doesnt", "dont", "didnt", "wont", "never", "refused", "refuses", "refusing", "refuse", "declined", "declines",
-        "declining", "decline", "unhappy", "nope", "without", "isnt", "wasnt", "against");
+        "declining", "decline", "unhappy", "nope", "without", "isnt", "wasnt", "against", "scared", "frightened", "afraid",
+        "reluctant", "unwilling");
 
     public static readonly FrozenSet<string> RefusingVerbs = Set(
         "refused", "refuses", "refusing", "refuse", "declined", "declines", "declining", "decline", "wouldnt", "wont", "didnt", "doesnt");
