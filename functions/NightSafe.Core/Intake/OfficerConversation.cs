@@ -108,7 +108,7 @@ public sealed partial class OfficerConversation(
             ReferralRequest referral when thread?.Pending is null || !referral.Draft.TownFromRoster =>
                 await ReferAsync(referral.Draft, [], officer, from, ticket, traceParent, cancellationToken),
             ReferralRequest or NotUnderstood when thread is { Pending: { } pending, Asked: { } asked } =>
-                await ContinueAsync(_questions.Complete(pending, asked, sms.Body, message), asked, [.. thread.PendingTexts, sms.MessageSid], rosterTown, officer, from, ticket, traceParent, cancellationToken),
+                await ContinueAsync(_questions.Complete(pending, asked, sms.Body, message), asked, thread.PendingTextsAnd(sms.MessageSid), rosterTown, officer, from, ticket, traceParent, cancellationToken),
             NotUnderstood { Partial: { } amendment } when IsAmendment(amendment) && thread is { LastNight: { } night, LastReference: { } last }
                 && NightId.TryParse(night, out var lastNight) && ReferenceCode.TryParse(last, out var lastReference) =>
                 await AmendAsync(lastNight, lastReference, new Amendment(amendment.SubjectPhone, amendment.Consent == Consent.NotStated ? null : amendment.Consent, null, sms.MessageSid), officer, cancellationToken),
@@ -164,7 +164,7 @@ public sealed partial class OfficerConversation(
 
         await conversations.SaveAsync(
             from,
-            new OfficerThread { Pending = partial, PendingTexts = texts, Asked = missing, ExpiresAt = time.GetUtcNow() + OfficerThread.Lifetime },
+            new OfficerThread { Pending = partial, PendingTexts = string.Join(',', texts), Asked = missing, ExpiresAt = time.GetUtcNow() + OfficerThread.Lifetime },
             cancellationToken);
         LogAsked(missing, askedBefore is not null);
         return _questions.Ask(missing);
