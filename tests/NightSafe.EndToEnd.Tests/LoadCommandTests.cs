@@ -67,7 +67,25 @@ public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper outpu
             Assert.Equal(0, phase.GetProperty("losses").GetInt32());
             Assert.Equal(0, phase.GetProperty("duplicates").GetInt32());
             Assert.Equal(System.Text.Json.JsonValueKind.Number, phase.GetProperty("stalls").ValueKind);
+            Assert.InRange(phase.GetProperty("machineCpuBusy").GetDouble(), double.Epsilon, 1);
         });
+    }
+
+    [Fact]
+    public void Machine_cpu_is_the_share_of_ticks_not_idle_between_two_samples()
+    {
+        // user nice system idle iowait irq softirq steal guest guest_nice: guest is inside user already.
+        var before = MachineCpu.Parse("cpu  100 0 50 800 50 0 0 0 40 0");
+        var after = MachineCpu.Parse("cpu  250 0 100 900 50 0 0 0 90 0");
+
+        Assert.NotNull(before);
+        Assert.Equal(150, before.Busy);
+        Assert.Equal(1000, before.Total);
+        Assert.Equal(200 / 300.0, after!.BusySince(before)!.Value, 6);
+        Assert.Null(before.BusySince(after));
+        Assert.Null(MachineCpu.Parse("intr 12 3 4"));
+        Assert.Null(MachineCpu.Parse("cpu  x 0 0 0"));
+        Assert.Null(MachineCpu.Parse(null));
     }
 
     [Fact]

@@ -89,6 +89,25 @@ public sealed class OfficerTextParserTests
     public void A_denial_of_the_whole_concern_takes_back_what_came_before_it(string words, string[] expected) =>
         Assert.Equal(expected, Referral($"Colchester male {words}").CategoryIds.Values());
 
+    [Theory]
+    [InlineData("Southend female kissed her without consent on the dancefloor", Consent.NotStated)]
+    [InlineData("Southend female touched without her consent", Consent.NotStated)]
+    [InlineData("Southend female very drunk, without consent", Consent.Refused)]
+    [InlineData("Southend female very drunk, agreed to receive info", Consent.Given)]
+    public void Without_consent_after_an_act_is_about_the_act_not_contact(string text, Consent expected) =>
+        Assert.Equal(expected, Referral(text).Consent);
+
+    [Theory]
+    [InlineData("Grays male cant stand up, slurring his words", "intoxicated")]
+    [InlineData("Grays female friends left, missed the last c2c train home", "alone,transport")]
+    [InlineData("Grays male checked on, sober, waiting for his lift, very drunk mate with him", "intoxicated")]
+    [InlineData("Grays female brother assaulted her, she is staying with a friend", "domestic-abuse")]
+    [InlineData("Grays female on her own, bloke followed her from the bus stop", "alone,sexual-harassment")]
+    [InlineData("Grays female by the coach stop, had a fright, friends dragged her out, very drunk", "intoxicated")]
+    [InlineData("Grays male tipped over a bin, the officer said he was smelling of drink and slurring", "intoxicated")]
+    public void Described_without_the_usual_keyword_and_common_words_not_taken_for_typos(string text, string expected) =>
+        Assert.Equal(expected.Split(','), Referral(text).CategoryIds.Values());
+
     [Fact]
     public void A_need_worded_as_a_negation_is_not_denied_by_an_earlier_one()
     {

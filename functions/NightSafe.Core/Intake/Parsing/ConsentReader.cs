@@ -42,6 +42,13 @@ internal static class ConsentReader
             }
 
             var (first, last, saysNo) = Around(reading, i);
+            if (saysNo && first < i && tokens[first].Word == "without" && last == i && DescribesAnAct(reading, first))
+            {
+                // "kissed her without consent", "filmed without her consent": what was done to her, not contact.
+                i = last;
+                continue;
+            }
+
             if (saysNo && first < i && tokens[first].Word == "without" && last == i)
             {
                 refusedWeakly = true;
@@ -144,6 +151,11 @@ internal static class ConsentReader
     }
 
     // "no contact number", "no contact details": a missing number, not a refusal.
+    private static bool DescribesAnAct(Reading reading, int without) =>
+        without > 0 && reading.Joined(without - 1, without)
+        && reading.Tokens[without - 1].Word is var before
+        && (before is "her" or "him" or "them" or "me" || (before.Length > 4 && before.EndsWith("ed", StringComparison.Ordinal)));
+
     private static bool FollowedByNumberWord(Reading reading, int at) =>
         at + 1 < reading.Tokens.Count && reading.Tokens[at + 1].Word is "number" or "no" or "num" or "details" or "nbr" or "phone";
 

@@ -280,18 +280,7 @@ public sealed class OfficerTextParser
         for (var i = 0; i < tokens.Count; i++)
         {
             var token = tokens[i];
-            var word = token.Word;
-            if (word.Length < 4 || token.IsNumber || Words.NeverCorrected.Contains(word) || _categories.Knows(word) || _towns.Knows(word))
-            {
-                continue;
-            }
-
-            // Town names are distinctive enough for two typos in a long name, or for their vowels left out ("chlmsfrd");
-            // category words are not ("injunction").
-            var category = _categories.Correction(word, longWordEdits: 1);
-            var town = word.Length >= 5 ? _towns.Correction(word, longWordEdits: 2, longWord: 7) ?? _towns.Skeleton(word) : null;
-            var best = town is { } t && (category is null || t.Distance < category.Value.Distance) ? town : category;
-            if (best is { } b)
+            if (!token.IsNumber && CorrectionOf(token.Word) is { } b)
             {
                 corrected ??= [.. tokens];
                 corrected[i] = token with { Word = b.Word, Typos = b.Distance };
@@ -299,6 +288,21 @@ public sealed class OfficerTextParser
         }
 
         return corrected ?? tokens;
+    }
+
+    /// <summary>The town or category word <paramref name="word"/> is taken to be a typo of, with its distance; null when none.</summary>
+    internal (string Word, int Distance)? CorrectionOf(string word)
+    {
+        if (word.Length < 4 || Words.NeverCorrected.Contains(word) || _categories.Knows(word) || _towns.Knows(word))
+        {
+            return null;
+        }
+
+        // Town names are distinctive enough for two typos in a long name, or for their vowels left out ("chlmsfrd");
+        // category words are not ("injunction").
+        var category = _categories.Correction(word, longWordEdits: 1);
+        var town = word.Length >= 5 ? _towns.Correction(word, longWordEdits: 2, longWord: 7) ?? _towns.Skeleton(word) : null;
+        return town is { } t && (category is null || t.Distance < category.Value.Distance) ? town : category;
     }
 
     // "taxi rank", "High St": a one-word synonym naming a place, not a concern.

@@ -39,7 +39,7 @@ internal static class Words
 
     public static readonly FrozenSet<string> ContactWords = Set(
         "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "call", "called", "sms",
-        "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details", "follow", "followup");
+        "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details", "follow", "followup", "info", "information");
 
     // Words that refuse contact when said alone before them ("no texts", "declined contact").
     public static readonly FrozenSet<string> RefusableContactWords = Set(
@@ -73,7 +73,16 @@ internal static class Words
         "bloody", "flight", "flights", "spice", "alive", "drive", "hello", "house", "horse", "night", "right", "light", "sight",
         "status", "close", "closed", "consent", "outside", "inside", "female", "males", "there", "where", "these", "those",
         "along", "blond", "blonde", "broke", "into", "needed", "spoke", "spine", "spite", "wanted", "waited", "washed", "waste",
-        "cancelled", "growing", "grouped", "angel", "infection", "infected", "spicy", "harrow", "hallow");
+        "cancelled", "growing", "grouped", "angel", "infection", "infected", "spicy", "harrow", "hallow", "bloke", "blokes", "shaken",
+        "sober", "lives", "saying", "staying", "playing", "slipping", "stunning",
+        // Common words one edit from a town or a lexicon word (found by running Debian's British English word list through
+        // the corrector): each would change what a text says ("coach station" is not Colchester, a fright is not a fight).
+        "coach", "couch", "southern", "fright", "dragged", "tipped", "smelling", "selling", "spelling", "stick", "stock",
+        "struck", "shared", "stared", "shirt", "bother", "older", "world", "cold", "officer", "works", "tested", "testing",
+        "writing", "wanting", "tired", "keep", "want", "take", "takes", "turn", "treat", "threats", "brake", "block",
+        "blank", "bloom", "brood", "beast", "battle", "slipped", "snapped", "spied", "fond", "fund", "sand", "misled",
+        "messed", "makes", "lease", "share", "trail", "tough", "torch", "widow", "violet", "feeding", "failing", "bring",
+        "wait", "waits", "word", "woods", "throw", "throws", "tied", "stranger", "strangle", "broker", "cause", "causes");
 
     public static readonly FrozenSet<string> StreetSuffixes = Set(
         "st", "street", "rd", "road", "lane", "ln", "avenue", "ave", "square", "sq", "parade", "pde", "hill", "walk", "row",

@@ -162,8 +162,9 @@ public static class LoadCommand
         Row(table, "Lost / twice", report.Phases, p => string.Create(c, $"{p.Losses} / {p.Duplicates}"));
         Row(table, "Most overtaken (order)", report.Phases, p => p.MostOvertaken.ToString(c));
         Row(table, "Storage stalls", report.Phases, p => p.Stalls == 0 ? "0" : string.Create(c, $"{p.Stalls} (≤{p.LongestStallMs:0} ms)"));
+        Row(table, "Machine CPU busy", report.Phases, p => p.MachineCpuBusy?.ToString("P0", c) ?? "n/a");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("[grey]Storage requests: the app's own table and queue clients (SDK pipeline counter); the host's receive and delete of the routing message add about 1-2; each delivery report of the advice SMS adds 2. Ceiling bound = inserts/s ÷ requests per referral. Routed/s: referrals with every case on its partner's subscription, per second of the phase. Most overtaken: the most cases of referrals sent after another was accepted that reached a partner before it (0: acceptance order).[/]");
+        AnsiConsole.MarkupLine("[grey]Storage requests: the app's own table and queue clients (SDK pipeline counter); the host's receive and delete of the routing message add about 1-2; each delivery report of the advice SMS adds 2. Ceiling bound = inserts/s ÷ requests per referral. Routed/s: referrals with every case on its partner's subscription, per second of the phase. Most overtaken: the most cases of referrals sent after another was accepted that reached a partner before it (0: acceptance order). Machine CPU busy: every process on this machine, the stack's and this command's, from a phase's first text until it drained; near 100% with a low share of the bound, the processors ran out before storage did.[/]");
         if (report.Stalls > 0)
         {
             AnsiConsole.MarkupLine(string.Create(c, $"[yellow]Storage stalled {report.Stalls} times (probe slower than 1 s; longest {report.LongestStallMs:0} ms): Azurite's clean-up of used queue messages.[/]"));

@@ -68,6 +68,10 @@ public sealed record StorageCeiling(double InsertsPerSecond, double QueueSendsPe
 /// Order at the partners: the most cases, at one agency, that reached it before a case of a referral accepted before
 /// theirs was even sent (see <see cref="CaseOrder"/>); 0 is acceptance order exactly.
 /// </param>
+/// <param name="MachineCpuBusy">
+/// How busy the machine's processors were from the phase's first text until it drained (0 to 1, every process; null
+/// where it cannot be read): near 1 with a low <paramref name="ShareOfCeiling"/>, the processors ran out, not storage.
+/// </param>
 public sealed record PhaseFigures(
     double OfferedPerSecond,
     double AchievedSendPerSecond,
@@ -86,7 +90,8 @@ public sealed record PhaseFigures(
     int Duplicates,
     int Stalls,
     double LongestStallMs,
-    int MostOvertaken = 0);
+    int MostOvertaken = 0,
+    double? MachineCpuBusy = null);
 
 /// <summary>
 /// The order in which each agency received its cases, against the order the referrals were accepted. Of two referrals
@@ -205,6 +210,7 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
                 var count = (int)Math.Ceiling(rate * options.PhaseDuration.TotalSeconds);
                 var before = await StorageCountsAsync(cancellationToken);
                 var stallsBefore = watch.Stalls;
+                var cpuBefore = MachineCpu.Now();
                 var texts = new ConcurrentBag<SentText>();
                 using var inFlight = new SemaphoreSlim(options.MaxInFlight);
                 var running = new List<Task>(count);
@@ -243,7 +249,8 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
                 // The advice and case alerts are sent after the cases arrive: count them with this phase, not the next.
                 await QueuesEmptyAsync(deadline, clock, cancellationToken);
                 var after = await StorageCountsAsync(cancellationToken);
-                phases.Add(Figures(rate, count, sendTime, start, texts, expected, cases, before, after, ceiling, watch, stallsBefore));
+                var cpuBusy = MachineCpu.Now()?.BusySince(cpuBefore);
+                phases.Add(Figures(rate, count, sendTime, start, texts, expected, cases, before, after, ceiling, watch, stallsBefore) with { MachineCpuBusy = cpuBusy });
             }
 
             return new LoadReport(ceiling, phases, watch.Stalls, watch.LongestStall.TotalMilliseconds, CheckedAgainst);
