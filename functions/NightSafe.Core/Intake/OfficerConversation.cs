@@ -5,6 +5,7 @@ using NightSafe.Core.Phones;
 using NightSafe.Core.Ports;
 using NightSafe.Core.References;
 using NightSafe.Core.Referrals;
+using NightSafe.Core.Sms;
 using NightSafe.Core.World;
 
 namespace NightSafe.Core.Intake;
@@ -30,20 +31,76 @@ public sealed partial class OfficerConversation(
     Partners.PartnerLoop partners,
     Partners.PartnerTexts partnerTexts,
     Partners.DutyPhoneBook dutyPhones,
+    IOutboundSmsQueue outboundSms,
     RoutingWorld world,
     TimeProvider time,
     ILogger<OfficerConversation> logger)
 {
     public const string Source = "twilio";
 
+    /// <summary>
+    /// How long the answer may take before the officer is told it will follow by text: Twilio gives up on a webhook
+    /// after 15 s and does not try again, so a slower answer would reach no one.
+    /// </summary>
+    public static readonly TimeSpan ReplyWithin = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the work may go on once the officer was told its answer will follow.</summary>
+    public static readonly TimeSpan FinishWithin = TimeSpan.FromMinutes(1);
+
     private readonly OfficerQuestions _questions = new(world);
 
-    /// <summary>The reply to send back (TwiML); null or empty means send nothing.</summary>
+    /// <summary>
+    /// The reply to send back (TwiML); null or empty means send nothing. When the work takes longer than
+    /// <see cref="ReplyWithin"/> (storage slow or unreachable) the officer is told at once that the answer will follow,
+    /// and the work goes on: its answer is then texted (<see cref="SmsKinds.LateReply"/>), marked once like every SMS.
+    /// The request's own cancellation does not stop the work: whether or not the officer is still listening, the text
+    /// they sent is handled.
+    /// </summary>
     public async Task<string?> ReplyToAsync(InboundSms sms, string? traceParent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sms);
-        var outcome = await gate.PassAsync(Source, sms.MessageSid, intake.Reserve(), (ticket, ct) => HandleAsync(sms, ticket, traceParent, ct), cancellationToken);
-        return outcome.Reply;
+        var finish = new CancellationTokenSource(FinishWithin, time);
+        var work = gate.PassAsync(Source, sms.MessageSid, intake.Reserve(), (ticket, ct) => HandleAsync(sms, ticket, traceParent, ct), finish.Token);
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            // The request going away ends the wait too: the work goes on, and its answer is texted.
+            if (await Task.WhenAny(work, Task.Delay(ReplyWithin, time, wait.Token)) == work)
+            {
+                await wait.CancelAsync();
+                finish.Dispose();
+                return (await work).Reply;
+            }
+        }
+
+        LogSlow(ReplyWithin.TotalSeconds);
+        _ = FinishLateAsync(work, sms, traceParent, finish);
+        return OfficerReplies.AnswerFollows;
+    }
+
+    private async Task FinishLateAsync(Task<InboundOutcome> work, InboundSms sms, string? traceParent, CancellationTokenSource finish)
+    {
+        try
+        {
+            var outcome = await work;
+            if (string.IsNullOrEmpty(outcome.Reply) || !UkPhoneNumber.TryNormalise(sms.From, out var to))
+            {
+                return;
+            }
+
+            await outboundSms.EnqueueAsync(
+                new OutboundSmsItem(SmsKinds.LateReply, $"{SmsKinds.LateReply}/{sms.MessageSid}", to, OfficerReplies.Late(outcome.Reply), TraceParent: traceParent),
+                CancellationToken.None);
+            LogAnsweredLate();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A referral stored meanwhile is routed by the received sweep; the officer was told to send again if no answer came.
+            LogLateFailed(e);
+        }
+        finally
+        {
+            finish.Dispose();
+        }
     }
 
     private async Task<InboundResult> HandleAsync(InboundSms sms, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)
@@ -395,4 +452,13 @@ public sealed partial class OfficerConversation(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} closed by an officer")]
     private partial void LogClosed(NightId night, ReferenceCode referenceCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Officer text not answered within {Seconds} s: told the answer follows by text; still working on it")]
+    private partial void LogSlow(double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Officer text answered late: the answer was queued as an SMS")]
+    private partial void LogAnsweredLate();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Officer text answered late could not be finished; a stored referral is routed by the received sweep")]
+    private partial void LogLateFailed(Exception exception);
 }

@@ -17,6 +17,13 @@ public sealed class OfficerReplies(RoutingWorld world)
 
     public const string OptedIn = "NightSafe: you can receive messages from us again. Reply STOP to stop.";
 
+    /// <summary>When the answer is slow (storage slow or down): the officer is told it follows, and when to send again.</summary>
+    public const string AnswerFollows =
+        "NightSafe is slow to answer. Your text is being handled and the answer will follow by text. If none comes within 10 minutes, send it again.";
+
+    /// <summary>The answer that followed <see cref="AnswerFollows"/>.</summary>
+    public static string Late(string reply) => "(Delayed answer) " + reply;
+
     public static string Help(string exampleTown) =>
         Fit($"NightSafe: text the town, what is wrong, where, who, their number and consent, e.g. \"{exampleTown} spiked outside Bar 9, female 20s, 07700 900123, consent y\". " +
             "Also: STATUS <ref>, CLOSE <ref> <outcome>.");

@@ -15,6 +15,9 @@ public static class SmsKinds
 
     /// <summary>The end-of-night summary to a duty inspector.</summary>
     public const string Summary = "summary";
+
+    /// <summary>An officer's answer that took too long for the webhook's reply (they were told it would follow).</summary>
+    public const string LateReply = "late-reply";
 }
 
 /// <summary>One SMS to send once: the marker's key and recipient, the text and where delivery reports go.</summary>

@@ -9,7 +9,20 @@ internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
 {
     private readonly ConcurrentDictionary<string, (InboundClaim Claim, DateTimeOffset At, int Version)> _entries = new();
 
-    public Task<InboundClaim> ClaimAsync(string source, string key, TimeSpan staleAfter, InboundReservation? reservation, CancellationToken cancellationToken)
+    /// <summary>While set and not completed, every claim waits for it (storage that has stopped answering).</summary>
+    public Task? Hold { get; set; }
+
+    public async Task<InboundClaim> ClaimAsync(string source, string key, TimeSpan staleAfter, InboundReservation? reservation, CancellationToken cancellationToken)
+    {
+        if (Hold is { } hold)
+        {
+            await hold.WaitAsync(cancellationToken);
+        }
+
+        return Claim(source, key, staleAfter, reservation);
+    }
+
+    private InboundClaim Claim(string source, string key, TimeSpan staleAfter, InboundReservation? reservation)
     {
         lock (_entries)
         {
@@ -19,22 +32,22 @@ internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
             {
                 var claim = new InboundClaim(source, key, InboundState.Claimed, "1", reservation?.Night, reservation?.Reference) { Fingerprint = reservation?.Fingerprint };
                 _entries[id] = (claim, now, 1);
-                return Task.FromResult(claim);
+                return claim;
             }
 
             if (entry.Claim.State is InboundState.Done or InboundState.Rejected)
             {
-                return Task.FromResult(entry.Claim);
+                return entry.Claim;
             }
 
             if (now - entry.At < staleAfter)
             {
-                return Task.FromResult(entry.Claim with { State = InboundState.Busy });
+                return entry.Claim with { State = InboundState.Busy };
             }
 
             var taken = entry.Claim with { Version = (entry.Version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), TakenOver = true };
             _entries[id] = (taken, now, entry.Version + 1);
-            return Task.FromResult(taken);
+            return taken;
         }
     }
 

@@ -36,6 +36,59 @@ public sealed class OfficerConversationTests
     }
 
     [Fact]
+    public async Task A_slow_answer_tells_the_officer_it_follows_and_then_texts_it_once_the_work_is_done()
+    {
+        var hub = new Hub();
+        var storage = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Ledger.Hold = storage.Task;
+
+        var replying = hub.TextAsync(Referral);
+        hub.Time.Advance(OfficerConversation.ReplyWithin);
+        var reply = await replying;
+
+        // Told at once, before anything was stored: Twilio would have given up on a slower webhook.
+        Assert.Equal(OfficerReplies.AnswerFollows, reply);
+        Assert.True(Sms.SmsText.IsGsm7(OfficerReplies.AnswerFollows) && Sms.SmsText.Segments(OfficerReplies.AnswerFollows) <= OfficerReplies.MaxSegments);
+        Assert.Empty(hub.Store.Referrals);
+        Assert.Empty(hub.PartnerSms.Sent);
+
+        storage.SetResult();
+        var late = await Eventually(() => hub.PartnerSms.Sent.FirstOrDefault(s => s.Kind == Sms.SmsKinds.LateReply));
+
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Single(hub.RoutingQueue.Items);
+        Assert.Equal(Hub.OfficerPhone, late.To);
+        Assert.Contains(referral.Reference.ToString(), late.Body, StringComparison.Ordinal);
+        Assert.StartsWith("(Delayed answer) ", late.Body, StringComparison.Ordinal);
+        Assert.True(Sms.SmsText.Segments(late.Body!) <= OfficerReplies.MaxSegments + 1, late.Body);
+    }
+
+    [Fact]
+    public async Task A_quick_answer_is_the_reply_and_nothing_follows_by_text()
+    {
+        var hub = new Hub();
+
+        var reply = await hub.TextAsync(Referral);
+        hub.Time.Advance(OfficerConversation.FinishWithin);
+
+        Assert.Contains(Assert.Single(hub.Store.Referrals).Reference.ToString(), reply, StringComparison.Ordinal);
+        Assert.DoesNotContain(hub.PartnerSms.All, s => s.Kind == Sms.SmsKinds.LateReply);
+    }
+
+    private static async Task<T> Eventually<T>(Func<T?> find)
+        where T : class
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        T? found;
+        while ((found = find()) is null)
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+
+        return found;
+    }
+
+    [Fact]
     public async Task The_same_MessageSid_twice_makes_one_referral_and_the_same_reply()
     {
         var hub = new Hub();

@@ -15,7 +15,7 @@ public sealed class ReferralIntakeTests
         var hub = new Hub();
         var failingOnce = new FailingOnceQueue(hub.RoutingQueue);
         var intake = new ReferralIntake(hub.Store, failingOnce, new Routing.RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralIntake>.Instance);
-        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), hub.Loop, hub.PartnerTexts, hub.Services.GetRequiredService<NightSafe.Core.Partners.DutyPhoneBook>(), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
+        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), hub.Loop, hub.PartnerTexts, hub.Services.GetRequiredService<NightSafe.Core.Partners.DutyPhoneBook>(), hub.PartnerSms, Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
         var sms = new InboundSms("SM00000000000000000000000000000077", Hub.OfficerPhone, Referral);
 
         await Assert.ThrowsAsync<IOException>(() => conversation.ReplyToAsync(sms, null, CancellationToken.None));
@@ -36,7 +36,7 @@ public sealed class ReferralIntakeTests
         using var death = new CancellationTokenSource();
         var hanging = new HangingOnceQueue(hub.RoutingQueue, death.Token);
         var intake = new ReferralIntake(hub.Store, hanging, new Routing.RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralIntake>.Instance);
-        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), hub.Loop, hub.PartnerTexts, hub.Services.GetRequiredService<NightSafe.Core.Partners.DutyPhoneBook>(), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
+        var conversation = new OfficerConversation(hub.Gate, hub.Roster, hub.OptOuts, hub.Store, hub.Conversations, new OfficerTextParser(Hub.World), intake, new OfficerReplies(Hub.World), hub.Loop, hub.PartnerTexts, hub.Services.GetRequiredService<NightSafe.Core.Partners.DutyPhoneBook>(), hub.PartnerSms, Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<OfficerConversation>.Instance);
         var sms = new InboundSms("SM00000000000000000000000000000078", Hub.OfficerPhone, Referral);
 
         // The first attempt stores its referral and never gets further: its process is gone, its claim still held.
@@ -55,10 +55,12 @@ public sealed class ReferralIntakeTests
         Assert.Equal(1, await sweep.RunAsync(CancellationToken.None));
         Assert.Equal(referral.Reference.ToString(), Assert.Single(hub.RoutingQueue.Items).Reference);
 
-        // Had the first attempt been alive after all, its late answer changes nothing: no second referral.
+        // Had the first attempt been alive after all, it told its officer the answer would follow (its wait ran out on
+        // the clock above), and its end changes nothing: no second referral, and no late answer for work that failed.
+        Assert.Equal(OfficerReplies.AnswerFollows, await dead);
         await death.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dead);
         Assert.Single(hub.Store.Referrals);
+        Assert.DoesNotContain(hub.PartnerSms.All, s => s.Kind == Sms.SmsKinds.LateReply);
     }
 
     /// <summary>The first enqueue never returns (until <paramref name="death"/>): a worker that died mid-intake.</summary>
