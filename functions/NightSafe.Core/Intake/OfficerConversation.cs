@@ -60,7 +60,8 @@ public sealed partial class OfficerConversation(
     {
         ArgumentNullException.ThrowIfNull(sms);
         var finish = new CancellationTokenSource(FinishWithin, time);
-        var work = gate.PassAsync(Source, sms.MessageSid, intake.Reserve(), (ticket, ct) => HandleAsync(sms, ticket, traceParent, ct), finish.Token);
+        var reservation = intake.Reserve();
+        var work = gate.PassAsync(Source, sms.MessageSid, reservation, (ticket, ct) => HandleAsync(sms, ticket, traceParent, ct), finish.Token);
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             // The request going away ends the wait too: the work goes on, and its answer is texted.
@@ -73,11 +74,11 @@ public sealed partial class OfficerConversation(
         }
 
         LogSlow(ReplyWithin.TotalSeconds);
-        _ = FinishLateAsync(work, sms, traceParent, finish);
+        _ = FinishLateAsync(work, sms, reservation, traceParent, finish);
         return OfficerReplies.AnswerFollows;
     }
 
-    private async Task FinishLateAsync(Task<InboundOutcome> work, InboundSms sms, string? traceParent, CancellationTokenSource finish)
+    private async Task FinishLateAsync(Task<InboundOutcome> work, InboundSms sms, InboundReservation reservation, string? traceParent, CancellationTokenSource finish)
     {
         try
         {
@@ -87,8 +88,9 @@ public sealed partial class OfficerConversation(
                 return;
             }
 
+            // Keyed under the referral this text stored (its reservation), so its erasure deletes the answer at Twilio too.
             await outboundSms.EnqueueAsync(
-                new OutboundSmsItem(SmsKinds.LateReply, $"{SmsKinds.LateReply}/{sms.MessageSid}", to, OfficerReplies.Late(outcome.Reply), TraceParent: traceParent),
+                new OutboundSmsItem(SmsKinds.LateReply, $"{SmsKinds.LateReply}/{reservation.Night}/{reservation.Reference}/{sms.MessageSid}", to, OfficerReplies.Late(outcome.Reply), reservation.Night.ToString(), reservation.Reference.ToString(), traceParent),
                 CancellationToken.None);
             LogAnsweredLate();
         }
