@@ -114,6 +114,24 @@ public sealed class FaultChecksTests
         Assert.Contains(FaultChecks.Failures(doubled), f => f.Contains($"1 alert SMS went twice to the same number with the same text: {alert.Sid}+SM{new string('8', 32)}", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_text_told_its_answer_follows_is_acknowledged_only_by_a_late_answer_naming_its_referral()
+    {
+        const string Officer = "+447700900001";
+        var run = SoundRun();
+        var waiting = new FaultText(Fault.StorageOutage, "+447700900401", null, 1, "reply \"slow\"", Officer, AnswerFollows: true);
+        var late = run.Sms[0] with { Sid = "SM" + new string('6', 32), To = Officer, Body = Core.Intake.OfficerReplies.Late("NightSafe ref BBBBB2: intoxicated in Chelmsford logged."), StatusCallback = null };
+        var otherLate = late with { Body = Core.Intake.OfficerReplies.Late("NightSafe ref AAAAA1: intoxicated in Chelmsford logged.") };
+
+        var answered = FaultChecks.WithLateAnswers([waiting], run.Referrals, [.. run.Sms, late]);
+        var unanswered = FaultChecks.WithLateAnswers([waiting], run.Referrals, [.. run.Sms, otherLate]);
+
+        Assert.Equal("BBBBB2", Assert.Single(answered).Reference);
+        Assert.Null(Assert.Single(unanswered).Reference);
+        Assert.Empty(FaultChecks.AnsweredLater(run with { Texts = answered }));
+        Assert.Contains("1 text(s) were told their answer would follow by text and never got it", FaultChecks.Failures(run with { Texts = [.. run.Texts, .. unanswered] }));
+    }
+
     /// <summary>Two referrals, each routed to two agencies and advised once: one made while Service Bus was down, one while Twilio was.</summary>
     private static FaultRun SoundRun()
     {

@@ -8,6 +8,9 @@ namespace NightSafe.Functions.Tests;
 /// <summary>Builds webhook requests as Twilio sends them: a urlencoded form, signed over the public URL.</summary>
 internal static class WebhookRequests
 {
+    /// <summary>The hub's own number, that officers and partners text.</summary>
+    public const string HubNumber = "+447700900000";
+
     public static TestHttpRequestData Signed(LocalHub stack, string route, IReadOnlyDictionary<string, string> form, string? query = null, string? authToken = null)
     {
         var publicUrl = new Uri(LocalHub.PublicBaseUrl + "api/" + route + (query ?? string.Empty));
@@ -20,7 +23,7 @@ internal static class WebhookRequests
     }
 
     public static TestHttpRequestData InboundSms(LocalHub stack, string from, string body, string? messageSid = null, string? authToken = null) =>
-        Signed(stack, "sms/inbound", TwilioStandIn.InboundSms.Form(stack.Twilio.AccountSid, from, "+447700900000", body, messageSid), authToken: authToken);
+        Signed(stack, "sms/inbound", TwilioStandIn.InboundSms.Form(stack.Twilio.AccountSid, from, HubNumber, body, messageSid), authToken: authToken);
 
     public static async Task<(HttpStatusCode Status, string Body)> ReadAsync(this Task<HttpResponseData> response)
     {

@@ -24,6 +24,21 @@ public sealed class DeleteTests : StandInTest
     }
 
     [Fact]
+    public async Task An_inbound_message_is_held_as_twilio_holds_one_until_it_is_deleted()
+    {
+        var inbound = Server.ReceiveInbound(Person, "+447700900000", "CLOSE 7KQ2MX taken home");
+
+        var fetched = await MessageResource.FetchAsync(inbound.Sid, client: Client);
+        Assert.Equal((inbound.Sid, MessageResource.DirectionEnum.Inbound, MessageResource.StatusEnum.Received, "CLOSE 7KQ2MX taken home"), (fetched.Sid, fetched.Direction, fetched.Status, fetched.Body));
+        Assert.True(await MessageResource.DeleteAsync(inbound.Sid, client: Client));
+
+        var again = await Assert.ThrowsAsync<ApiException>(() => MessageResource.FetchAsync(inbound.Sid, client: Client));
+        Assert.Equal((404, 20404), (again.Status, again.Code));
+        Assert.Equal([inbound.Sid], Server.DeletedSids);
+        Assert.Empty(Server.Messages);
+    }
+
+    [Fact]
     public async Task Deleting_an_unknown_or_deleted_message_is_a_twilio_404()
     {
         var sent = await SendAsync(Person, "Get home safe");

@@ -9,8 +9,11 @@ namespace NightSafe.Core.Control;
 /// <summary>A duty phone as the control room adds one: the agency's id and the phone in any UK format.</summary>
 public sealed record DutyPhoneAddition(string? Agency, string? Phone);
 
+/// <summary>A duty phone to take off duty, named by its agency and number (any UK format), as a request body carries it.</summary>
+public sealed record DutyPhoneRemoval(string? Agency, string? Phone);
+
 /// <summary>One duty phone as the control room sees it: never the full number.</summary>
-/// <param name="Id">A short id of the number, to remove it without sending the number again.</param>
+/// <param name="Id">A short id of the number (keyed with the hub's pepper, so only the hub can compute it), to remove it without sending the number again.</param>
 /// <param name="Source">"routing.json" while the agency still runs on its seed, else "control-room".</param>
 public sealed record DutyPhoneEntry(string Id, string AgencyId, string MaskedPhone, bool Active, string Source);
 
@@ -85,12 +88,38 @@ public sealed partial class DutyPhoneAdministration(DutyPhoneBook book, IDutyPho
         return new DutyPhoneResult.Done([Entry(new StoredDutyPhone(agency.Id, phone, true), managed: true)]);
     }
 
-    /// <summary>Takes a phone off duty: it gets no more case alerts and its texts are no longer the agency's answers.</summary>
-    public async Task<DutyPhoneResult> RemoveAsync(string agencyId, string id, string actor, CancellationToken cancellationToken)
+    /// <summary>Takes a phone off duty by its id: it gets no more case alerts and its texts are no longer the agency's answers.</summary>
+    public Task<DutyPhoneResult> RemoveAsync(string agencyId, string id, string actor, CancellationToken cancellationToken) =>
+        RemoveWhereAsync(agencyId, p => string.Equals(book.IdFor(p.Phone), id?.Trim(), StringComparison.OrdinalIgnoreCase), actor, cancellationToken);
+
+    /// <summary>
+    /// Takes a phone off duty by its number (sent in a request body, never a URL): for callers that know the number and
+    /// not its id, which only the hub can compute.
+    /// </summary>
+    public async Task<DutyPhoneResult> RemoveNumberAsync(DutyPhoneRemoval removal, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(removal);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (Find(removal.Agency) is null)
+        {
+            errors["agency"] = ["One of: " + string.Join(", ", world.Agencies.Select(a => a.Id)) + "."];
+        }
+
+        if (!UkPhoneNumber.TryNormalise(removal.Phone, out var phone))
+        {
+            errors["phone"] = ["A UK mobile number."];
+        }
+
+        return errors.Count > 0
+            ? new DutyPhoneResult.Invalid(errors)
+            : await RemoveWhereAsync(removal.Agency!, p => p.Phone == phone, actor, cancellationToken);
+    }
+
+    private async Task<DutyPhoneResult> RemoveWhereAsync(string agencyId, Func<StoredDutyPhone, bool> which, string actor, CancellationToken cancellationToken)
     {
         var agency = Find(agencyId);
         IReadOnlyList<StoredDutyPhone> listed = agency is null ? [] : (await book.AllAsync(cancellationToken)).Single(a => a.Agency.Id == agency.Id).Phones;
-        var phone = listed.FirstOrDefault(p => p.Active && string.Equals(DutyPhoneBook.IdFor(p.Phone), id?.Trim(), StringComparison.OrdinalIgnoreCase));
+        var phone = listed.FirstOrDefault(p => p.Active && which(p));
         if (agency is null || phone is null)
         {
             return new DutyPhoneResult.NotFound();
@@ -123,8 +152,8 @@ public sealed partial class DutyPhoneAdministration(DutyPhoneBook book, IDutyPho
     private Agency? Find(string? id) =>
         string.IsNullOrWhiteSpace(id) ? null : world.Agencies.FirstOrDefault(a => string.Equals(a.Id.Value, id.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    private static DutyPhoneEntry Entry(StoredDutyPhone phone, bool managed) =>
-        new(DutyPhoneBook.IdFor(phone.Phone), phone.AgencyId.Value, UkPhoneNumber.Mask(phone.Phone), phone.Active, managed ? FromControlRoom : FromRoutingJson);
+    private DutyPhoneEntry Entry(StoredDutyPhone phone, bool managed) =>
+        new(book.IdFor(phone.Phone), phone.AgencyId.Value, UkPhoneNumber.Mask(phone.Phone), phone.Active, managed ? FromControlRoom : FromRoutingJson);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duty phones of {Agency}: one {Action}")]
     private partial void LogChanged(string agency, string action);

@@ -60,7 +60,8 @@ public sealed partial class OfficerConversation(
     {
         ArgumentNullException.ThrowIfNull(sms);
         var finish = new CancellationTokenSource(FinishWithin, time);
-        var work = gate.PassAsync(Source, sms.MessageSid, intake.Reserve(), (ticket, ct) => HandleAsync(sms, ticket, traceParent, ct), finish.Token);
+        var reservation = intake.Reserve();
+        var work = gate.PassAsync(Source, sms.MessageSid, reservation, (ticket, ct) => HandleAsync(sms, ticket, traceParent, ct), finish.Token);
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             // The request going away ends the wait too: the work goes on, and its answer is texted.
@@ -73,11 +74,11 @@ public sealed partial class OfficerConversation(
         }
 
         LogSlow(ReplyWithin.TotalSeconds);
-        _ = FinishLateAsync(work, sms, traceParent, finish);
+        _ = FinishLateAsync(work, sms, reservation, traceParent, finish);
         return OfficerReplies.AnswerFollows;
     }
 
-    private async Task FinishLateAsync(Task<InboundOutcome> work, InboundSms sms, string? traceParent, CancellationTokenSource finish)
+    private async Task FinishLateAsync(Task<InboundOutcome> work, InboundSms sms, InboundReservation reservation, string? traceParent, CancellationTokenSource finish)
     {
         try
         {
@@ -87,8 +88,9 @@ public sealed partial class OfficerConversation(
                 return;
             }
 
+            // Keyed under the referral this text stored (its reservation), so its erasure deletes the answer at Twilio too.
             await outboundSms.EnqueueAsync(
-                new OutboundSmsItem(SmsKinds.LateReply, $"{SmsKinds.LateReply}/{sms.MessageSid}", to, OfficerReplies.Late(outcome.Reply), TraceParent: traceParent),
+                new OutboundSmsItem(SmsKinds.LateReply, $"{SmsKinds.LateReply}/{reservation.Night}/{reservation.Reference}/{sms.MessageSid}", to, OfficerReplies.Late(outcome.Reply), reservation.Night.ToString(), reservation.Reference.ToString(), traceParent),
                 CancellationToken.None);
             LogAnsweredLate();
         }
@@ -134,7 +136,7 @@ public sealed partial class OfficerConversation(
             // A partner's duty phone answers its own agency's cases (ACC / DEC / ATT / DONE).
             if (await dutyPhones.AgencyForAsync(from, cancellationToken) is { } agency)
             {
-                return new InboundResult.Replied(await partnerTexts.ReplyAsync(agency, sms.Body, cancellationToken));
+                return new InboundResult.Replied(await partnerTexts.ReplyAsync(agency, sms.Body, sms.MessageSid, cancellationToken));
             }
 
             LogNotOnRoster(new MaskedPhone(from));
@@ -159,18 +161,18 @@ public sealed partial class OfficerConversation(
         var reply = message switch
         {
             HelpRequest => OfficerReplies.Help(world.FindTown(officer.TownId)?.Name ?? world.Towns[0].Name),
-            StatusRequest status => await StatusAsync(status.Reference, officer, cancellationToken),
-            CloseRequest close => await CloseAsync(close, officer, cancellationToken),
-            AddRequest add => await AmendAsync(null, add.Reference, null, null, add.More, officer, cancellationToken),
+            StatusRequest status => await StatusAsync(status.Reference, officer, sms.MessageSid, cancellationToken),
+            CloseRequest close => await CloseAsync(close, officer, sms.MessageSid, cancellationToken),
+            AddRequest add => await AmendAsync(null, add.Reference, new Amendment(null, null, add.More, sms.MessageSid), officer, cancellationToken),
             ReferralRequest referral when thread?.Pending is null || !referral.Draft.TownFromRoster =>
-                await ReferAsync(referral.Draft, officer, from, ticket, traceParent, cancellationToken),
+                await ReferAsync(referral.Draft, [], officer, from, ticket, traceParent, cancellationToken),
             ReferralRequest or NotUnderstood when thread is { Pending: { } pending, Asked: { } asked } =>
-                await ContinueAsync(_questions.Complete(pending, asked, sms.Body, message), asked, rosterTown, officer, from, ticket, traceParent, cancellationToken),
+                await ContinueAsync(_questions.Complete(pending, asked, sms.Body, message), asked, thread.PendingTextsAnd(sms.MessageSid), rosterTown, officer, from, ticket, traceParent, cancellationToken),
             NotUnderstood { Partial: { } amendment } when IsAmendment(amendment) && thread is { LastNight: { } night, LastReference: { } last }
                 && NightId.TryParse(night, out var lastNight) && ReferenceCode.TryParse(last, out var lastReference) =>
-                await AmendAsync(lastNight, lastReference, amendment.SubjectPhone, amendment.Consent == Consent.NotStated ? null : amendment.Consent, null, officer, cancellationToken),
+                await AmendAsync(lastNight, lastReference, new Amendment(amendment.SubjectPhone, amendment.Consent == Consent.NotStated ? null : amendment.Consent, null, sms.MessageSid), officer, cancellationToken),
             NotUnderstood { Partial: { } partial } when !IsAmendment(partial) && LooksLikeReferral(partial, rosterTown) =>
-                await ContinueAsync(partial, null, rosterTown, officer, from, ticket, traceParent, cancellationToken),
+                await ContinueAsync(partial, null, [sms.MessageSid], rosterTown, officer, from, ticket, traceParent, cancellationToken),
             NotUnderstood notUnderstood => notUnderstood.Reply,
             var other => throw new InvalidOperationException($"Unknown officer message {other.GetType().Name}."),
         };
@@ -198,6 +200,7 @@ public sealed partial class OfficerConversation(
     private async Task<string> ContinueAsync(
         PartialReferral partial,
         string? askedBefore,
+        IReadOnlyList<string> texts,
         TownId? rosterTown,
         Officer officer,
         string from,
@@ -214,18 +217,19 @@ public sealed partial class OfficerConversation(
                 UnreadablePhone = partial.UnreadablePhone,
                 TownFromRoster = partial.TownId is null,
             };
-            return await ReferAsync(draft, officer, from, ticket, traceParent, cancellationToken);
+            // The text completing it is the referral's own inbound message; the earlier ones are recorded with it.
+            return await ReferAsync(draft, texts.SkipLast(1).ToList(), officer, from, ticket, traceParent, cancellationToken);
         }
 
         await conversations.SaveAsync(
             from,
-            new OfficerThread { Pending = partial, Asked = missing, ExpiresAt = time.GetUtcNow() + OfficerThread.Lifetime },
+            new OfficerThread { Pending = partial, PendingTexts = string.Join(',', texts), Asked = missing, ExpiresAt = time.GetUtcNow() + OfficerThread.Lifetime },
             cancellationToken);
         LogAsked(missing, askedBefore is not null);
         return _questions.Ask(missing);
     }
 
-    private async Task<string> ReferAsync(ReferralDraft draft, Officer officer, string from, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)
+    private async Task<string> ReferAsync(ReferralDraft draft, IReadOnlyList<string> earlierTexts, Officer officer, string from, InboundTicket ticket, string? traceParent, CancellationToken cancellationToken)
     {
         var submission = new ReferralSubmission(
             ReferralSource.Sms,
@@ -239,6 +243,7 @@ public sealed partial class OfficerConversation(
             Actors.Officer(officer.Collar))
         {
             Reading = ReadingSummary(draft),
+            EarlierTexts = earlierTexts,
         };
         // The officer's thread and the message's answer are written while the routing item is queued (one round trip).
         var reply = string.Empty;
@@ -293,14 +298,7 @@ public sealed partial class OfficerConversation(
     /// Adds to one of the officer's referrals: before routing it is part of the case; after routing each agency that has
     /// the case is sent what changed in its own view (the partner loop's update step).
     /// </summary>
-    private async Task<string> AmendAsync(
-        NightId? night,
-        ReferenceCode reference,
-        string? subjectPhone,
-        Consent? consent,
-        string? more,
-        Officer officer,
-        CancellationToken cancellationToken)
+    private async Task<string> AmendAsync(NightId? night, ReferenceCode reference, Amendment amendment, Officer officer, CancellationToken cancellationToken)
     {
         var found = night is { } n ? await store.FindAsync(n, reference, cancellationToken) : await FindRecentAsync(reference, cancellationToken);
         if (found is null || found.Value.Officer != officer.Collar)
@@ -318,9 +316,13 @@ public sealed partial class OfficerConversation(
                 { Value.CanAmend: false } => new((OfficerReplies.AlreadyClosed(reference), false)),
                 _ => new(
                     (OfficerReplies.Amended(stored.Value, routed: stored.Value.Status != ReferralStatus.Received), true),
-                    ReferralChange.From(stored, stored.Value.Amend(subjectPhone, consent, more, at, actor))),
+                    ReferralChange.From(stored, stored.Value.Amend(amendment.SubjectPhone, amendment.Consent, amendment.More, at, actor).CausedBySms(amendment.MessageSid))),
             },
             cancellationToken);
+        if (!amended)
+        {
+            await RecordTextAsync(found.Value, actor, amendment.MessageSid, cancellationToken);
+        }
         if (amended)
         {
             // Also before routing: a routing that read the referral before this change leaves a case the update corrects.
@@ -331,7 +333,7 @@ public sealed partial class OfficerConversation(
         return reply;
     }
 
-    private async Task<string> StatusAsync(ReferenceCode reference, Officer officer, CancellationToken cancellationToken)
+    private async Task<string> StatusAsync(ReferenceCode reference, Officer officer, string messageSid, CancellationToken cancellationToken)
     {
         var found = await FindRecentAsync(reference, cancellationToken);
         if (found is null)
@@ -342,20 +344,20 @@ public sealed partial class OfficerConversation(
         var referral = found.Value;
         if (!MayAct(officer, referral))
         {
-            return await RefuseAsync(referral, officer, "status by SMS", cancellationToken);
+            return await RefuseAsync(referral, officer, "status by SMS", messageSid, cancellationToken);
         }
 
         var cases = await store.CasesAsync(referral.Night, referral.Reference, cancellationToken);
         await store.AppendAsync(
             referral.Night,
             referral.Reference,
-            [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.Consulted, Actors.Officer(officer.Collar), (ReferralEventData.Reason, "status by SMS"))],
+            [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.Consulted, Actors.Officer(officer.Collar), (ReferralEventData.Reason, "status by SMS")).WithSmsMessages([messageSid])],
             cancellationToken);
         LogStatus(referral.Night, referral.Reference);
         return replies.Status(referral, cases.Select(c => c.Value).ToList());
     }
 
-    private async Task<string> CloseAsync(CloseRequest close, Officer officer, CancellationToken cancellationToken)
+    private async Task<string> CloseAsync(CloseRequest close, Officer officer, string messageSid, CancellationToken cancellationToken)
     {
         var found = await FindRecentAsync(close.Reference, cancellationToken);
         if (found is null)
@@ -365,7 +367,7 @@ public sealed partial class OfficerConversation(
 
         if (!MayAct(officer, found.Value))
         {
-            return await RefuseAsync(found.Value, officer, "close by SMS", cancellationToken);
+            return await RefuseAsync(found.Value, officer, "close by SMS", messageSid, cancellationToken);
         }
 
         var (reply, closed) = await store.UpdateAsync(
@@ -376,12 +378,16 @@ public sealed partial class OfficerConversation(
                 { Value.CanClose: false } => new((OfficerReplies.AlreadyClosed(close.Reference), false)),
                 _ => new(
                     (OfficerReplies.Closed(close.Reference), true),
-                    ReferralChange.From(stored, stored.Value.Close(time.GetUtcNow(), Actors.Officer(officer.Collar), close.Outcome))),
+                    ReferralChange.From(stored, stored.Value.Close(time.GetUtcNow(), Actors.Officer(officer.Collar), close.Outcome).CausedBySms(messageSid))),
             },
             cancellationToken);
         if (closed)
         {
             LogClosed(found.Value.Night, found.Value.Reference);
+        }
+        else
+        {
+            await RecordTextAsync(found.Value, Actors.Officer(officer.Collar), messageSid, cancellationToken);
         }
 
         // Also when it was closed already: the cancellation queued by the first attempt may have been lost (it is idempotent).
@@ -397,16 +403,25 @@ public sealed partial class OfficerConversation(
         officer.Supervisor || officer.Collar == referral.Officer || officer.TownId == referral.TownId;
 
     /// <summary>The neutral refusal (nothing of the referral in it), recorded in the referral's trail.</summary>
-    private async Task<string> RefuseAsync(Referral referral, Officer officer, string what, CancellationToken cancellationToken)
+    private async Task<string> RefuseAsync(Referral referral, Officer officer, string what, string messageSid, CancellationToken cancellationToken)
     {
         await store.AppendAsync(
             referral.Night,
             referral.Reference,
-            [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.ConsultationRefused, Actors.Officer(officer.Collar), (ReferralEventData.Reason, $"{what}: not the referring officer, of its town or a supervisor"))],
+            [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.ConsultationRefused, Actors.Officer(officer.Collar), (ReferralEventData.Reason, $"{what}: not the referring officer, of its town or a supervisor")).WithSmsMessages([messageSid])],
             cancellationToken);
         LogRefused(referral.Night, referral.Reference, what);
         return OfficerReplies.NotYours(referral.Reference);
     }
+
+    /// <summary>A text that named the referral but changed nothing is still held by the provider: its id goes in the trail, for the erasure.</summary>
+    private Task RecordTextAsync(Referral referral, string actor, string? messageSid, CancellationToken cancellationToken) =>
+        messageSid is { Length: > 0 } sid
+            ? store.AppendAsync(referral.Night, referral.Reference, [ReferralEvent.SmsReceived(time.GetUtcNow(), actor, sid)], cancellationToken)
+            : Task.CompletedTask;
+
+    /// <summary>What an officer's text adds to a referral, and the text's provider id.</summary>
+    private sealed record Amendment(string? SubjectPhone, Consent? Consent, string? More, string MessageSid);
 
     /// <summary>Codes are unique per night; an officer asking after midnight may mean last night's.</summary>
     private async Task<Stored<Referral>?> FindRecentAsync(ReferenceCode reference, CancellationToken cancellationToken)

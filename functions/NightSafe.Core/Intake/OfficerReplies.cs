@@ -21,8 +21,11 @@ public sealed class OfficerReplies(RoutingWorld world)
     public const string AnswerFollows =
         "NightSafe is slow to answer. Your text is being handled and the answer will follow by text. If none comes within 10 minutes, send it again.";
 
+    /// <summary>How an answer that followed <see cref="AnswerFollows"/> begins.</summary>
+    public const string LatePrefix = "(Delayed answer) ";
+
     /// <summary>The answer that followed <see cref="AnswerFollows"/>.</summary>
-    public static string Late(string reply) => "(Delayed answer) " + reply;
+    public static string Late(string reply) => LatePrefix + reply;
 
     public static string Help(string exampleTown) =>
         Fit($"NightSafe: text the town, what is wrong, where, who, their number and consent, e.g. \"{exampleTown} spiked outside Bar 9, female 20s, 07700 900123, consent y\". " +

@@ -14,6 +14,16 @@ public sealed record OfficerThread
 
     public PartialReferral? Pending { get; init; }
 
+    /// <summary>
+    /// The provider ids of the texts that made <see cref="Pending"/>, comma-separated (they hold its words: deleted at
+    /// the provider with the referral they become); text, so that two threads alike are equal.
+    /// </summary>
+    public string? PendingTexts { get; init; }
+
+    /// <summary><see cref="PendingTexts"/> and <paramref name="messageSid"/>, the text that continues the thread.</summary>
+    public IReadOnlyList<string> PendingTextsAnd(string messageSid) =>
+        [.. (PendingTexts ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries), messageSid];
+
     /// <summary>The question asked about <see cref="Pending"/>: <see cref="MissingParts.Town"/> or <see cref="MissingParts.Category"/>.</summary>
     public string? Asked { get; init; }
 

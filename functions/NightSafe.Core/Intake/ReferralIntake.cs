@@ -25,6 +25,13 @@ public sealed record ReferralSubmission(
 {
     /// <summary>How the submission was read from an officer's text (for the audit); null for structured sources.</summary>
     public string? Reading { get; init; }
+
+    /// <summary>
+    /// The provider ids of earlier texts that went into this referral (a conversation: the text asked a question and a
+    /// later one completed it); the completing text's own is <see cref="Referral.Inbound"/>. Recorded with the referral
+    /// so an erasure deletes them at the provider.
+    /// </summary>
+    public IReadOnlyList<string> EarlierTexts { get; init; } = [];
 }
 
 /// <summary>A stored referral and what will happen to it next.</summary>
@@ -189,7 +196,7 @@ public sealed partial class ReferralIntake(
         submission.Actor,
         (ReferralEventData.Source, submission.Source.ToString().ToLowerInvariant()),
         (ReferralEventData.Categories, string.Join(',', submission.Categories)),
-        (ReferralEventData.Reading, submission.Reading));
+        (ReferralEventData.Reading, submission.Reading)).WithSmsMessages(submission.EarlierTexts);
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

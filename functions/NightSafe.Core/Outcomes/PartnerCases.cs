@@ -49,13 +49,38 @@ public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerL
         ReportAsync(agencyId, night, reference, outcome, note, by: null, cancellationToken);
 
     /// <summary>The same report, naming the signed-in person (partner desk) in the outcome event's actor.</summary>
-    public async Task<OutcomeResult> ReportAsync(
+    public Task<OutcomeResult> ReportAsync(
         AgencyId agencyId,
         NightId night,
         ReferenceCode reference,
         PartnerOutcome outcome,
         string? note,
         string? by,
+        CancellationToken cancellationToken) =>
+        ReportAsync(agencyId, night, reference, outcome, note, by, messageSid: null, cancellationToken);
+
+    /// <summary>
+    /// The same report, texted from a duty phone: the provider's id of the text (<paramref name="messageSid"/>) is
+    /// recorded in the trail with what it did (or alone when it changed nothing), so an erasure deletes it there.
+    /// </summary>
+    public Task<OutcomeResult> ReportBySmsAsync(
+        AgencyId agencyId,
+        NightId night,
+        ReferenceCode reference,
+        PartnerOutcome outcome,
+        string? note,
+        string? messageSid,
+        CancellationToken cancellationToken) =>
+        ReportAsync(agencyId, night, reference, outcome, note, by: null, messageSid, cancellationToken);
+
+    private async Task<OutcomeResult> ReportAsync(
+        AgencyId agencyId,
+        NightId night,
+        ReferenceCode reference,
+        PartnerOutcome outcome,
+        string? note,
+        string? by,
+        string? messageSid,
         CancellationToken cancellationToken)
     {
         var target = outcome switch
@@ -101,16 +126,21 @@ public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerL
                 after = transition.Referral;
                 allCases = [transition.Case!, .. others];
                 moved = true;
-                return new(new OutcomeResult.Recorded(target, transition.Referral!.Status), ReferralChange.From(referral, transition, found.Version));
+                return new(new OutcomeResult.Recorded(target, transition.Referral!.Status), ReferralChange.From(referral, transition.CausedBySms(messageSid), found.Version));
             },
             cancellationToken);
         if (result is OutcomeResult.NotRoutedToAgency)
         {
-            await RecordRefusalAsync(agencyId, night, reference, referralExists, cancellationToken);
+            await RecordRefusalAsync(agencyId, night, reference, referralExists, messageSid, cancellationToken);
         }
         else if (moved)
         {
             LogOutcome(night, reference, agencyId.Value, target);
+        }
+        else if (messageSid is { Length: > 0 })
+        {
+            // A repeated or refused answer changed nothing, but the provider holds the text: its id goes in the trail.
+            await store.AppendAsync(night, reference, [ReferralEvent.SmsReceived(time.GetUtcNow(), Actors.Partner(agencyId), messageSid)], cancellationToken);
         }
 
         // Also on a repeated report: the step it queues may have been lost with the first attempt (each is idempotent).
@@ -150,7 +180,7 @@ public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerL
             .ToList();
     }
 
-    private async Task RecordRefusalAsync(AgencyId agencyId, NightId night, ReferenceCode reference, bool referralExists, CancellationToken cancellationToken)
+    private async Task RecordRefusalAsync(AgencyId agencyId, NightId night, ReferenceCode reference, bool referralExists, string? messageSid, CancellationToken cancellationToken)
     {
         LogRefused(night, reference, agencyId.Value);
         if (referralExists)
@@ -158,7 +188,7 @@ public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerL
             await store.AppendAsync(
                 night,
                 reference,
-                [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.OutcomeRefused, Actors.Partner(agencyId), (ReferralEventData.Agency, agencyId.Value), (ReferralEventData.Reason, "case not routed to this agency"))],
+                [ReferralEvent.Of(time.GetUtcNow(), ReferralEventKinds.OutcomeRefused, Actors.Partner(agencyId), (ReferralEventData.Agency, agencyId.Value), (ReferralEventData.Reason, "case not routed to this agency")).WithSmsMessages([messageSid])],
                 cancellationToken);
         }
     }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using NightSafe.Core.Ports;
 using NightSafe.Core.World;
 
@@ -11,7 +9,7 @@ namespace NightSafe.Core.Partners;
 /// them answers that agency's cases. The table is read at most once per <see cref="Freshness"/> (a change made through
 /// this instance is seen at once; one made through another instance within that time).
 /// </summary>
-public sealed class DutyPhoneBook(IDutyPhoneStore store, RoutingWorld world, TimeProvider time)
+public sealed class DutyPhoneBook(IDutyPhoneStore store, IPhoneIds ids, RoutingWorld world, TimeProvider time)
 {
     /// <summary>How long one read of the stored duty phones is trusted.</summary>
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(15);
@@ -23,11 +21,11 @@ public sealed class DutyPhoneBook(IDutyPhoneStore store, RoutingWorld world, Tim
     // The read under way, shared by callers that ask at once (routing alerts every case's agency together).
     private Task<Snapshot>? _reading;
 
-    /// <summary>A stable, short id for a duty phone (the phone itself never leaves the hub): hex of its hash.</summary>
-    public static string IdFor(string e164)
+    /// <summary>A stable, short id for a duty phone (the phone itself never leaves the hub), keyed with the pepper.</summary>
+    public string IdFor(string e164)
     {
         ArgumentNullException.ThrowIfNull(e164);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e164)))[..16];
+        return ids.IdFor(e164);
     }
 
     /// <summary>The numbers on duty for <paramref name="agency"/> (E.164).</summary>

@@ -20,7 +20,8 @@ public sealed partial class PartnerTexts(IReferralStore store, PartnerCases case
 
     public const string Help = "NightSafe: reply ACC <ref> to take a case, DEC <ref> <reason> if you cannot, ATT <ref> when with them, DONE <ref> <outcome> when finished.";
 
-    public async Task<string> ReplyAsync(Agency agency, string body, CancellationToken cancellationToken)
+    /// <summary>The reply to a duty phone's text; <paramref name="messageSid"/> (the provider's id of the text) is recorded with the case it answers.</summary>
+    public async Task<string> ReplyAsync(Agency agency, string body, string? messageSid, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agency);
         ArgumentNullException.ThrowIfNull(body);
@@ -34,7 +35,7 @@ public sealed partial class PartnerTexts(IReferralStore store, PartnerCases case
         LogRead(agency.Id.Value, reading.GetType().Name);
         return Fit(reading switch
         {
-            PartnerReading.Answer answer => await AnswerAsync(agency, answer, mine, cancellationToken),
+            PartnerReading.Answer answer => await AnswerAsync(agency, answer, mine, messageSid, cancellationToken),
             PartnerReading.WhichCase which => $"NightSafe: which case? Your open cases: {string.Join(", ", which.Open)}. Reply e.g. {Verb(which.Outcome)} {which.Open[0]}",
             PartnerReading.UnknownCase unknown => $"NightSafe: {unknown.Reference} is not one of your cases tonight.{OpenList(open)}",
             PartnerReading.NoOpenCase => "NightSafe: you have no open cases right now. " + Help["NightSafe: ".Length..],
@@ -42,11 +43,11 @@ public sealed partial class PartnerTexts(IReferralStore store, PartnerCases case
         });
     }
 
-    private async Task<string> AnswerAsync(Agency agency, PartnerReading.Answer answer, List<PartnerCase> mine, CancellationToken cancellationToken)
+    private async Task<string> AnswerAsync(Agency agency, PartnerReading.Answer answer, List<PartnerCase> mine, string? messageSid, CancellationToken cancellationToken)
     {
         // Tonight's case first: a code is unique within a night, and last night's may share it.
         var @case = mine.Where(c => c.Reference == answer.Reference).OrderByDescending(c => c.Night).First();
-        var result = await cases.ReportAsync(agency.Id, @case.Night, answer.Reference, answer.Outcome, answer.Note, cancellationToken);
+        var result = await cases.ReportBySmsAsync(agency.Id, @case.Night, answer.Reference, answer.Outcome, answer.Note, messageSid, cancellationToken);
         var reference = answer.Reference;
         return result switch
         {

@@ -120,6 +120,15 @@ public interface IReferralStore
     Task EraseAsync(NightId night, ReferenceCode reference, DateTimeOffset erasedAt, ReferralEvent erasure, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Gives an index row to every referral of nights <paramref name="first"/> to <paramref name="last"/> that holds a
+    /// subject phone but was stored before the phone index existed (an older deploy wrote none), so that
+    /// <see cref="HoldingPhoneAsync"/> finds it. A one-off: once every referral has its row the store records so, and
+    /// later calls cost one read. Returns how many referrals were given a row. A store that answers
+    /// <see cref="HoldingPhoneAsync"/> by reading the nights (this default) has nothing to do.
+    /// </summary>
+    Task<int> BackfillPhoneIndexAsync(NightId first, NightId last, CancellationToken cancellationToken) => Task.FromResult(0);
+
+    /// <summary>
     /// The referrals of nights <paramref name="first"/> to <paramref name="last"/> (both included) whose subject phone is
     /// <paramref name="e164"/> now. A store should answer from an index rather than read every referral (the table
     /// store keeps an index row per phone hash, written with the referral); this default reads each night.

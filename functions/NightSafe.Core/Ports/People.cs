@@ -48,6 +48,17 @@ public interface IOptOutRegistry
 /// <param name="Phone">The E.164 number (kept in full: case alerts are texted to it).</param>
 public sealed record StoredDutyPhone(AgencyId AgencyId, string Phone, bool Active);
 
+/// <summary>
+/// Short ids for phone numbers, for staff to name a number back to the hub (in URLs, on screens) without sending it:
+/// a keyed hash under the hub's secret phone-key pepper, so only the hub can tell which number an id stands for (a plain
+/// hash of a UK mobile number is reversed by trying the whole range).
+/// </summary>
+public interface IPhoneIds
+{
+    /// <summary>The id of <paramref name="phoneE164"/>: 16 lower-case hex characters, the same for the same number.</summary>
+    string IdFor(string phoneE164);
+}
+
 /// <summary>A change to the duty phones and who made it (the phone masked).</summary>
 public sealed record DutyPhoneChange(DateTimeOffset At, string Actor, string Action, string AgencyId, string MaskedPhone, string? Detail = null);
 

@@ -9,6 +9,25 @@ public sealed record ReferralEvent(DateTimeOffset At, string Kind, string Actor,
 {
     public static ReferralEvent Of(DateTimeOffset at, string kind, string actor, params (string Key, string? Value)[] data) =>
         new(at, kind, actor, data.Where(d => d.Value is not null).ToDictionary(d => d.Key, d => d.Value!, StringComparer.Ordinal));
+
+    /// <summary>A text about the referral that changed nothing (a repeated CLOSE or answer): recorded for its provider id alone.</summary>
+    public static ReferralEvent SmsReceived(DateTimeOffset at, string actor, string messageSid) =>
+        Of(at, ReferralEventKinds.SmsReceived, actor, (ReferralEventData.SmsMessages, messageSid));
+
+    /// <summary>
+    /// This event naming the provider ids of the texts that caused it (<see cref="ReferralEventData.SmsMessages"/>): the
+    /// provider keeps each text's body and numbers, and an erasure of the referral deletes them there.
+    /// </summary>
+    public ReferralEvent WithSmsMessages(IEnumerable<string?> messageSids)
+    {
+        ArgumentNullException.ThrowIfNull(messageSids);
+        var ids = SmsMessageIds.Concat(messageSids.OfType<string>().Where(s => s.Length > 0)).Distinct(StringComparer.Ordinal).ToList();
+        return ids.Count == 0 ? this : this with { Data = new Dictionary<string, string>(Data, StringComparer.Ordinal) { [ReferralEventData.SmsMessages] = string.Join(',', ids) } };
+    }
+
+    /// <summary>The provider ids of the texts that caused this event (none for most events).</summary>
+    public IReadOnlyList<string> SmsMessageIds =>
+        Data.TryGetValue(ReferralEventData.SmsMessages, out var ids) ? ids.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
 }
 
 /// <summary>The kinds of audit event.</summary>
@@ -47,6 +66,9 @@ public static class ReferralEventKinds
     /// <summary>An agency was told that the referral it had is closed (case-closed message, SMS to phones that accepted).</summary>
     public const string Cancelled = "cancelled";
 
+    /// <summary>A text about the referral (officer or partner) that changed nothing; kept for its provider id (erased at the provider with the referral).</summary>
+    public const string SmsReceived = "sms-received";
+
     /// <summary>An agency was sent what the officer added to a referral it has (case-updated message): the fields, and those withdrawn.</summary>
     public const string CaseUpdated = "case-updated";
 }
@@ -68,6 +90,13 @@ public static class ReferralEventData
 
     /// <summary>What the text was read as: where the town came from, concerns seen negated, the kind of location.</summary>
     public const string Reading = "reading";
+
+    /// <summary>
+    /// The SMS provider's ids (Twilio MessageSids, comma-separated) of the inbound texts that caused the event: an
+    /// officer's STATUS, CLOSE, ADD or answer, a partner's ACC/DEC/ATT/DONE. The provider keeps every text's body and
+    /// numbers; an erasure lists these for deletion there.
+    /// </summary>
+    public const string SmsMessages = "smsMessages";
 
     /// <summary>Free text from a person: erased by retention, never logged.</summary>
     public const string Note = "note";

@@ -19,6 +19,10 @@ public sealed record ReferralTransition(Referral? Referral, IReadOnlyList<Referr
     public IReadOnlyList<PartnerCase> AddedCases { get; init; } = [];
 
     public bool IsNone => Referral is null && Case is null && AddedCases.Count == 0 && Events.Count == 0;
+
+    /// <summary>The same transition, its first event naming the text that caused it (<see cref="ReferralEvent.WithSmsMessages"/>).</summary>
+    public ReferralTransition CausedBySms(string? messageSid) =>
+        messageSid is { Length: > 0 } && Events.Count > 0 ? this with { Events = [Events[0].WithSmsMessages([messageSid]), .. Events.Skip(1)] } : this;
 }
 
 /// <summary>

@@ -10,8 +10,9 @@ namespace NightSafe.Core.Retention;
 /// retention period lose their location, description, subject phone, disclosed case views and notes; the aggregates
 /// (town, categories, status, times, outcomes) stay for the figures; each erasure is logged without the erased data.
 /// Officers' conversations are forgotten once expired (every few minutes, and with the daily run). Each run also
-/// deletes at the SMS provider the messages of erased referrals (<see cref="SmsRecordDeletions"/>) and drains the
-/// partners' dead-letter queues (<see cref="DeadLetterDrain"/>).
+/// deletes at the SMS provider the messages of erased referrals (<see cref="SmsRecordDeletions"/>), drains the
+/// partners' dead-letter queues (<see cref="DeadLetterDrain"/>), and until it is done once gives the referrals stored
+/// before the phone index their index rows (<see cref="IReferralStore.BackfillPhoneIndexAsync"/>).
 /// </summary>
 public sealed partial class RetentionPurge(
     IReferralStore store,
@@ -53,9 +54,25 @@ public sealed partial class RetentionPurge(
         LogPurged(erased, cutoff, forgotten, threads);
 
         // Each is its own step: a provider or broker fault is logged and retried at the next run, never fails the erasure above.
+        await StepAsync(ct => BackfillPhoneIndexAsync(cutoff, NightId.For(now, world), ct), "phone index of referrals stored before it", cancellationToken);
         await StepAsync(ct => providerRecords.RunAsync(ct), "SMS records of erased referrals", cancellationToken);
         await StepAsync(deadLetters.RunAsync, "dead-letter queues", cancellationToken);
         return erased;
+    }
+
+    /// <summary>
+    /// Referrals stored before the phone index existed are found by erasure by phone only once they have their index
+    /// row: the nights still holding personal data get theirs, once (the store keeps a marker when all have one).
+    /// </summary>
+    private async Task<int> BackfillPhoneIndexAsync(NightId first, NightId last, CancellationToken cancellationToken)
+    {
+        var given = await store.BackfillPhoneIndexAsync(first, last, cancellationToken);
+        if (given > 0)
+        {
+            LogIndexBackfilled(given, first, last);
+        }
+
+        return given;
     }
 
     private async Task StepAsync<T>(Func<CancellationToken, Task<T>> step, string what, CancellationToken cancellationToken)
@@ -87,6 +104,9 @@ public sealed partial class RetentionPurge(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: personal data erased from {Count} referrals of nights before {Cutoff}; {Forgotten} inbound message records and {Threads} expired conversations deleted")]
     private partial void LogPurged(int count, NightId cutoff, int forgotten, int threads);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Count} referrals of nights {First} to {Last} stored before the phone index were given their index rows")]
+    private partial void LogIndexBackfilled(int count, NightId first, NightId last);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Retention: {What} could not be dealt with; the next run tries again")]
     private partial void LogStepFailed(Exception exception, string what);

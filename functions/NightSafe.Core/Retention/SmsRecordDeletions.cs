@@ -6,18 +6,23 @@ namespace NightSafe.Core.Retention;
 
 /// <summary>
 /// Deletes at the SMS provider the messages of erased referrals (Twilio keeps bodies and numbers): the officer's
-/// inbound text, the advice to the person, every alert sent for the referral. Their ids are listed when the referral
+/// inbound texts, the advice to the person, every alert sent for the referral, partners' SMS answers about it. Their ids are listed when the referral
 /// is erased; each run works through the list; a deletion that fails stays listed with its error for the next run
 /// and never holds up the erasure of our own data.
 /// </summary>
 public sealed partial class SmsRecordDeletions(
+    IReferralStore store,
     ISmsRecordDeletions pending,
     ISmsRecords records,
     ISmsMarkers markers,
     TimeProvider time,
     ILogger<SmsRecordDeletions> logger)
 {
-    /// <summary>The provider message ids of a referral: its inbound text, its advice, and every SMS sent under its key.</summary>
+    /// <summary>
+    /// The provider message ids of a referral: its inbound text, its advice, every SMS sent under its key, and every text
+    /// about it its trail names (earlier texts of the conversation that made it, the officer's STATUS, CLOSE, ADD and
+    /// answers, partners' ACC/DEC/ATT/DONE): one read of the referral's own trail, whatever the size of the night.
+    /// </summary>
     public async Task<IReadOnlyList<string>> MessageIdsOfAsync(Referral referral, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(referral);
@@ -33,6 +38,16 @@ public sealed partial class SmsRecordDeletions(
         }
 
         ids.AddRange(await markers.MessageIdsOfAsync(referral.Key, cancellationToken));
+        foreach (var trailEvent in await store.TrailAsync(referral.Night, referral.Reference, cancellationToken))
+        {
+            ids.AddRange(trailEvent.SmsMessageIds);
+            if (trailEvent.Kind is ReferralEventKinds.AdviceSent or ReferralEventKinds.SmsStatus
+                && trailEvent.Data.TryGetValue(ReferralEventData.MessageId, out var sent))
+            {
+                // Every advice message the trail knows (a resend after an unclear outcome has an id of its own).
+                ids.Add(sent);
+            }
+        }
         return [.. ids.Where(IsMessageSid).Distinct(StringComparer.Ordinal)];
     }
 

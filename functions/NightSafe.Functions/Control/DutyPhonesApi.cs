@@ -9,87 +9,56 @@ namespace NightSafe.Functions.Control;
 
 /// <summary>
 /// The control room manages partner duty phones, the numbers that get an agency's case alerts and may answer its cases
-/// by SMS: list (masked), add, remove, the trail. Each change names the signed-in principal.
+/// by SMS: list (masked), add, remove (by the id the list answers, or by the number in a request body), the trail. Each
+/// change names the signed-in principal. Ids are keyed with the phone-key pepper: only the hub can compute them.
 /// </summary>
 public sealed class DutyPhonesApi(DutyPhoneAdministration phones, ControlRoomIdentity controlRoom)
 {
     [Function("ListDutyPhones")]
-    public async Task<HttpResponseData> ListAsync(
+    public Task<HttpResponseData> ListAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "control/duty-phones")] HttpRequestData request,
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
-        if (controlRoom.Resolve(request) is null)
-        {
-            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
-        }
-
         var agency = System.Web.HttpUtility.ParseQueryString(request.Url.Query)["agency"];
-        var listed = await phones.ListAsync(string.IsNullOrWhiteSpace(agency) ? null : agency, context.CancellationToken);
-        return await Responses.JsonAsync(request, HttpStatusCode.OK, new DutyPhonesBody(listed), context.CancellationToken);
+        return controlRoom.ReadAsync(request, context, async ct => new DutyPhonesBody(await phones.ListAsync(string.IsNullOrWhiteSpace(agency) ? null : agency, ct)));
     }
 
     [Function("AddDutyPhone")]
-    public async Task<HttpResponseData> AddAsync(
+    public Task<HttpResponseData> AddAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "control/duty-phones")] HttpRequestData request,
-        FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
-        if (controlRoom.Resolve(request) is not { } principal)
-        {
-            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
-        }
-
-        var read = await JsonBody.ReadAsync<DutyPhoneAddition>(request, context.CancellationToken);
-        if (read.Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
-        var result = await phones.AddAsync(read.Value ?? new DutyPhoneAddition(null, null), principal.Actor, context.CancellationToken);
-        return await AnswerAsync(request, result, HttpStatusCode.Created, context.CancellationToken);
-    }
+        FunctionContext context) =>
+        controlRoom.ChangeAsync<DutyPhoneAddition>(request, context, async (addition, principal, ct) =>
+            await AnswerAsync(request, await phones.AddAsync(addition ?? new DutyPhoneAddition(null, null), principal.Actor, ct), HttpStatusCode.Created, ct));
 
     [Function("RemoveDutyPhone")]
-    public async Task<HttpResponseData> RemoveAsync(
+    public Task<HttpResponseData> RemoveAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "control/duty-phones/{agency}/{id}")] HttpRequestData request,
         string agency,
         string id,
-        FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
-        if (controlRoom.Resolve(request) is not { } principal)
-        {
-            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
-        }
+        FunctionContext context) =>
+        controlRoom.RunAsync(request, context, async (principal, ct) =>
+            await AnswerAsync(request, await phones.RemoveAsync(agency, id, principal.Actor, ct), HttpStatusCode.OK, ct));
 
-        return await AnswerAsync(request, await phones.RemoveAsync(agency, id, principal.Actor, context.CancellationToken), HttpStatusCode.OK, context.CancellationToken);
-    }
+    /// <summary>Removal by number, for a caller that knows the number and not its id: the number travels in the body, never a URL.</summary>
+    [Function("RemoveDutyPhoneByNumber")]
+    public Task<HttpResponseData> RemoveNumberAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "control/duty-phones/removals")] HttpRequestData request,
+        FunctionContext context) =>
+        controlRoom.ChangeAsync<DutyPhoneRemoval>(request, context, async (removal, principal, ct) =>
+            await AnswerAsync(request, await phones.RemoveNumberAsync(removal ?? new DutyPhoneRemoval(null, null), principal.Actor, ct), HttpStatusCode.OK, ct));
 
     [Function("DutyPhoneChanges")]
-    public async Task<HttpResponseData> ChangesAsync(
+    public Task<HttpResponseData> ChangesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "control/duty-phones/changes")] HttpRequestData request,
-        FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
-        if (controlRoom.Resolve(request) is null)
-        {
-            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
-        }
+        FunctionContext context) =>
+        controlRoom.ReadAsync(request, context, async ct => new DutyPhoneChangesBody(await phones.ChangesAsync(ControlRoomCalls.TrailLength, ct)));
 
-        var changes = await phones.ChangesAsync(100, context.CancellationToken);
-        return await Responses.JsonAsync(request, HttpStatusCode.OK, new DutyPhoneChangesBody(changes), context.CancellationToken);
-    }
-
-    private static async Task<HttpResponseData> AnswerAsync(HttpRequestData request, DutyPhoneResult result, HttpStatusCode done, CancellationToken cancellationToken) => result switch
+    private static Task<HttpResponseData> AnswerAsync(HttpRequestData request, DutyPhoneResult result, HttpStatusCode done, CancellationToken cancellationToken) => result switch
     {
-        DutyPhoneResult.Done changed => await Responses.JsonAsync(request, done, new DutyPhonesBody(changed.Changed), cancellationToken),
-        DutyPhoneResult.Invalid invalid => await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The duty phone change is not valid.", "See errors for each invalid field; nothing was changed.", invalid.Errors, cancellationToken),
-        DutyPhoneResult.NotFound => await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No duty phone of that agency with that id.", cancellationToken: cancellationToken),
+        DutyPhoneResult.Done changed => ControlRoomCalls.ChangedAsync(request, done, new DutyPhonesBody(changed.Changed), cancellationToken),
+        DutyPhoneResult.Invalid invalid => ControlRoomCalls.InvalidAsync(request, "duty phone", invalid.Errors, cancellationToken),
+        DutyPhoneResult.NotFound => ControlRoomCalls.NotFoundAsync(request, "No duty phone of that agency with that id or number.", cancellationToken),
         _ => throw new InvalidOperationException($"Unknown duty phone result {result.GetType().Name}."),
     };
 }

@@ -14,109 +14,66 @@ public sealed class RosterApi(RosterAdministration roster, ControlRoomIdentity c
     public const int MaxImportBytes = 512 * 1024;
 
     [Function("ListRoster")]
-    public async Task<HttpResponseData> ListAsync(
+    public Task<HttpResponseData> ListAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "control/roster")] HttpRequestData request,
-        FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
-        if (controlRoom.Resolve(request) is null)
-        {
-            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
-        }
-
-        var officers = await roster.ListAsync(context.CancellationToken);
-        return await Responses.JsonAsync(request, HttpStatusCode.OK, new RosterBody([.. officers.Select(RosterOfficerBody.From)]), context.CancellationToken);
-    }
+        FunctionContext context) =>
+        controlRoom.ReadAsync(request, context, async ct => new RosterBody([.. (await roster.ListAsync(ct)).Select(RosterOfficerBody.From)]));
 
     [Function("AddOfficer")]
-    public async Task<HttpResponseData> AddAsync(
+    public Task<HttpResponseData> AddAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "control/roster")] HttpRequestData request,
-        FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
-        if (controlRoom.Resolve(request) is not { } principal)
+        FunctionContext context) =>
+        controlRoom.RunAsync(request, context, async (principal, ct) =>
         {
-            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
-        }
+            RosterAddition? addition;
+            try
+            {
+                addition = await JsonSerializer.DeserializeAsync<RosterAddition>(request.Body, Responses.Json, ct);
+            }
+            catch (JsonException e)
+            {
+                return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The body is not valid JSON.", e.Message, cancellationToken: ct);
+            }
 
-        var actor = principal.Actor;
-        RosterAddition? addition;
-        try
-        {
-            addition = await JsonSerializer.DeserializeAsync<RosterAddition>(request.Body, Responses.Json, context.CancellationToken);
-        }
-        catch (JsonException e)
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The body is not valid JSON.", e.Message, cancellationToken: context.CancellationToken);
-        }
-
-        return await AnswerAsync(request, await roster.AddAsync(addition ?? new RosterAddition(null, null, null, null, false), actor, context.CancellationToken), HttpStatusCode.Created, context.CancellationToken);
-    }
+            return await AnswerAsync(request, await roster.AddAsync(addition ?? new RosterAddition(null, null, null, null, false), principal.Actor, ct), HttpStatusCode.Created, ct);
+        });
 
     [Function("ImportRoster")]
-    public async Task<HttpResponseData> ImportAsync(
+    public Task<HttpResponseData> ImportAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "control/roster/import")] HttpRequestData request,
-        FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
-        if (controlRoom.Resolve(request) is not { } principal)
+        FunctionContext context) =>
+        controlRoom.RunAsync(request, context, async (principal, ct) =>
         {
-            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
-        }
+            var buffer = new char[MaxImportBytes + 1];
+            using var reader = new StreamReader(request.Body);
+            var read = await reader.ReadBlockAsync(buffer, ct);
+            if (read > MaxImportBytes)
+            {
+                return await Responses.ProblemAsync(request, HttpStatusCode.RequestEntityTooLarge, $"At most {MaxImportBytes} characters per import.", cancellationToken: ct);
+            }
 
-        var actor = principal.Actor;
-        var buffer = new char[MaxImportBytes + 1];
-        using var reader = new StreamReader(request.Body);
-        var read = await reader.ReadBlockAsync(buffer, context.CancellationToken);
-        if (read > MaxImportBytes)
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.RequestEntityTooLarge, $"At most {MaxImportBytes} characters per import.", cancellationToken: context.CancellationToken);
-        }
-
-        return await AnswerAsync(request, await roster.ImportAsync(new string(buffer, 0, read), actor, context.CancellationToken), HttpStatusCode.OK, context.CancellationToken);
-    }
+            return await AnswerAsync(request, await roster.ImportAsync(new string(buffer, 0, read), principal.Actor, ct), HttpStatusCode.OK, ct);
+        });
 
     [Function("DeactivateOfficer")]
-    public async Task<HttpResponseData> DeactivateAsync(
+    public Task<HttpResponseData> DeactivateAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "control/roster/{collar}")] HttpRequestData request,
         string collar,
-        FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
-        if (controlRoom.Resolve(request) is not { } principal)
-        {
-            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
-        }
-
-        var actor = principal.Actor;
-        return await AnswerAsync(request, await roster.DeactivateAsync(collar, actor, context.CancellationToken), HttpStatusCode.OK, context.CancellationToken);
-    }
+        FunctionContext context) =>
+        controlRoom.RunAsync(request, context, async (principal, ct) =>
+            await AnswerAsync(request, await roster.DeactivateAsync(collar, principal.Actor, ct), HttpStatusCode.OK, ct));
 
     [Function("RosterChanges")]
-    public async Task<HttpResponseData> ChangesAsync(
+    public Task<HttpResponseData> ChangesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "control/roster/changes")] HttpRequestData request,
-        FunctionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(context);
-        if (controlRoom.Resolve(request) is null)
-        {
-            return await Responses.ControlRoomRequiredAsync(request, context.CancellationToken);
-        }
+        FunctionContext context) =>
+        controlRoom.ReadAsync(request, context, async ct => new RosterChangesBody(await roster.ChangesAsync(ControlRoomCalls.TrailLength, ct)));
 
-        var changes = await roster.ChangesAsync(100, context.CancellationToken);
-        return await Responses.JsonAsync(request, HttpStatusCode.OK, new RosterChangesBody(changes), context.CancellationToken);
-    }
-
-    private static async Task<HttpResponseData> AnswerAsync(HttpRequestData request, RosterResult result, HttpStatusCode done, CancellationToken cancellationToken) => result switch
+    private static Task<HttpResponseData> AnswerAsync(HttpRequestData request, RosterResult result, HttpStatusCode done, CancellationToken cancellationToken) => result switch
     {
-        RosterResult.Done changed => await Responses.JsonAsync(request, done, new RosterBody([.. changed.Changed.Select(RosterOfficerBody.From)]), cancellationToken),
-        RosterResult.Invalid invalid => await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "The roster change is not valid.", "See errors for each invalid field; nothing was changed.", invalid.Errors, cancellationToken),
-        RosterResult.NotFound => await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No active officer with that collar number.", cancellationToken: cancellationToken),
+        RosterResult.Done changed => ControlRoomCalls.ChangedAsync(request, done, new RosterBody([.. changed.Changed.Select(RosterOfficerBody.From)]), cancellationToken),
+        RosterResult.Invalid invalid => ControlRoomCalls.InvalidAsync(request, "roster", invalid.Errors, cancellationToken),
+        RosterResult.NotFound => ControlRoomCalls.NotFoundAsync(request, "No active officer with that collar number.", cancellationToken),
         _ => throw new InvalidOperationException($"Unknown roster result {result.GetType().Name}."),
     };
 }

@@ -68,6 +68,7 @@ public static class IntegrationsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PhoneKeyOptions>, PhoneKeyOptionsValidator>());
         services.TryAddSingleton(sp => PhoneKeys.From(sp.GetRequiredService<IOptions<PhoneKeyOptions>>()));
+        services.TryAddSingleton<IPhoneIds>(sp => sp.GetRequiredService<PhoneKeys>());
         services.TryAddSingleton<LegacyPhoneRows>();
 
         services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using NightSafe.Core.Ports;
 using NightSafe.Integrations.DependencyInjection;
 
 namespace NightSafe.Integrations.Storage;
@@ -9,9 +10,10 @@ namespace NightSafe.Integrations.Storage;
 /// Table keys for phone numbers: "phk-" and the HMAC-SHA256, under a secret pepper, of the number's E.164 form. Keys
 /// travel in request URLs, which the Azure SDK and storage analytics log, and a plain hash of a UK mobile number is
 /// reversed by trying the billion numbers of the range; without the pepper (Key Vault in Azure, generated locally) a
-/// key tells nothing about its number, and with it only the hub can name the row of a given number.
+/// key tells nothing about its number, and with it only the hub can name the row of a given number. The short ids staff
+/// see for duty phones (<see cref="IdFor"/>) are the same keyed hash under a key of their own.
 /// </summary>
-public sealed class PhoneKeys
+public sealed class PhoneKeys : IPhoneIds
 {
     /// <summary>The prefix of keyed-hash row keys.</summary>
     public const string Prefix = "phk-";
@@ -24,6 +26,8 @@ public sealed class PhoneKeys
 
     private readonly byte[] _key;
 
+    private readonly byte[] _idKey;
+
     public PhoneKeys(byte[] pepper)
     {
         ArgumentNullException.ThrowIfNull(pepper);
@@ -34,6 +38,8 @@ public sealed class PhoneKeys
 
         // A key derived for this one purpose: the same secret used elsewhere could never yield these keys.
         _key = HMACSHA256.HashData(pepper, "nightsafe phone row key v1"u8);
+        // Ids are shown and typed back, row keys are not: a key of their own, so an id is no prefix of any row key.
+        _idKey = HMACSHA256.HashData(pepper, "nightsafe phone id v1"u8);
     }
 
     /// <summary>The pepper from <see cref="PhoneKeyOptions"/> (validated when the host starts).</summary>
@@ -48,6 +54,13 @@ public sealed class PhoneKeys
     {
         ArgumentNullException.ThrowIfNull(e164);
         return Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(e164)));
+    }
+
+    /// <summary>The short id of <paramref name="phoneE164"/> (16 hex characters, 64 bits of the keyed hash): unique among a few hundred staff phones.</summary>
+    public string IdFor(string phoneE164)
+    {
+        ArgumentNullException.ThrowIfNull(phoneE164);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(_idKey, Encoding.UTF8.GetBytes(phoneE164)))[..16];
     }
 
     /// <summary>The key the same number had before the pepper: "phone-" and its plain SHA-256 hex. Read only to migrate.</summary>

@@ -19,6 +19,12 @@ public sealed class TableReferralStore : IReferralStore
     /// <summary>The Table service's limit on the operations of one transaction.</summary>
     public const int MaxTransactionSize = 100;
 
+    /// <summary>The partition of the table's own bookkeeping: no night id sorts near it, so no night's query reads it.</summary>
+    public const string MaintenancePartition = "maintenance";
+
+    /// <summary>The marker row of a finished phone index backfill (<see cref="BackfillPhoneIndexAsync"/>).</summary>
+    public const string PhoneIndexBackfilled = "phone-index-backfill";
+
     private readonly TableClient _table;
     private readonly StorageInitializer _storage;
 
@@ -231,6 +237,61 @@ public sealed class TableReferralStore : IReferralStore
         }
 
         return found;
+    }
+
+    public async Task<int> BackfillPhoneIndexAsync(NightId first, NightId last, CancellationToken cancellationToken)
+    {
+        await _storage.EnsureAsync(cancellationToken);
+        if ((await _table.GetEntityIfExistsAsync<TableEntity>(MaintenancePartition, PhoneIndexBackfilled, cancellationToken: cancellationToken)).HasValue)
+        {
+            return 0;
+        }
+
+        // One range query over the nights' referral rows (only the columns needed); their index rows are upserted, so a
+        // referral that has one already, or a run cut short and done again, writes the same row.
+        var prefix = ReferralRows.ReferralPrefix;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {first.ToString()} and PartitionKey le {last.ToString()} and RowKey ge {prefix} and RowKey lt {TableKeys.AfterPrefix(prefix)}");
+        var holding = new List<TableEntity>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", ReferralRows.SubjectPhone, ReferralRows.Erased], cancellationToken: cancellationToken))
+        {
+            if (row.GetBoolean(ReferralRows.Erased) != true && row.GetString(ReferralRows.SubjectPhone) is { Length: > 0 })
+            {
+                holding.Add(row);
+            }
+        }
+
+        var given = 0;
+        var complete = true;
+        foreach (var batch in holding.GroupBy(r => r.PartitionKey).SelectMany(night => night.Chunk(MaxTransactionSize / 2)))
+        {
+            // Each index row goes with a check that its referral is as read (same phone, not erased since): an erasure
+            // racing the backfill cannot be left with an index row of the number it erased.
+            var actions = batch.SelectMany(row => new TableTransactionAction[]
+            {
+                new(TableTransactionActionType.UpdateMerge, new TableEntity(row.PartitionKey, row.RowKey) { [ReferralRows.SubjectPhone] = row.GetString(ReferralRows.SubjectPhone) }, row.ETag),
+                new(TableTransactionActionType.UpsertReplace, ReferralRows.ToPhoneIndexEntity(NightId.Parse(row.PartitionKey), ReferenceCode.Parse(row.RowKey[prefix.Length..]), _phoneKeys.For(row.GetString(ReferralRows.SubjectPhone)))),
+            });
+            try
+            {
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
+                given += batch.Length;
+            }
+            catch (RequestFailedException e) when (TableErrors.IsLostRace(e))
+            {
+                // A referral of the batch changed meanwhile: the next run reads it again (no marker until all are done).
+                complete = false;
+            }
+        }
+
+        if (complete)
+        {
+            await _table.UpsertEntityAsync(
+                new TableEntity(MaintenancePartition, PhoneIndexBackfilled) { ["FirstNight"] = first.ToString(), ["LastNight"] = last.ToString(), ["Referrals"] = given },
+                cancellationToken: cancellationToken);
+        }
+
+        return given;
     }
 
     public async Task EraseAsync(NightId night, ReferenceCode reference, DateTimeOffset erasedAt, ReferralEvent erasure, CancellationToken cancellationToken)

@@ -52,6 +52,83 @@ public sealed class AzuriteServer : IAsyncDisposable
         CultureInfo.InvariantCulture,
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};");
 
+    /// <summary>Whether its processes are stopped (<see cref="PauseForAsync"/>).</summary>
+    public bool IsPaused { get; private set; }
+
+    /// <summary>
+    /// Storage that hangs rather than refuses: Azurite's processes are stopped (SIGSTOP) for <paramref name="outage"/>,
+    /// so connections open and requests wait unanswered, then continued (also when cancelled). Linux and macOS.
+    /// </summary>
+    public async Task PauseForAsync(TimeSpan outage, CancellationToken cancellationToken = default)
+    {
+        await SignalAsync("STOP");
+        IsPaused = true;
+        try
+        {
+            await Task.Delay(outage, cancellationToken);
+        }
+        finally
+        {
+            await ResumeAsync();
+        }
+    }
+
+    /// <summary>Continues a paused Azurite; does nothing to a running one.</summary>
+    public async Task ResumeAsync()
+    {
+        if (IsPaused)
+        {
+            await SignalAsync("CONT");
+            IsPaused = false;
+        }
+    }
+
+    // Azurite runs under a small node wrapper that dies with its parent: the signal goes to the wrapper and its children.
+    private async Task SignalAsync(string signal)
+    {
+        string[] arguments = ["-" + signal, .. ProcessTree(_process.Id).Select(id => id.ToString(CultureInfo.InvariantCulture))];
+        using var kill = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("kill", arguments) { RedirectStandardError = true })
+            ?? throw new InvalidOperationException("kill could not be started.");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} failed: {await kill.StandardError.ReadToEndAsync()}");
+        }
+    }
+
+    private static List<int> ProcessTree(int root)
+    {
+        var parents = new Dictionary<int, List<int>>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                // "pid (comm) state ppid ...": the name may hold spaces and brackets, so read after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var parent = int.Parse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture);
+                (parents.TryGetValue(parent, out var children) ? children : parents[parent] = []).Add(pid);
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile.
+            }
+        }
+
+        var tree = new List<int> { root };
+        for (var i = 0; i < tree.Count; i++)
+        {
+            tree.AddRange(parents.GetValueOrDefault(tree[i]) ?? []);
+        }
+
+        return tree;
+    }
+
     public static async Task<AzuriteServer> StartAsync(AzuriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AzuriteOptions();

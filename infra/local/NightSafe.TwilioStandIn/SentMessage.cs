@@ -16,7 +16,10 @@ public sealed record SentMessage
 
     public required string Body { get; init; }
 
-    /// <summary>Twilio's status: queued, sent, delivered or undelivered.</summary>
+    /// <summary>"outbound-api" for a message created through the API, "inbound" for one that arrived at the account's number.</summary>
+    public string Direction { get; init; } = MessageDirection.OutboundApi;
+
+    /// <summary>Twilio's status: queued, sent, delivered or undelivered (received for an inbound message).</summary>
     public required string Status { get; init; }
 
     public required int NumSegments { get; init; }
@@ -62,8 +65,17 @@ public sealed record StatusCallbackPost(string Status, int? StatusCode, int Atte
 public sealed record RefusedMessage(string? To, int Status, int Code, DateTimeOffset At);
 
 /// <summary>Message statuses the stand-in uses, spelt as Twilio spells them.</summary>
+public static class MessageDirection
+{
+    public const string OutboundApi = "outbound-api";
+    public const string Inbound = "inbound";
+}
+
 public static class MessageStatus
 {
+    /// <summary>An inbound message, as Twilio holds it once it reached the webhook.</summary>
+    public const string Received = "received";
+
     public const string Queued = "queued";
     public const string Sent = "sent";
     public const string Delivered = "delivered";

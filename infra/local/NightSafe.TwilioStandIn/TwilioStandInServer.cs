@@ -56,6 +56,37 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
     /// <summary>A snapshot of every accepted message, oldest first.</summary>
     public IReadOnlyList<SentMessage> Messages => _ledger.Messages;
 
+    /// <summary>
+    /// Records an SMS that arrived at the account's number <paramref name="to"/> from <paramref name="from"/>, as Twilio
+    /// keeps one (direction inbound, status received, body and numbers) until it is deleted: pass its SID as the
+    /// webhook's MessageSid. It is listed, fetched and deleted like any message; no status callbacks.
+    /// </summary>
+    public SentMessage ReceiveInbound(string from, string to, string body)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(from);
+        ArgumentException.ThrowIfNullOrEmpty(to);
+        ArgumentNullException.ThrowIfNull(body);
+        var now = _time.GetUtcNow();
+        var message = new SentMessage
+        {
+            Sid = TwilioSid.New("SM"),
+            AccountSid = AccountSid,
+            To = to,
+            From = from,
+            Body = body,
+            Direction = MessageDirection.Inbound,
+            Status = MessageStatus.Received,
+            NumSegments = SmsSegments.Count(body),
+            NumMedia = 0,
+            Encoding = SmsSegments.EncodingOf(body),
+            CreatedAt = now,
+            UpdatedAt = now,
+            SentAt = now,
+        };
+        _ledger.Add(message);
+        return message;
+    }
+
     /// <summary>The SIDs of the messages deleted through the API (DELETE .../Messages/{sid}.json).</summary>
     public IReadOnlyCollection<string> DeletedSids => _ledger.Deleted;
 

@@ -98,6 +98,24 @@ public sealed class OfficerTextParserTests
         Assert.Equal(expected, Referral(text).Consent);
 
     [Theory]
+    [InlineData("Harlow male worried about his behaviour, asked for a call back", Consent.Given)]
+    [InlineData("Harlow male asked for info on services, no concerns, very drunk", Consent.NotStated)]
+    [InlineData("Harlow female very drunk, refused help and contact", Consent.Refused)]
+    [InlineData("Harlow male unconscious, came round, declined hospital and further contact", Consent.Refused)]
+    [InlineData("Harlow male in a fight, declined to engage with officers", Consent.Refused)]
+    public void Contact_asked_for_and_refused_together_with_something_else(string text, Consent expected) =>
+        Assert.Equal(expected, Referral(text).Consent);
+
+    [Theory]
+    [InlineData("Grays female only had two drinks and thinks she was spiked", "spiking")]
+    [InlineData("Grays female says her brother hits her when he is drunk", "domestic-abuse")]
+    [InlineData("Grays female fine, walked to the taxi, no concerns, friends left her", "alone")]
+    [InlineData("Grays male involved in an altercation outside the club", "disorder")]
+    [InlineData("Grays male says he is afraid he will hurt his partner again", "perpetrator")]
+    public void Drink_named_only_to_count_it_and_a_taxi_already_taken(string text, string expected) =>
+        Assert.Equal(expected.Split(','), Referral(text).CategoryIds.Values());
+
+    [Theory]
     [InlineData("Grays male cant stand up, slurring his words", "intoxicated")]
     [InlineData("Grays female friends left, missed the last c2c train home", "alone,transport")]
     [InlineData("Grays male checked on, sober, waiting for his lift, very drunk mate with him", "intoxicated")]

@@ -35,6 +35,38 @@ public sealed class ErasureOnRequestTests
     }
 
     [Fact]
+    public async Task Every_text_that_made_or_named_the_referral_is_deleted_at_the_provider_and_a_text_about_another_is_not()
+    {
+        var hub = new Hub();
+        await hub.TextAsync("Chelmsford outside Bar 9, 07700 900123, consent y", messageSid: Sid(1));
+        var asked = hub.Store.Referrals.Count;
+        await hub.TextAsync("spiked", messageSid: Sid(2));
+        await hub.RouteQueuedAsync();
+        var referral = hub.Store.Referrals.Single();
+        var partner = hub.Store.AllCases.Select(c => Hub.World.FindAgency(c.AgencyId)!).First(a => a.DutyPhones.Count > 0 && a.Channels.Contains(World.AgencyChannels.Sms)).DutyPhones[0];
+        await hub.TextAsync($"STATUS {referral.Reference}", messageSid: Sid(3));
+        await hub.TextAsync($"ADD {referral.Reference} now with a friend", messageSid: Sid(4));
+        await hub.TextAsync($"ACC {referral.Reference}", partner, Sid(5));
+        await hub.TextAsync($"ACC {referral.Reference}", partner, Sid(6));
+        await hub.TextAsync($"CLOSE {referral.Reference} taken home", messageSid: Sid(7));
+        await hub.TextAsync($"CLOSE {referral.Reference} taken home", messageSid: Sid(8));
+        var other = await hub.ReferAndRouteAsync("Chelmsford alone by the river, 07700 900999, consent y");
+        await hub.TextAsync($"STATUS {other.Reference}", messageSid: Sid(9));
+
+        var erased = await hub.Erasure.EraseAsync(referral.Night, referral.Reference, Actor, CancellationToken.None);
+
+        Assert.Equal(0, asked);
+        Assert.Equal(ErasureOutcome.Erased, erased.Outcome);
+        Assert.All(Enumerable.Range(1, 8).Select(Sid), sid => Assert.Contains(sid, hub.SmsRecords.Deleted));
+        Assert.DoesNotContain(Sid(9), hub.SmsRecords.Deleted);
+        Assert.Empty(hub.SmsRecords.Pending);
+        // The repeated ACC and CLOSE changed nothing: each is in the trail for its id alone.
+        Assert.Equal(2, hub.Store.Events(hub.Store.Referrals.Single(r => r.Reference == referral.Reference)).Count(e => e.Kind == ReferralEventKinds.SmsReceived));
+    }
+
+    private static string Sid(int n) => "SMx" + n.ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task An_unknown_referral_is_not_found_and_nothing_is_written()
     {
         var hub = new Hub();

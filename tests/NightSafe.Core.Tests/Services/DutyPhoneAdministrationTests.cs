@@ -18,7 +18,7 @@ public sealed class DutyPhoneAdministrationTests
     {
         var hub = new Hub();
         var admin = hub.Services.GetRequiredService<DutyPhoneAdministration>();
-        var seedId = DutyPhoneBook.IdFor(SeedPhone);
+        var seedId = hub.PhoneIds.IdFor(SeedPhone);
 
         var before = await admin.ListAsync(Pastors, CancellationToken.None);
         var added = await admin.AddAsync(new DutyPhoneAddition(Pastors, "07700 900771"), "control-room:Sgt Rivers", CancellationToken.None);
@@ -37,12 +37,29 @@ public sealed class DutyPhoneAdministrationTests
         Assert.Equal(Intake.OfficerReplies.Neutral, fromOld);
         Assert.StartsWith($"NightSafe {referral.Reference} accepted", fromNew, StringComparison.Ordinal);
         var listed = await admin.ListAsync(Pastors, CancellationToken.None);
-        Assert.Equal([(seedId, false), (DutyPhoneBook.IdFor(NewPhone), true)], listed.Select(p => (p.Id, p.Active)).OrderBy(p => p.Active));
+        Assert.Equal([(seedId, false), (hub.PhoneIds.IdFor(NewPhone), true)], listed.Select(p => (p.Id, p.Active)).OrderBy(p => p.Active));
         Assert.All(listed, p => Assert.Equal(DutyPhoneAdministration.FromControlRoom, p.Source));
         Assert.DoesNotContain(listed, p => p.MaskedPhone.Contains("900771", StringComparison.Ordinal));
         var changes = await admin.ChangesAsync(10, CancellationToken.None);
         Assert.Equal(["removed", "added", "seeded"], changes.Select(c => c.Action));
         Assert.All(changes, c => Assert.Equal("control-room:Sgt Rivers", c.Actor));
+    }
+
+    [Fact]
+    public async Task A_phone_is_taken_off_duty_by_its_number_as_by_its_id_and_a_number_not_on_duty_is_not_found()
+    {
+        var hub = new Hub();
+        var admin = hub.Services.GetRequiredService<DutyPhoneAdministration>();
+
+        var removed = await admin.RemoveNumberAsync(new DutyPhoneRemoval(Pastors, "0" + SeedPhone[3..]), "control-room:x", CancellationToken.None);
+        var again = await admin.RemoveNumberAsync(new DutyPhoneRemoval(Pastors, SeedPhone), "control-room:x", CancellationToken.None);
+        var nonsense = await admin.RemoveNumberAsync(new DutyPhoneRemoval("atlantis", "12"), "control-room:x", CancellationToken.None);
+
+        var entry = Assert.Single(Assert.IsType<DutyPhoneResult.Done>(removed).Changed);
+        Assert.Equal((hub.PhoneIds.IdFor(SeedPhone), false), (entry.Id, entry.Active));
+        Assert.IsType<DutyPhoneResult.NotFound>(again);
+        Assert.Equal(["agency", "phone"], Assert.IsType<DutyPhoneResult.Invalid>(nonsense).Errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(await hub.Services.GetRequiredService<DutyPhoneBook>().PhonesOfAsync(Hub.World.FindAgency(AgencyId.From(Pastors))!, CancellationToken.None));
     }
 
     [Fact]

@@ -43,6 +43,7 @@ internal sealed class Hub
             .AddSingleton<IOfficerRoster>(Roster)
             .AddSingleton<IRosterDirectory>(Roster)
             .AddSingleton<IDutyPhoneStore>(DutyPhones)
+            .AddSingleton<IPhoneIds>(PhoneIds)
             .AddSingleton<IOptOutRegistry>(OptOuts)
             .AddSingleton<IConversationStore>(Conversations)
             .AddSingleton<IRoutingQueue>(RoutingQueue)
@@ -96,6 +97,8 @@ internal sealed class Hub
     public InMemoryOptOuts OptOuts { get; } = new();
 
     public InMemoryDutyPhones DutyPhones { get; } = new();
+
+    public KeyedPhoneIds PhoneIds { get; } = new();
 
     public InMemoryConversations Conversations { get; } = new();
 

@@ -60,6 +60,7 @@ public sealed class OfficerConversationTests
         Assert.Equal(Hub.OfficerPhone, late.To);
         Assert.Contains(referral.Reference.ToString(), late.Body, StringComparison.Ordinal);
         Assert.StartsWith("(Delayed answer) ", late.Body, StringComparison.Ordinal);
+        Assert.Equal(referral.Key, Sms.SmsKeys.ReferralOf(late.Key));
         Assert.True(Sms.SmsText.Segments(late.Body!) <= OfficerReplies.MaxSegments + 1, late.Body);
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Partners;
 using NightSafe.Functions.Control;
@@ -18,6 +19,8 @@ public sealed class DutyPhonesApiTests(LocalHub hub)
     private const string Agency = "street-pastors-braintree";
     private const string Actor = "control-room:control-room key";
 
+    private DutyPhoneBook Ids => hub.Services.GetRequiredService<DutyPhoneBook>();
+
     private TestHttpRequestData Request(string method, string path, string? body = null, string? key = "")
     {
         var request = new TestHttpRequestData(hub.Context(), method, new Uri("http://127.0.0.1/api/" + path), body, body is null ? null : "application/json");
@@ -34,10 +37,11 @@ public sealed class DutyPhonesApiTests(LocalHub hub)
     {
         var phone = "+4477009005" + Random.Shared.Next(10, 99);
         var api = hub.Function<DutyPhonesApi>();
-        var id = DutyPhoneBook.IdFor(phone);
 
         var (_, stranger) = await TextAsync(phone, "HELP");
         var (added, addedBody) = await api.AddAsync(Request("POST", "control/duty-phones", JsonSerializer.Serialize(new { agency = Agency, phone = "0" + phone[3..] })), hub.Context()).ReadAsync();
+        // The id is the hub's to give (keyed with its pepper): it comes in the answer.
+        var id = JsonDocument.Parse(addedBody).RootElement.GetProperty("phones")[0].GetProperty("id").GetString()!;
         var (listed, list) = await api.ListAsync(Request("GET", "control/duty-phones?agency=" + Agency), hub.Context()).ReadAsync();
         var (_, onDuty) = await TextAsync(phone, "HELP");
         var (removed, removedBody) = await api.RemoveAsync(Request("DELETE", $"control/duty-phones/{Agency}/{id}"), Agency, id, hub.Context()).ReadAsync();
@@ -53,7 +57,7 @@ public sealed class DutyPhonesApiTests(LocalHub hub)
         Assert.All(phones, p => Assert.Equal(Agency, p.GetProperty("agencyId").GetString()));
         Assert.Contains(phones, p => p.GetProperty("id").GetString() == id && p.GetProperty("active").GetBoolean());
         // The seed phone stays on duty: the first change copied it into the store.
-        Assert.Contains(phones, p => p.GetProperty("id").GetString() == DutyPhoneBook.IdFor(hub.World.AgencyNamed(Agency)!.Phone) && p.GetProperty("active").GetBoolean());
+        Assert.Contains(phones, p => p.GetProperty("id").GetString() == Ids.IdFor(hub.World.AgencyNamed(Agency)!.Phone) && p.GetProperty("active").GetBoolean());
         Assert.Contains("NightSafe:", onDuty, StringComparison.Ordinal);
         Assert.DoesNotContain(SecurityElement.Escape(OfficerReplies.Neutral), onDuty, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, removed);
@@ -88,7 +92,49 @@ public sealed class DutyPhonesApiTests(LocalHub hub)
         Assert.Equal([HttpStatusCode.Unauthorized], new[] { list, add, remove, changes }.Distinct());
         Assert.Equal(HttpStatusCode.BadRequest, bad);
         Assert.Equal(["agency", "phone"], JsonDocument.Parse(problem).RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
-        Assert.DoesNotContain(DutyPhoneBook.IdFor("+447700900598"), listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(Ids.IdFor("+447700900598"), listed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_duty_phones_id_is_keyed_with_the_pepper_so_its_number_cannot_be_hashed_into_it()
+    {
+        var api = hub.Function<DutyPhonesApi>();
+        var seed = hub.World.AgencyNamed(Agency)!.Phone;
+
+        var (_, list) = await api.ListAsync(Request("GET", "control/duty-phones?agency=" + Agency), hub.Context()).ReadAsync();
+
+        var ids = JsonDocument.Parse(list).RootElement.GetProperty("phones").EnumerateArray().Select(p => p.GetProperty("id").GetString()!).ToList();
+        Assert.NotEmpty(ids);
+        // Anyone can hash every UK mobile number; without the pepper no number's hash, whole or cut short, is an id.
+        var plain = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed)));
+        Assert.All(ids, id => Assert.DoesNotContain(id, plain, StringComparison.OrdinalIgnoreCase));
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{16}$", id));
+    }
+
+    [Fact]
+    public async Task A_duty_phone_is_removed_by_its_number_in_the_body_and_the_answer_gives_its_id_not_the_number()
+    {
+        var phone = "+4477009004" + Random.Shared.Next(10, 99);
+        var api = hub.Function<DutyPhonesApi>();
+        var removal = JsonSerializer.Serialize(new { agency = Agency, phone = "0" + phone[3..] });
+
+        var (_, addedBody) = await api.AddAsync(Request("POST", "control/duty-phones", JsonSerializer.Serialize(new { agency = Agency, phone })), hub.Context()).ReadAsync();
+        var (refused, _) = await api.RemoveNumberAsync(Request("POST", "control/duty-phones/removals", removal, key: null), hub.Context()).ReadAsync();
+        var (removed, removedBody) = await api.RemoveNumberAsync(Request("POST", "control/duty-phones/removals", removal), hub.Context()).ReadAsync();
+        var (again, _) = await api.RemoveNumberAsync(Request("POST", "control/duty-phones/removals", removal), hub.Context()).ReadAsync();
+        var (bad, problem) = await api.RemoveNumberAsync(Request("POST", "control/duty-phones/removals", """{"agency":"atlantis","phone":"12"}"""), hub.Context()).ReadAsync();
+        var (_, offDuty) = await TextAsync(phone, "HELP");
+
+        var addedId = JsonDocument.Parse(addedBody).RootElement.GetProperty("phones")[0].GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.Unauthorized, refused);
+        Assert.Equal(HttpStatusCode.OK, removed);
+        var entry = JsonDocument.Parse(removedBody).RootElement.GetProperty("phones")[0];
+        Assert.Equal((addedId, false), (entry.GetProperty("id").GetString(), entry.GetProperty("active").GetBoolean()));
+        Assert.DoesNotContain(phone[3..], removedBody, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, again);
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        Assert.Equal(["agency", "phone"], JsonDocument.Parse(problem).RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Contains(SecurityElement.Escape(OfficerReplies.Neutral), offDuty, StringComparison.Ordinal);
     }
 
     private Task<(HttpStatusCode Status, string Body)> TextAsync(string from, string body) =>

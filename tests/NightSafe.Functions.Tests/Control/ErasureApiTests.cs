@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using NightSafe.Core.Ports;
 using NightSafe.Functions.Control;
 using NightSafe.Functions.Http;
@@ -112,6 +113,89 @@ public sealed partial class ErasureApiTests(LocalHub hub)
     }
 
     [Fact]
+    public async Task A_referral_stored_before_the_phone_index_is_found_and_erased_by_phone_after_the_retention_runs_backfill()
+    {
+        var (night, reference, _) = await ReferAsync("07700 900467");
+        // As an old deploy left it: the referral without its index row, and no backfill done.
+        var table = hub.Table("Referrals");
+        foreach (var index in table.Query<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {night} and RowKey ge {"P|"} and RowKey lt {"P}"} and Reference eq {reference}")).ToList())
+        {
+            await table.DeleteEntityAsync(index);
+        }
+
+        await table.DeleteEntityAsync("maintenance", "phone-index-backfill");
+        var (_, before) = await ErasePhoneAsync("07700 900467");
+
+        await hub.Function<RetentionTimer>().RunAsync(null!, hub.Context());
+        var (status, after) = await ErasePhoneAsync("07700 900467");
+
+        Assert.Equal(0, JsonDocument.Parse(before).RootElement.GetProperty("erased").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, status);
+        var erased = Assert.Single(JsonDocument.Parse(after).RootElement.GetProperty("referrals").EnumerateArray());
+        Assert.Equal((reference, "erased"), (erased.GetProperty("reference").GetString(), erased.GetProperty("outcome").GetString()));
+        Assert.Null(Referral(reference).GetString("SubjectPhone"));
+        Assert.Empty(table.Query<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {night} and RowKey ge {"P|"} and RowKey lt {"P}"} and Reference eq {reference}")));
+    }
+
+    [Fact]
+    public async Task Erasure_deletes_at_twilio_the_officers_follow_up_texts_and_the_partners_sms_answers_about_the_referral()
+    {
+        var (night, reference, sids) = await ReferAsync("07700 900468");
+        var dutyPhones = hub.Services.GetRequiredService<NightSafe.Core.Partners.DutyPhoneBook>();
+        var agencies = hub.Events(night, reference).Where(e => e.GetString("Kind") == "disclosed")
+            .Select(e => hub.World.AgencyNamed(JsonDocument.Parse(e.GetString("Data")!).RootElement.GetProperty("agency").GetString()!)!);
+        string? partner = null;
+        foreach (var agency in agencies)
+        {
+            partner ??= await dutyPhones.PhonesOfAsync(agency, CancellationToken.None) is [var phone, ..] ? phone : null;
+        }
+
+        Assert.NotNull(partner);
+        var status = await TextAsync(Officer, $"STATUS {reference}");
+        var accepted = await TextAsync(partner, $"ACC {reference}");
+        var closed = await TextAsync(Officer, $"CLOSE {reference} taken home by friends");
+        var closedAgain = await TextAsync(Officer, $"CLOSE {reference} taken home");
+
+        var (erased, _) = await EraseAsync(night, reference);
+
+        Assert.Equal(HttpStatusCode.OK, erased);
+        Assert.All(sids, sid => Assert.Contains(sid, hub.Twilio.DeletedSids));
+        Assert.All(new[] { status, accepted, closed, closedAgain }, sid => Assert.Contains(sid, hub.Twilio.DeletedSids));
+        Assert.DoesNotContain(hub.Twilio.Messages, m => m.Body.Contains(reference, StringComparison.Ordinal) || m.To == "+447700900468");
+        // The referral's own text was never held by the stand-in: its 404 counts as gone, and nothing stays listed.
+        Assert.DoesNotContain(await PendingAsync(), p => p.Referral == $"{night}/{reference}");
+    }
+
+    [Fact]
+    public async Task Erasure_deletes_at_twilio_every_text_of_a_conversation_that_made_the_referral()
+    {
+        var routing = hub.Queue(QueueNames.Routing);
+        await routing.CreateIfNotExistsAsync();
+        await routing.ClearMessagesAsync();
+        var first = await TextAsync(Officer, "Harlow outside the Square 07700 900469 consent yes");
+        var answer = hub.Twilio.ReceiveInbound(Officer, WebhookRequests.HubNumber, "spiked");
+        var (_, twiml) = await hub.Function<SmsInbound>().RunAsync(WebhookRequests.InboundSms(hub, Officer, answer.Body, answer.Sid), hub.Context()).ReadAsync();
+        var reference = ReferenceIn().Match(twiml).Groups[1].Value;
+        Assert.NotEmpty(reference);
+        var night = hub.Referrals().Single(r => r.RowKey == "R|" + reference).PartitionKey;
+
+        var (erased, _) = await EraseAsync(night, reference);
+
+        Assert.Equal(HttpStatusCode.OK, erased);
+        Assert.Contains(answer.Sid, hub.Twilio.DeletedSids);
+        Assert.Contains(first, hub.Twilio.DeletedSids);
+    }
+
+    /// <summary>An SMS to the hub's number, held by the stand-in as Twilio holds one, then posted to the webhook; its SID.</summary>
+    private async Task<string> TextAsync(string from, string body)
+    {
+        var message = hub.Twilio.ReceiveInbound(from, WebhookRequests.HubNumber, body);
+        var (status, _) = await hub.Function<SmsInbound>().RunAsync(WebhookRequests.InboundSms(hub, from, body, message.Sid), hub.Context()).ReadAsync();
+        Assert.Equal(HttpStatusCode.OK, status);
+        return message.Sid;
+    }
+
+    [Fact]
     public async Task A_twilio_record_that_cannot_be_deleted_yet_is_kept_for_the_retention_run_which_deletes_it()
     {
         var (night, reference, sids) = await ReferAsync("07700 900465");
@@ -184,6 +268,13 @@ public sealed partial class ErasureApiTests(LocalHub hub)
             TimeSpan.FromSeconds(30),
             CancellationToken.None);
         return (night, reference, [.. settled.Where(m => m.To == e164 || m.Body.Contains(reference, StringComparison.Ordinal)).Select(m => m.Sid)]);
+    }
+
+    private Task<(HttpStatusCode Status, string Body)> ErasePhoneAsync(string phone)
+    {
+        var request = Request("POST", "control/erasures/phone", JsonSerializer.Serialize(new { phone }));
+        request.Headers.Add(ControlRoomIdentity.KeyHeader, hub.ControlRoomKey);
+        return hub.Function<ErasureApi>().ErasePhoneAsync(request, hub.Context()).ReadAsync();
     }
 
     private Task<(HttpStatusCode Status, string Body)> EraseAsync(string night, string reference)

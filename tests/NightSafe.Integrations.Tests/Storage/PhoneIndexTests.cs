@@ -71,6 +71,58 @@ public sealed class PhoneIndexTests(AzuriteFixture azurite) : ReferralStoreTests
         Assert.Null((await Store.FindAsync(night, referral.Reference, Ct))!.Value.SubjectPhone);
     }
 
+    [Fact]
+    public async Task The_backfill_gives_referrals_stored_before_the_index_their_rows_once_and_none_to_an_erased_one()
+    {
+        var night = StorageTestBed.UniqueNight();
+        var old = StorageTestBed.Referral(night);
+        var erased = StorageTestBed.Referral(night);
+        var indexed = StorageTestBed.Referral(night.Next) with { SubjectPhone = "+447700900124" };
+        var table = Bed.Table(StorageNames.ReferralsTable);
+        foreach (var referral in new[] { old, erased, indexed })
+        {
+            Assert.True(await Store.TryCreateAsync(referral, [], Ct));
+        }
+
+        await Store.EraseAsync(night, erased.Reference, T0.AddDays(1), StorageTestBed.Event(T0.AddDays(1), ReferralEventKinds.Erased), Ct);
+        // As an older deploy wrote them: no index rows in the night, and no backfill done.
+        foreach (var row in IndexRows(night))
+        {
+            await table.DeleteEntityAsync(row, cancellationToken: Ct);
+        }
+
+        await table.DeleteEntityAsync(TableReferralStore.MaintenancePartition, TableReferralStore.PhoneIndexBackfilled, cancellationToken: Ct);
+        var before = await Store.HoldingPhoneAsync("+447700900123", night, night, Ct);
+
+        var given = await Store.BackfillPhoneIndexAsync(night, night.Next, Ct);
+        await table.DeleteEntityAsync(IndexRows(night).Single(), cancellationToken: Ct);
+        var again = await Store.BackfillPhoneIndexAsync(night, night.Next, Ct);
+
+        Assert.Empty(before);
+        Assert.Equal(2, given);
+        Assert.Equal(0, again);
+        Assert.Empty(IndexRows(night));
+        Assert.Equal([indexed.Key], (await Store.HoldingPhoneAsync("+447700900124", night, night.Next, Ct)).Select(r => r.Key));
+        Assert.True((await table.GetEntityIfExistsAsync<TableEntity>(TableReferralStore.MaintenancePartition, TableReferralStore.PhoneIndexBackfilled, cancellationToken: Ct)).HasValue);
+    }
+
+    [Fact]
+    public async Task After_the_backfill_a_referral_stored_before_the_index_is_found_by_its_number()
+    {
+        var night = StorageTestBed.UniqueNight();
+        var old = StorageTestBed.Referral(night) with { SubjectPhone = "+447700900125" };
+        var table = Bed.Table(StorageNames.ReferralsTable);
+        Assert.True(await Store.TryCreateAsync(old, [], Ct));
+        await table.DeleteEntityAsync(IndexRows(night).Single(), cancellationToken: Ct);
+        await table.DeleteEntityAsync(TableReferralStore.MaintenancePartition, TableReferralStore.PhoneIndexBackfilled, cancellationToken: Ct);
+
+        await Store.BackfillPhoneIndexAsync(night, night, Ct);
+
+        Assert.Equal([old.Key], (await Store.HoldingPhoneAsync("+447700900125", night, night, Ct)).Select(r => r.Key));
+        Assert.Equal([old.Reference.ToString()], IndexRows(night).Select(r => r.GetString("Reference")));
+        Assert.Equal("+447700900125", (await Store.FindAsync(night, old.Reference, Ct))!.Value.SubjectPhone);
+    }
+
     private List<TableEntity> IndexRows(Core.Nights.NightId night) =>
         [.. Bed.Table(StorageNames.ReferralsTable).Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {night.ToString()} and RowKey ge {"P|"} and RowKey lt {"P}"}"))];
 }

@@ -26,6 +26,24 @@ public sealed class PhoneKeysTests
     }
 
     [Fact]
+    public void A_phone_id_is_short_keyed_with_the_pepper_and_no_part_of_the_row_key_or_the_plain_hash()
+    {
+        var keys = new PhoneKeys(Pepper);
+        var other = (byte[])Pepper.Clone();
+        other[0] ^= 1;
+        var plain = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Number)));
+
+        var id = keys.IdFor(Number);
+
+        Assert.Matches("^[0-9a-f]{16}$", id);
+        Assert.Equal(id, new PhoneKeys((byte[])Pepper.Clone()).IdFor(Number));
+        Assert.NotEqual(id, new PhoneKeys(other).IdFor(Number));
+        Assert.NotEqual(id, keys.IdFor("+447700900124"));
+        Assert.DoesNotContain(id, plain, StringComparison.Ordinal);
+        Assert.DoesNotContain(id, keys.For(Number), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_key_depends_on_the_pepper_and_is_stable_under_one()
     {
         var keys = new PhoneKeys(Pepper);

@@ -171,13 +171,7 @@ public sealed class TwilioSmsSenderTests : IDisposable
         // uncertain one. Reading only the first page missed it, and the alert went again.
         using var bed = new TwilioTestBed();
         var since = new DateTimeOffset(2026, 12, 18, 23, 30, 0, TimeSpan.Zero);
-        var newer = string.Join(",", Enumerable.Range(0, 50).Select(i =>
-            $$"""{"sid":"SM{{i:D32}}","to":"{{Advice.To}}","body":"alert {{i}}","direction":"outbound-api","date_created":"Fri, 18 Dec 2026 23:40:00 +0000","date_sent":"Fri, 18 Dec 2026 23:40:01 +0000"}"""));
-        var next = TwilioTestBed.MessagePath + "?To=" + Uri.EscapeDataString(Advice.To) + "&PageSize=50&Page=1&PageToken=PASM" + 49.ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
-        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).UsingGet())
-            .AtPriority(2)
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
-                $$"""{"messages":[{{newer}}],"page":0,"page_size":50,"next_page_uri":"{{next}}","uri":"{{TwilioTestBed.MessagePath}}"}"""));
+        FullFirstPage(bed, "23:40:00");
         bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).WithParam("Page", "1").UsingGet())
             .AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody($$"""
@@ -197,13 +191,7 @@ public sealed class TwilioSmsSenderTests : IDisposable
         // Messages older than the attempt cannot be it: a number's whole history is not read page by page.
         using var bed = new TwilioTestBed();
         var since = new DateTimeOffset(2026, 12, 18, 23, 30, 0, TimeSpan.Zero);
-        var older = string.Join(",", Enumerable.Range(0, 50).Select(i =>
-            $$"""{"sid":"SM{{i:D32}}","to":"{{Advice.To}}","body":"alert {{i}}","direction":"outbound-api","date_created":"Fri, 18 Dec 2026 22:00:00 +0000","date_sent":"Fri, 18 Dec 2026 22:00:01 +0000"}"""));
-        var next = TwilioTestBed.MessagePath + "?To=" + Uri.EscapeDataString(Advice.To) + "&PageSize=50&Page=1&PageToken=PASM" + 49.ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
-        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).UsingGet())
-            .AtPriority(2)
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
-                $$"""{"messages":[{{older}}],"page":0,"page_size":50,"next_page_uri":"{{next}}","uri":"{{TwilioTestBed.MessagePath}}"}"""));
+        FullFirstPage(bed, "22:00:00");
         bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).WithUrl(new WireMock.Matchers.RegexMatcher("DateSent(%3E|>)", ignoreCase: true)).UsingGet())
             .AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
@@ -213,6 +201,18 @@ public sealed class TwilioSmsSenderTests : IDisposable
 
         Assert.Null(found);
         Assert.DoesNotContain(bed.Server.LogEntries, e => e.RequestMessage.Url.Contains("Page=1", StringComparison.Ordinal));
+    }
+
+    /// <summary>A first page of 50 other texts to the same number, all created at <paramref name="at"/> that night, with a next page.</summary>
+    private static void FullFirstPage(TwilioTestBed bed, string at)
+    {
+        var others = string.Join(",", Enumerable.Range(0, 50).Select(i =>
+            $$"""{"sid":"SM{{i:D32}}","to":"{{Advice.To}}","body":"alert {{i}}","direction":"outbound-api","date_created":"Fri, 18 Dec 2026 {{at}} +0000","date_sent":"Fri, 18 Dec 2026 {{at}} +0000"}"""));
+        var next = TwilioTestBed.MessagePath + "?To=" + Uri.EscapeDataString(Advice.To) + "&PageSize=50&Page=1&PageToken=PASM" + 49.ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
+        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).UsingGet())
+            .AtPriority(2)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                $$"""{"messages":[{{others}}],"page":0,"page_size":50,"next_page_uri":"{{next}}","uri":"{{TwilioTestBed.MessagePath}}"}"""));
     }
 
     [Fact]

@@ -84,7 +84,7 @@ internal static class ConsentReader
             }
 
             int agree = -1, negator = -1;
-            for (var k = i - 1; k >= 0 && i - k <= 6 && reading.Joined(k, k + 1); k--)
+            for (var k = i - 1; k >= 0 && i - k <= 8 && reading.Joined(k, k + 1); k--)
             {
                 if (reading.Taken[k] && reading.Roles[k] != Role.Filler)
                 {
@@ -92,8 +92,9 @@ internal static class ConsentReader
                 }
 
                 var before = tokens[k].Word;
-                if (Words.ContactAgree.Contains(before))
+                if (Words.ContactAgree.Contains(before) && !(Words.ContactRequests.Contains(before) && Words.ContactInformation.Contains(word)))
                 {
+                    // "asked for a call back" agrees to contact; "asked for info on services" does not.
                     agree = k;
                 }
                 else if (Words.ContactRefuse.Contains(before))
@@ -101,7 +102,7 @@ internal static class ConsentReader
                     negator = k;
                     break;
                 }
-                else if (Words.ContactBreaks.Contains(before))
+                else if (Words.ContactBreaks.Contains(before) && !(before == "and" && RefusedJustBefore(reading, k)))
                 {
                     break;
                 }
@@ -151,6 +152,20 @@ internal static class ConsentReader
     }
 
     // "no contact number", "no contact details": a missing number, not a refusal.
+    // "refused help and contact", "declined hospital and further contact": one refusal of both.
+    private static bool RefusedJustBefore(Reading reading, int and)
+    {
+        for (var k = and - 1; k >= 0 && and - k <= 2 && reading.Joined(k, k + 1); k--)
+        {
+            if (Words.ContactRefuse.Contains(reading.Tokens[k].Word))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool DescribesAnAct(Reading reading, int without) =>
         without > 0 && reading.Joined(without - 1, without)
         && reading.Tokens[without - 1].Word is var before

@@ -39,15 +39,16 @@ internal static class Words
 
     public static readonly FrozenSet<string> ContactWords = Set(
         "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "call", "called", "sms",
-        "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details", "follow", "followup", "info", "information");
+        "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details", "follow", "followup", "info", "information", "engage");
 
     // Words that refuse contact when said alone before them ("no texts", "declined contact").
     public static readonly FrozenSet<string> RefusableContactWords = Set(
-        "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "sms", "advice", "follow", "followup");
+        "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "sms", "advice", "follow", "followup", "engage");
 
     public static readonly FrozenSet<string> ContactAgree = Set(
         "happy", "ok", "okay", "fine", "yes", "agreed", "agrees", "agree", "agreeing", "can", "wants", "want", "wanted", "willing",
-        "permission", "keen", "consents", "consented", "accepts", "accepted", "accepting", "welcomes", "like", "y", "likes", "glad");
+        "permission", "keen", "consents", "consented", "accepts", "accepted", "accepting", "welcomes", "like", "y", "likes", "glad",
+        "asked", "asks", "requested", "requests");
 
     public static readonly FrozenSet<string> ContactRefuse = Set(
         "not", "no", "doesnt", "dont", "didnt", "wont", "never", "refused", "refuses", "refusing", "refuse", "declined", "declines",
@@ -56,6 +57,10 @@ internal static class Words
 
     public static readonly FrozenSet<string> RefusingVerbs = Set(
         "refused", "refuses", "refusing", "refuse", "declined", "declines", "declining", "decline", "wouldnt", "wont", "didnt", "doesnt");
+
+    public static readonly FrozenSet<string> ContactRequests = Set("asked", "asks", "requested", "requests");
+
+    public static readonly FrozenSet<string> ContactInformation = Set("info", "information", "advice", "details", "number");
 
     public static readonly FrozenSet<string> ContactBreaks = Set("but", "and", "says", "said", "because", "cos", "so", "if");
 

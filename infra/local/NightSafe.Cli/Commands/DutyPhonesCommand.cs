@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Net;
 using System.Text.Json.Nodes;
 using NightSafe.Cli.Control;
-using NightSafe.Core.Partners;
 using NightSafe.Core.Phones;
 
 namespace NightSafe.Cli.Commands;
@@ -29,9 +28,18 @@ public static class DutyPhonesCommand
         remove.SetAction((parse, ct) =>
         {
             var given = parse.GetValue(which)!.Trim();
-            // The number never travels in a URL: a phone is turned into its id here.
-            var id = UkPhoneNumber.TryNormalise(given, out var e164) ? DutyPhoneBook.IdFor(e164) : given;
-            return hub.RunAsync(parse, statePath, client => ChangeAsync(client.DeleteAsync($"control/duty-phones/{Uri.EscapeDataString(parse.GetValue(removedAgency)!)}/{Uri.EscapeDataString(id)}", ct), "removed"), ct);
+            var agencyId = parse.GetValue(removedAgency)!;
+            // The number never travels in a URL, and only the hub can turn it into its id (keyed with its pepper): a
+            // phone goes in the body of a removal, an id from `duty-phones list` in the URL.
+            return hub.RunAsync(
+                parse,
+                statePath,
+                client => ChangeAsync(
+                    UkPhoneNumber.TryNormalise(given, out _)
+                        ? client.PostJsonAsync("control/duty-phones/removals", new { agency = agencyId, phone = given }, ct)
+                        : client.DeleteAsync($"control/duty-phones/{Uri.EscapeDataString(agencyId)}/{Uri.EscapeDataString(given)}", ct),
+                    "removed"),
+                ct);
         });
 
         var command = new Command("duty-phones", "The partner duty phones of a running hub: who gets each agency's case alerts by SMS. routing.json's phones stand until an agency's first change.") { list, add, remove };

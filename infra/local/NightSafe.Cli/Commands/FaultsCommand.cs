@@ -22,15 +22,16 @@ public static class FaultsCommand
         ["servicebus"] = Fault.ServiceBusOutage,
         ["worker"] = Fault.WorkerKilled,
         ["twilio"] = Fault.TwilioOutage,
+        ["storage"] = Fault.StorageOutage,
     };
 
     public static Command Create()
     {
         var defaults = new FaultOptions();
-        var only = new Option<string>("--faults") { Description = "Which faults, in order: servicebus, worker, twilio (comma-separated).", DefaultValueFactory = _ => "servicebus,worker,twilio" }
-            .Accepting(t => ParseFaults(t) is not null, "faults separated by commas, from servicebus, worker and twilio");
+        var only = new Option<string>("--faults") { Description = "Which faults, in order: servicebus, worker, twilio, storage (comma-separated).", DefaultValueFactory = _ => "servicebus,worker,twilio,storage" }
+            .Accepting(t => ParseFaults(t) is not null, "faults separated by commas, from servicebus, worker, twilio and storage");
         var texts = new Option<int>("--texts-per-fault") { Description = "Referral texts sent while each fault is on.", DefaultValueFactory = _ => defaults.TextsPerFault }.InRange(5, 200);
-        var outage = new Option<int>("--outage-seconds") { Description = "How long Service Bus and Twilio are down.", DefaultValueFactory = _ => (int)defaults.Outage.TotalSeconds }.InRange(1, 300);
+        var outage = new Option<int>("--outage-seconds") { Description = "How long Service Bus, Twilio and storage are down.", DefaultValueFactory = _ => (int)defaults.Outage.TotalSeconds }.InRange(1, 300);
         var seed = new Option<int>("--seed") { Description = "The same seed sends the same texts.", DefaultValueFactory = _ => defaults.Seed };
         var log = new Option<string?>("--log") { Description = "Where the stack's logs go (default .nightsafe/faults.log)." };
         var command = new Command("faults", "Start a private stack on free ports and run a short night while Service Bus is paused, the worker is killed mid-burst and Twilio is paused; check that every acknowledged referral ends routed or flagged, no agency gets a case twice, nobody gets two advice SMS and no SMS fault flags a referral.")

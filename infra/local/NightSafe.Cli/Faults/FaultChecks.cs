@@ -27,7 +27,40 @@ public static class FaultChecks
     public static IReadOnlyList<string> Failures(FaultRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return [.. Settled(run), .. StoredOnce(run), .. CasesOnce(run), .. AdviceOnce(run), .. AlertsOnce(run), .. RoutingIndependentOfSms(run)];
+        return [.. Settled(run), .. AnsweredLater(run), .. StoredOnce(run), .. CasesOnce(run), .. AdviceOnce(run), .. AlertsOnce(run), .. RoutingIndependentOfSms(run)];
+    }
+
+    /// <summary>
+    /// A text told "the answer will follow" is acknowledged by the late answer texted to its officer that names the
+    /// referral stored for it (found by its subject's number); one without that answer stays unacknowledged.
+    /// </summary>
+    public static IReadOnlyList<FaultText> WithLateAnswers(IReadOnlyList<FaultText> texts, IReadOnlyList<ReferralView> referrals, IReadOnlyList<SentMessage> sms)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(referrals);
+        ArgumentNullException.ThrowIfNull(sms);
+        return [.. texts.Select(t =>
+        {
+            if (!t.AnswerFollows || t.Reference is not null)
+            {
+                return t;
+            }
+
+            var stored = referrals.FirstOrDefault(r => r.SubjectPhone == t.SubjectPhone);
+            var answered = stored is not null && sms.Any(m => m.To == t.From && m.Body.StartsWith(Core.Intake.OfficerReplies.LatePrefix, StringComparison.Ordinal) && m.Body.Contains("ref " + stored.Reference, StringComparison.Ordinal));
+            return answered ? t with { Reference = stored!.Reference } : t;
+        })];
+    }
+
+    /// <summary>Every text told that its answer would follow got it: the late answer naming its referral.</summary>
+    public static IEnumerable<string> AnsweredLater(FaultRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var waiting = run.Texts.Count(t => t.AnswerFollows && t.Reference is null);
+        if (waiting > 0)
+        {
+            yield return $"{waiting} text(s) were told their answer would follow by text and never got it";
+        }
     }
 
     /// <summary>Routed (its cases published) or waiting for the control room to route it by hand.</summary>

@@ -22,12 +22,15 @@ public enum Fault
 
     /// <summary>The Twilio stand-in answers no API request for most of <see cref="FaultOptions.Outage"/>, then refuses connections for the rest.</summary>
     TwilioOutage,
+
+    /// <summary>Azurite (tables and queues) stops answering for <see cref="FaultOptions.Outage"/>: requests hang, none is refused.</summary>
+    StorageOutage,
 }
 
 /// <summary>How a fault run goes: which faults, one after the other, and how many officer texts each gets.</summary>
 public sealed record FaultOptions
 {
-    public IReadOnlyList<Fault> Faults { get; init; } = [Fault.ServiceBusOutage, Fault.WorkerKilled, Fault.TwilioOutage];
+    public IReadOnlyList<Fault> Faults { get; init; } = [Fault.ServiceBusOutage, Fault.WorkerKilled, Fault.TwilioOutage, Fault.StorageOutage];
 
     /// <summary>Signed referral texts sent while each fault is on (each with its own subject number and consent).</summary>
     public int TextsPerFault { get; init; } = 20;
@@ -48,7 +51,9 @@ public sealed record FaultOptions
 }
 
 /// <summary>One officer text of a fault run and what became of it at the webhook.</summary>
-public sealed record FaultText(Fault During, string SubjectPhone, string? Reference, int Attempts, string? LastProblem);
+/// <param name="From">The officer's number (never printed).</param>
+/// <param name="AnswerFollows">The webhook answered that the answer would follow by text (the hub was too slow to answer).</param>
+public sealed record FaultText(Fault During, string SubjectPhone, string? Reference, int Attempts, string? LastProblem, string? From = null, bool AnswerFollows = false);
 
 /// <summary>A case message one agency took off its subscription (each delivery, redeliveries included).</summary>
 public sealed record CaseDelivery(string Subscription, string MessageId, long SequenceNumber, int DeliveryCount);
@@ -108,7 +113,7 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
         var clock = Stopwatch.StartNew();
         var world = stack.World;
         var officers = world.OfficerRosterSeed;
-        var phone = new OfficerPhone(http, stack.Functions.BaseUrl, stack.PublicBaseUrl, stack.Twilio.AccountSid, stack.Twilio.AuthToken, OfflineHub.HubNumber);
+        var phone = new OfficerPhone(http, stack.Functions.BaseUrl, stack.PublicBaseUrl, stack.Twilio.AccountSid, stack.Twilio.AuthToken, OfflineHub.HubNumber) { GivesUpLikeTwilio = true };
         var hub = new HubApi(http, stack.Functions.BaseUrl, stack.ControlRoomKey, stack.Functions.MasterKey);
         var subjects = new Queue<string>(SubjectNumbers(world));
         var random = new Random(options.Seed);
@@ -159,6 +164,7 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
                 {
                     Fault.ServiceBusOutage => await DuringOutageAsync(batch, options, phone, texts, () => stack.ServiceBus.PauseForAsync(options.Outage, cancellationToken), cancellationToken),
                     Fault.TwilioOutage => await DuringOutageAsync(batch, options, phone, texts, () => TwilioOutageAsync(options.Outage, cancellationToken), cancellationToken),
+                    Fault.StorageOutage => await DuringOutageAsync(batch, options, phone, texts, () => stack.Azurite.PauseForAsync(options.Outage, cancellationToken), cancellationToken),
                     _ => await WithWorkerKilledAsync(batch, options, phone, texts, cancellationToken),
                 };
                 progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{Describe(fault)}: done in {(clock.Elapsed - started).TotalSeconds:0} s"));
@@ -166,7 +172,8 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
 
             progress?.Report("Waiting for the night to drain");
             var referrals = await DrainAsync(hub, deliveries, options.DrainTimeout, cancellationToken);
-            var run = new FaultRun(stack.World, stack.Night.ToString(), [.. texts], referrals, [.. deliveries], stack.Twilio.Messages);
+            var sms = stack.Twilio.Messages;
+            var run = new FaultRun(stack.World, stack.Night.ToString(), FaultChecks.WithLateAnswers([.. texts], referrals, sms), referrals, [.. deliveries], sms);
             var failures = FaultChecks.Failures(run);
             var figures = options.Faults.Select(f => FaultChecks.Figures(run, f, injected.GetValueOrDefault(f))).ToList();
             return new FaultReport(
@@ -187,6 +194,7 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
         finally
         {
             // No outage outlives the run, whatever ended it.
+            await stack.Azurite.ResumeAsync();
             stack.ServiceBus.Resume();
             stack.Twilio.Resume();
             await stack.Twilio.ListenAgainAsync();
@@ -213,6 +221,7 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
     {
         Fault.ServiceBusOutage => "Service Bus paused",
         Fault.WorkerKilled => "worker killed mid-burst",
+        Fault.StorageOutage => "storage paused",
         _ => "Twilio paused",
     };
 
@@ -333,7 +342,8 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
                 var reply = await phone.TextAsync(text.From, text.Body, sid, cancellationToken);
                 if (reply.Succeeded)
                 {
-                    texts.Enqueue(new FaultText(text.During, text.SubjectPhone, reply.Reference?.ToString(), attempt, reply.Reference is null ? $"reply \"{reply.Message}\"" : null));
+                    var follows = reply.Reference is null && reply.Message == Core.Intake.OfficerReplies.AnswerFollows;
+                    texts.Enqueue(new FaultText(text.During, text.SubjectPhone, reply.Reference?.ToString(), attempt, reply.Reference is null ? $"reply \"{reply.Message}\"" : null, text.From, follows));
                     return;
                 }
 
@@ -344,9 +354,11 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
                 problem = ex.GetType().Name;
             }
 
-            if (attempt >= options.WebhookAttempts)
+            // Twilio retries a webhook only when told to (a connection override); the storage fault sends each text once, so
+            // the officer's one answer is all they get, as with Twilio's defaults.
+            if (attempt >= (text.During == Fault.StorageOutage ? 1 : options.WebhookAttempts))
             {
-                texts.Enqueue(new FaultText(text.During, text.SubjectPhone, null, attempt, problem));
+                texts.Enqueue(new FaultText(text.During, text.SubjectPhone, null, attempt, problem, text.From));
                 return;
             }
 

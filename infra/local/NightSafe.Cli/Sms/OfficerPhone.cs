@@ -22,6 +22,12 @@ public sealed partial class OfficerPhone(HttpClient http, Uri functionsBaseUrl, 
 {
     public const string Route = "api/sms/inbound";
 
+    /// <summary>How long Twilio waits for a webhook's answer before it gives up on it (and sends the officer nothing).</summary>
+    public static readonly TimeSpan TwilioWebhookTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Give up on an answer after <see cref="TwilioWebhookTimeout"/>, as Twilio does (off by default).</summary>
+    public bool GivesUpLikeTwilio { get; init; }
+
     public Task<OfficerReply> TextAsync(string from, string body, CancellationToken cancellationToken) =>
         TextAsync(from, body, messageSid: null, cancellationToken);
 
@@ -33,8 +39,14 @@ public sealed partial class OfficerPhone(HttpClient http, Uri functionsBaseUrl, 
         using var request = TwilioSignature.SignedPost(new Uri(publicBaseUrl, Route), form, authToken);
         request.RequestUri = new Uri(functionsBaseUrl, Route);
         var clock = Stopwatch.StartNew();
-        using var response = await http.SendAsync(request, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        using var twilio = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (GivesUpLikeTwilio)
+        {
+            twilio.CancelAfter(TwilioWebhookTimeout);
+        }
+
+        using var response = await http.SendAsync(request, twilio.Token);
+        var text = await response.Content.ReadAsStringAsync(twilio.Token);
         var elapsed = clock.Elapsed;
         var message = response.StatusCode == HttpStatusCode.OK ? ReadTwiml(text) : null;
         return new OfficerReply(response.StatusCode, message, ReferenceIn(message), elapsed);

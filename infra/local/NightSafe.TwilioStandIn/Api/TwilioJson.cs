@@ -23,7 +23,7 @@ internal static class TwilioJson
         json.WriteString("date_created", Rfc2822(message.CreatedAt));
         WriteStringOrNull(json, "date_sent", message.SentAt is { } sent ? Rfc2822(sent) : null);
         json.WriteString("date_updated", Rfc2822(message.UpdatedAt));
-        json.WriteString("direction", "outbound-api");
+        json.WriteString("direction", message.Direction);
         if (message.ErrorCode is { } code)
         {
             json.WriteNumber("error_code", code);
