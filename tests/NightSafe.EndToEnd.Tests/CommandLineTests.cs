@@ -99,7 +99,7 @@ public sealed class CommandLineTests
             option.ValueType == typeof(int) ? "many" : "not a good value!",
         ];
 
-        var (code, stdout, stderr) = await StackCommandTests.RunAsync(args);
+        var (code, stdout, stderr) = await InProcessCli.RunAsync(args);
 
         Assert.Equal(NightSafeCommandLine.Refused, code);
         Assert.Equal(string.Empty, stdout);
@@ -117,7 +117,7 @@ public sealed class CommandLineTests
     [InlineData("sms", "--limit", "0")]
     public async Task A_number_out_of_range_is_one_line_too(string command, string option, string value)
     {
-        var (code, _, stderr) = await StackCommandTests.RunAsync(command, option, value);
+        var (code, _, stderr) = await InProcessCli.RunAsync(command, option, value);
 
         Assert.Equal(NightSafeCommandLine.Refused, code);
         Assert.StartsWith($"{option} must be from ", stderr.Trim(), StringComparison.Ordinal);

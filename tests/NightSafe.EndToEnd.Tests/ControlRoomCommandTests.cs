@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
-using NightSafe.Cli.Commands;
 using NightSafe.Cli.Partners;
 using NightSafe.Core.Intake;
 using NightSafe.Cli.Sms;
@@ -25,13 +24,13 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
             await File.WriteAllTextAsync(csv, "collar,name,town,phone,supervisor\nEX901,PC Imported,Grays,07700 900951,no\n");
             var phone = new OfficerPhone(fixture.Http, Hub.Functions.BaseUrl, Hub.PublicBaseUrl, Hub.Twilio.AccountSid, Hub.Twilio.AuthToken, OfflineHub.HubNumber);
 
-            var (added, addOut, _) = await RunAsync("roster", "add", "--collar", "EX900", "--name", "PC Added", "--town", "colchester", "--phone", "07700 900950", "--supervisor", "--state", state);
-            var (imported, _, _) = await RunAsync("roster", "import", csv, "--state", state);
-            var (listed, list, _) = await RunAsync("roster", "list", "--state", state);
+            var (added, addOut, _) = await InProcessCli.RunAsync("roster", "add", "--collar", "EX900", "--name", "PC Added", "--town", "colchester", "--phone", "07700 900950", "--supervisor", "--state", state);
+            var (imported, _, _) = await InProcessCli.RunAsync("roster", "import", csv, "--state", state);
+            var (listed, list, _) = await InProcessCli.RunAsync("roster", "list", "--state", state);
             var referral = await phone.TextAsync("+447700900951", "Grays alone outside the station consent n", CancellationToken.None);
-            var (removed, _, _) = await RunAsync("roster", "remove", "EX901", "--state", state);
+            var (removed, _, _) = await InProcessCli.RunAsync("roster", "remove", "EX901", "--state", state);
             var after = await phone.TextAsync("+447700900951", "Grays alone outside the station consent n", CancellationToken.None);
-            var (missing, _, error) = await RunAsync("roster", "remove", "NOSUCH", "--state", state);
+            var (missing, _, error) = await InProcessCli.RunAsync("roster", "remove", "NOSUCH", "--state", state);
 
             Assert.Equal(0, added);
             Assert.Contains("EX900", addOut, StringComparison.Ordinal);
@@ -74,10 +73,10 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
             Assert.NotNull(first.Reference);
             Assert.NotNull(second.Reference);
 
-            var (one, oneOut, _) = await RunAsync("erase", "referral", Hub.Night.ToString(), first.Reference.ToString()!, "--state", state);
-            var (again, againOut, _) = await RunAsync("erase", "referral", Hub.Night.ToString(), first.Reference.ToString()!, "--state", state);
-            var (byPhone, phoneOut, _) = await RunAsync("erase", "phone", "07700 900972", "--state", state);
-            var (missing, _, error) = await RunAsync("erase", "referral", Hub.Night.ToString(), "ZZZZZZ", "--state", state);
+            var (one, oneOut, _) = await InProcessCli.RunAsync("erase", "referral", Hub.Night.ToString(), first.Reference.ToString()!, "--state", state);
+            var (again, againOut, _) = await InProcessCli.RunAsync("erase", "referral", Hub.Night.ToString(), first.Reference.ToString()!, "--state", state);
+            var (byPhone, phoneOut, _) = await InProcessCli.RunAsync("erase", "phone", "07700 900972", "--state", state);
+            var (missing, _, error) = await InProcessCli.RunAsync("erase", "referral", Hub.Night.ToString(), "ZZZZZZ", "--state", state);
 
             Assert.Equal((0, 0, 0), (one, again, byPhone));
             Assert.Contains($"{first.Reference}: erased", oneOut, StringComparison.Ordinal);
@@ -102,7 +101,7 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
     [Fact]
     public async Task A_bad_hub_url_is_one_line_without_a_stack_trace()
     {
-        var (code, stdout, stderr) = await RunAsync("roster", "list", "--hub", "not a url", "--key", "k");
+        var (code, stdout, stderr) = await InProcessCli.RunAsync("roster", "list", "--hub", "not a url", "--key", "k");
 
         Assert.NotEqual(0, code);
         Assert.Contains("--hub must be an http(s) URL", stdout + stderr, StringComparison.Ordinal);
@@ -198,14 +197,14 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
             var phone = new OfficerPhone(fixture.Http, Hub.Functions.BaseUrl, Hub.PublicBaseUrl, Hub.Twilio.AccountSid, Hub.Twilio.AuthToken, OfflineHub.HubNumber);
 
             var before = await phone.TextAsync("+447700900961", "HELP", CancellationToken.None);
-            var (_, seeded, _) = await RunAsync("duty-phones", "list", "--agency", agency, "--state", state);
-            var (added, addOut, _) = await RunAsync("duty-phones", "add", agency, "07700 900961", "--state", state);
-            var (listed, list, _) = await RunAsync("duty-phones", "list", "--agency", agency, "--state", state);
+            var (_, seeded, _) = await InProcessCli.RunAsync("duty-phones", "list", "--agency", agency, "--state", state);
+            var (added, addOut, _) = await InProcessCli.RunAsync("duty-phones", "add", agency, "07700 900961", "--state", state);
+            var (listed, list, _) = await InProcessCli.RunAsync("duty-phones", "list", "--agency", agency, "--state", state);
             var during = await phone.TextAsync("+447700900961", "HELP", CancellationToken.None);
-            var (removed, removeOut, _) = await RunAsync("duty-phones", "remove", agency, "+44 7700 900961", "--state", state);
+            var (removed, removeOut, _) = await InProcessCli.RunAsync("duty-phones", "remove", agency, "+44 7700 900961", "--state", state);
             var after = await phone.TextAsync("+447700900961", "HELP", CancellationToken.None);
-            var (missing, _, error) = await RunAsync("duty-phones", "remove", agency, "07700 900961", "--state", state);
-            var (refused, _, noKey) = await RunAsync("duty-phones", "list", "--hub", Hub.Functions.BaseUrl.ToString(), "--key", "not-the-key");
+            var (missing, _, error) = await InProcessCli.RunAsync("duty-phones", "remove", agency, "07700 900961", "--state", state);
+            var (refused, _, noKey) = await InProcessCli.RunAsync("duty-phones", "list", "--hub", Hub.Functions.BaseUrl.ToString(), "--key", "not-the-key");
 
             Assert.Equal(OfficerReplies.Neutral, before.Message);
             Assert.Equal(0, added);
@@ -232,26 +231,6 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
         finally
         {
             Directory.Delete(Path.GetDirectoryName(state)!, recursive: true);
-        }
-    }
-
-    /// <summary>Runs a `nightsafe` command in this process, capturing what it prints.</summary>
-    internal static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
-    {
-        var (outWas, errorWas) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            var code = await NightSafeCommandLine.InvokeAsync(args, stdout, stderr);
-            return (code, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(outWas);
-            Console.SetError(errorWas);
         }
     }
 }

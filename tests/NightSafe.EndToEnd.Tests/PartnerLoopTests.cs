@@ -252,9 +252,9 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
             var agency = World.FindAgency(AgencyId.From(routed.Cases[0].Agency))!;
             var national = "0" + agency.Phone["+44".Length..];
 
-            var (accepted, acceptOut, acceptError) = await ControlRoomCommandTests.RunAsync("text", $"ACC {reference}", "--from", $"{national[..5]} {national[5..]}", "--state", state);
-            var (attended, attendOut, _) = await ControlRoomCommandTests.RunAsync("text", $"att {reference}", "--from", agency.Id.Value, "--state", state);
-            var (refused, _, refusedError) = await ControlRoomCommandTests.RunAsync("text", $"ACC {reference}", "--from", "no-such-agency", "--state", state);
+            var (accepted, acceptOut, acceptError) = await InProcessCli.RunAsync("text", $"ACC {reference}", "--from", $"{national[..5]} {national[5..]}", "--state", state);
+            var (attended, attendOut, _) = await InProcessCli.RunAsync("text", $"att {reference}", "--from", agency.Id.Value, "--state", state);
+            var (refused, _, refusedError) = await InProcessCli.RunAsync("text", $"ACC {reference}", "--from", "no-such-agency", "--state", state);
 
             Assert.True(accepted == 0, acceptError);
             Assert.Contains($"Texting as the duty phone of {agency.Name} ({agency.Id}).", acceptOut, StringComparison.Ordinal);

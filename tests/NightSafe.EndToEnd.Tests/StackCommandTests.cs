@@ -22,7 +22,7 @@ public sealed class StackCommandTests(HubFixture fixture, ITestOutputHelper outp
     {
         await StackStateFile.WriteAsync(StatePath, Hub.State(Environment.ProcessId), CancellationToken.None);
 
-        var (code, keys, _) = await RunAsync("keys", "--state", StatePath);
+        var (code, keys, _) = await InProcessCli.RunAsync("keys", "--state", StatePath);
 
         Assert.Equal(0, code);
         Assert.Contains(Hub.Functions.FunctionKey, keys, StringComparison.Ordinal);
@@ -48,10 +48,10 @@ public sealed class StackCommandTests(HubFixture fixture, ITestOutputHelper outp
             var reference = reply.Reference!.ToString()!;
 
             var printed = await Eventually.ValueAsync(
-                async () => await RunAsync("status", reference.ToLowerInvariant(), "--state", StatePath) is (0, var text, _) && text.Contains("disclosed", StringComparison.Ordinal) && text.Contains("street-pastors-colchester", StringComparison.Ordinal) ? text : null,
+                async () => await InProcessCli.RunAsync("status", reference.ToLowerInvariant(), "--state", StatePath) is (0, var text, _) && text.Contains("disclosed", StringComparison.Ordinal) && text.Contains("street-pastors-colchester", StringComparison.Ordinal) ? text : null,
                 TimeSpan.FromSeconds(30),
                 "the referral routed, as status prints it");
-            var (unknown, _, error) = await RunAsync("status", "ZZZZZZ", "--state", StatePath);
+            var (unknown, _, error) = await InProcessCli.RunAsync("status", "ZZZZZZ", "--state", StatePath);
 
             Assert.StartsWith($"{Hub.Night}/{reference}  ", printed, StringComparison.Ordinal);
             Assert.Contains("street-pastors-colchester", printed, StringComparison.Ordinal);
@@ -72,7 +72,7 @@ public sealed class StackCommandTests(HubFixture fixture, ITestOutputHelper outp
         await StackStateFile.WriteAsync(StatePath, Hub.State(Environment.ProcessId), CancellationToken.None);
         try
         {
-            var (code, summary, error) = await RunAsync("summary", "--state", StatePath);
+            var (code, summary, error) = await InProcessCli.RunAsync("summary", "--state", StatePath);
 
             Assert.True(code == 0, error);
             Assert.Contains("NightSafe", summary, StringComparison.Ordinal);
@@ -94,8 +94,8 @@ public sealed class StackCommandTests(HubFixture fixture, ITestOutputHelper outp
         {
             await StackStateFile.WriteAsync(StatePath, Hub.State(standIn.Id), CancellationToken.None);
 
-            var (code, said, _) = await RunAsync("down", "--state", StatePath);
-            var (again, _, error) = await RunAsync("down", "--state", StatePath);
+            var (code, said, _) = await InProcessCli.RunAsync("down", "--state", StatePath);
+            var (again, _, error) = await InProcessCli.RunAsync("down", "--state", StatePath);
 
             Assert.Equal(0, code);
             Assert.True(standIn.HasExited, "down returned while the process still ran");
@@ -109,25 +109,6 @@ public sealed class StackCommandTests(HubFixture fixture, ITestOutputHelper outp
             {
                 standIn.Kill();
             }
-        }
-    }
-
-    internal static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
-    {
-        var (outWas, errorWas) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            var code = await NightSafeCommandLine.InvokeAsync(args, stdout, stderr);
-            return (code, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(outWas);
-            Console.SetError(errorWas);
         }
     }
 }

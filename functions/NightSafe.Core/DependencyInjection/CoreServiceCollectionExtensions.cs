@@ -34,6 +34,7 @@ public static class CoreServiceCollectionExtensions
 
         // Application services, one per capability folder.
         services.AddSingleton<InboundGate>();
+        services.AddSingleton<ReceivedRequeue>();
         services.AddSingleton<ReferralIntake>();
         services.AddSingleton<PoisonedInbound>();
         services.AddSingleton<ReceivedSweep>();

@@ -65,7 +65,7 @@ public sealed class InboundTicket
     /// <summary>
     /// Records <paramref name="reply"/> as the message's answer now, so the handler can write it alongside its own last
     /// writes rather than after them; the gate then records nothing more. Should the handler fail after this, a retry
-    /// gets this reply (the referral it names is stored; the received sweep queues one whose routing item was lost).
+    /// gets this reply, and the referral it names, if still waiting for routing, is queued then (<see cref="ReceivedRequeue"/>).
     /// </summary>
     public async Task CompleteAsync(string reply, CancellationToken cancellationToken)
     {
@@ -83,7 +83,7 @@ public sealed class InboundTicket
 /// attempt claims the message, a repeat gets the stored reply, and a failed attempt releases it for the retry. A copy
 /// that finds the message in flight waits for that attempt's reply, and takes the message over when none comes.
 /// </summary>
-public sealed partial class InboundGate(IInboundLedger ledger, ILogger<InboundGate> logger)
+public sealed partial class InboundGate(IInboundLedger ledger, ReceivedRequeue requeue, ILogger<InboundGate> logger)
 {
     /// <summary>An unfinished claim older than this is presumed dead (its process crashed) and taken over.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
@@ -128,6 +128,12 @@ public sealed partial class InboundGate(IInboundLedger ledger, ILogger<InboundGa
         {
             case InboundState.Done:
                 LogRepeat(source, claim.State);
+                if (reservation is not null)
+                {
+                    // The answer may have been recorded by an attempt that died before its routing item was queued.
+                    await requeue.QueueIfWaitingAsync(claim, cancellationToken);
+                }
+
                 return new InboundOutcome(claim.Reply, Repeat: true, Rejected: false);
             case InboundState.Rejected:
                 LogRepeat(source, claim.State);

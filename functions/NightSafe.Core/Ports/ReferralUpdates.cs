@@ -8,20 +8,28 @@ namespace NightSafe.Core.Ports;
 public readonly record struct ReferralDecision<TResult>(TResult Result, ReferralChange? Change = null);
 
 /// <summary>
-/// Every write to a row another writer may change in between is one attempt of <see cref="RetryAsync{T}"/>: read,
-/// decide, write at the version read; when another writer got there first (<see cref="ConcurrencyConflictException"/>)
-/// the attempt runs again from the read, at most <see cref="MaxAttempts"/> times, then the conflict surfaces (the
-/// trigger retries). The one such loop in the hub.
+/// Every write to a row another writer may change in between is one attempt of <see cref="RetryAsync{T}(Func{int, Task{T}})"/>:
+/// read, decide, write at the version read; when another writer got there first (<see cref="ConcurrencyConflictException"/>)
+/// the attempt runs again from the read after a short jittered back-off (so writers that collided do not collide again in
+/// step), at most <see cref="MaxAttempts"/> times, then the conflict surfaces (the trigger retries; an HTTP caller is told
+/// to try again shortly). The one such loop in the hub.
 /// </summary>
 public static class OptimisticConcurrency
 {
     /// <summary>Writers on one row are few (routing, one officer, a few partners, delivery reports): five reads is plenty.</summary>
     public const int MaxAttempts = 5;
 
-    /// <summary>Runs <paramref name="attempt"/> (given its number, from 1) until it completes without a conflict.</summary>
-    public static async Task<T> RetryAsync<T>(Func<int, Task<T>> attempt)
+    /// <summary>The longest wait before the second attempt; it doubles for each attempt after (at most 375 ms in all).</summary>
+    public static readonly TimeSpan FirstBackOff = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>Runs <paramref name="attempt"/> (given its number, from 1) until it completes without a conflict, waiting on the system clock.</summary>
+    public static Task<T> RetryAsync<T>(Func<int, Task<T>> attempt) => RetryAsync(attempt, TimeProvider.System, CancellationToken.None);
+
+    /// <summary>As above, backing off between attempts on <paramref name="time"/>.</summary>
+    public static async Task<T> RetryAsync<T>(Func<int, Task<T>> attempt, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attempt);
+        ArgumentNullException.ThrowIfNull(time);
         for (var number = 1; ; number++)
         {
             try
@@ -30,15 +38,31 @@ public static class OptimisticConcurrency
             }
             catch (ConcurrencyConflictException) when (number < MaxAttempts)
             {
-                // Someone else wrote first: the next attempt reads again and decides afresh.
+                // Someone else wrote first: the next attempt reads again and decides afresh, a moment later.
             }
+
+            await Task.Delay(BackOff(number + 1, Random.Shared.NextDouble()), time, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The wait before attempt <paramref name="next"/> (from 2): between half and all of <see cref="FirstBackOff"/> doubled
+    /// per attempt, placed by <paramref name="jitter"/> (0 to 1), so that a wait is never nothing yet two writers rarely
+    /// wait alike.
+    /// </summary>
+    public static TimeSpan BackOff(int next, double jitter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(next, 2);
+        ArgumentOutOfRangeException.ThrowIfNegative(jitter);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(jitter, 1);
+        var ceiling = FirstBackOff * Math.Pow(2, next - 2);
+        return (ceiling / 2) + (ceiling / 2 * jitter);
     }
 }
 
 /// <summary>
 /// The referral store's update: read the referral, decide, save at the version read, as one attempt of
-/// <see cref="OptimisticConcurrency.RetryAsync{T}"/>.
+/// <see cref="OptimisticConcurrency.RetryAsync{T}(Func{int, Task{T}})"/>.
 /// </summary>
 public static class ReferralUpdates
 {
@@ -90,7 +114,9 @@ public static class ReferralUpdates
             }
 
             return decision.Result;
-        });
+        },
+        TimeProvider.System,
+        cancellationToken);
     }
 
     /// <inheritdoc cref="UpdateAsync{TResult}(IReferralStore, NightId, ReferenceCode, Func{Stored{Referral}, CancellationToken, Task{ReferralDecision{TResult}}}, CancellationToken)"/>

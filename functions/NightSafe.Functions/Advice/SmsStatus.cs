@@ -14,6 +14,10 @@ public sealed partial class SmsStatus(AdviceDeliveryReports reports, TwilioWebho
 {
     public const string Route = "sms/status";
 
+    // Each field and the older name Twilio also sends it under.
+    private static readonly string[] Sid = ["MessageSid", "SmsSid"];
+    private static readonly string[] Status = ["MessageStatus", "SmsStatus"];
+
     [Function(nameof(SmsStatus))]
     public async Task<HttpResponseData> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequestData request,
@@ -22,20 +26,13 @@ public sealed partial class SmsStatus(AdviceDeliveryReports reports, TwilioWebho
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        var read = await webhook.ReadSignedAsync(request, Route, cancellationToken);
+        var read = await webhook.ReadAsync(request, Route, [Sid, Status], cancellationToken);
         if (read.Form is not { } form)
         {
-            return request.CreateResponse(read.Refusal);
+            return read.Refusal!;
         }
 
-        var sid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
-        var status = form.GetValueOrDefault("MessageStatus") ?? form.GetValueOrDefault("SmsStatus");
-        if (string.IsNullOrEmpty(sid) || string.IsNullOrEmpty(status))
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "MessageSid and MessageStatus are required.", cancellationToken: cancellationToken);
-        }
-
-        await RecordAsync(request.Url, sid, status, form.GetValueOrDefault("ErrorCode"), cancellationToken);
+        await RecordAsync(request.Url, TwilioWebhook.Value(form, Sid)!, TwilioWebhook.Value(form, Status)!, form.GetValueOrDefault("ErrorCode"), cancellationToken);
         return request.CreateResponse(HttpStatusCode.NoContent);
     }
 

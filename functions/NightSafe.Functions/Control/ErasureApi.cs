@@ -1,8 +1,6 @@
 using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using NightSafe.Core.Nights;
-using NightSafe.Core.References;
 using NightSafe.Core.Retention;
 using NightSafe.Functions.Http;
 
@@ -45,20 +43,19 @@ public sealed class ErasureApi(ReferralErasure erasure, ControlRoomIdentity cont
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        if (controlRoom.Resolve(request) is not { } principal)
+        var asked = await controlRoom.ReferralRequestAsync(request, night, reference, "A night is yyyy-MM-dd and a reference 6 characters.", cancellationToken);
+        if (asked.Refusal is { } refused)
         {
-            return await Responses.ControlRoomRequiredAsync(request, cancellationToken);
+            return refused;
         }
 
-        if (!NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code))
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", "A night is yyyy-MM-dd and a reference 6 characters.", cancellationToken: cancellationToken);
-        }
-
-        var result = await erasure.EraseAsync(nightId, code, principal.Actor, cancellationToken);
-        return result.Outcome == ErasureOutcome.NotFound
-            ? await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken)
-            : await Responses.JsonAsync(request, HttpStatusCode.OK, ErasureBody.From(result), cancellationToken);
+        return await Contention.AnswerAsync(
+            request,
+            erasure.EraseAsync(asked.Referral.Night, asked.Referral.Reference, asked.Actor, cancellationToken),
+            async result => result.Outcome == ErasureOutcome.NotFound
+                ? await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken)
+                : await Responses.JsonAsync(request, HttpStatusCode.OK, ErasureBody.From(result), cancellationToken),
+            cancellationToken);
     }
 
     [Function("ErasePhone")]

@@ -27,25 +27,24 @@ public sealed class ManualRoutingApi(ReferralRouter router, ControlRoomIdentity 
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        if (controlRoom.Resolve(request) is not { } principal)
+        var asked = await controlRoom.ReferralRequestAsync(request, night, reference, null, cancellationToken);
+        if (asked.Refusal is { } refused)
         {
-            return await Responses.ControlRoomRequiredAsync(request, cancellationToken);
+            return refused;
         }
 
-        var actor = principal.Actor;
-        if (!NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code))
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken);
-        }
-
+        var (nightId, code) = asked.Referral;
         var read = await JsonBody.ReadAsync<ManualRoutingRequest>(request, cancellationToken);
         if (read.Refusal is { } refusal)
         {
             return refusal;
         }
 
-        var result = await router.RouteByHandAsync(nightId, code, read.Value?.Agencies ?? [], actor, cancellationToken);
-        return await AnswerAsync(request, nightId, code, result, cancellationToken);
+        return await Contention.AnswerAsync(
+            request,
+            router.RouteByHandAsync(nightId, code, read.Value?.Agencies ?? [], asked.Actor, cancellationToken),
+            result => AnswerAsync(request, nightId, code, result, cancellationToken),
+            cancellationToken);
     }
 
     private static async Task<HttpResponseData> AnswerAsync(HttpRequestData request, NightId night, ReferenceCode reference, ManualRoutingResult result, CancellationToken cancellationToken) => result switch

@@ -44,6 +44,23 @@ public sealed class ControlRoomIdentity(IOptions<ControlRoomOptions> options)
     private readonly byte[]? _keyHash = options?.Value.KeySha256 is { Length: 64 } hex && hex.All(Uri.IsHexDigit) ? Convert.FromHexString(hex) : null;
     private readonly bool _platform = options?.Value.PlatformAuthentication ?? throw new ArgumentNullException(nameof(options));
 
+    /// <summary>
+    /// The control-room principal of this request and the referral its route names, or the answer refusing it: 401
+    /// without the control room's sign-in, then 404 "No such referral." (with <paramref name="notFoundDetail"/>) when the
+    /// route names none.
+    /// </summary>
+    public async Task<ControlRoomReferralRequest> ReferralRequestAsync(HttpRequestData request, string night, string reference, string? notFoundDetail, CancellationToken cancellationToken)
+    {
+        if (Resolve(request) is not { } principal)
+        {
+            return new(null, default, await Responses.ControlRoomRequiredAsync(request, cancellationToken));
+        }
+
+        return ReferralRoute.Parse(night, reference) is { } referral
+            ? new(principal, referral, null)
+            : new(principal, default, await Responses.ProblemAsync(request, System.Net.HttpStatusCode.NotFound, "No such referral.", notFoundDetail, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The control-room principal of this request, or null when it has none (answer 401).</summary>
     public ControlRoomPrincipal? Resolve(HttpRequestData request)
     {

@@ -3,8 +3,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using NightSafe.Core.Control;
 using NightSafe.Core.Intake;
-using NightSafe.Core.Nights;
-using NightSafe.Core.References;
 using NightSafe.Core.Referrals;
 using NightSafe.Core.World;
 using NightSafe.Functions.Http;
@@ -53,17 +51,13 @@ public sealed class ReferralsApi(ReferralIntake intake, InboundGate gate, Referr
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        if (controlRoom.Resolve(request) is not { } principal)
+        var asked = await controlRoom.ReferralRequestAsync(request, night, reference, null, cancellationToken);
+        if (asked.Refusal is { } refused)
         {
-            return await Responses.UnauthorizedAsync(request, "The control room's sign-in (or, offline, its key) is required.", cancellationToken);
+            return refused;
         }
 
-        if (!NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code))
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken);
-        }
-
-        var dossier = await dossiers.ReadAsync(nightId, code, principal.Actor, cancellationToken);
+        var dossier = await dossiers.ReadAsync(asked.Referral.Night, asked.Referral.Reference, asked.Actor, cancellationToken);
         if (dossier is null)
         {
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such referral.", cancellationToken: cancellationToken);

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using NightSafe.Core.Intake;
@@ -11,6 +10,8 @@ public sealed class SmsInbound(OfficerConversation conversation, TwilioWebhook w
 {
     public const string Route = "sms/inbound";
 
+    private static readonly string[][] Required = [["MessageSid"], ["From"]];
+
     [Function(nameof(SmsInbound))]
     public async Task<HttpResponseData> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequestData request,
@@ -19,20 +20,15 @@ public sealed class SmsInbound(OfficerConversation conversation, TwilioWebhook w
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        var read = await webhook.ReadSignedAsync(request, Route, cancellationToken);
+        var read = await webhook.ReadAsync(request, Route, Required, cancellationToken);
         if (read.Form is not { } form)
         {
-            return request.CreateResponse(read.Refusal);
-        }
-
-        if (!form.TryGetValue("MessageSid", out var sid) || string.IsNullOrEmpty(sid) || !form.TryGetValue("From", out var from) || string.IsNullOrEmpty(from))
-        {
-            return await Responses.ProblemAsync(request, HttpStatusCode.BadRequest, "MessageSid and From are required.", cancellationToken: cancellationToken);
+            return read.Refusal!;
         }
 
         using var activity = Trace.Start("sms inbound", context.TraceContext?.TraceParent, System.Diagnostics.ActivityKind.Server);
         var reply = await conversation.ReplyToAsync(
-            new InboundSms(sid, from, form.GetValueOrDefault("Body") ?? string.Empty),
+            new InboundSms(form["MessageSid"], form["From"], form.GetValueOrDefault("Body") ?? string.Empty),
             Trace.Current(context.TraceContext?.TraceParent),
             cancellationToken);
         return await Responses.TwimlAsync(request, reply, cancellationToken);

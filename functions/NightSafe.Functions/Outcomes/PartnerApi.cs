@@ -3,7 +3,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Outcomes;
-using NightSafe.Core.References;
 using NightSafe.Core.Text;
 using NightSafe.Core.World;
 using NightSafe.Functions.Http;
@@ -62,10 +61,12 @@ public sealed class PartnerApi(PartnerCases cases, PartnerAccess access, Routing
             return refusal;
         }
 
-        if (!NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code))
+        if (ReferralRoute.Parse(night, reference) is not { } referral)
         {
             return await Responses.ProblemAsync(request, HttpStatusCode.NotFound, "No such case.", cancellationToken: cancellationToken);
         }
+
+        var (nightId, code) = referral;
 
         var (report, outcome, invalid) = await ReadReportAsync(request, cancellationToken);
         if (invalid is not null)
@@ -73,8 +74,12 @@ public sealed class PartnerApi(PartnerCases cases, PartnerAccess access, Routing
             return invalid;
         }
 
-        var result = await cases.ReportAsync(AgencyId.From(agency), nightId, code, outcome, report!.Note, cancellationToken);
-        return await AnswerAsync(request, new OutcomeRecordedBody(nightId.ToString(), code.ToString(), agency, string.Empty, string.Empty), result, cancellationToken);
+        var asked = new OutcomeRecordedBody(nightId.ToString(), code.ToString(), agency, string.Empty, string.Empty);
+        return await Contention.AnswerAsync(
+            request,
+            cases.ReportAsync(AgencyId.From(agency), nightId, code, outcome, report!.Note, cancellationToken),
+            result => AnswerAsync(request, asked, result, cancellationToken),
+            cancellationToken);
     }
 
     [Function("ListPartnerCases")]
@@ -125,7 +130,7 @@ public sealed class PartnerApi(PartnerCases cases, PartnerAccess access, Routing
         return given is null ? NightId.For(time.GetUtcNow(), world) : NightId.TryParse(given, out var night) ? night : null;
     }
 
-    /// <summary>Maps what the case service said to the answer: 200 with the statuses, 403 not this agency's, 409 not forward.</summary>
+    /// <summary>Maps what the case service said to the answer: 200 with the statuses, 403 not this agency's, 409 not forward (503 with Retry-After: <see cref="Contention"/>).</summary>
     private static async Task<HttpResponseData> AnswerAsync(HttpRequestData request, OutcomeRecordedBody asked, OutcomeResult result, CancellationToken cancellationToken) => result switch
     {
         OutcomeResult.Recorded recorded => await Responses.JsonAsync(

@@ -6,8 +6,8 @@ using NightSafe.Core.Board;
 using NightSafe.Core.Control;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
-using NightSafe.Core.References;
 using NightSafe.Core.World;
+using NightSafe.Functions.Http;
 
 namespace NightSafe.Functions.Pages;
 
@@ -73,8 +73,8 @@ public sealed class BoardPages(
         }
 
         var viewer = guard.Viewer(request)!;
-        var dossier = NightId.TryParse(night, out var nightId) && ReferenceCode.TryParse(reference, out var code)
-            ? await dossiers.ReadAsync(nightId, code, Actors.ControlRoom + ":" + viewer.AuditName, ct)
+        var dossier = ReferralRoute.Parse(night, reference) is { } referral
+            ? await dossiers.ReadAsync(referral.Night, referral.Reference, Actors.ControlRoom + ":" + viewer.AuditName, ct)
             : null;
         return dossier is null
             ? await PageResponses.HtmlAsync(request, HttpStatusCode.NotFound, PageHtml.Message("No such referral", "There is no referral with that reference on that night.", viewer), ct)

@@ -66,15 +66,13 @@ public sealed partial class DeskPages(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var ct = context.CancellationToken;
-        var (viewer, refusal) = await AuthoriseAsync(request, agency, night, reference, ct);
+        var (viewer, route, refusal) = await AuthoriseAsync(request, agency, night, reference, ct);
         if (refusal is not null)
         {
             return refusal;
         }
 
-        var nightId = NightId.Parse(night);
-        var code = ReferenceCode.Parse(reference);
-        var found = await desk.OpenAsync(AgencyId.From(agency), nightId, code, viewer!.AuditName, ct);
+        var found = await desk.OpenAsync(AgencyId.From(agency), route.Night, route.Reference, viewer!.AuditName, ct);
         if (found is null)
         {
             return await guard.ForbiddenAsync(request, viewer, "desk case", ct);
@@ -99,7 +97,7 @@ public sealed partial class DeskPages(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var ct = context.CancellationToken;
-        var (viewer, refusal) = await AuthoriseAsync(request, agency, night, reference, ct);
+        var (viewer, route, refusal) = await AuthoriseAsync(request, agency, night, reference, ct);
         if (refusal is not null)
         {
             return refusal;
@@ -118,15 +116,21 @@ public sealed partial class DeskPages(
             return await PageResponses.HtmlAsync(request, HttpStatusCode.BadRequest, PageHtml.Message("Not a valid answer", "Choose one of the buttons; a note has at most 1000 characters.", viewer), ct);
         }
 
-        var page = $"{PageHtml.Root}desk/{agency}/cases/{night}/{ReferenceCode.Parse(reference)}";
-        var result = await cases.ReportAsync(AgencyId.From(agency), NightId.Parse(night), ReferenceCode.Parse(reference), answer.Outcome, answer.Note, viewer!.AuditName, ct);
-        return result switch
-        {
-            OutcomeResult.Recorded recorded => PageResponses.Redirect(request, $"{page}?done={recorded.Status.ToString().ToLowerInvariant()}"),
-            OutcomeResult.NotAllowed => PageResponses.Redirect(request, $"{page}?problem=conflict"),
-            _ => await guard.ForbiddenAsync(request, viewer, "desk outcome", ct),
-        };
+        var page = $"{PageHtml.Root}desk/{agency}/cases/{night}/{route.Reference}";
+        return await Contention.AnswerAsync(
+            request,
+            cases.ReportAsync(AgencyId.From(agency), route.Night, route.Reference, answer.Outcome, answer.Note, viewer!.AuditName, ct),
+            result => AnsweredAsync(request, viewer, page, result, ct),
+            () => PageResponses.HtmlAsync(request, HttpStatusCode.ServiceUnavailable, NotRecordedYetPage(viewer), ct));
     }
+
+    /// <summary>Back to the case page, saying what was recorded or that the answer does not fit; 403 not this agency's.</summary>
+    private async Task<HttpResponseData> AnsweredAsync(HttpRequestData request, Viewer viewer, string page, OutcomeResult result, CancellationToken ct) => result switch
+    {
+        OutcomeResult.Recorded recorded => PageResponses.Redirect(request, $"{page}?done={recorded.Status.ToString().ToLowerInvariant()}"),
+        OutcomeResult.NotAllowed => PageResponses.Redirect(request, $"{page}?problem=conflict"),
+        _ => await guard.ForbiddenAsync(request, viewer, "desk outcome", ct),
+    };
 
     /// <summary>The short link in a case alert: checks it, then signs the person in to that one case.</summary>
     [Function("CaseLink")]
@@ -159,32 +163,36 @@ public sealed partial class DeskPages(
             PageResponses.SessionCookie(request, sessions.Seal(PageSessions.SessionPurpose, viewer)));
     }
 
-    private async Task<(Viewer? Viewer, HttpResponseData? Refusal)> AuthoriseAsync(HttpRequestData request, string agency, string night, string reference, CancellationToken ct)
+    /// <summary>The signed-in viewer and the case the route names when the viewer may open it; otherwise the page refusing it.</summary>
+    private async Task<(Viewer? Viewer, ReferralRoute Case, HttpResponseData? Refusal)> AuthoriseAsync(HttpRequestData request, string agency, string night, string reference, CancellationToken ct)
     {
         var viewer = guard.Viewer(request);
         if (viewer is null)
         {
-            return (null, await guard.SignInFirstAsync(request, ct));
+            return (null, default, await guard.SignInFirstAsync(request, ct));
         }
 
-        if (!NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code) || world.AgencyNamed(agency) is not { } found
-            || !viewer.MayOpen(found.Id, nightId.ToString(), code.ToString()))
+        if (ReferralRoute.Parse(night, reference) is not { } route || world.AgencyNamed(agency) is not { } found
+            || !viewer.MayOpen(found.Id, route.Night.ToString(), route.Reference.ToString()))
         {
-            return (viewer, await guard.ForbiddenAsync(request, viewer, "desk case", ct));
+            return (viewer, default, await guard.ForbiddenAsync(request, viewer, "desk case", ct));
         }
 
-        if (viewer.CaseScope is not null && await desk.LinkStateAsync(found.Id, nightId, code, ct) != CaseLinkState.Open)
+        if (viewer.CaseScope is not null && await desk.LinkStateAsync(found.Id, route.Night, route.Reference, ct) != CaseLinkState.Open)
         {
             // A case link stops working once its case is closed or erased, even mid-session.
-            return (viewer, await PageResponses.HtmlAsync(request, HttpStatusCode.Forbidden, CaseNoLongerOpenPage(viewer), ct));
+            return (viewer, default, await PageResponses.HtmlAsync(request, HttpStatusCode.Forbidden, CaseNoLongerOpenPage(viewer), ct));
         }
 
-        return (viewer, null);
+        return (viewer, route, null);
     }
 
     private static string LinkRefusedPage(CaseLinkRefusal refusal) => refusal == CaseLinkRefusal.Expired
         ? PageHtml.Message("Link expired", "This case link expired when its night ended. Ask the control room if you still need the case.")
         : PageHtml.Message("Link not valid", "This case link is not valid. Check it was copied whole, or ask the control room.");
+
+    private static string NotRecordedYetPage(Viewer viewer) =>
+        PageHtml.Message("Not recorded yet", "Others were changing this case at the same moment, so your answer was not recorded. Send it again in a second.", viewer);
 
     private static string CaseNoLongerOpenPage(Viewer? viewer) =>
         PageHtml.Message("Case no longer open", "This case is closed or its details have been removed, so the link no longer opens it.", viewer);
@@ -193,10 +201,7 @@ public sealed partial class DeskPages(
     private static (PartnerOutcome Outcome, string? Note)? ReadAnswer(IReadOnlyDictionary<string, string> form)
     {
         var note = form.GetValueOrDefault("note");
-        return Enum.TryParse<PartnerOutcome>(form.GetValueOrDefault("outcome"), ignoreCase: true, out var outcome) && Enum.IsDefined(outcome)
-            && !int.TryParse(form.GetValueOrDefault("outcome"), out _) && !(note?.Length > Outcomes.PartnerApi.MaxNote)
-            ? (outcome, note)
-            : null;
+        return Outcomes.OutcomeReport.Check(new Outcomes.OutcomeReport(form.GetValueOrDefault("outcome"), note), out var outcome) is null ? (outcome, note) : null;
     }
 
     private static string? Known(string? done) => done is "accepted" or "declined" or "attended" or "closed" ? done : null;

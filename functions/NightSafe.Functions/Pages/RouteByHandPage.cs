@@ -3,8 +3,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
 using NightSafe.Core;
-using NightSafe.Core.Nights;
-using NightSafe.Core.References;
 using NightSafe.Core.Routing;
 using NightSafe.Functions.Http;
 
@@ -42,22 +40,27 @@ public sealed partial class RouteByHandPage(PageGuard guard, ReferralRouter rout
         }
 
         var fields = await FormBody.ReadAsync(request.Body, ct) is { } body ? FormBody.Parse(body) : [];
-        if (!guard.IsGenuinePost(request, viewer, FormBody.FirstValues(fields)) || !NightId.TryParse(night, out var nightId) || !ReferenceCode.TryParse(reference, out var code))
+        if (!guard.IsGenuinePost(request, viewer, FormBody.FirstValues(fields)) || ReferralRoute.Parse(night, reference) is not { } referral)
         {
             return await RefusedAsync(request, viewer, ct);
         }
 
         var agencies = fields.Where(f => f.Key == "agency").Select(f => f.Value).Distinct(StringComparer.Ordinal).ToList();
-        var result = await router.RouteByHandAsync(nightId, code, agencies, Actors.ControlRoom + ":" + viewer.AuditName, ct);
-        var dossier = $"{PageHtml.Root}board/referrals/{nightId}/{code}";
-        return result switch
-        {
-            ManualRoutingResult.Routed => PageResponses.Redirect(request, $"{dossier}?done={Routed}"),
-            ManualRoutingResult.NotFlagged => PageResponses.Redirect(request, $"{dossier}?problem=not-flagged"),
-            ManualRoutingResult.UnknownAgencies => PageResponses.Redirect(request, $"{dossier}?problem=none-ticked"),
-            _ => await PageResponses.HtmlAsync(request, HttpStatusCode.NotFound, PageHtml.Message("No such referral", "There is no referral with that reference on that night.", viewer), ct),
-        };
+        return await Contention.AnswerAsync(
+            request,
+            router.RouteByHandAsync(referral.Night, referral.Reference, agencies, Actors.ControlRoom + ":" + viewer.AuditName, ct),
+            result => AnsweredAsync(request, viewer, $"{PageHtml.Root}board/referrals/{referral.Night}/{referral.Reference}", result, ct),
+            () => PageResponses.HtmlAsync(request, HttpStatusCode.ServiceUnavailable, PageHtml.Message("Not routed yet", "Others were changing this referral at the same moment, so nothing was routed. Send the form again in a second.", viewer), ct));
     }
+
+    /// <summary>Back to the dossier saying what happened; 404 when there is no such referral.</summary>
+    private static async Task<HttpResponseData> AnsweredAsync(HttpRequestData request, Core.Access.Viewer viewer, string dossier, ManualRoutingResult result, CancellationToken ct) => result switch
+    {
+        ManualRoutingResult.Routed => PageResponses.Redirect(request, $"{dossier}?done={Routed}"),
+        ManualRoutingResult.NotFlagged => PageResponses.Redirect(request, $"{dossier}?problem=not-flagged"),
+        ManualRoutingResult.UnknownAgencies => PageResponses.Redirect(request, $"{dossier}?problem=none-ticked"),
+        _ => await PageResponses.HtmlAsync(request, HttpStatusCode.NotFound, PageHtml.Message("No such referral", "There is no referral with that reference on that night.", viewer), ct),
+    };
 
     private async Task<HttpResponseData> RefusedAsync(HttpRequestData request, Core.Access.Viewer viewer, CancellationToken ct)
     {

@@ -97,9 +97,15 @@ public sealed class OfficerConversationTests
         var first = await hub.TextAsync(Referral, messageSid: "SM00000000000000000000000000000042");
         var second = await hub.TextAsync(Referral, messageSid: "SM00000000000000000000000000000042");
 
-        Assert.Single(hub.Store.Referrals);
-        Assert.Single(hub.RoutingQueue.Items);
+        var referral = Assert.Single(hub.Store.Referrals);
         Assert.Equal(first, second);
+
+        // The retry cannot tell a lost routing item from one not yet routed, so it queues the referral again: routing
+        // it twice publishes each agency's case once.
+        Assert.All(hub.RoutingQueue.Items, item => Assert.Equal(referral.Reference.ToString(), item.Reference));
+        await hub.RouteQueuedAsync();
+        Assert.NotEmpty(hub.Publisher.Cases);
+        Assert.Equal(hub.Publisher.Cases.Count, hub.Publisher.Cases.Select(c => c.MessageId).Distinct().Count());
     }
 
     [Fact]

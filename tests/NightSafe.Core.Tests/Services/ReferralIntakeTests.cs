@@ -49,18 +49,33 @@ public sealed class ReferralIntakeTests
         Assert.Contains($"NightSafe ref {referral.Reference}", reply, StringComparison.Ordinal);
 
         // The dead attempt recorded its answer alongside the routing item it never queued (the webhook's writes go out
-        // together), so the retry hears that answer and the referral is queued by the received sweep, not lost.
-        hub.Time.Advance(ReceivedSweep.Grace + TimeSpan.FromSeconds(1));
-        var sweep = new ReceivedSweep(hub.Store, hub.RoutingQueue, Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReceivedSweep>.Instance);
-        Assert.Equal(1, await sweep.RunAsync(CancellationToken.None));
+        // together), so the retry hears that answer; the referral it names is still Received, so the retry queues it
+        // at once rather than leaving it minutes for the received sweep.
         Assert.Equal(referral.Reference.ToString(), Assert.Single(hub.RoutingQueue.Items).Reference);
 
-        // Had the first attempt been alive after all, it told its officer the answer would follow (its wait ran out on
-        // the clock above), and its end changes nothing: no second referral, and no late answer for work that failed.
-        Assert.Equal(OfficerReplies.AnswerFollows, await dead);
+        // Had the first attempt been alive after all, it told its officer the answer would follow (once its wait runs out
+        // on the clock), and its end changes nothing: no second referral, and no late answer for work that failed.
+        hub.Time.Advance(OfficerConversation.ReplyWithin + TimeSpan.FromSeconds(1));
+        Assert.Equal(OfficerReplies.AnswerFollows, await dead.WaitAsync(TimeSpan.FromSeconds(10)));
         await death.CancelAsync();
         Assert.Single(hub.Store.Referrals);
         Assert.DoesNotContain(hub.PartnerSms.All, s => s.Kind == Sms.SmsKinds.LateReply);
+    }
+
+    [Fact]
+    public async Task A_retry_of_a_referral_already_routed_hears_the_answer_and_queues_nothing_more()
+    {
+        var hub = new Hub();
+        const string Sid = "SM00000000000000000000000000000079";
+        var first = await hub.TextAsync(Referral, messageSid: Sid);
+        await hub.RouteQueuedAsync();
+        Assert.Empty(hub.RoutingQueue.Items);
+
+        var again = await hub.TextAsync(Referral, messageSid: Sid);
+
+        Assert.Equal(first, again);
+        Assert.Empty(hub.RoutingQueue.Items);
+        Assert.Single(hub.Store.Referrals);
     }
 
     /// <summary>The first enqueue never returns (until <paramref name="death"/>): a worker that died mid-intake.</summary>

@@ -1,4 +1,3 @@
-using NightSafe.Core.World;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Azure.Functions.Worker;
@@ -101,7 +100,7 @@ public sealed class IntakeRecoveryTests(LocalHub stack)
     }
 
     [Fact]
-    public async Task A_routing_item_lost_while_the_answer_was_written_alongside_it_is_answered_on_retry_and_queued_by_the_sweep()
+    public async Task A_routing_item_lost_while_the_answer_was_written_alongside_it_is_answered_and_queued_on_retry()
     {
         await using var hub = await FaultyHub.StartAsync(stack);
         var before = ReferralKeys();
@@ -113,17 +112,15 @@ public sealed class IntakeRecoveryTests(LocalHub stack)
         var (night, reference) = Assert.Single(NewSince(before));
         Assert.DoesNotContain(hub.Faults.Queued, item => item.Reference == reference);
 
-        // Twilio's retry hears the reference (the answer was recorded); the referral is stored, not yet queued.
+        // Twilio's retry hears the reference (the answer was recorded) and, the referral still Received, queues it at
+        // once: no waiting minutes for the received sweep.
         var (status, reply) = await hub.TextAsync(sid, Text);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains($"NightSafe ref {reference}", reply, StringComparison.Ordinal);
         Assert.Single(NewSince(before));
-
-        // The received sweep queues it once it is older than its grace.
-        var sweep = ActivatorUtilities.CreateInstance<ReceivedSweepTimer>(hub.Services);
-        stack.Time.Advance(ReceivedSweep.Grace + TimeSpan.FromSeconds(1));
-        await sweep.RunAsync(new TimerInfo(), new TestFunctionContext(hub.Services));
-        Assert.Contains(hub.Faults.Queued, item => item.Reference == reference && item.Night == night);
+        Assert.Single(hub.Faults.Queued, item => item.Reference == reference && item.Night == night);
+        var queued = await stack.Queue(QueueNames.Routing).PeekMessagesAsync(32);
+        Assert.Contains(queued.Value, m => RoutingWorkItem.FromJson(m.Body.ToString()) is { } item && item.Reference == reference);
     }
 
     [Fact]
@@ -296,44 +293,14 @@ public sealed class IntakeRecoveryTests(LocalHub stack)
         }
     }
 
-    private sealed class FailingStore(IReferralStore inner, Faults faults) : IReferralStore
+    private sealed class FailingStore(IReferralStore inner, Faults faults) : ForwardingReferralStore(inner)
     {
-        public async Task<bool> TryCreateAsync(Referral referral, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken)
+        public override async Task<bool> TryCreateAsync(Referral referral, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken)
         {
             await Task.Delay(faults.CreateDelay, cancellationToken);
-            var created = await inner.TryCreateAsync(referral, events, cancellationToken);
+            var created = await base.TryCreateAsync(referral, events, cancellationToken);
             faults.After(IntakeStep.Referral);
             return created;
         }
-
-        public Task<Stored<Referral>?> FindAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) => inner.FindAsync(night, reference, cancellationToken);
-
-        public Task SaveAsync(ReferralChange change, CancellationToken cancellationToken) => inner.SaveAsync(change, cancellationToken);
-
-        public Task AppendAsync(NightId night, ReferenceCode reference, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken) =>
-            inner.AppendAsync(night, reference, events, cancellationToken);
-
-        public Task<IReadOnlyList<Stored<PartnerCase>>> CasesAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
-            inner.CasesAsync(night, reference, cancellationToken);
-
-        public Task<Stored<PartnerCase>?> FindCaseAsync(NightId night, ReferenceCode reference, AgencyId agencyId, CancellationToken cancellationToken) =>
-            inner.FindCaseAsync(night, reference, agencyId, cancellationToken);
-
-        public Task<IReadOnlyList<PartnerCase>> CasesForAgencyAsync(NightId night, AgencyId agencyId, CancellationToken cancellationToken) =>
-            inner.CasesForAgencyAsync(night, agencyId, cancellationToken);
-
-        public Task<IReadOnlyList<ReferralEvent>> TrailAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
-            inner.TrailAsync(night, reference, cancellationToken);
-
-        public Task<IReadOnlyList<Referral>> NightAsync(NightId night, CancellationToken cancellationToken) => inner.NightAsync(night, cancellationToken);
-
-        public Task<IReadOnlyList<PartnerCase>> NightCasesAsync(NightId night, CancellationToken cancellationToken) => inner.NightCasesAsync(night, cancellationToken);
-
-        public Task<NightRows> NightRowsAsync(NightId night, CancellationToken cancellationToken) => inner.NightRowsAsync(night, cancellationToken);
-
-        public IAsyncEnumerable<Referral> UnerasedBeforeAsync(NightId cutoff, CancellationToken cancellationToken) => inner.UnerasedBeforeAsync(cutoff, cancellationToken);
-
-        public Task EraseAsync(NightId night, ReferenceCode reference, DateTimeOffset erasedAt, ReferralEvent erasure, CancellationToken cancellationToken) =>
-            inner.EraseAsync(night, reference, erasedAt, erasure, cancellationToken);
     }
 }

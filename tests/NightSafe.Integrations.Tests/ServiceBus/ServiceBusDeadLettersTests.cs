@@ -1,34 +1,17 @@
 using Azure.Messaging.ServiceBus;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NightSafe.Core.Ports;
 using NightSafe.Core.World;
-using NightSafe.Integrations.DependencyInjection;
 
 namespace NightSafe.Integrations.Tests.ServiceBus;
 
 /// <summary>Retention drains the partners' dead-letter queues: receive from cases/{agency}/$DeadLetterQueue, account, complete.</summary>
 [Collection(ServiceBusEmulatorGroup.Name)]
-public sealed class ServiceBusDeadLettersTests : IAsyncLifetime, IDisposable
+public sealed class ServiceBusDeadLettersTests(ServiceBusEmulatorFixture emulator) : ServiceBusAdapterTests(emulator)
 {
     private const string Agency = "first-aid-essex";
 
-    private readonly ServiceProvider _provider;
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
-
-    public ServiceBusDeadLettersTests(ServiceBusEmulatorFixture emulator)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ServiceBus:connectionString"] = emulator.Server.ConnectionString })
-            .Build();
-        _provider = new ServiceCollection().AddLogging().AddNightSafeServiceBus(configuration).BuildServiceProvider();
-    }
-
-    private CancellationToken Ct => _timeout.Token;
-
-    private ServiceBusClient Client => _provider.GetRequiredService<ServiceBusClient>();
-
-    private IDeadLetteredCases DeadLetters => _provider.GetRequiredService<IDeadLetteredCases>();
+    private IDeadLetteredCases DeadLetters => Provider.GetRequiredService<IDeadLetteredCases>();
 
     [Fact]
     public async Task Every_dead_lettered_case_is_accounted_for_then_removed_and_a_failed_account_leaves_it_for_the_next_run()
@@ -78,10 +61,4 @@ public sealed class ServiceBusDeadLettersTests : IAsyncLifetime, IDisposable
             }
         }
     }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
-    public void Dispose() => _timeout.Dispose();
 }

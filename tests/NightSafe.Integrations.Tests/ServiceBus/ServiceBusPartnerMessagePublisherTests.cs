@@ -1,35 +1,16 @@
 using Azure.Messaging.ServiceBus;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NightSafe.Core.Ports;
 using NightSafe.Core.World;
-using NightSafe.Integrations.DependencyInjection;
 
 namespace NightSafe.Integrations.Tests.ServiceBus;
 
 [Collection(ServiceBusEmulatorGroup.Name)]
-public sealed class ServiceBusPartnerMessagePublisherTests : IAsyncLifetime, IDisposable
+public sealed class ServiceBusPartnerMessagePublisherTests(ServiceBusEmulatorFixture emulator) : ServiceBusAdapterTests(emulator)
 {
     private const string TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-    private readonly ServiceBusEmulatorFixture _emulator;
-    private readonly ServiceProvider _provider;
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
-
-    public ServiceBusPartnerMessagePublisherTests(ServiceBusEmulatorFixture emulator)
-    {
-        _emulator = emulator;
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ServiceBus:connectionString"] = emulator.Server.ConnectionString })
-            .Build();
-        _provider = new ServiceCollection().AddLogging().AddNightSafeServiceBus(configuration).BuildServiceProvider();
-    }
-
-    private CancellationToken Ct => _timeout.Token;
-
-    private IPartnerMessagePublisher Publisher => _provider.GetRequiredService<IPartnerMessagePublisher>();
-
-    private ServiceBusClient Client => _provider.GetRequiredService<ServiceBusClient>();
+    private IPartnerMessagePublisher Publisher => Provider.GetRequiredService<IPartnerMessagePublisher>();
 
     [Fact]
     public async Task Each_agency_receives_its_own_case_and_no_one_else_does()
@@ -147,7 +128,7 @@ public sealed class ServiceBusPartnerMessagePublisherTests : IAsyncLifetime, IDi
     }
 
     private Dictionary<string, int> Counts(string topic) =>
-        _emulator.AgencyIds.ToDictionary(id => id, id => _emulator.Server.GetMessageCount($"{topic}/subscriptions/{id}"), StringComparer.Ordinal);
+        Emulator.AgencyIds.ToDictionary(id => id, id => Emulator.Server.GetMessageCount($"{topic}/subscriptions/{id}"), StringComparer.Ordinal);
 
     private static void AssertOnlyThesePlusOne(Dictionary<string, int> before, Dictionary<string, int> after, IEnumerable<string> agencies)
     {
@@ -163,7 +144,7 @@ public sealed class ServiceBusPartnerMessagePublisherTests : IAsyncLifetime, IDi
     private async Task<IReadOnlyList<ServiceBusReceivedMessage>> DrainAsync(string topic, string agency)
     {
         await using var receiver = Client.CreateReceiver(topic, agency, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.ReceiveAndDelete });
-        var expected = _emulator.Server.GetMessageCount($"{topic}/subscriptions/{agency}");
+        var expected = Emulator.Server.GetMessageCount($"{topic}/subscriptions/{agency}");
         var received = new List<ServiceBusReceivedMessage>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (received.Count < expected && DateTime.UtcNow < deadline)
@@ -173,10 +154,4 @@ public sealed class ServiceBusPartnerMessagePublisherTests : IAsyncLifetime, IDi
 
         return received;
     }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
-    public void Dispose() => _timeout.Dispose();
 }

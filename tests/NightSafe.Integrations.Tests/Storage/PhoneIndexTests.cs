@@ -10,17 +10,8 @@ namespace NightSafe.Integrations.Tests.Storage;
 /// referral's own transaction, that erasure by phone number reads instead of every referral.
 /// </summary>
 [Collection(AzuriteGroup.Name)]
-public sealed class PhoneIndexTests(AzuriteFixture azurite) : IDisposable
+public sealed class PhoneIndexTests(AzuriteFixture azurite) : ReferralStoreTests(azurite)
 {
-    private static readonly DateTimeOffset T0 = new(2026, 12, 18, 23, 0, 0, TimeSpan.Zero);
-
-    private readonly StorageTestBed _bed = new(azurite);
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    private IReferralStore Store => _bed.Get<IReferralStore>();
-
     [Fact]
     public async Task Referrals_holding_a_number_are_found_across_nights_through_index_rows_that_never_hold_the_number()
     {
@@ -87,7 +78,7 @@ public sealed class PhoneIndexTests(AzuriteFixture azurite) : IDisposable
         var old = StorageTestBed.Referral(night);
         var erased = StorageTestBed.Referral(night);
         var indexed = StorageTestBed.Referral(night.Next) with { SubjectPhone = "+447700900124" };
-        var table = _bed.Table(StorageNames.ReferralsTable);
+        var table = Bed.Table(StorageNames.ReferralsTable);
         foreach (var referral in new[] { old, erased, indexed })
         {
             Assert.True(await Store.TryCreateAsync(referral, [], Ct));
@@ -120,7 +111,7 @@ public sealed class PhoneIndexTests(AzuriteFixture azurite) : IDisposable
     {
         var night = StorageTestBed.UniqueNight();
         var old = StorageTestBed.Referral(night) with { SubjectPhone = "+447700900125" };
-        var table = _bed.Table(StorageNames.ReferralsTable);
+        var table = Bed.Table(StorageNames.ReferralsTable);
         Assert.True(await Store.TryCreateAsync(old, [], Ct));
         await table.DeleteEntityAsync(IndexRows(night).Single(), cancellationToken: Ct);
         await table.DeleteEntityAsync(TableReferralStore.MaintenancePartition, TableReferralStore.PhoneIndexBackfilled, cancellationToken: Ct);
@@ -133,11 +124,5 @@ public sealed class PhoneIndexTests(AzuriteFixture azurite) : IDisposable
     }
 
     private List<TableEntity> IndexRows(Core.Nights.NightId night) =>
-        [.. _bed.Table(StorageNames.ReferralsTable).Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {night.ToString()} and RowKey ge {"P|"} and RowKey lt {"P}"}"))];
-
-    public void Dispose()
-    {
-        _timeout.Dispose();
-        _bed.Dispose();
-    }
+        [.. Bed.Table(StorageNames.ReferralsTable).Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {night.ToString()} and RowKey ge {"P|"} and RowKey lt {"P}"}"))];
 }

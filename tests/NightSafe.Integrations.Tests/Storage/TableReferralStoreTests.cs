@@ -10,17 +10,8 @@ using NightSafe.Integrations.Storage;
 namespace NightSafe.Integrations.Tests.Storage;
 
 [Collection(AzuriteGroup.Name)]
-public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposable
+public sealed class TableReferralStoreTests(AzuriteFixture azurite) : ReferralStoreTests(azurite)
 {
-    private static readonly DateTimeOffset T0 = new(2026, 12, 18, 23, 0, 0, TimeSpan.Zero);
-
-    private readonly StorageTestBed _bed = new(azurite);
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    private IReferralStore Store => _bed.Get<IReferralStore>();
-
     [Fact]
     public async Task A_created_referral_reads_back_with_every_field()
     {
@@ -406,7 +397,7 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
 
     private async Task AssertPartitionFreeOfAsync(NightId night, params string[] personal)
     {
-        var table = _bed.Table(StorageNames.ReferralsTable);
+        var table = Bed.Table(StorageNames.ReferralsTable);
         var rows = 0;
         await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {night.ToString()}"), cancellationToken: Ct))
         {
@@ -449,11 +440,5 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : IDisposabl
         Assert.Equal(expected.ErasedAt, actual.ErasedAt);
         Assert.Equal(expected.TraceParent, actual.TraceParent);
         Assert.Equal(expected with { Categories = actual.Categories }, actual);
-    }
-
-    public void Dispose()
-    {
-        _timeout.Dispose();
-        _bed.Dispose();
     }
 }
