@@ -152,8 +152,10 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
                 await processor.StartProcessingAsync(cancellationToken);
             }
 
-            // The app seeds its roster as it starts: the first officer text waits until it is answered as an officer's.
-            await WaitForRosterAsync(phone, officers[0].Phone, cancellationToken);
+            // The app seeds its roster one officer at a time as it starts and the texts come from any of them: the night
+            // starts once every one is on the roster (or the run fails saying so), and once texts are answered as an officer's.
+            await RosterReadiness.WaitAsync(officers, hub.RosterCollarsAsync, TimeSpan.FromSeconds(60), PollInterval, cancellationToken);
+            await WaitForOfficerAnswerAsync(phone, officers[0].Phone, cancellationToken);
             var workerStartsBefore = stack.Functions.WorkerStarts;
             foreach (var fault in options.Faults)
             {
@@ -367,15 +369,20 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
         }
     }
 
-    private static async Task WaitForRosterAsync(OfficerPhone phone, string officer, CancellationToken cancellationToken)
+    private static async Task WaitForOfficerAnswerAsync(OfficerPhone phone, string officer, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
             var reply = await phone.TextAsync(officer, "HELP", cancellationToken);
-            if ((reply.Succeeded && reply.Message != Core.Intake.OfficerReplies.Neutral) || DateTime.UtcNow > deadline)
+            if (reply.Succeeded && reply.Message != Core.Intake.OfficerReplies.Neutral)
             {
                 return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("A rostered officer's HELP was still not answered as an officer's after 60 s.");
             }
 
             await Task.Delay(PollInterval, cancellationToken);
