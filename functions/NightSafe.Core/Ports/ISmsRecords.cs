@@ -12,6 +12,19 @@ public interface ISmsRecords
     /// deleted now (the provider was unreachable or refused): the deletion is tried again later.
     /// </summary>
     Task<bool> DeleteAsync(string messageSid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The provider's status of the message now (the lost delivery report's stand-in), or null when the provider holds
+    /// no such message. Throws <see cref="SmsUnavailableException"/> when the provider could not be asked now.
+    /// </summary>
+    Task<SmsProviderStatus?> StatusAsync(string messageSid, CancellationToken cancellationToken);
+}
+
+/// <summary>A message's status as the provider holds it: lower case, as its delivery reports spell it, with its error code.</summary>
+public sealed record SmsProviderStatus(string Status, string? ErrorCode)
+{
+    /// <summary>Delivered, undelivered, failed or canceled: no later report will change it.</summary>
+    public bool IsFinal => Status is "delivered" or "undelivered" or "failed" or "canceled";
 }
 
 /// <summary>The provider's record of a message could not be deleted now; <see cref="Code"/> says why (no personal data).</summary>

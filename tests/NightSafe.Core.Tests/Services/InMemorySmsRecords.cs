@@ -26,6 +26,17 @@ internal sealed class InMemorySmsRecords : ISmsRecords, ISmsRecordDeletions
 
     public bool Holds(string messageSid) { lock (_gate) { return _atProvider.Contains(messageSid); } }
 
+    /// <summary>What the provider says of a message when asked (a lost delivery report's stand-in); unknown ones are not held.</summary>
+    public Dictionary<string, SmsProviderStatus> Statuses { get; } = new(StringComparer.Ordinal);
+
+    public Task<SmsProviderStatus?> StatusAsync(string messageSid, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(Statuses.GetValueOrDefault(messageSid));
+        }
+    }
+
     public Task<bool> DeleteAsync(string messageSid, CancellationToken cancellationToken)
     {
         lock (_gate)
