@@ -36,6 +36,11 @@ public sealed class FaultNightTests(HubFixture fixture, ITestOutputHelper output
             output.WriteLine("No reference: " + text);
         }
 
+        foreach (var lost in report.LostDeliveryReports)
+        {
+            output.WriteLine(FaultNight.Describe(lost));
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.StoredUnacknowledged} stored without a reference; {report.CasesReceived} cases ({report.CaseRedeliveries} redeliveries, {report.PartnerReceiveErrors} partner receive errors), {report.SmsSent} SMS, {report.TwilioRequestsDropped} Twilio requests given up, {report.WorkerStarts} worker restart(s), {report.Elapsed.TotalSeconds:0} s"));
         if (!report.Passed)
         {

@@ -89,6 +89,9 @@ public sealed record FaultReport(
     /// <summary>Referrals stored for texts the officer never got a reference for.</summary>
     public int StoredUnacknowledged { get; init; }
 
+    /// <summary>Advice SMS whose final delivery report the hub never took, and where each ended in the hub.</summary>
+    public IReadOnlyList<LostDeliveryReport> LostDeliveryReports { get; init; } = [];
+
     public bool Passed => Failures.Count == 0;
 }
 
@@ -102,6 +105,7 @@ public sealed record FaultReport(
 public sealed class FaultNight(OfflineHub stack, HttpClient http)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(15);
     private static readonly string[] Concerns = ["spiked", "very drunk", "separated from friends", "head injury", "alone and upset", "harassed", "needs a lift home"];
     private static readonly string[] Places = ["outside the station", "by the bus stops", "near the high street", "at the taxi rank", "outside the Crown"];
 
@@ -191,6 +195,7 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
             {
                 Unacknowledged = [.. run.Texts.Where(t => t.Reference is null).Select(t => $"{Describe(t.During)}: {t.Attempts} attempt(s), last {t.LastProblem}")],
                 StoredUnacknowledged = FaultChecks.StoredUnacknowledged(run).Count,
+                LostDeliveryReports = FaultChecks.LostDeliveryReports(run),
             };
         }
         finally
@@ -217,6 +222,14 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
         var silent = outage * 0.7;
         await stack.Twilio.PauseForAsync(silent, cancellationToken);
         await stack.Twilio.RefuseConnectionsForAsync(outage - silent, cancellationToken);
+    }
+
+    /// <summary>One lost delivery report, as the run prints it (reference codes only).</summary>
+    public static string Describe(LostDeliveryReport lost)
+    {
+        ArgumentNullException.ThrowIfNull(lost);
+        var during = lost.During is { } f ? Describe(f) : "no fault";
+        return $"Delivery report lost: {lost.Reference} ({during}) {lost.TwilioStatus} at Twilio, its callback got {lost.CallbackAnswer}; advice ended {lost.AdviceState} in the hub";
     }
 
     public static string Describe(Fault fault) => fault switch
@@ -399,6 +412,7 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
         var table = new TableClient(stack.Azurite.ConnectionString, "Referrals");
         var views = new ConcurrentDictionary<string, ReferralView>(StringComparer.Ordinal);
         var deadline = DateTime.UtcNow + timeout;
+        var swept = DateTime.MinValue;
         while (true)
         {
             var references = await ReferencesAsync(table, night, cancellationToken);
@@ -412,10 +426,19 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
                 }
             });
 
-            var done = references.All(r => views.TryGetValue(r, out var v) && Settled(v, received)) && stack.Twilio.Messages.All(m => m.IsSettled);
+            var sms = stack.Twilio.Messages;
+            var done = references.All(r => views.TryGetValue(r, out var v) && Settled(v, received)) && sms.All(m => m.IsSettled);
             if (done || DateTime.UtcNow > deadline)
             {
                 return [.. references.Where(views.ContainsKey).Select(r => views[r])];
+            }
+
+            // An advice still Sent whose final report Twilio posted and the hub did not take waits for the app's sweep
+            // (every two minutes) to ask Twilio: run it now and then, as its timer would, so the drain need not wait for it.
+            if (DateTime.UtcNow - swept > SweepEvery && views.Values.Any(v => v.AdviceState == "Sent" && sms.Any(m => m.Sid == v.AdviceMessageId && m.IsSettled)))
+            {
+                swept = DateTime.UtcNow;
+                await hub.RunFunctionAsync("ReceivedSweep", string.Empty, cancellationToken);
             }
 
             await Task.Delay(PollInterval * 2, cancellationToken);
