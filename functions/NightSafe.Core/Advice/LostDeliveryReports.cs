@@ -22,6 +22,12 @@ public sealed partial class LostDeliveryReports(ISmsRecords records, AdviceDeliv
     /// </summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long after its referral came in Twilio is asked at all: a handset switched off keeps its message sent for
+    /// hours, and asking every two minutes for ever would cost without end. Beyond this the advice stays Sent.
+    /// </summary>
+    public static readonly TimeSpan AskFor = TimeSpan.FromHours(12);
+
     /// <summary>Looks up the advice of <paramref name="referrals"/> still Sent after <see cref="Grace"/>; returns how many it settled.</summary>
     public async Task<int> ReconcileAsync(IReadOnlyList<Referral> referrals, CancellationToken cancellationToken)
     {
@@ -30,7 +36,7 @@ public sealed partial class LostDeliveryReports(ISmsRecords records, AdviceDeliv
         var settled = 0;
         foreach (var referral in referrals)
         {
-            if (referral is not { Advice: AdviceState.Sent, AdviceMessageId: { } sid, ErasedAt: null } || now - referral.ReceivedAt < Grace)
+            if (referral is not { Advice: AdviceState.Sent, AdviceMessageId: { } sid, ErasedAt: null } || now - referral.ReceivedAt < Grace || now - referral.ReceivedAt > AskFor)
             {
                 continue;
             }

@@ -50,4 +50,20 @@ public sealed class LostDeliveryReportsTests
         Assert.Equal(AdviceState.Failed, _hub.Store.Referrals.Single().Advice);
         Assert.Equal("30003", _hub.Store.Referrals.Single().AdviceError);
     }
+
+    [Fact]
+    public async Task Twilio_is_no_longer_asked_about_an_advice_sent_more_than_twelve_hours_ago()
+    {
+        await _hub.ReferAndRouteAsync();
+        _hub.SmsRecords.Statuses[_hub.Store.Referrals.Single().AdviceMessageId!] = new SmsProviderStatus("sent", null);
+
+        _hub.Time.Advance(LostDeliveryReports.AskFor - TimeSpan.FromMinutes(1));
+        await Sweep.RunAsync(CancellationToken.None);
+        Assert.Equal(1, _hub.SmsRecords.StatusLookups);
+
+        _hub.Time.Advance(TimeSpan.FromMinutes(2));
+        await Sweep.RunAsync(CancellationToken.None);
+        Assert.Equal(1, _hub.SmsRecords.StatusLookups);
+        Assert.Equal(AdviceState.Sent, _hub.Store.Referrals.Single().Advice);
+    }
 }
