@@ -59,17 +59,23 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
     /// <summary>
     /// Records an SMS that arrived at the account's number <paramref name="to"/> from <paramref name="from"/>, as Twilio
     /// keeps one (direction inbound, status received, body and numbers) until it is deleted: pass its SID as the
-    /// webhook's MessageSid. It is listed, fetched and deleted like any message; no status callbacks.
+    /// webhook's MessageSid. It is listed, fetched and deleted like any message; no status callbacks. A
+    /// <paramref name="messageSid"/> already held is the same message again (a webhook retry): it is returned as held.
     /// </summary>
-    public SentMessage ReceiveInbound(string from, string to, string body)
+    public SentMessage ReceiveInbound(string from, string to, string body, string? messageSid = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(from);
         ArgumentException.ThrowIfNullOrEmpty(to);
         ArgumentNullException.ThrowIfNull(body);
+        if (messageSid is not null && _ledger.Find(messageSid) is { } held)
+        {
+            return held;
+        }
+
         var now = _time.GetUtcNow();
         var message = new SentMessage
         {
-            Sid = TwilioSid.New("SM"),
+            Sid = messageSid ?? TwilioSid.New("SM"),
             AccountSid = AccountSid,
             To = to,
             From = from,
@@ -85,6 +91,89 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         };
         _ledger.Add(message);
         return message;
+    }
+
+    /// <summary>
+    /// What Twilio does with a messaging webhook's answer to <paramref name="inbound"/>: a 2xx answer's TwiML
+    /// <c>&lt;Message&gt;</c> verbs each become a message of their own (direction outbound-reply, from the number texted
+    /// to the texter unless the verb names others, delivered, sent just after the inbound text), listed, fetched and
+    /// deleted through the API like every other message. Twilio tells the app no SID for them. Returns the replies made.
+    /// </summary>
+    public IReadOnlyList<SentMessage> AnswerInbound(SentMessage inbound, WebhookAnswer answer)
+    {
+        ArgumentNullException.ThrowIfNull(inbound);
+        ArgumentNullException.ThrowIfNull(answer);
+        if (answer.StatusCode is < 200 or >= 300)
+        {
+            return [];
+        }
+
+        var replies = new List<SentMessage>();
+        foreach (var verb in TwimlReplies.Parse(answer.Body))
+        {
+            var now = _time.GetUtcNow();
+            var receivedAt = inbound.SentAt ?? inbound.CreatedAt;
+            // Twilio sends the reply once it has the answer: never dated before the text it answers.
+            var sent = now > receivedAt ? now : receivedAt + TimeSpan.FromMilliseconds(1);
+            var reply = new SentMessage
+            {
+                Sid = TwilioSid.New("SM"),
+                AccountSid = AccountSid,
+                To = verb.To ?? inbound.From ?? string.Empty,
+                From = verb.From ?? inbound.To,
+                Body = verb.Body,
+                Direction = MessageDirection.OutboundReply,
+                Status = MessageStatus.Delivered,
+                NumSegments = SmsSegments.Count(verb.Body),
+                NumMedia = 0,
+                Encoding = SmsSegments.EncodingOf(verb.Body),
+                CreatedAt = sent,
+                UpdatedAt = sent,
+                SentAt = sent,
+            };
+            _ledger.Add(reply);
+            var toTail = MessagesApi.PhoneTail(reply.To);
+            LogReplied(_logger, reply.Sid, inbound.Sid, toTail);
+            replies.Add(reply);
+        }
+
+        return replies;
+    }
+
+    /// <summary>
+    /// An SMS from <paramref name="from"/> to the account's number <paramref name="to"/>, delivered as Twilio delivers
+    /// one: held as an inbound message, its webhook form handed to <paramref name="webhook"/> (which posts it, or calls
+    /// the app however a test does), and the answer's TwiML turned into reply messages (<see cref="AnswerInbound"/>).
+    /// Pass the same <paramref name="messageSid"/> again to retry the webhook as Twilio does.
+    /// </summary>
+    public async Task<InboundDelivery> DeliverInboundAsync(
+        string from, string to, string body, Func<IReadOnlyDictionary<string, string>, CancellationToken, Task<WebhookAnswer>> webhook,
+        string? messageSid = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        var inbound = ReceiveInbound(from, to, body, messageSid);
+        var answer = await webhook(InboundSms.Form(AccountSid, from, to, body, inbound.Sid), cancellationToken);
+        return new InboundDelivery(inbound, answer.StatusCode, answer.Body, AnswerInbound(inbound, answer));
+    }
+
+    /// <summary>
+    /// <see cref="DeliverInboundAsync(string, string, string, Func{IReadOnlyDictionary{string, string}, CancellationToken, Task{WebhookAnswer}}, string?, CancellationToken)"/>
+    /// over HTTP: the form POSTed to <paramref name="webhookUrl"/>, signed with the auth token over
+    /// <paramref name="signedUrl"/> (the public URL Twilio is configured with; the app may listen elsewhere).
+    /// </summary>
+    public Task<InboundDelivery> DeliverInboundAsync(
+        HttpClient http, Uri webhookUrl, Uri signedUrl, string from, string to, string body, string? messageSid = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(webhookUrl);
+        ArgumentNullException.ThrowIfNull(signedUrl);
+        return DeliverInboundAsync(from, to, body, async (form, ct) =>
+        {
+            using var request = TwilioSignature.SignedPost(signedUrl, form, AuthToken);
+            request.RequestUri = webhookUrl;
+            using var response = await http.SendAsync(request, ct);
+            return new WebhookAnswer((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        }, messageSid, cancellationToken);
     }
 
     /// <summary>The SIDs of the messages deleted through the API (DELETE .../Messages/{sid}.json).</summary>
@@ -300,6 +389,9 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
 
         _listening.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replied {MessageSid} to {ToTail} from the TwiML answering {InboundSid}")]
+    private static partial void LogReplied(ILogger logger, string messageSid, string inboundSid, string toTail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio stand-in on port {Port} stopped listening: connections are refused")]
     private static partial void LogRefusing(ILogger logger, int port);
