@@ -66,8 +66,12 @@ public sealed partial class AdviceSms(
         SmsSendResult result;
         try
         {
+            // The outcome is recorded on the referral below (read first by every attempt), not on the mark as well.
             result = await outbound.SendOnceAsync(
-                new SmsToSend(item.Key, phone, templates.For(referral.Categories), settings.SmsStatusCallback(night.ToString(), reference.ToString())),
+                new SmsToSend(item.Key, phone, templates.For(referral.Categories), settings.SmsStatusCallback(night.ToString(), reference.ToString()))
+                {
+                    OutcomeRecordedByCaller = true,
+                },
                 cancellationToken);
         }
         catch (Exception e) when (e is SmsUnavailableException or SmsSendUncertainException or SmsBusyException)

@@ -44,8 +44,20 @@ public sealed partial class OfficerConversation(
     /// </summary>
     public static readonly TimeSpan ReplyWithin = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the work may go on once the officer was told its answer will follow.</summary>
+    /// <summary>How long one attempt at the work may go on once the officer was told its answer will follow.</summary>
     public static readonly TimeSpan FinishWithin = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long the officer was told the answer may take (<see cref="OfficerReplies.AnswerFollows"/>): a late attempt that
+    /// fails (storage still down) is tried again until then, each time through the gate, so it resumes the same referral.
+    /// After that the officer sends the text again, as they were told.
+    /// </summary>
+    public static readonly TimeSpan AnswerPromisedWithin = TimeSpan.FromMinutes(OfficerReplies.AnswerPromisedMinutes);
+
+    /// <summary>The first wait before a failed late attempt is tried again; doubled each time up to <see cref="LongestLatePause"/>.</summary>
+    public static readonly TimeSpan FirstLatePause = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan LongestLatePause = TimeSpan.FromMinutes(1);
 
     private readonly OfficerQuestions _questions = new(world);
 
@@ -59,9 +71,10 @@ public sealed partial class OfficerConversation(
     public async Task<string?> ReplyToAsync(InboundSms sms, string? traceParent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sms);
+        var arrived = time.GetUtcNow();
         var finish = new CancellationTokenSource(FinishWithin, time);
         var reservation = intake.Reserve();
-        var work = gate.PassAsync(Source, sms.MessageSid, reservation, (ticket, ct) => HandleAsync(sms, ticket, traceParent, ct), finish.Token);
+        var work = PassAsync(sms, reservation, traceParent, finish.Token);
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             // The request going away ends the wait too: the work goes on, and its answer is texted.
@@ -74,34 +87,58 @@ public sealed partial class OfficerConversation(
         }
 
         LogSlow(ReplyWithin.TotalSeconds);
-        _ = FinishLateAsync(work, sms, reservation, traceParent, finish);
+        _ = FinishLateAsync(work, sms, reservation, traceParent, finish, arrived + AnswerPromisedWithin);
         return OfficerReplies.AnswerFollows;
     }
 
-    private async Task FinishLateAsync(Task<InboundOutcome> work, InboundSms sms, InboundReservation reservation, string? traceParent, CancellationTokenSource finish)
+    private Task<InboundOutcome> PassAsync(InboundSms sms, InboundReservation reservation, string? traceParent, CancellationToken cancellationToken) =>
+        gate.PassAsync(Source, sms.MessageSid, reservation, (ticket, ct) => HandleAsync(sms, ticket, traceParent, ct), cancellationToken);
+
+    /// <summary>
+    /// Sees the late work through: its answer is texted once (keyed under the referral this text stored, so its erasure
+    /// deletes the answer at Twilio too). A failed attempt (storage still down) is tried again, backing off, until
+    /// <paramref name="promisedBy"/>; the gate makes each try resume what the last one stored, and the answer's key makes
+    /// a second enqueue of it harmless.
+    /// </summary>
+    private async Task FinishLateAsync(Task<InboundOutcome> work, InboundSms sms, InboundReservation reservation, string? traceParent, CancellationTokenSource finish, DateTimeOffset promisedBy)
     {
-        try
+        var pause = FirstLatePause;
+        for (var attempt = 1; ; attempt++)
         {
-            var outcome = await work;
-            if (string.IsNullOrEmpty(outcome.Reply) || !UkPhoneNumber.TryNormalise(sms.From, out var to))
+            try
             {
+                var outcome = await work;
+                if (string.IsNullOrEmpty(outcome.Reply) || !UkPhoneNumber.TryNormalise(sms.From, out var to))
+                {
+                    return;
+                }
+
+                await outboundSms.EnqueueAsync(
+                    new OutboundSmsItem(SmsKinds.LateReply, $"{SmsKinds.LateReply}/{reservation.Night}/{reservation.Reference}/{sms.MessageSid}", to, OfficerReplies.Late(outcome.Reply), reservation.Night.ToString(), reservation.Reference.ToString(), traceParent),
+                    CancellationToken.None);
+                LogAnsweredLate(attempt);
                 return;
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                if (time.GetUtcNow() + pause >= promisedBy)
+                {
+                    // The officer was told to send the text again by now; a referral stored meanwhile is routed by the sweep.
+                    LogLateFailed(e, attempt);
+                    return;
+                }
 
-            // Keyed under the referral this text stored (its reservation), so its erasure deletes the answer at Twilio too.
-            await outboundSms.EnqueueAsync(
-                new OutboundSmsItem(SmsKinds.LateReply, $"{SmsKinds.LateReply}/{reservation.Night}/{reservation.Reference}/{sms.MessageSid}", to, OfficerReplies.Late(outcome.Reply), reservation.Night.ToString(), reservation.Reference.ToString(), traceParent),
-                CancellationToken.None);
-            LogAnsweredLate();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // A referral stored meanwhile is routed by the received sweep; the officer was told to send again if no answer came.
-            LogLateFailed(e);
-        }
-        finally
-        {
-            finish.Dispose();
+                LogLateRetry(e, attempt, pause.TotalSeconds);
+            }
+            finally
+            {
+                finish.Dispose();
+            }
+
+            await Task.Delay(pause, time, CancellationToken.None);
+            pause = pause * 2 < LongestLatePause ? pause * 2 : LongestLatePause;
+            finish = new CancellationTokenSource(FinishWithin, time);
+            work = PassAsync(sms, reservation, traceParent, finish.Token);
         }
     }
 
@@ -458,9 +495,12 @@ public sealed partial class OfficerConversation(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Officer text not answered within {Seconds} s: told the answer follows by text; still working on it")]
     private partial void LogSlow(double seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Officer text answered late: the answer was queued as an SMS")]
-    private partial void LogAnsweredLate();
+    [LoggerMessage(Level = LogLevel.Information, Message = "Officer text answered late (attempt {Attempt}): the answer was queued as an SMS")]
+    private partial void LogAnsweredLate(int attempt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Officer text answered late could not be finished; a stored referral is routed by the received sweep")]
-    private partial void LogLateFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Officer text answered late: attempt {Attempt} failed; trying again in {Seconds} s")]
+    private partial void LogLateRetry(Exception exception, int attempt, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Officer text answered late could not be finished in {Attempt} attempts, by when the officer was told to send it again; a stored referral is routed by the received sweep")]
+    private partial void LogLateFailed(Exception exception, int attempt);
 }

@@ -17,9 +17,13 @@ public sealed class OfficerReplies(RoutingWorld world)
 
     public const string OptedIn = "NightSafe: you can receive messages from us again. Reply STOP to stop.";
 
+    /// <summary>How long <see cref="AnswerFollows"/> tells the officer to wait before sending the text again.</summary>
+    public const int AnswerPromisedMinutes = 10;
+
     /// <summary>When the answer is slow (storage slow or down): the officer is told it follows, and when to send again.</summary>
-    public const string AnswerFollows =
-        "NightSafe is slow to answer. Your text is being handled and the answer will follow by text. If none comes within 10 minutes, send it again.";
+    public static readonly string AnswerFollows = string.Create(
+        CultureInfo.InvariantCulture,
+        $"NightSafe is slow to answer. Your text is being handled and the answer will follow by text. If none comes within {AnswerPromisedMinutes} minutes, send it again.");
 
     /// <summary>How an answer that followed <see cref="AnswerFollows"/> begins.</summary>
     public const string LatePrefix = "(Delayed answer) ";

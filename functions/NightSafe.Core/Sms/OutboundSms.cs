@@ -21,7 +21,15 @@ public static class SmsKinds
 }
 
 /// <summary>One SMS to send once: the marker's key and recipient, the text and where delivery reports go.</summary>
-public sealed record SmsToSend(string Key, string To, string Body, Uri? StatusCallback);
+public sealed record SmsToSend(string Key, string To, string Body, Uri? StatusCallback)
+{
+    /// <summary>
+    /// The caller records the outcome itself, in state it reads before every attempt (the advice: on its referral, with
+    /// the trail event), so the mark's own record after the send would be a second write of the same fact. The mark is
+    /// still made before the send; an attempt that finds it unrecorded reconciles with the provider, as after a crash.
+    /// </summary>
+    public bool OutcomeRecordedByCaller { get; init; }
+}
 
 /// <summary>Thrown when another attempt is sending the same (message, recipient) right now: try again later.</summary>
 public sealed class SmsBusyException : Exception
@@ -140,6 +148,8 @@ public sealed partial class OutboundSms(ISmsMarkers markers, ISmsSender sender, 
 
         switch (result)
         {
+            case SmsSendResult when sms.OutcomeRecordedByCaller:
+                break;
             case SmsSendResult.Accepted accepted:
                 await markers.RecordAsync(mark, sms.To, SmsMarkState.Sent, accepted.MessageId, null, null, cancellationToken);
                 break;

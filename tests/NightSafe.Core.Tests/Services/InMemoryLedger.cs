@@ -12,11 +12,30 @@ internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
     /// <summary>While set and not completed, every claim waits for it (storage that has stopped answering).</summary>
     public Task? Hold { get; set; }
 
+    private int _claims;
+
+    /// <summary>How many times a message was claimed (each attempt at handling it begins so).</summary>
+    public int Claims => Volatile.Read(ref _claims);
+
+    private int _held;
+
+    /// <summary>How many claims are waiting on <see cref="Hold"/> right now.</summary>
+    public int Held => Volatile.Read(ref _held);
+
     public async Task<InboundClaim> ClaimAsync(string source, string key, TimeSpan staleAfter, InboundReservation? reservation, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _claims);
         if (Hold is { } hold)
         {
-            await hold.WaitAsync(cancellationToken);
+            Interlocked.Increment(ref _held);
+            try
+            {
+                await hold.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
+            }
         }
 
         return Claim(source, key, staleAfter, reservation);

@@ -65,6 +65,63 @@ public sealed class OfficerConversationTests
     }
 
     [Fact]
+    public async Task A_late_answer_whose_work_fails_is_tried_again_and_texted_once_storage_is_back()
+    {
+        var hub = new Hub();
+        var storage = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Ledger.Hold = storage.Task;
+
+        var replying = hub.TextAsync(Referral);
+        hub.Time.Advance(OfficerConversation.ReplyWithin);
+        Assert.Equal(OfficerReplies.AnswerFollows, await replying);
+
+        // Storage stays down past the first attempt's minute: that attempt is given up, and the next ones wait for storage.
+        hub.Time.Advance(OfficerConversation.FinishWithin);
+        await Eventually(() => hub.Ledger.Claims >= 2 ? hub : null, () => hub.Time.Advance(TimeSpan.FromSeconds(1)));
+        Assert.Empty(hub.PartnerSms.All);
+
+        storage.SetResult();
+        var late = await Eventually(() => hub.PartnerSms.Sent.FirstOrDefault(s => s.Kind == Sms.SmsKinds.LateReply), () => hub.Time.Advance(TimeSpan.FromSeconds(1)));
+
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Contains(referral.Reference.ToString(), late.Body, StringComparison.Ordinal);
+        Assert.Single(hub.PartnerSms.All, s => s.Kind == Sms.SmsKinds.LateReply);
+        Assert.True(hub.Time.GetUtcNow() - referral.ReceivedAt < OfficerConversation.AnswerPromisedWithin);
+    }
+
+    [Fact]
+    public async Task A_late_answer_is_given_up_once_the_officer_was_told_to_send_the_text_again()
+    {
+        var hub = new Hub();
+        var storage = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Ledger.Hold = storage.Task;
+
+        var replying = hub.TextAsync(Referral);
+        hub.Time.Advance(OfficerConversation.ReplyWithin);
+        Assert.Equal(OfficerReplies.AnswerFollows, await replying);
+        Assert.Contains(OfficerReplies.AnswerPromisedMinutes + " minutes", OfficerReplies.AnswerFollows, StringComparison.Ordinal);
+
+        // Storage stays down past the promise: the attempts go on until then, and then none is left waiting on storage.
+        var promise = hub.Time.GetUtcNow() - OfficerConversation.ReplyWithin + OfficerConversation.AnswerPromisedWithin;
+        await Eventually(
+            () => hub.Time.GetUtcNow() > promise + OfficerConversation.FinishWithin && hub.Ledger.Held == 0 ? hub : null,
+            () => hub.Time.Advance(TimeSpan.FromSeconds(5)),
+            TimeSpan.FromSeconds(30));
+        Assert.InRange(hub.Ledger.Claims, 3, 20);
+
+        // Storage back now: an attempt still going would store the referral and text the answer; none does.
+        storage.SetResult();
+        for (var i = 0; i < 180; i++)
+        {
+            hub.Time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Yield();
+        }
+
+        Assert.Empty(hub.Store.Referrals);
+        Assert.Empty(hub.PartnerSms.All);
+    }
+
+    [Fact]
     public async Task A_quick_answer_is_the_reply_and_nothing_follows_by_text()
     {
         var hub = new Hub();
@@ -76,13 +133,14 @@ public sealed class OfficerConversationTests
         Assert.DoesNotContain(hub.PartnerSms.All, s => s.Kind == Sms.SmsKinds.LateReply);
     }
 
-    private static async Task<T> Eventually<T>(Func<T?> find)
+    private static async Task<T> Eventually<T>(Func<T?> find, Action? meanwhile = null, TimeSpan? within = null)
         where T : class
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var deadline = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(10));
         T? found;
         while ((found = find()) is null)
         {
+            meanwhile?.Invoke();
             await Task.Delay(10, deadline.Token);
         }
 

@@ -286,6 +286,32 @@ public sealed class ReferralRouterTests
     }
 
     [Fact]
+    public async Task An_advice_whose_outcome_could_not_be_recorded_on_its_referral_is_reconciled_and_never_repeated()
+    {
+        var hub = new Hub();
+        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
+        var referral = Assert.Single(hub.Store.Referrals);
+        await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
+        var item = Assert.Single(hub.SmsQueue.Items, i => i.Kind == AdviceSmsItem(hub).Kind);
+
+        // Twilio took the message; then storage failed as its outcome was written on the referral, the one place it is kept.
+        hub.Store.BeforeNextSave = () => throw new InvalidOperationException("storage failed");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
+        Assert.Equal(AdviceState.Pending, Assert.Single(hub.Store.Referrals).Advice);
+
+        // The retry finds the mark unrecorded: busy while leased, then reconciled with the provider, never sent again.
+        await Assert.ThrowsAsync<Sms.SmsBusyException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
+        hub.Time.Advance(Sms.OutboundSms.Lease);
+        await hub.SmsWork.HandleAsync(item, CancellationToken.None);
+
+        var sent = Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Single(AdviceTexts(hub));
+        Assert.Equal(1, hub.Sms.Reconciles);
+        Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
+        Assert.Equal(sent.Sid, Assert.Single(hub.Store.Referrals).AdviceMessageId);
+    }
+
+    [Fact]
     public async Task Manual_routing_flags_the_referral_and_alerts_every_duty_inspector()
     {
         var hub = new Hub();
