@@ -28,16 +28,19 @@ public sealed partial class OfficerPhone(HttpClient http, Uri functionsBaseUrl, 
     /// <summary>Give up on an answer after <see cref="TwilioWebhookTimeout"/>, as Twilio does (off by default).</summary>
     public bool GivesUpLikeTwilio { get; init; }
 
+    /// <summary>
+    /// The stack's Twilio stand-in, when this phone runs in its process: each text then goes through it as through
+    /// Twilio (the stand-in holds the inbound text, posts the signed webhook, and holds the TwiML answer as the reply
+    /// message Twilio would make), so the stand-in's messages are Twilio's. Null: the webhook is posted directly.
+    /// </summary>
+    public TwilioStandInServer? StandIn { get; init; }
+
     public Task<OfficerReply> TextAsync(string from, string body, CancellationToken cancellationToken) =>
         TextAsync(from, body, messageSid: null, cancellationToken);
 
     /// <summary>One text; pass the same <paramref name="messageSid"/> again to retry its webhook as Twilio does.</summary>
     public async Task<OfficerReply> TextAsync(string from, string body, string? messageSid, CancellationToken cancellationToken)
     {
-        var form = InboundSms.Form(accountSid, from, hubNumber, body, messageSid);
-        // Twilio signs the URL it called (the public one); the request itself goes wherever the app listens.
-        using var request = TwilioSignature.SignedPost(new Uri(publicBaseUrl, Route), form, authToken);
-        request.RequestUri = new Uri(functionsBaseUrl, Route);
         var clock = Stopwatch.StartNew();
         using var twilio = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (GivesUpLikeTwilio)
@@ -45,6 +48,18 @@ public sealed partial class OfficerPhone(HttpClient http, Uri functionsBaseUrl, 
             twilio.CancelAfter(TwilioWebhookTimeout);
         }
 
+        if (StandIn is { } standIn)
+        {
+            var delivery = await standIn.DeliverInboundAsync(http, new Uri(functionsBaseUrl, Route), new Uri(publicBaseUrl, Route), from, hubNumber, body, messageSid, twilio.Token);
+            var status = (HttpStatusCode)delivery.StatusCode;
+            var reply = status == HttpStatusCode.OK ? ReadTwiml(delivery.Answer) : null;
+            return new OfficerReply(status, reply, ReferenceIn(reply), clock.Elapsed);
+        }
+
+        var form = InboundSms.Form(accountSid, from, hubNumber, body, messageSid);
+        // Twilio signs the URL it called (the public one); the request itself goes wherever the app listens.
+        using var request = TwilioSignature.SignedPost(new Uri(publicBaseUrl, Route), form, authToken);
+        request.RequestUri = new Uri(functionsBaseUrl, Route);
         using var response = await http.SendAsync(request, twilio.Token);
         var text = await response.Content.ReadAsStringAsync(twilio.Token);
         var elapsed = clock.Elapsed;
