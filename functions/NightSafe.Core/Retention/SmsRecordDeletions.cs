@@ -6,7 +6,8 @@ namespace NightSafe.Core.Retention;
 
 /// <summary>
 /// Deletes at the SMS provider the messages of erased referrals (Twilio keeps bodies and numbers): the officer's
-/// inbound texts, the advice to the person, every alert sent for the referral, partners' SMS answers about it. Their ids are listed when the referral
+/// inbound texts and the hub's TwiML replies to them that name the referral, the advice to the person, every alert sent
+/// for the referral, partners' SMS answers about it. Their ids are listed when the referral
 /// is erased; each run works through the list; a deletion that fails stays listed with its error for the next run
 /// and never holds up the erasure of our own data.
 /// </summary>
@@ -58,6 +59,7 @@ public sealed partial class SmsRecordDeletions(
         var work = new Queue<PendingSmsRecordDeletion>(
             (await pending.PendingAsync(cancellationToken)).Where(d => onlyReferral is null || d.Referral == onlyReferral));
         var tried = new HashSet<string>(StringComparer.Ordinal);
+        var found = new HashSet<string>(StringComparer.Ordinal);
         while (work.TryDequeue(out var deletion))
         {
             if (!tried.Add(deletion.MessageSid))
@@ -71,8 +73,12 @@ public sealed partial class SmsRecordDeletions(
                 {
                     foreach (var reply in await ListRepliesAsync(deletion, cancellationToken))
                     {
-                        replies++;
-                        work.Enqueue(reply);
+                        // Two texts' windows can hold the same reply (a STATUS soon after the referral's text).
+                        if (found.Add(reply.MessageSid))
+                        {
+                            replies++;
+                            work.Enqueue(reply);
+                        }
                     }
                 }
 
