@@ -135,9 +135,9 @@ public sealed class OfficerConversationTests(LocalHub stack)
         var officer = await OfficerAsync(8, "county");
         await TextAsync(officer, "female drunk outside the station");
 
-        var rows = stack.Table(StorageNames.ConversationsTable).Query<Azure.Data.Tables.TableEntity>().ToList();
+        var rows = stack.Table(StorageNames.InboundMessagesTable).Query<Azure.Data.Tables.TableEntity>().ToList();
 
-        Assert.Contains(rows, r => r.RowKey == stack.Services.GetRequiredService<PhoneKeys>().For(officer));
+        Assert.Contains(rows, r => r.RowKey == TableConversationStore.RowPrefix + stack.Services.GetRequiredService<PhoneKeys>().For(officer));
         Assert.DoesNotContain(rows, r => r.RowKey.Contains("7700900408", StringComparison.Ordinal) || r.PartitionKey.Contains("7700900408", StringComparison.Ordinal));
     }
 }

@@ -59,7 +59,7 @@ public sealed class InboundTicket
     public async Task MarkStoredAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) =>
         Claim = await _ledger.RecordStoredAsync(Claim, night, reference, cancellationToken);
 
-    /// <summary>The reply the handler already recorded as this message's answer (<see cref="CompleteAsync"/>), if it did.</summary>
+    /// <summary>The reply the handler already recorded as this message's answer (<see cref="CompleteAsync(string, CancellationToken)"/>), if it did.</summary>
     internal string? CompletedWith { get; private set; }
 
     /// <summary>
@@ -70,6 +70,13 @@ public sealed class InboundTicket
     public async Task CompleteAsync(string reply, CancellationToken cancellationToken)
     {
         await _ledger.CompleteAsync(Claim, reply, cancellationToken);
+        CompletedWith = reply;
+    }
+
+    /// <summary>As <see cref="CompleteAsync(string, CancellationToken)"/>, saving the officer's thread in the same write.</summary>
+    public async Task CompleteAsync(string reply, string officerPhoneE164, OfficerThread thread, CancellationToken cancellationToken)
+    {
+        await _ledger.CompleteAsync(Claim, reply, officerPhoneE164, thread, cancellationToken);
         CompletedWith = reply;
     }
 

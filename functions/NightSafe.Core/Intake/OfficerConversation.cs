@@ -282,7 +282,7 @@ public sealed partial class OfficerConversation(
             Reading = ReadingSummary(draft),
             EarlierTexts = earlierTexts,
         };
-        // The officer's thread and the message's answer are written while the routing item is queued (one round trip).
+        // The message's answer and the officer's thread (one write) go while the routing item is queued (one round trip).
         var reply = string.Empty;
         await intake.AcceptAsync(
             submission,
@@ -291,7 +291,7 @@ public sealed partial class OfficerConversation(
             (accepted, ct) =>
             {
                 reply = replies.Accepted(accepted, draft.UnreadablePhone, draft.TownFromRoster);
-                return Task.WhenAll(RememberAsync(from, accepted.Referral, ct), ticket.CompleteAsync(reply, ct));
+                return ticket.CompleteAsync(reply, from, ThreadAfter(accepted.Referral), ct);
             },
             cancellationToken);
         return reply;
@@ -308,10 +308,10 @@ public sealed partial class OfficerConversation(
 
     // The referral is complete: nothing waits any more, and amendments in the next minutes go to it.
     private Task RememberAsync(string from, Referral referral, CancellationToken cancellationToken) =>
-        conversations.SaveAsync(
-            from,
-            new OfficerThread { LastNight = referral.Night.ToString(), LastReference = referral.Reference.ToString(), ExpiresAt = time.GetUtcNow() + OfficerThread.Lifetime },
-            cancellationToken);
+        conversations.SaveAsync(from, ThreadAfter(referral), cancellationToken);
+
+    private OfficerThread ThreadAfter(Referral referral) =>
+        new() { LastNight = referral.Night.ToString(), LastReference = referral.Reference.ToString(), ExpiresAt = time.GetUtcNow() + OfficerThread.Lifetime };
 
     // What the audit records of how the text was read (vocabulary and kinds, not the officer's other words).
     private static string ReadingSummary(ReferralDraft draft)

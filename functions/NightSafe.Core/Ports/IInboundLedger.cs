@@ -1,3 +1,4 @@
+using NightSafe.Core.Intake;
 using NightSafe.Core.Nights;
 using NightSafe.Core.References;
 
@@ -79,6 +80,13 @@ public interface IInboundLedger
 
     /// <summary>Finishes the claim with the reply a retry must receive.</summary>
     Task CompleteAsync(InboundClaim claim, string reply, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Finishes the claim with its reply and saves the texter's thread (as <see cref="IConversationStore.SaveAsync"/>
+    /// would) in the same write: the store keeps an officer's thread beside the claims of the texts they send, so the
+    /// two are one round trip. Both or neither.
+    /// </summary>
+    Task CompleteAsync(InboundClaim claim, string reply, string officerPhoneE164, OfficerThread thread, CancellationToken cancellationToken);
 
     /// <summary>Finishes the claim as refused, with the reason (no personal data).</summary>
     Task RejectAsync(InboundClaim claim, string reason, CancellationToken cancellationToken);

@@ -1,6 +1,7 @@
 using NightSafe.Core.Text;
 using Azure;
 using Azure.Data.Tables;
+using NightSafe.Core.Intake;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
 using NightSafe.Core.References;
@@ -31,13 +32,15 @@ public sealed class TableInboundLedger : IInboundLedger
     private readonly TableClient _table;
     private readonly StorageInitializer _storage;
     private readonly TimeProvider _time;
+    private readonly PhoneKeys _keys;
 
-    public TableInboundLedger(TableServiceClient tables, StorageInitializer storage, TimeProvider time)
+    public TableInboundLedger(TableServiceClient tables, StorageInitializer storage, TimeProvider time, PhoneKeys keys)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.InboundMessagesTable);
         _storage = storage;
         _time = time;
+        _keys = keys;
     }
 
     public async Task<InboundClaim> ClaimAsync(string source, string key, TimeSpan staleAfter, InboundReservation? reservation, CancellationToken cancellationToken)
@@ -164,6 +167,43 @@ public sealed class TableInboundLedger : IInboundLedger
                 [FinishedAt] = _time.GetUtcNow(),
             },
             cancellationToken);
+    }
+
+    public async Task CompleteAsync(InboundClaim claim, string reply, string officerPhoneE164, OfficerThread thread, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentNullException.ThrowIfNull(reply);
+        var (partition, row) = Keys(claim.Source, claim.Key);
+        var threadRow = TableConversationStore.Row(_keys, officerPhoneE164, thread);
+        if (threadRow.PartitionKey != partition)
+        {
+            // Not an officer's text (another source keeps its claims elsewhere): two writes, the answer last.
+            await _storage.EnsureAsync(cancellationToken);
+            await _table.UpsertEntityAsync(threadRow, TableUpdateMode.Replace, cancellationToken);
+            await CompleteAsync(claim, reply, cancellationToken);
+            return;
+        }
+
+        var answer = new TableEntity(partition, row)
+        {
+            [State] = nameof(InboundState.Done),
+            [Reply] = reply,
+            [FinishedAt] = _time.GetUtcNow(),
+        };
+        await _storage.EnsureAsync(cancellationToken);
+        try
+        {
+            await _table.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpdateMerge, answer, new ETag(claim.Version)),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, threadRow),
+                ],
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (TableErrors.IsLostRace(e))
+        {
+            throw new ConcurrencyConflictException($"The claim on an inbound {claim.Source} message was taken over by another attempt.", e);
+        }
     }
 
     public async Task RejectAsync(InboundClaim claim, string reason, CancellationToken cancellationToken)

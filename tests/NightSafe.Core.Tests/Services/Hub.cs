@@ -32,7 +32,7 @@ internal sealed class Hub
     {
         Time = new FakeTimeProvider(now ?? FridayNight);
         Steps = new DelayedPartnerLoopQueue(Time);
-        Ledger = new InMemoryLedger(Time);
+        Ledger = new InMemoryLedger(Time, Conversations);
         Settings = new HubSettings(new Uri("https://nightsafe.example.net/"), RetentionDays: 31);
         var services = new ServiceCollection()
             .AddSingleton(World)

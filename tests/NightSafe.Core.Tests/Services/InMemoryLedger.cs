@@ -5,7 +5,7 @@ using NightSafe.Core.References;
 
 namespace NightSafe.Core.Tests.Services;
 
-internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
+internal sealed class InMemoryLedger(TimeProvider time, IConversationStore conversations) : IInboundLedger
 {
     private readonly ConcurrentDictionary<string, (InboundClaim Claim, DateTimeOffset At, int Version)> _entries = new();
 
@@ -80,6 +80,17 @@ internal sealed class InMemoryLedger(TimeProvider time) : IInboundLedger
     {
         Update(claim, c => c with { State = InboundState.Done, Reply = reply });
         return Task.CompletedTask;
+    }
+
+    /// <summary>How many answers were written together with the officer's thread (one write in the real store).</summary>
+    public int AnswersWithThread { get; private set; }
+
+    public async Task CompleteAsync(InboundClaim claim, string reply, string officerPhoneE164, Intake.OfficerThread thread, CancellationToken cancellationToken)
+    {
+        // Both or neither: a claim taken over meanwhile fails before the thread is touched.
+        Update(claim, c => c with { State = InboundState.Done, Reply = reply });
+        await conversations.SaveAsync(officerPhoneE164, thread, cancellationToken);
+        AnswersWithThread++;
     }
 
     public Task RejectAsync(InboundClaim claim, string reason, CancellationToken cancellationToken)

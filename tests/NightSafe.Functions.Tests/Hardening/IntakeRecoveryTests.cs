@@ -268,6 +268,12 @@ public sealed class IntakeRecoveryTests(LocalHub stack)
             await inner.CompleteAsync(claim, reply, cancellationToken);
         }
 
+        public async Task CompleteAsync(InboundClaim claim, string reply, string officerPhoneE164, OfficerThread thread, CancellationToken cancellationToken)
+        {
+            faults.After(IntakeStep.Reply);
+            await inner.CompleteAsync(claim, reply, officerPhoneE164, thread, cancellationToken);
+        }
+
         public Task RejectAsync(InboundClaim claim, string reason, CancellationToken cancellationToken) => inner.RejectAsync(claim, reason, cancellationToken);
 
         public Task ReleaseAsync(InboundClaim claim, CancellationToken cancellationToken) =>

@@ -1,6 +1,5 @@
 using NightSafe.Core.World;
 using Azure.Data.Tables;
-using NightSafe.Core.Intake;
 using NightSafe.Core.Ports;
 using NightSafe.Integrations.Storage;
 
@@ -23,20 +22,17 @@ public sealed class LegacyPhoneKeysTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task Roster_opt_out_and_conversation_rows_under_old_keys_are_found_and_moved_to_the_new_key()
     {
-        var (officerPhone, optedOut, talking) = (NewNumber(), NewNumber(), NewNumber());
+        // Officers' threads are not here: they live 15 minutes and moved table since (a deploy forgets them).
+        var (officerPhone, optedOut) = (NewNumber(), NewNumber());
         var collar = $"PC {Random.Shared.Next(10000, 99999)}";
         var officer = new Officer(officerPhone, "Sam Okafor", collar, new TownId("colchester"), Active: true, Supervisor: true);
-        OfficerThread thread;
         using (var before = new StorageTestBed(azurite))
         {
             await before.Get<NightSafe.Integrations.Storage.TableOfficerRoster>().UpsertAsync(officer, Ct);
             await before.Get<IOptOutRegistry>().OptOutAsync(optedOut, "STOP", Ct);
-            thread = new OfficerThread { Asked = "town", LastNight = "2026-12-18", LastReference = "7KQ2MX", ExpiresAt = before.Clock.GetUtcNow() + TimeSpan.FromMinutes(10) };
-            await before.Get<IConversationStore>().SaveAsync(talking, thread, Ct);
             var keys = before.Get<PhoneKeys>();
             await DemoteAsync(before.Table(StorageNames.OfficersTable), TableOfficerRoster.Partition, keys.For(officerPhone), PhoneKeys.Legacy(officerPhone));
             await DemoteAsync(before.Table(StorageNames.OptOutsTable), TableOptOutRegistry.Partition, keys.For(optedOut), PhoneKeys.Legacy(optedOut));
-            await DemoteAsync(before.Table(StorageNames.ConversationsTable), TableConversationStore.Partition, keys.For(talking), PhoneKeys.Legacy(talking));
         }
 
         // The upgraded app: a new process, which has not yet asked whether old keys remain.
@@ -45,13 +41,11 @@ public sealed class LegacyPhoneKeysTests(AzuriteFixture azurite) : IDisposable
 
         Assert.Equal(officer, await after.Get<IOfficerRoster>().FindAsync(officerPhone, Ct));
         Assert.True(await after.Get<IOptOutRegistry>().IsOptedOutAsync(optedOut, Ct));
-        Assert.Equal(thread, await after.Get<IConversationStore>().FindAsync(talking, Ct));
 
         foreach (var (table, partition, phone) in new[]
         {
             (StorageNames.OfficersTable, TableOfficerRoster.Partition, officerPhone),
             (StorageNames.OptOutsTable, TableOptOutRegistry.Partition, optedOut),
-            (StorageNames.ConversationsTable, TableConversationStore.Partition, talking),
         })
         {
             Assert.False(await ExistsAsync(after.Table(table), partition, PhoneKeys.Legacy(phone)), $"{table}: the old row is still there");

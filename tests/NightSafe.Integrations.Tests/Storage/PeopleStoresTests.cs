@@ -116,11 +116,14 @@ public sealed class PeopleStoresTests(AzuriteFixture azurite) : IDisposable
         var purged = await conversations.PurgeExpiredAsync(now, Ct);
 
         Assert.True(purged >= 1, $"purged {purged}");
-        var table = _bed.Table("Conversations");
+        var table = _bed.Table("InboundMessages");
         var rows = new List<Azure.Data.Tables.TableEntity>();
-        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(cancellationToken: Ct))
+        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(r => r.PartitionKey == "twilio", cancellationToken: Ct))
         {
-            rows.Add(row);
+            if (row.RowKey.StartsWith(NightSafe.Integrations.Storage.TableConversationStore.RowPrefix, StringComparison.Ordinal))
+            {
+                rows.Add(row);
+            }
         }
 
         Assert.Single(rows, r => r.GetDateTimeOffset("ExpiresAt") == question.ExpiresAt);

@@ -18,6 +18,37 @@ public sealed class TableInboundLedgerTests(AzuriteFixture azurite) : IDisposabl
     private IInboundLedger Ledger => _bed.Get<IInboundLedger>();
 
     [Fact]
+    public async Task An_answer_and_the_officers_thread_are_written_together_or_not_at_all()
+    {
+        var conversations = _bed.Get<IConversationStore>();
+        var officer = $"+4477009{Random.Shared.Next(0, 100000):D5}";
+        var thread = new NightSafe.Core.Intake.OfficerThread { LastNight = "2026-12-18", LastReference = "7KQ2MX", ExpiresAt = _bed.Clock.GetUtcNow() + TimeSpan.FromMinutes(15) };
+        var claim = await Ledger.ClaimAsync("twilio", NewKey(), Stale, Ct);
+        var requests = _bed.Get<NightSafe.Integrations.Storage.StorageRequestCounter>();
+        var before = requests.Snapshot();
+
+        await Ledger.CompleteAsync(claim, "Referral 7KQ2MX received", officer, thread, Ct);
+
+        Assert.Equal(1, NightSafe.Integrations.Storage.StorageRequestCounter.Work(NightSafe.Integrations.Storage.StorageRequestCounter.Since(before, requests.Snapshot())));
+        Assert.Equal("Referral 7KQ2MX received", (await Ledger.FindAsync("twilio", claim.Key, Ct))?.Reply);
+        Assert.Equal(thread, await conversations.FindAsync(officer, Ct));
+
+        // The claims' retention purge leaves threads alone (they have their own, by expiry).
+        await Ledger.PurgeAsync(_bed.Clock.GetUtcNow() + TimeSpan.FromDays(1), Ct);
+        Assert.Equal(thread, await conversations.FindAsync(officer, Ct));
+
+        // A claim taken over meanwhile: the stale owner writes neither its answer nor its thread.
+        var other = await Ledger.ClaimAsync("twilio", NewKey(), Stale, Ct);
+        _bed.Clock.Advance(Stale + TimeSpan.FromSeconds(1));
+        var taken = await Ledger.ClaimAsync("twilio", other.Key, Stale, Ct);
+        Assert.True(taken.TakenOver);
+        var later = thread with { LastReference = "9ZZ9ZZ" };
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Ledger.CompleteAsync(other, "stale answer", officer, later, Ct));
+        Assert.Null(await Ledger.FindAsync("twilio", other.Key, Ct));
+        Assert.Equal(thread, await conversations.FindAsync(officer, Ct));
+    }
+
+    [Fact]
     public async Task Parallel_claims_of_one_message_have_exactly_one_owner()
     {
         var key = NewKey();
