@@ -80,6 +80,51 @@ public sealed class TwimlReplyTests : StandInTest
     }
 
     [Fact]
+    public async Task A_phone_in_another_process_texts_through_the_stand_ins_inbound_endpoint_and_reads_the_replies()
+    {
+        await using var app = await CallbackListener.StartAsync();
+        app.AnswerBody = "<Response><Message>NightSafe ref 7KQ2MX: logged.</Message></Response>";
+        var signedUrl = "https://nightsafe.example/api/sms/inbound";
+        using var http = RawClient();
+        using var anonymous = new HttpClient { BaseAddress = Server.BaseUrl };
+        var text = new Dictionary<string, string> { ["From"] = Officer, ["To"] = Hub, ["Body"] = "Chelmsford spiked", ["Url"] = app.Url("/api/sms/inbound").ToString(), ["SignedUrl"] = signedUrl };
+
+        using var refused = await anonymous.PostAsync(TwilioStandInServer.InboundPath(Server.AccountSid), new FormUrlEncodedContent(text));
+        using var response = await http.PostAsync(TwilioStandInServer.InboundPath(Server.AccountSid), new FormUrlEncodedContent(text));
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var webhook = Assert.Single(app.Received);
+        Assert.True(new RequestValidator(Server.AuthToken).Validate(signedUrl, webhook.Form.ToDictionary(), webhook.Signature));
+        Assert.Equal(webhook.Form["MessageSid"], answer.GetProperty("inbound_sid").GetString());
+        Assert.Equal(200, answer.GetProperty("webhook_status").GetInt32());
+        var reply = Assert.Single(answer.GetProperty("replies").EnumerateArray());
+        Assert.Equal("NightSafe ref 7KQ2MX: logged.", reply.GetProperty("body").GetString());
+        var held = await MessageResource.FetchAsync(reply.GetProperty("sid").GetString()!, client: Client);
+        Assert.Equal((MessageResource.DirectionEnum.OutboundReply, Officer), (held.Direction, held.To));
+        Assert.Equal(2, Server.Messages.Count);
+    }
+
+    [Fact]
+    public async Task A_webhook_that_never_answers_leaves_the_text_held_and_sends_nothing_back()
+    {
+        await using var app = await CallbackListener.StartAsync(dropFirst: 1);
+        using var http = RawClient();
+
+        using var response = await http.PostAsync(TwilioStandInServer.InboundPath(Server.AccountSid), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["From"] = Officer, ["To"] = Hub, ["Body"] = "HELP", ["Url"] = app.Url("/api/sms/inbound").ToString(),
+        }));
+
+        var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(0, answer.GetProperty("webhook_status").GetInt32());
+        Assert.Empty(answer.GetProperty("replies").EnumerateArray());
+        var inbound = Assert.Single(Server.Messages);
+        Assert.Equal((answer.GetProperty("inbound_sid").GetString(), MessageDirection.Inbound), (inbound.Sid, inbound.Direction));
+    }
+
+    [Fact]
     public async Task A_message_created_through_the_api_stays_outbound_api()
     {
         var sent = await SendAsync(Person, "Get home safe");
