@@ -47,6 +47,7 @@ internal sealed class CategoryDocument
     public string? Priority { get; set; }
     public List<string?>? Synonyms { get; set; }
     public List<string?>? Excludes { get; set; }
+    public List<string?>? Supersedes { get; set; }
     public string? Advice { get; set; }
 }
 

@@ -37,6 +37,7 @@ internal static class RoutingWorldReader
                 Required(c.Advice, $"{at}.advice", problems))
             {
                 Excludes = Strings(c.Excludes, $"{at}.excludes", problems, required: false),
+                Supersedes = Ids<CategoryId>(c.Supersedes, $"{at}.supersedes", problems, required: false),
             }),
             Agencies = ReadList(document.Agencies, "agencies", problems, (a, at) => new Agency(
                 RequiredId<AgencyId>(a.Id, $"{at}.id", problems),

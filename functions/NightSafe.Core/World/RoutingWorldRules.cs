@@ -55,6 +55,11 @@ internal static class RoutingWorldRules
         foreach (var category in world.Categories)
         {
             CheckId(category.Id.Value, "category", problems);
+            foreach (var superseded in category.Supersedes.Where(s => world.FindCategory(s) is null || s == category.Id))
+            {
+                problems.Add($"category '{category.Id}' supersedes '{superseded}', which is not another category");
+            }
+
             foreach (var synonym in category.Synonyms.Distinct(StringComparer.OrdinalIgnoreCase))
             {
                 if (synonyms.TryGetValue(synonym, out var other) && other != category.Id.Value)

@@ -319,11 +319,53 @@ public sealed class OfficerTextParserTests
         Assert.Contains("female", draft.Description, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Southend female fell, bleeding knee, friends number is 07700 900950", null)]
+    [InlineData("Southend female fell, bleeding knee, her mums number 07700 900950", null)]
+    [InlineData("Southend female fell, bleeding knee, via her mum 07700 900950", null)]
+    [InlineData("Southend female fell, bleeding knee, with her mum, 07700 900950", "+447700900950")]
+    [InlineData("Southend female fell, bleeding knee, ok to text 07700 900950", "+447700900950")]
+    public void A_number_the_text_says_is_someone_elses_is_not_the_persons(string text, string? phone)
+    {
+        var draft = Referral(text);
+        Assert.Equal(phone, draft.SubjectPhone);
+        Assert.False(draft.UnreadablePhone);
+    }
+
+    [Theory]
+    [InlineData("Chelmsford female says her brother has been threatening her", "domestic-abuse")]
+    [InlineData("Chelmsford female says her brother threatened her", "domestic-abuse")]
+    [InlineData("Chelmsford female says her step dad keeps threatening her", "domestic-abuse")]
+    [InlineData("Chelmsford male says he has been violent to his gf, wants help to stop, has been controlling and aggressive", "perpetrator")]
+    [InlineData("Chelmsford male keeps losing it with his gf and pushed her tonight", "perpetrator")]
+    [InlineData("Chelmsford male drunk and threatening behaviour outside the pub", "disorder,intoxicated")]
+    public void Verbs_are_read_in_either_tense_and_someone_asking_for_help_with_their_own_abuse_is_not_its_victim(string text, string categories)
+    {
+        var draft = Referral(text);
+        Assert.Equal(categories.Split(','), draft.CategoryIds.Select(c => c.Value).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Chelmsford male hit his partner, offered a referral to a programme to help him stop, declined", Consent.Refused)]
+    [InlineData("Chelmsford male drunk, offered help to get home but refused", Consent.Refused)]
+    [InlineData("Chelmsford female alone, didnt want any help said shes fine", Consent.Refused)]
+    [InlineData("Chelmsford male drunk, wouldnt give details", Consent.Refused)]
+    [InlineData("Chelmsford male drunk, refused to give his name", Consent.Refused)]
+    [InlineData("Chelmsford male says he wants help with his temper towards his wife", Consent.NotStated)]
+    [InlineData("Chelmsford male wants help to stop hitting his partner, ok for a worker to ring him", Consent.Given)]
+    [InlineData("Chelmsford female says her dad hit her, agreed to referral", Consent.Given)]
+    public void Consent_is_read_from_refused_offers_help_names_and_referrals(string text, Consent consent)
+    {
+        Assert.Equal(consent, Referral(text).Consent);
+    }
+
     [Fact]
     public void Phone_numbers_never_reach_the_description_or_location_even_when_unusable()
     {
+        // The friend's number is not hers (her advice must not go to the friend); her own was mistyped.
         var draft = Referral("Chelmsford drunk female 07700 90012, friend on 07700 900456, outside Yates");
-        Assert.Equal("+447700900456", draft.SubjectPhone);
+        Assert.Null(draft.SubjectPhone);
+        Assert.True(draft.UnreadablePhone);
         Assert.DoesNotContain("90012", draft.Description ?? string.Empty, StringComparison.Ordinal);
         Assert.DoesNotContain("900456", draft.Description ?? string.Empty, StringComparison.Ordinal);
 

@@ -251,6 +251,8 @@ public sealed class RoutingWorldTests
         ["acknowledgement out of range"] = (d => d["acknowledgement"]!["urgent"] = 0, "acknowledgement.urgent must be a number of minutes from 1 to 120"),
         ["alias used by two towns"] = (d => Town(d, "basildon")["aliases"]!.AsArray().Add("chelms"), "alias 'chelms' is used by both 'chelmsford' and 'basildon'"),
         ["synonym used by two categories"] = (d => Category(d, "disorder")["synonyms"]!.AsArray().Add("drunk"), "synonym 'drunk' is used by both categories 'intoxicated' and 'disorder'"),
+        ["supersedes an unknown category"] = (d => Category(d, "perpetrator")["supersedes"]!.AsArray().Add("sunburn"), "category 'perpetrator' supersedes 'sunburn', which is not another category"),
+        ["supersedes itself"] = (d => Category(d, "perpetrator")["supersedes"]!.AsArray().Add("perpetrator"), "category 'perpetrator' supersedes 'perpetrator', which is not another category"),
         ["id with unsafe characters"] = (d => Agency(d, "first-aid-essex")["id"] = "First Aid", "agency id 'First Aid' must use only a-z"),
         ["towns missing"] = (d => d.Remove("towns"), "towns is missing or empty"),
         ["no duty inspectors"] = (d => d["dutyInspectors"] = new JsonArray(), "dutyInspectors is missing or empty"),

@@ -67,6 +67,7 @@ internal static class ConsentReader
         }
 
         ReadContactWords(reading, ref given, ref refused);
+        refused |= DeclinedAnOffer(reading);
         return refused ? Consent.Refused : given ? Consent.Given : refusedWeakly ? Consent.Refused : Consent.NotStated;
     }
 
@@ -111,15 +112,19 @@ internal static class ConsentReader
             var last = i;
             var saysYes = false;
             var saysNo = false;
-            if (agree >= 0)
+            if (agree >= 0 && !(Words.RefusalOnlyContactWords.Contains(word) && (negator < 0 || negator > agree)))
             {
                 (saysYes, saysNo) = negator >= 0 && negator < agree ? (false, true) : (true, false);
+            }
+            else if (agree >= 0)
+            {
+                continue;
             }
             else if (negator >= 0 && Words.RefusableContactWords.Contains(word) && !FollowedByNumberWord(reading, i))
             {
                 saysNo = true;
             }
-            else if (negator >= 0 && word is "number" or "details" && Words.RefusingVerbs.Contains(tokens[negator].Word))
+            else if (negator >= 0 && word is "number" or "details" or "name" && Words.RefusingVerbs.Contains(tokens[negator].Word))
             {
                 // "refused to give his number": sharing refused ("no number" is only a missing number).
                 saysNo = true;
@@ -149,6 +154,39 @@ internal static class ConsentReader
 
             i = last;
         }
+    }
+
+    // "offered a referral to a programme, declined", "offered help to change, refused": the refusal stands alone after
+    // the offer, in a statement of its own ("but declined" too).
+    private static bool DeclinedAnOffer(Reading reading)
+    {
+        var tokens = reading.Tokens;
+        var offered = false;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var word = tokens[i].Word;
+            if (word is "offered" or "offer" or "offering")
+            {
+                offered = true;
+                continue;
+            }
+
+            if (!offered || reading.Taken[i] || word is not ("declined" or "refused" or "declines" or "refuses"))
+            {
+                continue;
+            }
+
+            var alone = i + 1 >= tokens.Count || !reading.Joined(i, i + 1);
+            var opens = i == 0 || !reading.Joined(i - 1, i) || tokens[i - 1].Word == "but"
+                || (tokens[i - 1].Word == "and" && (i == 1 || !reading.Joined(i - 2, i - 1)));
+            if (alone && opens)
+            {
+                reading.Mark(i, i, Role.Consent);
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // "no contact number", "no contact details": a missing number, not a refusal.

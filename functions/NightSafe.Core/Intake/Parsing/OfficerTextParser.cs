@@ -133,8 +133,10 @@ public sealed class OfficerTextParser
         var inWords = LocationReader.Read(reading);
         var location = structured is null ? inWords : inWords is null ? structured.Text : $"{inWords} {structured.Text}";
         location = location is null || structured is not null ? location : TextTidy.WithoutDigitRuns(location) is { Length: > 0 } tidy ? tidy : null;
-        var subjectPhone = phones.FirstOrDefault(p => p.E164 is not null).E164;
-        var unreadablePhone = subjectPhone is null && phones.Any(p => p.LooksLikePhone);
+        // "her mum's number 07700 900123", "friends number is ...": someone else's phone; the advice must not go there.
+        var theirs = phones.Where(p => !SomeoneElses(reading, p)).ToList();
+        var subjectPhone = theirs.FirstOrDefault(p => p.E164 is not null).E164;
+        var unreadablePhone = subjectPhone is null && theirs.Any(p => p.LooksLikePhone);
         var ordered = _world.Categories.Select(c => c.Id).Where(id => categories.Contains(id.Value)).ToList();
         var description = TextTidy.Description(reading);
         if (missing.Count > 0)
@@ -151,6 +153,33 @@ public sealed class OfficerTextParser
             Notes = new ReadingNotes(words, negated.Distinct(StringComparer.Ordinal).ToList(), structured?.Kind ?? LocationKind.Words),
         };
         return new ReferralRequest(draft);
+    }
+
+    // The words just before the number, in its own statement, name another person as its owner.
+    private static bool SomeoneElses(Reading reading, PhoneSpan phone)
+    {
+        var tokens = reading.Tokens;
+        var at = 0;
+        while (at < tokens.Count && tokens[at].End <= phone.Start)
+        {
+            at++;
+        }
+
+        for (var k = at - 1; k >= 0 && at - k <= 4 && (k + 1 >= tokens.Count || reading.Joined(k, k + 1)); k--)
+        {
+            var word = tokens[k].Word;
+            if (Words.OtherPeople.Contains(word))
+            {
+                return true;
+            }
+
+            if (!Words.PhoneLabels.Contains(word) && word is not ("is" or "s" or "her" or "his" or "their" or "via" or "through"))
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private HashSet<string> ReadCategories(Reading reading, Dictionary<string, string> words, List<string> negated)
@@ -224,6 +253,16 @@ public sealed class OfficerTextParser
             {
                 found.Remove(category);
                 words.Remove(category);
+            }
+        }
+
+        // "wants help with how he treats his partner, has been controlling": the abuse is his own, not done to him.
+        foreach (var category in _world.Categories.Where(c => c.Supersedes.Count > 0 && found.Contains(c.Id.Value)))
+        {
+            foreach (var superseded in category.Supersedes)
+            {
+                found.Remove(superseded.Value);
+                words.Remove(superseded.Value);
             }
         }
 

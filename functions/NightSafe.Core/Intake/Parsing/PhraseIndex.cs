@@ -26,6 +26,7 @@ internal sealed class PhraseIndex
     private readonly Dictionary<string, List<Phrase>> _byFirstWord = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Phrase>>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly HashSet<string> _words = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _forms = new(StringComparer.Ordinal);
     private readonly List<string> _fuzzyTargets = [];
     private readonly Dictionary<string, string?> _skeletons = new(StringComparer.Ordinal);
 
@@ -33,14 +34,19 @@ internal sealed class PhraseIndex
     {
         foreach (var phrase in phrases.Where(p => p.Words.Length > 0))
         {
-            if (!_byFirstWord.TryGetValue(phrase.Words[0], out var list))
+            // Filed under its first word's other tense too ("threatened" is found from "threatening"), when more words
+            // follow: a single word keeps its own form ("threatening" behaviour is not "threatened").
+            foreach (var first in phrase.Words.Length > 1 ? StemsOf(phrase.Words[0]) : [phrase.Words[0]])
             {
-                _byFirstWord[phrase.Words[0]] = list = [];
-            }
+                if (!_byFirstWord.TryGetValue(first, out var list))
+                {
+                    _byFirstWord[first] = list = [];
+                }
 
-            if (!list.Any(p => p.Words.SequenceEqual(phrase.Words)))
-            {
-                list.Add(phrase);
+                if (!list.Any(p => p.Words.SequenceEqual(phrase.Words)))
+                {
+                    list.Add(phrase);
+                }
             }
 
             foreach (var word in phrase.Words)
@@ -48,6 +54,11 @@ internal sealed class PhraseIndex
                 if (_words.Add(word) && word.Length >= shortestFuzzyTarget && !char.IsAsciiDigit(word[0]))
                 {
                     _fuzzyTargets.Add(word);
+                }
+
+                foreach (var form in StemsOf(word))
+                {
+                    _forms.Add(form);
                 }
             }
         }
@@ -108,7 +119,7 @@ internal sealed class PhraseIndex
     {
         foreach (var stem in Stems(word))
         {
-            if (_words.GetAlternateLookup<ReadOnlySpan<char>>().Contains(stem))
+            if (_forms.GetAlternateLookup<ReadOnlySpan<char>>().Contains(stem))
             {
                 return true;
             }
@@ -214,6 +225,10 @@ internal sealed class PhraseIndex
         return true;
     }
 
+    /// <summary>
+    /// The token is the phrase word, or the two share a form without a plural or -ed/-ing ending ("threatening" is
+    /// "threatened", "injuries" is "injury").
+    /// </summary>
     private static bool Matches(string token, string word)
     {
         foreach (var stem in Stems(token))
@@ -224,8 +239,43 @@ internal sealed class PhraseIndex
             }
         }
 
-        return false;
+        return OtherTense(token, word);
     }
+
+    // "threatening" for "threatened" and back: one verb, another tense. Only between those two endings ("faint" is not
+    // "fainted", "wanted" is not "wants").
+    private static bool OtherTense(string token, string word) =>
+        !NotAVerbHere.Contains(token) && !NotAVerbHere.Contains(word)
+        && (token.EndsWith("ing", StringComparison.Ordinal) && word.EndsWith("ed", StringComparison.Ordinal) && token.Length >= 7 && word.Length >= 6
+            && token.AsSpan(0, token.Length - 3).SequenceEqual(word.AsSpan(0, word.Length - 2)))
+        || (token.EndsWith("ed", StringComparison.Ordinal) && word.EndsWith("ing", StringComparison.Ordinal) && token.Length >= 6 && word.Length >= 7
+            && token.AsSpan(0, token.Length - 2).SequenceEqual(word.AsSpan(0, word.Length - 3)));
+
+    // -ing words officers use as prepositions: "following a report" is not "followed".
+    private static readonly FrozenSet<string> NotAVerbHere = new[] { "following", "concerning", "regarding", "including", "according" }.ToFrozenSet(StringComparer.Ordinal);
+
+    // The forms a phrase's first word is filed under: itself, and its other tense ("threatened": "threatening").
+    private static List<string> StemsOf(string word)
+    {
+        var forms = new List<string>(2) { word };
+        if (NotAVerbHere.Contains(word))
+        {
+            return forms;
+        }
+
+        if (word.Length >= 6 && word.EndsWith("ed", StringComparison.Ordinal) && !NotAVerbHere.Contains(word[..^2] + "ing"))
+        {
+            forms.Add(word[..^2] + "ing");
+        }
+        else if (word.Length >= 7 && word.EndsWith("ing", StringComparison.Ordinal))
+        {
+            forms.Add(word[..^3] + "ed");
+        }
+
+        return forms;
+    }
+
+
 
     /// <summary>The word and its forms without a plural or -ed/-ing ending ("injuries" is also "injury").</summary>
     private static StemEnumerable Stems(string word) => new(word);

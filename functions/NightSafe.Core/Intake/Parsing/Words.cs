@@ -38,12 +38,18 @@ internal static class Words
     public static readonly FrozenSet<string> ConsentNoTail = Set("given", "obtained", "granted", "gained", "confirmed");
 
     public static readonly FrozenSet<string> ContactWords = Set(
-        "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "call", "called", "sms",
-        "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details", "follow", "followup", "info", "information", "engage");
+        "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "call", "called", "sms", "ring", "rung",
+        "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details", "follow", "followup", "info", "information", "engage",
+        "referral", "help", "name");
+
+    // Contact words that only refuse: "declined any help", "wouldnt give his name"; "wants help" (with his temper) and
+    // "gave her name" say nothing of being contacted.
+    public static readonly FrozenSet<string> RefusalOnlyContactWords = Set("help", "name");
 
     // Words that refuse contact when said alone before them ("no texts", "declined contact").
     public static readonly FrozenSet<string> RefusableContactWords = Set(
-        "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "sms", "advice", "follow", "followup", "engage");
+        "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "sms", "advice", "follow", "followup", "engage",
+        "referral", "help");
 
     public static readonly FrozenSet<string> ContactAgree = Set(
         "happy", "ok", "okay", "fine", "yes", "agreed", "agrees", "agree", "agreeing", "can", "wants", "want", "wanted", "willing",
@@ -51,7 +57,7 @@ internal static class Words
         "asked", "asks", "requested", "requests");
 
     public static readonly FrozenSet<string> ContactRefuse = Set(
-        "not", "no", "doesnt", "dont", "didnt", "wont", "never", "refused", "refuses", "refusing", "refuse", "declined", "declines",
+        "not", "no", "doesnt", "dont", "didnt", "wont", "wouldnt", "never", "refused", "refuses", "refusing", "refuse", "declined", "declines",
         "declining", "decline", "unhappy", "nope", "without", "isnt", "wasnt", "against", "scared", "frightened", "afraid",
         "reluctant", "unwilling");
 
@@ -60,7 +66,7 @@ internal static class Words
 
     public static readonly FrozenSet<string> ContactRequests = Set("asked", "asks", "requested", "requests");
 
-    public static readonly FrozenSet<string> ContactInformation = Set("info", "information", "advice", "details", "number");
+    public static readonly FrozenSet<string> ContactInformation = Set("info", "information", "advice", "details", "number", "name");
 
     public static readonly FrozenSet<string> ContactBreaks = Set("but", "and", "says", "said", "because", "cos", "so", "if");
 
@@ -111,6 +117,13 @@ internal static class Words
     public static readonly FrozenSet<string> LocationTrailing = Set("the", "a", "of", "and", "to", "on", "at", "in", "by");
 
     public static readonly FrozenSet<string> PrepositionsBeforeTown = Set("in", "at", "from", "of", "near", "around", "round", "to", "nr");
+
+    // Whose number it is when not the person's own: "her mums number", "friends no".
+    public static readonly FrozenSet<string> OtherPeople = Set(
+        "friend", "friends", "mate", "mates", "mum", "mums", "mother", "mothers", "dad", "dads", "father", "fathers", "sister",
+        "sisters", "brother", "brothers", "boyfriend", "boyfriends", "girlfriend", "girlfriends", "partner", "partners", "husband",
+        "husbands", "wife", "wifes", "aunt", "aunts", "auntie", "uncle", "uncles", "nan", "nans", "gran", "grans", "cousin",
+        "cousins", "parent", "parents", "carer", "carers");
 
     public static readonly FrozenSet<string> PhoneLabels = Set(
         "tel", "tele", "telephone", "mob", "mobile", "phone", "ph", "number", "num", "no", "contact", "on", "cell", "nbr", "nmbr");
