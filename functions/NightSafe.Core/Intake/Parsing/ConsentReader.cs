@@ -156,8 +156,8 @@ internal static class ConsentReader
         }
     }
 
-    // "offered a referral to a programme, declined", "offered help to change, refused": the refusal stands alone after
-    // the offer, in a statement of its own ("but declined" too).
+    // "offered a referral to a programme, declined", "offered help getting home refused", "offered to call a taxi he
+    // said no": after an offer, a refusal that ends its statement, or a "said no".
     private static bool DeclinedAnOffer(Reading reading)
     {
         var tokens = reading.Tokens;
@@ -171,15 +171,18 @@ internal static class ConsentReader
                 continue;
             }
 
-            if (!offered || reading.Taken[i] || word is not ("declined" or "refused" or "declines" or "refuses"))
+            if (!offered || reading.Taken[i])
             {
                 continue;
             }
 
-            var alone = i + 1 >= tokens.Count || !reading.Joined(i, i + 1);
-            var opens = i == 0 || !reading.Joined(i - 1, i) || tokens[i - 1].Word == "but"
-                || (tokens[i - 1].Word == "and" && (i == 1 || !reading.Joined(i - 2, i - 1)));
-            if (alone && opens)
+            if (word is "said" or "says" && i + 1 < tokens.Count && reading.Joined(i, i + 1) && tokens[i + 1].Word is "no" or "nope")
+            {
+                reading.Mark(i, i + 1, Role.Consent);
+                return true;
+            }
+
+            if (word is "declined" or "refused" or "declines" or "refuses" && (i + 1 >= tokens.Count || !reading.Joined(i, i + 1)))
             {
                 reading.Mark(i, i, Role.Consent);
                 return true;

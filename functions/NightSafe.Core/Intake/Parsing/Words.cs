@@ -53,7 +53,7 @@ internal static class Words
 
     public static readonly FrozenSet<string> ContactAgree = Set(
         "happy", "ok", "okay", "fine", "yes", "agreed", "agrees", "agree", "agreeing", "can", "wants", "want", "wanted", "willing",
-        "permission", "keen", "consents", "consented", "accepts", "accepted", "accepting", "welcomes", "like", "y", "likes", "glad",
+        "permission", "keen", "content", "consents", "consented", "accepts", "accepted", "accepting", "welcomes", "like", "y", "likes", "glad",
         "asked", "asks", "requested", "requests");
 
     public static readonly FrozenSet<string> ContactRefuse = Set(
