@@ -12,7 +12,21 @@ public interface ISmsRecords
     /// deleted now (the provider was unreachable or refused): the deletion is tried again later.
     /// </summary>
     Task<bool> DeleteAsync(string messageSid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The messages sent to the sender of inbound text <paramref name="inboundSid"/> from the number it was sent to, dated
+    /// from its arrival to <paramref name="window"/> after it: the replies the hub answered it with as TwiML, which the
+    /// provider made into messages of its own and never named to us. Null when the provider no longer holds the inbound
+    /// text (nothing to find from it). Throws <see cref="SmsRecordDeletionException"/> when it cannot tell now.
+    /// </summary>
+    Task<SmsReplies?> RepliesToAsync(string inboundSid, TimeSpan window, CancellationToken cancellationToken);
 }
+
+/// <summary>An inbound text's arrival and the messages sent back to its sender soon after (bodies stay in memory, never stored).</summary>
+public sealed record SmsReplies(DateTimeOffset ReceivedAt, IReadOnlyList<SmsRecord> Sent);
+
+/// <summary>One message the provider holds: its id, its body and when it was sent (null while not sent yet).</summary>
+public sealed record SmsRecord(string MessageSid, string Body, DateTimeOffset? SentAt);
 
 /// <summary>The provider's record of a message could not be deleted now; <see cref="Code"/> says why (no personal data).</summary>
 public sealed class SmsRecordDeletionException : Exception
@@ -46,7 +60,12 @@ public sealed class SmsRecordDeletionException : Exception
 /// <param name="Referral">The referral it belongs to, "night/reference".</param>
 /// <param name="Attempts">How many deletions failed so far.</param>
 /// <param name="LastError">Why the last attempt failed (no personal data).</param>
-public sealed record PendingSmsRecordDeletion(string MessageSid, string Referral, DateTimeOffset QueuedAt, int Attempts = 0, string? LastError = null, DateTimeOffset? LastAttemptAt = null);
+/// <param name="FindReplies">
+/// An inbound text: before it is deleted, the hub's TwiML replies to it that name the referral are found at the provider
+/// and listed for deletion too (they carry its reference, town and concerns; the provider never told us their ids).
+/// </param>
+public sealed record PendingSmsRecordDeletion(
+    string MessageSid, string Referral, DateTimeOffset QueuedAt, int Attempts = 0, string? LastError = null, DateTimeOffset? LastAttemptAt = null, bool FindReplies = false);
 
 /// <summary>
 /// Our list of provider message records still to delete (the SmsDeletions table): written when a referral is erased,
