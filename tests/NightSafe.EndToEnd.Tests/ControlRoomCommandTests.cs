@@ -64,7 +64,8 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
         try
         {
             await StackStateFile.WriteAsync(state, Hub.State(Environment.ProcessId), CancellationToken.None);
-            var phone = new OfficerPhone(fixture.Http, Hub.Functions.BaseUrl, Hub.PublicBaseUrl, Hub.Twilio.AccountSid, Hub.Twilio.AuthToken, OfflineHub.HubNumber);
+            // Through the stand-in, as through Twilio: it holds each text and the hub's TwiML reply, as the erasure finds them.
+            var phone = new OfficerPhone(fixture.Http, Hub.Functions.BaseUrl, Hub.PublicBaseUrl, Hub.Twilio.AccountSid, Hub.Twilio.AuthToken, OfflineHub.HubNumber) { StandIn = Hub.Twilio };
             var first = await Eventually.ValueAsync(
                 async () => await phone.TextAsync("+447700900001", "Chelmsford alone outside the station 07700 900971 consent n", CancellationToken.None) is { Reference: not null } r ? r : null,
                 TimeSpan.FromSeconds(30),
@@ -73,9 +74,17 @@ public sealed class ControlRoomCommandTests(HubFixture fixture, ITestOutputHelpe
             Assert.NotNull(first.Reference);
             Assert.NotNull(second.Reference);
 
+            bool Replied(OfficerReply reply) =>
+                Hub.Twilio.Messages.Any(m => m.Direction == TwilioStandIn.MessageDirection.OutboundReply && m.Body.Contains(reply.Reference.ToString()!, StringComparison.Ordinal));
+            Assert.True(Replied(first) && Replied(second));
+
             var (one, oneOut, _) = await InProcessCli.RunAsync("erase", "referral", Hub.Night.ToString(), first.Reference.ToString()!, "--state", state);
             var (again, againOut, _) = await InProcessCli.RunAsync("erase", "referral", Hub.Night.ToString(), first.Reference.ToString()!, "--state", state);
+            // The first referral's reply went with it; the next referral's, to the same officer a moment later, stays.
+            Assert.False(Replied(first), "the first referral's TwiML reply is still held at Twilio");
+            Assert.True(Replied(second), "the second referral's TwiML reply went with the first referral");
             var (byPhone, phoneOut, _) = await InProcessCli.RunAsync("erase", "phone", "07700 900972", "--state", state);
+            Assert.False(Replied(second), "the second referral's TwiML reply is still held after its erasure by phone");
             var (missing, _, error) = await InProcessCli.RunAsync("erase", "referral", Hub.Night.ToString(), "ZZZZZZ", "--state", state);
 
             Assert.Equal((0, 0, 0), (one, again, byPhone));

@@ -57,6 +57,31 @@ public sealed class InboundSmsTests(HubFixture fixture, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Texted_through_the_stand_in_the_text_and_the_hubs_twiml_reply_are_held_as_twilio_holds_them()
+    {
+        try
+        {
+            const string officer = "+447700900002";
+            var phone = new OfficerPhone(fixture.Http, Hub.Functions.BaseUrl, Hub.PublicBaseUrl, Hub.Twilio.AccountSid, Hub.Twilio.AuthToken, OfflineHub.HubNumber) { StandIn = Hub.Twilio };
+
+            var reply = await phone.TextAsync(officer, "HELP", CancellationToken.None);
+
+            Assert.Equal(HttpStatusCode.OK, reply.Status);
+            Assert.False(string.IsNullOrEmpty(reply.Message));
+            var held = Hub.Twilio.Messages.Where(m => m.To == officer || m.From == officer).ToList();
+            var inbound = Assert.Single(held, m => m.Direction == MessageDirection.Inbound);
+            Assert.Equal((OfflineHub.HubNumber, "HELP", MessageStatus.Received), (inbound.To, inbound.Body, inbound.Status));
+            var answer = Assert.Single(held, m => m.Direction == MessageDirection.OutboundReply);
+            Assert.Equal((OfflineHub.HubNumber, reply.Message, MessageStatus.Delivered), (answer.From, answer.Body, answer.Status));
+            Assert.True(answer.SentAt >= inbound.SentAt);
+        }
+        finally
+        {
+            fixture.WriteLogTail(output);
+        }
+    }
+
+    [Fact]
     public async Task Inbound_SMS_signed_with_another_token_is_refused_403_by_the_app_under_the_dev_host()
     {
         var form = TwilioStandIn.InboundSms.Form(Hub.Twilio.AccountSid, Officer, OfflineHub.HubNumber, "Chelmsford drunk female, consent y");

@@ -266,6 +266,11 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
             var dossier = await DossierAsync(reference);
             Assert.Equal("Attended", Cases(dossier).Single(c => c["agency"]!.GetValue<string>() == agency.Id.Value)["status"]!.GetValue<string>());
             Assert.Equal(["accepted", "attended"], Trail(dossier).Where(e => Kind(e) == "outcome" && Data(e, "agency") == agency.Id.Value).Select(e => Data(e, "status")!));
+            // Through the stack's Twilio stand-in, as through Twilio: it holds both texts and both TwiML replies.
+            Assert.Contains(Hub.Twilio.Messages, m => m.Direction == MessageDirection.Inbound && m.From == agency.Phone && m.Body == $"ACC {reference}");
+            Assert.Contains(Hub.Twilio.Messages, m => m.Direction == MessageDirection.Inbound && m.From == agency.Phone && m.Body == $"att {reference}");
+            Assert.Contains(Hub.Twilio.Messages, m => m.Direction == MessageDirection.OutboundReply && m.To == agency.Phone && m.Body.StartsWith($"NightSafe {reference} accepted by {agency.Name}.", StringComparison.Ordinal));
+            Assert.Contains(Hub.Twilio.Messages, m => m.Direction == MessageDirection.OutboundReply && m.To == agency.Phone && m.Body.StartsWith($"NightSafe {reference}: attended, noted.", StringComparison.Ordinal));
         }
         catch
         {

@@ -34,6 +34,11 @@ public sealed class CallbackListener : IAsyncDisposable
 
     public int AnswerStatus { get; init; } = StatusCodes.Status200OK;
 
+    /// <summary>The body every answer carries (a webhook's TwiML), with <see cref="AnswerContentType"/>; none when null.</summary>
+    public string? AnswerBody { get; set; }
+
+    public string AnswerContentType { get; init; } = "application/xml";
+
     public Uri BaseUrl { get; private set; } = null!;
 
     /// <summary>Every request that reached the listener, answered or not.</summary>
@@ -94,5 +99,10 @@ public sealed class CallbackListener : IAsyncDisposable
             context.Request.Headers.UserAgent.FirstOrDefault(),
             form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal)));
         context.Response.StatusCode = AnswerStatus;
+        if (AnswerBody is { } body)
+        {
+            context.Response.ContentType = AnswerContentType;
+            await context.Response.WriteAsync(body, context.RequestAborted);
+        }
     }
 }

@@ -14,6 +14,14 @@ public interface ISmsRecords
     Task<bool> DeleteAsync(string messageSid, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The messages sent to the sender of inbound text <paramref name="inboundSid"/> from the number it was sent to, dated
+    /// from its arrival to <paramref name="window"/> after it: the replies the hub answered it with as TwiML, which the
+    /// provider made into messages of its own and never named to us. Null when the provider no longer holds the inbound
+    /// text (nothing to find from it). Throws <see cref="SmsRecordDeletionException"/> when it cannot tell now.
+    /// </summary>
+    Task<SmsReplies?> RepliesToAsync(string inboundSid, TimeSpan window, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The provider's status of the message now (the lost delivery report's stand-in), or null when the provider holds
     /// no such message. Throws <see cref="SmsUnavailableException"/> when the provider could not be asked now.
     /// </summary>
@@ -26,6 +34,12 @@ public sealed record SmsProviderStatus(string Status, string? ErrorCode)
     /// <summary>Delivered, undelivered, failed or canceled: no later report will change it.</summary>
     public bool IsFinal => Status is "delivered" or "undelivered" or "failed" or "canceled";
 }
+
+/// <summary>An inbound text's arrival and the messages sent back to its sender soon after (bodies stay in memory, never stored).</summary>
+public sealed record SmsReplies(DateTimeOffset ReceivedAt, IReadOnlyList<SmsRecord> Sent);
+
+/// <summary>One message the provider holds: its id, its body and when it was sent (null while not sent yet).</summary>
+public sealed record SmsRecord(string MessageSid, string Body, DateTimeOffset? SentAt);
 
 /// <summary>The provider's record of a message could not be deleted now; <see cref="Code"/> says why (no personal data).</summary>
 public sealed class SmsRecordDeletionException : Exception
@@ -59,7 +73,12 @@ public sealed class SmsRecordDeletionException : Exception
 /// <param name="Referral">The referral it belongs to, "night/reference".</param>
 /// <param name="Attempts">How many deletions failed so far.</param>
 /// <param name="LastError">Why the last attempt failed (no personal data).</param>
-public sealed record PendingSmsRecordDeletion(string MessageSid, string Referral, DateTimeOffset QueuedAt, int Attempts = 0, string? LastError = null, DateTimeOffset? LastAttemptAt = null);
+/// <param name="FindReplies">
+/// An inbound text: before it is deleted, the hub's TwiML replies to it that name the referral are found at the provider
+/// and listed for deletion too (they carry its reference, town and concerns; the provider never told us their ids).
+/// </param>
+public sealed record PendingSmsRecordDeletion(
+    string MessageSid, string Referral, DateTimeOffset QueuedAt, int Attempts = 0, string? LastError = null, DateTimeOffset? LastAttemptAt = null, bool FindReplies = false);
 
 /// <summary>
 /// Our list of provider message records still to delete (the SmsDeletions table): written when a referral is erased,

@@ -6,7 +6,8 @@ namespace NightSafe.Integrations.Storage;
 
 /// <summary>
 /// The SmsDeletions table: one row per provider message still to delete, PartitionKey <c>twilio</c>, RowKey the
-/// message SID (ids only: the referral's key, when listed, and the last failure). Small: rows leave once deleted.
+/// message SID (ids only: the referral's key, when listed, the last failure, and for an inbound text whether its TwiML
+/// replies are still to find; never a number or a body). Small: rows leave once deleted.
 /// </summary>
 public sealed class TableSmsRecordDeletions : ISmsRecordDeletions
 {
@@ -16,6 +17,7 @@ public sealed class TableSmsRecordDeletions : ISmsRecordDeletions
     private const string Attempts = "Attempts";
     private const string LastError = "LastError";
     private const string LastAttemptAt = "LastAttemptAt";
+    private const string FindReplies = "FindReplies";
 
     private readonly TableClient _table;
     private readonly StorageInitializer _storage;
@@ -41,7 +43,7 @@ public sealed class TableSmsRecordDeletions : ISmsRecordDeletions
         {
             // Merge keeps an earlier listing's attempts and error when the same message is listed again.
             await _table.SubmitTransactionAsync(
-                chunk.Select(d => new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(Partition, d.MessageSid) { [Referral] = d.Referral, [QueuedAt] = d.QueuedAt })),
+                chunk.Select(d => new TableTransactionAction(TableTransactionActionType.UpsertMerge, Row(d))),
                 cancellationToken);
         }
     }
@@ -58,10 +60,23 @@ public sealed class TableSmsRecordDeletions : ISmsRecordDeletions
                 row.GetDateTimeOffset(QueuedAt) ?? DateTimeOffset.MinValue,
                 row.GetInt32(Attempts) ?? 0,
                 row.GetString(LastError),
-                row.GetDateTimeOffset(LastAttemptAt)));
+                row.GetDateTimeOffset(LastAttemptAt),
+                row.GetBoolean(FindReplies) ?? false));
         }
 
         return pending;
+    }
+
+    /// <summary>A new listing's row; an inbound text's says its replies are still to find (merged, so a later listing never clears it).</summary>
+    private static TableEntity Row(PendingSmsRecordDeletion deletion)
+    {
+        var row = new TableEntity(Partition, deletion.MessageSid) { [Referral] = deletion.Referral, [QueuedAt] = deletion.QueuedAt };
+        if (deletion.FindReplies)
+        {
+            row[FindReplies] = true;
+        }
+
+        return row;
     }
 
     public async Task CompleteAsync(PendingSmsRecordDeletion deletion, CancellationToken cancellationToken)

@@ -205,6 +205,79 @@ public sealed partial class TwilioSmsSender(
     }
 
     /// <summary>
+    /// The hub's replies to an inbound text, found as Twilio lists them: the text fetched (MessageResource.FetchAsync) for
+    /// its sender, the number it was sent to and its arrival; then the messages sent to that sender from that number
+    /// (MessageResource.ReadAsync with To, From and DateSent bounds) from its arrival to <paramref name="window"/> after.
+    /// A text Twilio no longer holds (404) finds nothing. The numbers stay in memory: logged masked, never stored.
+    /// </summary>
+    public async Task<SmsReplies?> RepliesToAsync(string inboundSid, TimeSpan window, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inboundSid);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var call = new TwilioCall(handlers.CreateHandler(HttpClientName), cancellationToken);
+        using var http = new System.Net.Http.HttpClient(call, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = Client(http, options.Value);
+        try
+        {
+            MessageResource inbound;
+            try
+            {
+                inbound = await MessageResource.FetchAsync(inboundSid, client: client);
+            }
+            catch (ApiException e) when ((e.Status != 0 ? e.Status : call.LastStatus) == 404)
+            {
+                LogRepliesUnfindable(inboundSid);
+                return null;
+            }
+
+            var receivedAt = new DateTimeOffset(Utc(inbound.DateSent ?? inbound.DateCreated ?? DateTime.UtcNow));
+            var texter = inbound.From?.ToString();
+            if (inbound.Direction != MessageResource.DirectionEnum.Inbound || string.IsNullOrEmpty(texter) || string.IsNullOrEmpty(inbound.To))
+            {
+                // Not a text the hub received: nothing answered it.
+                return new SmsReplies(receivedAt, []);
+            }
+
+            // Twilio filters DateSent to the second: a second either side, and the exact bounds are the matching rule's.
+            var sent = await MessageResource.ReadAsync(
+                new ReadMessageOptions
+                {
+                    To = new PhoneNumber(texter),
+                    From = new PhoneNumber(inbound.To),
+                    DateSentAfter = receivedAt.UtcDateTime.AddSeconds(-1),
+                    DateSentBefore = (receivedAt + window).UtcDateTime.AddSeconds(1),
+                    PageSize = ReconcilePage,
+                },
+                client);
+            var replies = sent
+                .Where(m => m.Direction != MessageResource.DirectionEnum.Inbound && m.Sid is not null)
+                .Select(m => new SmsRecord(m.Sid, m.Body ?? string.Empty, m.DateSent is { } at ? new DateTimeOffset(Utc(at)) : null))
+                .ToList();
+            LogRepliesListed(inboundSid, new MaskedPhone(texter), replies.Count);
+            return new SmsReplies(receivedAt, replies);
+        }
+        catch (ApiConnectionException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The search for replies was cancelled.", e, cancellationToken);
+        }
+        catch (ApiException e)
+        {
+            var status = e.Status != 0 ? e.Status : call.LastStatus ?? 0;
+            throw new SmsRecordDeletionException($"http-{status}/{e.Code}", $"Twilio answered {status} (error {e.Code}) to the search for replies to {inboundSid}.", e);
+        }
+        catch (ApiConnectionException e)
+        {
+            throw new SmsRecordDeletionException("unreachable", $"Twilio could not be reached to find the replies to {inboundSid}.", e);
+        }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is ApiException or ApiConnectionException)
+        {
+            // A further page: the SDK fetches it by reflection, which wraps its failure.
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new SmsRecordDeletionException("list-page", $"A page of Twilio's list of replies to {inboundSid} could not be read.", e.InnerException);
+        }
+    }
+
+    /// <summary>
     /// Messages per page of a reconcile's list (Twilio's largest): one request in nearly every case. The SDK fetches any
     /// further page as the list is read, and only while it is read.
     /// </summary>
@@ -254,6 +327,12 @@ public sealed partial class TwilioSmsSender(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Twilio's record of {MessageSid} deleted: {Deleted} (false: Twilio did not hold it)")]
     private partial void LogDeleted(string messageSid, bool deleted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replies to inbound SMS {MessageSid}: Twilio no longer holds it, nothing to find")]
+    private partial void LogRepliesUnfindable(string messageSid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replies to inbound SMS {MessageSid}: {Count} messages sent to {To} in the window")]
+    private partial void LogRepliesListed(string messageSid, MaskedPhone to, int count);
 
     /// <summary>One send's view of the pipeline: links the caller's token and remembers the final answer.</summary>
     private sealed class TwilioCall(HttpMessageHandler inner, CancellationToken caller) : DelegatingHandler(inner)

@@ -16,7 +16,7 @@ public sealed record SentMessage
 
     public required string Body { get; init; }
 
-    /// <summary>"outbound-api" for a message created through the API, "inbound" for one that arrived at the account's number.</summary>
+    /// <summary>"outbound-api" for a message created through the API, "inbound" for one that arrived at the account's number, "outbound-reply" for one made from a webhook's TwiML answer.</summary>
     public string Direction { get; init; } = MessageDirection.OutboundApi;
 
     /// <summary>Twilio's status: queued, sent, delivered or undelivered (received for an inbound message).</summary>
@@ -44,10 +44,14 @@ public sealed record SentMessage
     /// <summary>Every status callback posted for this message, in order.</summary>
     public IReadOnlyList<StatusCallbackPost> Callbacks { get; init; } = [];
 
-    /// <summary>True once the status is final and, when a StatusCallback was given, its final callback has been posted.</summary>
+    /// <summary>
+    /// True once the status is final and, when a StatusCallback was given, its final callback has been posted. An inbound
+    /// message is final once received.
+    /// </summary>
     public bool IsSettled =>
-        Status is MessageStatus.Delivered or MessageStatus.Undelivered or MessageStatus.Failed
-        && (StatusCallback is null || Callbacks.Any(c => c.Status == Status));
+        Status is MessageStatus.Received
+        || (Status is MessageStatus.Delivered or MessageStatus.Undelivered or MessageStatus.Failed
+            && (StatusCallback is null || Callbacks.Any(c => c.Status == Status)));
 }
 
 /// <summary>One status callback post and how it went.</summary>
@@ -69,6 +73,9 @@ public static class MessageDirection
 {
     public const string OutboundApi = "outbound-api";
     public const string Inbound = "inbound";
+
+    /// <summary>A message Twilio made from the TwiML a messaging webhook answered with.</summary>
+    public const string OutboundReply = "outbound-reply";
 }
 
 public static class MessageStatus

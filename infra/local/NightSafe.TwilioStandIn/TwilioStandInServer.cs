@@ -21,6 +21,7 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
     private readonly MessageDelivery _delivery;
     private readonly ApiOutage _outage;
     private readonly MessagesApi _api;
+    private readonly InboundTexts _inbound;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -28,9 +29,10 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
     private WebApplication? _app;
     private int _disposed;
 
-    private TwilioStandInServer(WebApplication app, MessageLedger ledger, MessageDelivery delivery, ApiOutage outage, MessagesApi api, ILoggerFactory loggerFactory, TimeProvider time, Uri baseUrl, string accountSid, string authToken)
+    private TwilioStandInServer(WebApplication app, MessageLedger ledger, MessageDelivery delivery, ApiOutage outage, MessagesApi api, InboundTexts inbound, ILoggerFactory loggerFactory, TimeProvider time, Uri baseUrl, string accountSid, string authToken)
     {
         _app = app;
+        _inbound = inbound;
         _ledger = ledger;
         _delivery = delivery;
         _outage = outage;
@@ -59,33 +61,49 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
     /// <summary>
     /// Records an SMS that arrived at the account's number <paramref name="to"/> from <paramref name="from"/>, as Twilio
     /// keeps one (direction inbound, status received, body and numbers) until it is deleted: pass its SID as the
-    /// webhook's MessageSid. It is listed, fetched and deleted like any message; no status callbacks.
+    /// webhook's MessageSid. It is listed, fetched and deleted like any message; no status callbacks. A
+    /// <paramref name="messageSid"/> already held is the same message again (a webhook retry): it is returned as held.
     /// </summary>
-    public SentMessage ReceiveInbound(string from, string to, string body)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(from);
-        ArgumentException.ThrowIfNullOrEmpty(to);
-        ArgumentNullException.ThrowIfNull(body);
-        var now = _time.GetUtcNow();
-        var message = new SentMessage
-        {
-            Sid = TwilioSid.New("SM"),
-            AccountSid = AccountSid,
-            To = to,
-            From = from,
-            Body = body,
-            Direction = MessageDirection.Inbound,
-            Status = MessageStatus.Received,
-            NumSegments = SmsSegments.Count(body),
-            NumMedia = 0,
-            Encoding = SmsSegments.EncodingOf(body),
-            CreatedAt = now,
-            UpdatedAt = now,
-            SentAt = now,
-        };
-        _ledger.Add(message);
-        return message;
-    }
+    public SentMessage ReceiveInbound(string from, string to, string body, string? messageSid = null) => _inbound.Receive(from, to, body, messageSid);
+
+    /// <summary>
+    /// What Twilio does with a messaging webhook's answer to <paramref name="inbound"/>: a 2xx answer's TwiML
+    /// <c>&lt;Message&gt;</c> verbs each become a message of their own (direction outbound-reply, from the number texted
+    /// to the texter unless the verb names others, delivered, sent just after the inbound text), listed, fetched and
+    /// deleted through the API like every other message. Twilio tells the app no SID for them. Returns the replies made.
+    /// </summary>
+    public IReadOnlyList<SentMessage> AnswerInbound(SentMessage inbound, WebhookAnswer answer) => _inbound.Answer(inbound, answer);
+
+    /// <summary>
+    /// An SMS from <paramref name="from"/> to the account's number <paramref name="to"/>, delivered as Twilio delivers
+    /// one: held as an inbound message, its webhook form handed to <paramref name="webhook"/> (which posts it, or calls
+    /// the app however a test does), and the answer's TwiML turned into reply messages (<see cref="AnswerInbound"/>).
+    /// Pass the same <paramref name="messageSid"/> again to retry the webhook as Twilio does.
+    /// </summary>
+    public Task<InboundDelivery> DeliverInboundAsync(
+        string from, string to, string body, Func<IReadOnlyDictionary<string, string>, CancellationToken, Task<WebhookAnswer>> webhook,
+        string? messageSid = null, CancellationToken cancellationToken = default) =>
+        _inbound.DeliverAsync(from, to, body, webhook, messageSid, cancellationToken);
+
+    /// <summary>
+    /// <see cref="DeliverInboundAsync(string, string, string, Func{IReadOnlyDictionary{string, string}, CancellationToken, Task{WebhookAnswer}}, string?, CancellationToken)"/>
+    /// over HTTP: the form POSTed to <paramref name="webhookUrl"/>, signed with the auth token over
+    /// <paramref name="signedUrl"/> (the public URL Twilio is configured with; the app may listen elsewhere). Out of
+    /// process, <c>POST /stand-in/Accounts/{AccountSid}/Inbound.json</c> does the same (<see cref="InboundPath"/>).
+    /// </summary>
+    public Task<InboundDelivery> DeliverInboundAsync(
+        HttpClient http, Uri webhookUrl, Uri signedUrl, string from, string to, string body, string? messageSid = null, CancellationToken cancellationToken = default) =>
+        _inbound.DeliverAsync(http, webhookUrl, signedUrl, from, to, body, messageSid, cancellationToken);
+
+    /// <summary>
+    /// The stand-in's own endpoint (not Twilio's) for a phone in another process: POST a form with From, To (the
+    /// account's number), Body, Url (where the app's webhook listens), optionally SignedUrl (the public URL Twilio
+    /// signs; Url when absent) and MessageSid (a retry), with the account's basic auth. The stand-in delivers the text as
+    /// <see cref="DeliverInboundAsync(HttpClient, Uri, Uri, string, string, string, string?, CancellationToken)"/> and
+    /// answers JSON: <c>inbound_sid</c>, <c>webhook_status</c> (0 when the app did not answer within Twilio's 15 s),
+    /// <c>webhook_answer</c>, and <c>replies</c> (sid and body of each).
+    /// </summary>
+    public static string InboundPath(string accountSid) => $"/stand-in/Accounts/{accountSid}/Inbound.json";
 
     /// <summary>The SIDs of the messages deleted through the API (DELETE .../Messages/{sid}.json).</summary>
     public IReadOnlyCollection<string> DeletedSids => _ledger.Deleted;
@@ -110,13 +128,15 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         var delivery = new MessageDelivery(ledger, options, authToken, logger);
         var api = new MessagesApi(ledger, delivery, options, accountSid, authToken, logger);
         var outage = new ApiOutage(logger);
+        var inbound = new InboundTexts(ledger, api, accountSid, authToken, options.TimeProvider, logger);
         WebApplication app;
         try
         {
-            app = await ListenAsync(options.Port, loggerFactory, api, outage, cancellationToken);
+            app = await ListenAsync(options.Port, loggerFactory, api, inbound, outage, cancellationToken);
         }
         catch
         {
+            inbound.Dispose();
             await delivery.DisposeAsync();
             throw;
         }
@@ -124,11 +144,11 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         var baseUrl = new Uri($"http://127.0.0.1:{new Uri(address).Port}");
         LogStarted(logger, baseUrl, accountSid);
-        return new TwilioStandInServer(app, ledger, delivery, outage, api, loggerFactory, options.TimeProvider, baseUrl, accountSid, authToken);
+        return new TwilioStandInServer(app, ledger, delivery, outage, api, inbound, loggerFactory, options.TimeProvider, baseUrl, accountSid, authToken);
     }
 
     /// <summary>The web host serving <paramref name="api"/> on 127.0.0.1:<paramref name="port"/>, started.</summary>
-    private static async Task<WebApplication> ListenAsync(int port, ILoggerFactory loggerFactory, MessagesApi api, ApiOutage outage, CancellationToken cancellationToken)
+    private static async Task<WebApplication> ListenAsync(int port, ILoggerFactory loggerFactory, MessagesApi api, InboundTexts inbound, ApiOutage outage, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(TwilioStandInServer).Assembly.GetName().Name });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -150,6 +170,7 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", api.ListAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages/{sid}.json", api.FetchAsync);
         app.MapDelete("/2010-04-01/Accounts/{accountSid}/Messages/{sid}.json", api.DeleteAsync);
+        app.MapPost("/stand-in/Accounts/{accountSid}/Inbound.json", inbound.HandleAsync);
         // Twilio answers any other path with its JSON 404; the default fallback would skip paths that look like files (*.json).
         app.MapFallback("/{**path}", MessagesApi.NotFoundAsync);
 
@@ -203,7 +224,7 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         {
             if (Volatile.Read(ref _app) is null)
             {
-                Volatile.Write(ref _app, await ListenAsync(Port, _loggerFactory, _api, _outage, CancellationToken.None));
+                Volatile.Write(ref _app, await ListenAsync(Port, _loggerFactory, _api, _inbound, _outage, CancellationToken.None));
                 LogListeningAgain(_logger, Port);
             }
         }
@@ -299,6 +320,7 @@ public sealed partial class TwilioStandInServer : IAsyncDisposable
         }
 
         _listening.Dispose();
+        _inbound.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio stand-in on port {Port} stopped listening: connections are refused")]

@@ -7,9 +7,9 @@ namespace NightSafe.Core.Tests.Domain.Parsing;
 /// <summary>
 /// How well officer texts are read, on the labelled corpus (Corpus/*.txt). The bar, on the held-out part (held-out.txt,
 /// never used to tune the lexicons): at least 95% of texts fully right and every category's recall at least 90%. The
-/// tuning part is tuning.txt and the first and third to seventh held-out sets (held-out until their one blind run; the
-/// last five were written by people who had seen neither the parser nor any corpus, each before tuning on it: the third
-/// scored 83.3%, the fourth 89.2%, the fifth 85.0%, the sixth 75.0%, the seventh 81.7%). Print the tables with:
+/// tuning part is tuning.txt and the first and third to eighth held-out sets (held-out until their one blind run; the
+/// last six were written by people who had seen neither the parser nor any corpus, each before tuning on it: the third
+/// scored 83.3%, the fourth 89.2%, the fifth 85.0%, the sixth 75.0%, the seventh 81.7%, the eighth 78.3%). Print the tables with:
 /// dotnet test tests/NightSafe.Core.Tests --filter "FullyQualifiedName~CorpusQualityTests" --logger "console;verbosity=detailed"
 /// </summary>
 public sealed class CorpusQualityTests(ITestOutputHelper output)
@@ -53,5 +53,5 @@ public sealed class CorpusQualityTests(ITestOutputHelper output)
     }
 
     private static List<LabelledText> TuningTexts() =>
-        [.. CorpusEvaluation.Load("tuning.txt"), .. CorpusEvaluation.Load("first-held-out.txt"), .. CorpusEvaluation.Load("third-held-out.txt"), .. CorpusEvaluation.Load("fourth-held-out.txt"), .. CorpusEvaluation.Load("fifth-held-out.txt"), .. CorpusEvaluation.Load("sixth-held-out.txt"), .. CorpusEvaluation.Load("seventh-held-out.txt")];
+        [.. CorpusEvaluation.Load("tuning.txt"), .. CorpusEvaluation.Load("first-held-out.txt"), .. CorpusEvaluation.Load("third-held-out.txt"), .. CorpusEvaluation.Load("fourth-held-out.txt"), .. CorpusEvaluation.Load("fifth-held-out.txt"), .. CorpusEvaluation.Load("sixth-held-out.txt"), .. CorpusEvaluation.Load("seventh-held-out.txt"), .. CorpusEvaluation.Load("eighth-held-out.txt")];
 }

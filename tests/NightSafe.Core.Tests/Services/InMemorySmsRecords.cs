@@ -14,6 +14,12 @@ internal sealed class InMemorySmsRecords : ISmsRecords, ISmsRecordDeletions
 
     public List<string> Deleted { get; } = [];
 
+    /// <summary>Every call to the provider in order: "delete SID" and "replies SID".</summary>
+    public List<string> Calls { get; } = [];
+
+    /// <summary>Messages whose deletion fails (as Twilio refuses one still on its way, 20009).</summary>
+    public HashSet<string> FailingFor { get; } = new(StringComparer.Ordinal);
+
     public IReadOnlyList<PendingSmsRecordDeletion> Pending { get { lock (_gate) { return [.. _pending.Values]; } } }
 
     public void Hold(string messageSid)
@@ -45,13 +51,63 @@ internal sealed class InMemorySmsRecords : ISmsRecords, ISmsRecordDeletions
     {
         lock (_gate)
         {
+            Calls.Add("delete " + messageSid);
             if (Failing is { } code)
             {
                 throw new SmsRecordDeletionException(code, "scripted failure");
             }
 
+            if (FailingFor.Contains(messageSid))
+            {
+                throw new SmsRecordDeletionException("http-409/20009", "scripted failure");
+            }
+
             Deleted.Add(messageSid);
             return Task.FromResult(_atProvider.Remove(messageSid));
+        }
+    }
+
+    /// <summary>The replies the provider holds per inbound text (as its list finds them), and when each text arrived.</summary>
+    public Dictionary<string, SmsReplies> Replies { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The inbound texts whose replies were looked for, in order.</summary>
+    public List<string> RepliesSearched { get; } = [];
+
+    /// <summary>When set, every search for replies fails with this code.</summary>
+    public string? RepliesFailing { get; set; }
+
+    /// <summary>A reply the provider made from the hub's TwiML answer to <paramref name="inboundSid"/>.</summary>
+    public void HoldReply(string inboundSid, DateTimeOffset receivedAt, SmsRecord reply)
+    {
+        lock (_gate)
+        {
+            _atProvider.Add(inboundSid);
+            _atProvider.Add(reply.MessageSid);
+            var before = Replies.GetValueOrDefault(inboundSid)?.Sent ?? [];
+            Replies[inboundSid] = new SmsReplies(receivedAt, [.. before, reply]);
+        }
+    }
+
+    public Task<SmsReplies?> RepliesToAsync(string inboundSid, TimeSpan window, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            RepliesSearched.Add(inboundSid);
+            Calls.Add("replies " + inboundSid);
+            if (RepliesFailing is { } code)
+            {
+                throw new SmsRecordDeletionException(code, "scripted failure");
+            }
+
+            if (!_atProvider.Contains(inboundSid))
+            {
+                return Task.FromResult<SmsReplies?>(null);
+            }
+
+            var held = Replies.GetValueOrDefault(inboundSid);
+            return Task.FromResult<SmsReplies?>(held is null
+                ? new SmsReplies(DateTimeOffset.MinValue, [])
+                : held with { Sent = [.. held.Sent.Where(r => _atProvider.Contains(r.MessageSid))] });
         }
     }
 

@@ -186,13 +186,56 @@ public sealed partial class ErasureApiTests(LocalHub hub)
         Assert.Contains(first, hub.Twilio.DeletedSids);
     }
 
-    /// <summary>An SMS to the hub's number, held by the stand-in as Twilio holds one, then posted to the webhook; its SID.</summary>
+    [Fact]
+    public async Task Erasure_deletes_at_twilio_the_twiml_replies_naming_the_referral_and_keeps_the_reply_about_another_referral_from_the_same_phone()
+    {
+        const string officer = "+447700900006";
+        var made = await DeliverAsync(officer, "Harlow spiked outside the Square 07700 900470 consent yes");
+        var reference = ReferenceIn().Match(made.Reply ?? string.Empty).Groups[1].Value;
+        Assert.NotEmpty(reference);
+        var status = await DeliverAsync(officer, $"STATUS {reference}");
+        var unrelated = await DeliverAsync(officer, "Harlow drunk outside the Square 07700 900471 consent yes");
+        var other = ReferenceIn().Match(unrelated.Reply ?? string.Empty).Groups[1].Value;
+        Assert.NotEmpty(other);
+        Assert.NotEqual(reference, other);
+        // Twilio's side as the officer's phone shows it: each text answered by a message of its own, naming its referral.
+        Assert.Contains(reference, Assert.Single(status.Replies).Body, StringComparison.Ordinal);
+        var replies = made.Replies.Concat(status.Replies).Select(r => r.Sid).ToList();
+        Assert.All(replies, sid => Assert.Contains(hub.Twilio.Messages, m => m.Sid == sid && m.Direction == TwilioStandIn.MessageDirection.OutboundReply && m.To == officer));
+        var night = hub.Referrals().Single(r => r.RowKey == "R|" + reference).PartitionKey;
+
+        var (erased, body) = await EraseAsync(night, reference);
+
+        Assert.Equal(HttpStatusCode.OK, erased);
+        Assert.Equal("erased", JsonDocument.Parse(body).RootElement.GetProperty("outcome").GetString());
+        var held = hub.Twilio.Messages;
+        Assert.DoesNotContain(held, m => replies.Contains(m.Sid));
+        Assert.DoesNotContain(held, m => m.Sid == made.Inbound.Sid || m.Sid == status.Inbound.Sid);
+        Assert.DoesNotContain(held, m => m.Body.Contains(reference, StringComparison.Ordinal));
+        Assert.All(replies.Append(made.Inbound.Sid).Append(status.Inbound.Sid), sid => Assert.Contains(sid, hub.Twilio.DeletedSids));
+        var kept = Assert.Single(unrelated.Replies);
+        Assert.Contains(held, m => m.Sid == kept.Sid && m.Body.Contains(other, StringComparison.Ordinal));
+        Assert.Contains(held, m => m.Sid == unrelated.Inbound.Sid);
+        Assert.DoesNotContain(await PendingAsync(), p => p.Referral == $"{night}/{reference}");
+    }
+
+    /// <summary>
+    /// An SMS to the hub's number delivered by the stand-in as Twilio delivers one: held as an inbound message, its
+    /// signed webhook run through the function, and the TwiML answer held as the reply message Twilio would make.
+    /// </summary>
+    private Task<TwilioStandIn.InboundDelivery> DeliverAsync(string from, string body) =>
+        hub.Twilio.DeliverInboundAsync(from, WebhookRequests.HubNumber, body, async (form, _) =>
+        {
+            var (status, twiml) = await hub.Function<SmsInbound>().RunAsync(WebhookRequests.Signed(hub, "sms/inbound", form), hub.Context()).ReadAsync();
+            return new TwilioStandIn.WebhookAnswer((int)status, twiml);
+        });
+
+    /// <summary>An SMS to the hub's number, delivered through the stand-in (<see cref="DeliverAsync"/>); its SID.</summary>
     private async Task<string> TextAsync(string from, string body)
     {
-        var message = hub.Twilio.ReceiveInbound(from, WebhookRequests.HubNumber, body);
-        var (status, _) = await hub.Function<SmsInbound>().RunAsync(WebhookRequests.InboundSms(hub, from, body, message.Sid), hub.Context()).ReadAsync();
-        Assert.Equal(HttpStatusCode.OK, status);
-        return message.Sid;
+        var delivery = await DeliverAsync(from, body);
+        Assert.Equal(200, delivery.StatusCode);
+        return delivery.Inbound.Sid;
     }
 
     [Fact]

@@ -30,6 +30,22 @@ public sealed class SmsDeletionsTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task An_inbound_texts_reply_search_is_kept_through_a_failure_and_a_later_listing_without_it()
+    {
+        var sid = "SM" + Guid.NewGuid().ToString("N");
+        var inbound = new PendingSmsRecordDeletion(sid, "2026-12-18/7KQ2MX", T0, FindReplies: true);
+        var reply = new PendingSmsRecordDeletion("SM" + Guid.NewGuid().ToString("N"), "2026-12-18/7KQ2MX", T0);
+
+        await Deletions.AddAsync([inbound, reply], CancellationToken.None);
+        await Deletions.RecordFailureAsync(inbound with { Attempts = 1, LastError = "unreachable", LastAttemptAt = T0 }, CancellationToken.None);
+        await Deletions.AddAsync([inbound with { FindReplies = false }], CancellationToken.None);
+        var pending = await Deletions.PendingAsync(CancellationToken.None);
+
+        Assert.Equal((true, 1, "unreachable"), pending.Where(p => p.MessageSid == sid).Select(p => (p.FindReplies, p.Attempts, p.LastError)).Single());
+        Assert.False(Assert.Single(pending, p => p.MessageSid == reply.MessageSid).FindReplies);
+    }
+
+    [Fact]
     public async Task The_message_ids_of_a_referrals_sms_are_found_by_its_key_and_no_other_referrals()
     {
         var markers = _bed.Get<ISmsMarkers>();

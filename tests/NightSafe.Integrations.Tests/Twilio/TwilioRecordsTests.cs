@@ -81,5 +81,44 @@ public sealed class TwilioRecordsTests : IDisposable
         Assert.Equal("unreachable", failure.Code);
     }
 
+    [Fact]
+    public async Task Replies_are_found_from_the_inbound_text_fetched_then_the_messages_to_its_sender_from_the_number_texted_in_the_window()
+    {
+        using var bed = new TwilioTestBed();
+        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessageRecordPath(Sid)).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                $$"""{"sid":"{{Sid}}","account_sid":"{{TwilioTestBed.AccountSid}}","direction":"inbound","status":"received","from":"+447700900005","to":"{{TwilioTestBed.From}}","body":"Harlow spiked","date_sent":"Fri, 18 Dec 2026 22:31:05 +0000","date_created":"Fri, 18 Dec 2026 22:31:05 +0000"}"""));
+        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessagePath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                $$"""{"messages":[{"sid":"SMreply","direction":"outbound-reply","status":"delivered","from":"{{TwilioTestBed.From}}","to":"+447700900005","body":"NightSafe ref 7KQ2MX: logged.","date_sent":"Fri, 18 Dec 2026 22:31:06 +0000"}],"next_page_uri":null,"page":0,"page_size":1000,"uri":"{{TwilioTestBed.MessagePath}}"}"""));
+
+        var replies = await bed.Records.RepliesToAsync(Sid, TimeSpan.FromMinutes(10), Ct);
+
+        Assert.NotNull(replies);
+        Assert.Equal(new DateTimeOffset(2026, 12, 18, 22, 31, 5, TimeSpan.Zero), replies.ReceivedAt);
+        var reply = Assert.Single(replies.Sent);
+        Assert.Equal(("SMreply", "NightSafe ref 7KQ2MX: logged.", new DateTimeOffset(2026, 12, 18, 22, 31, 6, TimeSpan.Zero)), (reply.MessageSid, reply.Body, reply.SentAt));
+        var list = bed.Server.LogEntries.Select(e => e.RequestMessage).Single(r => r.Path == TwilioTestBed.MessagePath);
+        Assert.Equal("+447700900005", list.Query!["To"].Single());
+        Assert.Equal(TwilioTestBed.From, list.Query["From"].Single());
+        // The SDK writes its DateSentAfter and DateSentBefore as Twilio's DateSent>= and DateSent<= filters.
+        Assert.Contains("DateSent>=2026-12-18T22%3A31%3A04Z", list.AbsoluteUrl, StringComparison.Ordinal);
+        Assert.Contains("DateSent<=2026-12-18T22%3A41%3A06Z", list.AbsoluteUrl, StringComparison.Ordinal);
+        Assert.DoesNotContain(bed.Logs.GetSnapshot(), l => l.Message.Contains("900005", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_inbound_text_twilio_no_longer_holds_finds_no_replies_and_an_outage_is_a_failure_to_retry()
+    {
+        using var bed = new TwilioTestBed();
+        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessageRecordPath(Sid)).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody(TwilioTestBed.ErrorJson(20404, 404, "The requested resource was not found")));
+        using var down = new TwilioTestBed(maxAttempts: 1, apiBaseUrl: new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}/"));
+
+        Assert.Null(await bed.Records.RepliesToAsync(Sid, TimeSpan.FromMinutes(10), Ct));
+        var failure = await Assert.ThrowsAsync<SmsRecordDeletionException>(() => down.Records.RepliesToAsync(Sid, TimeSpan.FromMinutes(10), Ct));
+        Assert.Equal("unreachable", failure.Code);
+    }
+
     public void Dispose() => _timeout.Dispose();
 }

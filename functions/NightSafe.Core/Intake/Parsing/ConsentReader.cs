@@ -85,7 +85,7 @@ internal static class ConsentReader
             }
 
             int agree = -1, negator = -1;
-            for (var k = i - 1; k >= 0 && i - k <= 8 && reading.Joined(k, k + 1); k--)
+            for (var k = i - 1; k >= 0 && i - k <= 10 && reading.Joined(k, k + 1); k--)
             {
                 if (reading.Taken[k] && reading.Roles[k] != Role.Filler)
                 {
@@ -112,6 +112,17 @@ internal static class ConsentReader
             var last = i;
             var saysYes = false;
             var saysNo = false;
+            if (word == "anything" && (i == 0 || tokens[i - 1].Word is not ("want" or "wants" or "wanted" or "need" or "needs" or "needed")))
+            {
+                // "didnt want anything from us" refuses; "cant remember anything" does not.
+                continue;
+            }
+
+            if (agree >= 0 && Words.ConsentedOnlyContactWords.Contains(word) && Words.Wishes.Contains(tokens[agree].Word) && negator < 0)
+            {
+                continue;
+            }
+
             if (agree >= 0 && !(Words.RefusalOnlyContactWords.Contains(word) && (negator < 0 || negator > agree)))
             {
                 (saysYes, saysNo) = negator >= 0 && negator < agree ? (false, true) : (true, false);

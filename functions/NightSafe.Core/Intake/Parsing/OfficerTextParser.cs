@@ -165,7 +165,7 @@ public sealed class OfficerTextParser
             at++;
         }
 
-        for (var k = at - 1; k >= 0 && at - k <= 4 && (k + 1 >= tokens.Count || reading.Joined(k, k + 1)); k--)
+        for (var k = at - 1; k >= 0 && at - k <= 6 && (k + 1 >= tokens.Count || reading.Joined(k, k + 1)); k--)
         {
             var word = tokens[k].Word;
             if (Words.OtherPeople.Contains(word))
@@ -173,7 +173,7 @@ public sealed class OfficerTextParser
                 return true;
             }
 
-            if (!Words.PhoneLabels.Contains(word) && word is not ("is" or "s" or "her" or "his" or "their" or "via" or "through"))
+            if (!Words.PhoneLabels.Contains(word) && word is not ("is" or "s" or "her" or "his" or "their" or "via" or "through" or "if" or "needed" or "given" or "as" or "well" or "too" or "also"))
             {
                 return false;
             }
@@ -332,7 +332,7 @@ public sealed class OfficerTextParser
     /// <summary>The town or category word <paramref name="word"/> is taken to be a typo of, with its distance; null when none.</summary>
     internal (string Word, int Distance)? CorrectionOf(string word)
     {
-        if (word.Length < 4 || Words.NeverCorrected.Contains(word) || _categories.Knows(word) || _towns.Knows(word))
+        if (word.Length < 4 || Words.NeverCorrected.Contains(word) || Words.ContactWords.Contains(word) || Words.ConsentWords.Contains(word) || _categories.Knows(word) || _towns.Knows(word))
         {
             return null;
         }

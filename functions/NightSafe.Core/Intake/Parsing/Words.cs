@@ -40,11 +40,17 @@ internal static class Words
     public static readonly FrozenSet<string> ContactWords = Set(
         "text", "texts", "texted", "texting", "txt", "txts", "contact", "contacted", "contacting", "call", "called", "sms", "ring", "rung",
         "message", "messaged", "advice", "share", "shared", "pass", "passed", "number", "details", "follow", "followup", "info", "information", "engage",
-        "referral", "help", "name");
+        "referral", "help", "name", "talk", "speak", "bell", "anything");
 
     // Contact words that only refuse: "declined any help", "wouldnt give his name"; "wants help" (with his temper) and
     // "gave her name" say nothing of being contacted.
-    public static readonly FrozenSet<string> RefusalOnlyContactWords = Set("help", "name");
+    public static readonly FrozenSet<string> RefusalOnlyContactWords = Set("help", "name", "anything");
+
+    // Contact words that a plain wish does not make consent: "happy to talk to someone" agrees to contact, "wants to
+    // talk to someone about stopping" says what he wants.
+    public static readonly FrozenSet<string> ConsentedOnlyContactWords = Set("talk", "speak");
+
+    public static readonly FrozenSet<string> Wishes = Set("wants", "want", "wanted", "like", "likes", "asked", "asks", "requested", "requests", "can");
 
     // Words that refuse contact when said alone before them ("no texts", "declined contact").
     public static readonly FrozenSet<string> RefusableContactWords = Set(
@@ -54,7 +60,7 @@ internal static class Words
     public static readonly FrozenSet<string> ContactAgree = Set(
         "happy", "ok", "okay", "fine", "yes", "agreed", "agrees", "agree", "agreeing", "can", "wants", "want", "wanted", "willing",
         "permission", "keen", "content", "consents", "consented", "accepts", "accepted", "accepting", "welcomes", "like", "y", "likes", "glad",
-        "asked", "asks", "requested", "requests");
+        "asked", "asks", "requested", "requests", "yeah", "yep");
 
     public static readonly FrozenSet<string> ContactRefuse = Set(
         "not", "no", "doesnt", "dont", "didnt", "wont", "wouldnt", "never", "refused", "refuses", "refusing", "refuse", "declined", "declines",

@@ -37,7 +37,11 @@ public static class TextCommand
     private static async Task<int> SendAsync(StackState state, string body, (string Phone, Agency? Agency) sender, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var phone = new OfficerPhone(http, state.FunctionsBaseUrl, state.PublicBaseUrl, state.TwilioAccountSid, state.TwilioAuthToken, state.HubNumber);
+        // Through the stack's Twilio stand-in, as a real phone's text goes through Twilio: it holds the text and the reply.
+        var phone = new OfficerPhone(http, state.FunctionsBaseUrl, state.PublicBaseUrl, state.TwilioAccountSid, state.TwilioAuthToken, state.HubNumber)
+        {
+            StandInUrl = state.TwilioBaseUrl,
+        };
         if (sender.Agency is { } agency)
         {
             Console.WriteLine($"Texting as the duty phone of {agency.Name} ({agency.Id}).");
@@ -46,7 +50,9 @@ public static class TextCommand
         var reply = await phone.TextAsync(sender.Phone, body, cancellationToken);
         if (!reply.Succeeded)
         {
-            await Console.Error.WriteLineAsync($"The hub answered HTTP {(int)reply.Status} to POST {new Uri(state.FunctionsBaseUrl, OfficerPhone.Route)}.");
+            await Console.Error.WriteLineAsync(reply.Status == 0
+                ? $"The hub gave the Twilio stand-in no answer to POST {new Uri(state.FunctionsBaseUrl, OfficerPhone.Route)} within Twilio's 15 s."
+                : $"The hub answered HTTP {(int)reply.Status} to POST {new Uri(state.FunctionsBaseUrl, OfficerPhone.Route)}.");
             return 1;
         }
 

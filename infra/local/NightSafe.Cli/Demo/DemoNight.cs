@@ -69,7 +69,8 @@ public sealed class DemoNight(OfflineHub stack, HttpClient http)
         var clock = Stopwatch.StartNew();
         var night = stack.Night.ToString();
         var plan = NightScript.Write(stack.World, options.OfficerTexts, options.Seed);
-        var phone = new OfficerPhone(http, stack.Functions.BaseUrl, stack.PublicBaseUrl, stack.Twilio.AccountSid, stack.Twilio.AuthToken, OfflineHub.HubNumber);
+        // Through the stand-in, as through Twilio: it holds every text and the TwiML replies as messages of their own.
+        var phone = new OfficerPhone(http, stack.Functions.BaseUrl, stack.PublicBaseUrl, stack.Twilio.AccountSid, stack.Twilio.AuthToken, OfflineHub.HubNumber) { StandIn = stack.Twilio };
         var hub = new HubApi(http, stack.Functions.BaseUrl, stack.ControlRoomKey, stack.Functions.MasterKey);
         var outcomes = new ConcurrentQueue<TextOutcome>();
         var views = new ConcurrentDictionary<string, ReferralView>(StringComparer.Ordinal);

@@ -28,16 +28,26 @@ public sealed partial class OfficerPhone(HttpClient http, Uri functionsBaseUrl, 
     /// <summary>Give up on an answer after <see cref="TwilioWebhookTimeout"/>, as Twilio does (off by default).</summary>
     public bool GivesUpLikeTwilio { get; init; }
 
+    /// <summary>
+    /// The stack's Twilio stand-in, when this phone runs in its process: each text then goes through it as through
+    /// Twilio (the stand-in holds the inbound text, posts the signed webhook, and holds the TwiML answer as the reply
+    /// message Twilio would make), so the stand-in's messages are Twilio's. Null: the webhook is posted directly.
+    /// </summary>
+    public TwilioStandInServer? StandIn { get; init; }
+
+    /// <summary>
+    /// The running stack's Twilio stand-in, when this phone runs in another process (<c>nightsafe text</c>): each text is
+    /// handed to its inbound endpoint (<see cref="TwilioStandInServer.InboundPath"/>), which delivers it as Twilio does
+    /// and holds the text and the TwiML replies. Null (and no <see cref="StandIn"/>): the webhook is posted directly.
+    /// </summary>
+    public Uri? StandInUrl { get; init; }
+
     public Task<OfficerReply> TextAsync(string from, string body, CancellationToken cancellationToken) =>
         TextAsync(from, body, messageSid: null, cancellationToken);
 
     /// <summary>One text; pass the same <paramref name="messageSid"/> again to retry its webhook as Twilio does.</summary>
     public async Task<OfficerReply> TextAsync(string from, string body, string? messageSid, CancellationToken cancellationToken)
     {
-        var form = InboundSms.Form(accountSid, from, hubNumber, body, messageSid);
-        // Twilio signs the URL it called (the public one); the request itself goes wherever the app listens.
-        using var request = TwilioSignature.SignedPost(new Uri(publicBaseUrl, Route), form, authToken);
-        request.RequestUri = new Uri(functionsBaseUrl, Route);
         var clock = Stopwatch.StartNew();
         using var twilio = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (GivesUpLikeTwilio)
@@ -45,11 +55,58 @@ public sealed partial class OfficerPhone(HttpClient http, Uri functionsBaseUrl, 
             twilio.CancelAfter(TwilioWebhookTimeout);
         }
 
+        if (StandIn is { } standIn)
+        {
+            var delivery = await standIn.DeliverInboundAsync(http, new Uri(functionsBaseUrl, Route), new Uri(publicBaseUrl, Route), from, hubNumber, body, messageSid, twilio.Token);
+            var status = (HttpStatusCode)delivery.StatusCode;
+            var reply = status == HttpStatusCode.OK ? ReadTwiml(delivery.Answer) : null;
+            return new OfficerReply(status, reply, ReferenceIn(reply), clock.Elapsed);
+        }
+
+        if (StandInUrl is { } standInUrl)
+        {
+            return await TextThroughStandInAsync(standInUrl, from, body, messageSid, clock, twilio.Token);
+        }
+
+        var form = InboundSms.Form(accountSid, from, hubNumber, body, messageSid);
+        // Twilio signs the URL it called (the public one); the request itself goes wherever the app listens.
+        using var request = TwilioSignature.SignedPost(new Uri(publicBaseUrl, Route), form, authToken);
+        request.RequestUri = new Uri(functionsBaseUrl, Route);
         using var response = await http.SendAsync(request, twilio.Token);
         var text = await response.Content.ReadAsStringAsync(twilio.Token);
         var elapsed = clock.Elapsed;
         var message = response.StatusCode == HttpStatusCode.OK ? ReadTwiml(text) : null;
         return new OfficerReply(response.StatusCode, message, ReferenceIn(message), elapsed);
+    }
+
+    /// <summary>The text handed to the stand-in's inbound endpoint; a webhook that gave no answer is status 0.</summary>
+    private async Task<OfficerReply> TextThroughStandInAsync(Uri standInUrl, string from, string body, string? messageSid, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["From"] = from,
+            ["To"] = hubNumber,
+            ["Body"] = body,
+            ["Url"] = new Uri(functionsBaseUrl, Route).ToString(),
+            ["SignedUrl"] = new Uri(publicBaseUrl, Route).ToString(),
+        };
+        if (messageSid is not null)
+        {
+            fields["MessageSid"] = messageSid;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(standInUrl, TwilioStandInServer.InboundPath(accountSid)))
+        {
+            Content = new FormUrlEncodedContent(fields),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{accountSid}:{authToken}")));
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var status = (HttpStatusCode)answer.RootElement.GetProperty("webhook_status").GetInt32();
+        var reply = status == HttpStatusCode.OK ? ReadTwiml(answer.RootElement.GetProperty("webhook_answer").GetString() ?? string.Empty) : null;
+        return new OfficerReply(status, reply, ReferenceIn(reply), clock.Elapsed);
     }
 
     /// <summary>The first Message of a TwiML MessagingResponse, or null when it has none.</summary>

@@ -194,7 +194,7 @@ internal sealed partial class MessagesApi(
         return null;
     }
 
-    private async Task<bool> AuthorisedAsync(HttpContext context)
+    internal async Task<bool> AuthorisedAsync(HttpContext context)
     {
         if (!CredentialsMatch(context.Request.Headers.Authorization.ToString()))
         {
