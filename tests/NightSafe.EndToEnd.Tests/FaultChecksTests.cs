@@ -133,6 +133,33 @@ public sealed class FaultChecksTests
     }
 
     /// <summary>Two referrals, each routed to two agencies and advised once: one made while Service Bus was down, one while Twilio was.</summary>
+    [Fact]
+    public void An_advice_left_Sent_after_its_delivery_report_was_lost_is_a_failure_and_is_listed()
+    {
+        var run = SoundRun();
+        run = run with
+        {
+            Referrals = [run.Referrals[0] with { AdviceState = "Sent" }, run.Referrals[1]],
+            Sms = [run.Sms[0] with { Callbacks = [new StatusCallbackPost(MessageStatus.Delivered, 500, 1, null, At)] }, run.Sms[1] with { Callbacks = [new StatusCallbackPost(MessageStatus.Delivered, 204, 1, null, At)] }],
+        };
+
+        Assert.Contains(FaultChecks.Failures(run), f => f.Contains("ended otherwise in the hub than at Twilio: AAAAA1 delivered at Twilio, Sent in the hub", StringComparison.Ordinal));
+        var lost = Assert.Single(FaultChecks.LostDeliveryReports(run));
+        Assert.Equal(new LostDeliveryReport("AAAAA1", Fault.ServiceBusOutage, "delivered", "HTTP 500", "Sent"), lost);
+    }
+
+    [Fact]
+    public void A_lost_delivery_report_settled_by_the_hub_as_Twilio_says_passes_and_an_undelivered_one_must_end_failed()
+    {
+        var run = SoundRun();
+        run = run with { Sms = [run.Sms[0] with { Callbacks = [new StatusCallbackPost(MessageStatus.Delivered, null, 3, "Connection refused", At)] }, run.Sms[1]] };
+        Assert.Empty(FaultChecks.Failures(run));
+        Assert.Equal("Connection refused", FaultChecks.LostDeliveryReports(run)[0].CallbackAnswer);
+
+        var undelivered = run with { Sms = [run.Sms[0] with { Status = MessageStatus.Undelivered }, run.Sms[1]] };
+        Assert.Contains(FaultChecks.Failures(undelivered), f => f.Contains("AAAAA1 undelivered at Twilio, Delivered in the hub", StringComparison.Ordinal));
+    }
+
     private static FaultRun SoundRun()
     {
         var texts = new List<FaultText>

@@ -40,6 +40,16 @@ public class HubFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Every log line (of every part) that <paramref name="keep"/> picks, at most <paramref name="lines"/>, the last ones.</summary>
+    public void WriteLogLines(ITestOutputHelper output, Func<string, bool> keep, int lines = 400)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        foreach (var line in _logs.Where(keep).TakeLast(lines))
+        {
+            output.WriteLine(line);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (_hub is not null)

@@ -46,6 +46,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AdviceSms>();
         services.AddSingleton<ISmsComposer>(sp => sp.GetRequiredService<AdviceSms>());
         services.AddSingleton<AdviceDeliveryReports>();
+        services.AddSingleton<LostDeliveryReports>();
         services.AddSingleton<ReferralRouter>();
         services.AddSingleton<ManualRouting>();
         services.AddSingleton<PartnerCases>();

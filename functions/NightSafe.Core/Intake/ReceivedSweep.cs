@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NightSafe.Core.Advice;
 using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
 using NightSafe.Core.References;
@@ -10,8 +11,10 @@ namespace NightSafe.Core.Intake;
 /// <summary>
 /// Referrals stored but never routed (the worker died between storing one and queueing it, and no retry came) are
 /// queued for routing again. Routing is idempotent, so a referral that was merely slow is routed once all the same.
+/// The same read of the night serves <see cref="LostDeliveryReports"/>: advice SMS whose delivery report never came.
 /// </summary>
-public sealed partial class ReceivedSweep(IReferralStore store, IRoutingQueue routingQueue, RoutingWorld world, TimeProvider time, ILogger<ReceivedSweep> logger)
+public sealed partial class ReceivedSweep(
+    IReferralStore store, IRoutingQueue routingQueue, LostDeliveryReports deliveryReports, RoutingWorld world, TimeProvider time, ILogger<ReceivedSweep> logger)
 {
     /// <summary>The timer's NCRONTAB schedule (UTC): every two minutes.</summary>
     public const string Cron = "0 */2 * * * *";
@@ -27,7 +30,8 @@ public sealed partial class ReceivedSweep(IReferralStore store, IRoutingQueue ro
         var queued = 0;
         foreach (var night in new[] { tonight, tonight.Previous })
         {
-            foreach (var referral in await store.NightAsync(night, cancellationToken))
+            var referrals = await store.NightAsync(night, cancellationToken);
+            foreach (var referral in referrals)
             {
                 if (referral is not { Status: ReferralStatus.Received, ErasedAt: null } || now - referral.ReceivedAt < Grace)
                 {
@@ -38,6 +42,8 @@ public sealed partial class ReceivedSweep(IReferralStore store, IRoutingQueue ro
                 LogQueuedAgain(night, referral.Reference, (int)(now - referral.ReceivedAt).TotalMinutes);
                 queued++;
             }
+
+            await deliveryReports.ReconcileAsync(referrals, cancellationToken);
         }
 
         return queued;

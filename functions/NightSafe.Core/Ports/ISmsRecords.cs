@@ -20,6 +20,19 @@ public interface ISmsRecords
     /// text (nothing to find from it). Throws <see cref="SmsRecordDeletionException"/> when it cannot tell now.
     /// </summary>
     Task<SmsReplies?> RepliesToAsync(string inboundSid, TimeSpan window, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The provider's status of the message now (the lost delivery report's stand-in), or null when the provider holds
+    /// no such message. Throws <see cref="SmsUnavailableException"/> when the provider could not be asked now.
+    /// </summary>
+    Task<SmsProviderStatus?> StatusAsync(string messageSid, CancellationToken cancellationToken);
+}
+
+/// <summary>A message's status as the provider holds it: lower case, as its delivery reports spell it, with its error code.</summary>
+public sealed record SmsProviderStatus(string Status, string? ErrorCode)
+{
+    /// <summary>Delivered, undelivered, failed or canceled: no later report will change it.</summary>
+    public bool IsFinal => Status is "delivered" or "undelivered" or "failed" or "canceled";
 }
 
 /// <summary>An inbound text's arrival and the messages sent back to its sender soon after (bodies stay in memory, never stored).</summary>

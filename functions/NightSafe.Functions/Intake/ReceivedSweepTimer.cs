@@ -3,7 +3,7 @@ using NightSafe.Core.Intake;
 
 namespace NightSafe.Functions.Intake;
 
-/// <summary>Every two minutes: referrals stored but still not routed after a few minutes are queued for routing again.</summary>
+/// <summary>Every two minutes: referrals stored but still not routed after a few minutes are queued for routing again, and advice SMS whose delivery report was lost are settled from Twilio.</summary>
 public sealed class ReceivedSweepTimer(ReceivedSweep sweep)
 {
     [Function("ReceivedSweep")]

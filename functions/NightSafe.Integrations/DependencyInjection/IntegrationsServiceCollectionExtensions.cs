@@ -77,6 +77,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<IReferralStore, TableReferralStore>();
         services.TryAddSingleton<IInboundLedger, TableInboundLedger>();
         services.TryAddSingleton<TableOfficerRoster>();
+        services.TryAddSingleton<IStoredOfficerRoster>(sp => sp.GetRequiredService<TableOfficerRoster>());
         // Roster reads go through a short cache; the control room's changes through it too, so they apply at once here.
         services.TryAddSingleton<CachedOfficerRoster>();
         services.TryAddSingleton<IOfficerRoster>(sp => sp.GetRequiredService<CachedOfficerRoster>());

@@ -10,7 +10,7 @@ namespace NightSafe.Integrations.Storage;
 /// itself is kept only masked, for the control room's list); PartitionKey "audit" holds the roster's change trail. A
 /// row still under its pre-pepper key moves to the new key when the officer is next looked up (<see cref="LegacyPhoneRows"/>).
 /// </summary>
-public sealed class TableOfficerRoster : IOfficerRoster, IRosterDirectory
+public sealed class TableOfficerRoster : IStoredOfficerRoster
 {
     public const string Partition = "roster";
     public const string AuditPartition = "audit";

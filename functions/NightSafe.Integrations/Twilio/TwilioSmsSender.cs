@@ -171,6 +171,40 @@ public sealed partial class TwilioSmsSender(
     }
 
     /// <summary>
+    /// Twilio's status of the message now (MessageResource.FetchAsync: GET .../Messages/{sid}.json); null on 404. A
+    /// fetch changes nothing, so it may be retried: an unreachable Twilio or any error is <see cref="SmsUnavailableException"/>.
+    /// </summary>
+    public async Task<SmsProviderStatus?> StatusAsync(string messageSid, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageSid);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var call = new TwilioCall(handlers.CreateHandler(HttpClientName), cancellationToken);
+        using var http = new System.Net.Http.HttpClient(call, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        try
+        {
+            var message = await MessageResource.FetchAsync(messageSid, client: Client(http, options.Value));
+            return new SmsProviderStatus(message.Status.ToString().ToLowerInvariant(), message.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (ApiException e) when ((e.Status != 0 ? e.Status : call.LastStatus) == 404)
+        {
+            return null;
+        }
+        catch (ApiConnectionException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The lookup was cancelled.", e, cancellationToken);
+        }
+        catch (ApiException e)
+        {
+            var status = e.Status != 0 ? e.Status : call.LastStatus ?? 0;
+            throw new SmsUnavailableException($"Twilio answered {status} (error {e.Code}) to the lookup of {messageSid}.", e);
+        }
+        catch (ApiConnectionException e)
+        {
+            throw new SmsUnavailableException($"Twilio could not be reached to look up {messageSid}.", e);
+        }
+    }
+
+    /// <summary>
     /// The hub's replies to an inbound text, found as Twilio lists them: the text fetched (MessageResource.FetchAsync) for
     /// its sender, the number it was sent to and its arrival; then the messages sent to that sender from that number
     /// (MessageResource.ReadAsync with To, From and DateSent bounds) from its arrival to <paramref name="window"/> after.

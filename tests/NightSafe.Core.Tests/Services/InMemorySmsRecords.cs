@@ -32,6 +32,21 @@ internal sealed class InMemorySmsRecords : ISmsRecords, ISmsRecordDeletions
 
     public bool Holds(string messageSid) { lock (_gate) { return _atProvider.Contains(messageSid); } }
 
+    /// <summary>What the provider says of a message when asked (a lost delivery report's stand-in); unknown ones are not held.</summary>
+    public Dictionary<string, SmsProviderStatus> Statuses { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many times the provider was asked for a message's status.</summary>
+    public int StatusLookups { get; private set; }
+
+    public Task<SmsProviderStatus?> StatusAsync(string messageSid, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            StatusLookups++;
+            return Task.FromResult(Statuses.GetValueOrDefault(messageSid));
+        }
+    }
+
     public Task<bool> DeleteAsync(string messageSid, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -49,6 +49,29 @@ public sealed class TwilioRecordsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_s_status_is_fetched_as_twilio_holds_it_and_a_404_is_no_such_message()
+    {
+        const string missing = "SMffffffffffffffffffffffffffffffff";
+        using var bed = new TwilioTestBed();
+        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessageRecordPath(Sid)).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody($$"""{"sid":"{{Sid}}","status":"undelivered","error_code":30003,"direction":"outbound-api"}"""));
+        bed.Server.Given(Request.Create().WithPath(TwilioTestBed.MessageRecordPath(missing)).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody(TwilioTestBed.ErrorJson(20404, 404, "The requested resource was not found")));
+
+        Assert.Equal(new SmsProviderStatus("undelivered", "30003"), await bed.Records.StatusAsync(Sid, Ct));
+        Assert.Null(await bed.Records.StatusAsync(missing, Ct));
+    }
+
+    [Fact]
+    public async Task A_status_lookup_twilio_cannot_answer_is_unavailable_for_the_next_sweep()
+    {
+        using var bed = new TwilioTestBed(apiBaseUrl: new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}/"));
+
+        await Assert.ThrowsAsync<SmsUnavailableException>(() => bed.Records.StatusAsync(Sid, Ct));
+    }
+
+    [Fact]
     public async Task An_unreachable_twilio_is_a_failure_to_retry()
     {
         using var bed = new TwilioTestBed(apiBaseUrl: new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}/"));

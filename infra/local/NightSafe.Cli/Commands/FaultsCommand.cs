@@ -148,6 +148,11 @@ public static class FaultsCommand
             AnsiConsole.MarkupLine(string.Create(c, $"[yellow]{report.StoredUnacknowledged} referral(s) stored for texts whose officer got no reference.[/]"));
         }
 
+        foreach (var lost in report.LostDeliveryReports)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(FaultNight.Describe(lost)));
+        }
+
         if (report.Passed)
         {
             AnsiConsole.MarkupLine("[green]Every acknowledged referral routed or flagged, no case twice, no SMS twice (advice or alert), no referral flagged for an SMS fault.[/]");

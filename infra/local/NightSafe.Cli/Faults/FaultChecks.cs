@@ -17,6 +17,14 @@ public sealed record FaultRun(
     IReadOnlyList<SentMessage> Sms);
 
 /// <summary>
+/// An advice SMS whose final delivery report the hub never took (its callback answered an error, or nothing): Twilio
+/// does not post it again, so only the hub's own reconcile (the sweep asking Twilio) can settle it.
+/// </summary>
+/// <param name="CallbackAnswer">What the final callback got: an HTTP status, or why no answer came.</param>
+/// <param name="AdviceState">Where the referral's advice ended in the hub.</param>
+public sealed record LostDeliveryReport(string Reference, Fault? During, string TwilioStatus, string CallbackAnswer, string AdviceState);
+
+/// <summary>
 /// The invariants a night must keep whatever fails under it. Each failure names reference codes and MessageIds, never
 /// a phone number.
 /// </summary>
@@ -27,7 +35,52 @@ public static class FaultChecks
     public static IReadOnlyList<string> Failures(FaultRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return [.. Settled(run), .. AnsweredLater(run), .. StoredOnce(run), .. CasesOnce(run), .. AdviceOnce(run), .. AlertsOnce(run), .. RoutingIndependentOfSms(run)];
+        return [.. Settled(run), .. AnsweredLater(run), .. StoredOnce(run), .. CasesOnce(run), .. AdviceOnce(run), .. AdviceAsTwilioSays(run), .. AlertsOnce(run), .. RoutingIndependentOfSms(run)];
+    }
+
+    /// <summary>The advice state the hub must end with for a final Twilio status: delivered, or failed for the rest.</summary>
+    private static string? HubStateFor(string twilioStatus) => twilioStatus switch
+    {
+        MessageStatus.Delivered => "Delivered",
+        MessageStatus.Undelivered or MessageStatus.Failed => "Failed",
+        _ => null,
+    };
+
+    /// <summary>Advice SMS that reached a final status at Twilio whose final callback the hub did not take (not 2xx, or no answer).</summary>
+    public static IReadOnlyList<LostDeliveryReport> LostDeliveryReports(FaultRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var referrals = run.Referrals.ToDictionary(r => r.Reference, StringComparer.Ordinal);
+        var during = run.Texts.GroupBy(t => t.SubjectPhone, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().During, StringComparer.Ordinal);
+        return [.. run.Sms
+            .Where(m => NightRecord.ReferenceOf(m) is not null && HubStateFor(m.Status) is not null && !m.Callbacks.Any(c => c.Status == m.Status && c.Succeeded))
+            .Select(m =>
+            {
+                var reference = NightRecord.ReferenceOf(m)!;
+                var referral = referrals.GetValueOrDefault(reference);
+                var last = m.Callbacks.LastOrDefault(c => c.Status == m.Status);
+                var answer = last is null ? "not posted" : last.StatusCode is { } code ? $"HTTP {code}" : last.Error ?? "no answer";
+                Fault? fault = referral?.SubjectPhone is { } s && during.TryGetValue(s, out var f) ? f : null;
+                return new LostDeliveryReport(reference, fault, m.Status, answer, referral?.AdviceState ?? "missing");
+            })];
+    }
+
+    /// <summary>
+    /// Every advice SMS that reached a final status at Twilio ended the same in the hub, whether its delivery report
+    /// arrived or was lost (and then reconciled from Twilio): the summary counts what Twilio did.
+    /// </summary>
+    public static IEnumerable<string> AdviceAsTwilioSays(FaultRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var referrals = run.Referrals.ToDictionary(r => r.Reference, StringComparer.Ordinal);
+        var wrong = run.Sms
+            .Where(m => NightRecord.ReferenceOf(m) is { } r && HubStateFor(m.Status) is { } expected && referrals.TryGetValue(r, out var referral) && referral.AdviceState != expected)
+            .Select(m => (Reference: NightRecord.ReferenceOf(m)!, m.Status, Hub: referrals[NightRecord.ReferenceOf(m)!].AdviceState))
+            .ToList();
+        if (wrong.Count > 0)
+        {
+            yield return $"{wrong.Count} advice SMS ended otherwise in the hub than at Twilio: {string.Join(", ", wrong.Take(Examples).Select(w => $"{w.Reference} {w.Status} at Twilio, {w.Hub} in the hub"))}";
+        }
     }
 
     /// <summary>

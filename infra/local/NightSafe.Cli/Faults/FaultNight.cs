@@ -89,6 +89,9 @@ public sealed record FaultReport(
     /// <summary>Referrals stored for texts the officer never got a reference for.</summary>
     public int StoredUnacknowledged { get; init; }
 
+    /// <summary>Advice SMS whose final delivery report the hub never took, and where each ended in the hub.</summary>
+    public IReadOnlyList<LostDeliveryReport> LostDeliveryReports { get; init; } = [];
+
     public bool Passed => Failures.Count == 0;
 }
 
@@ -102,6 +105,7 @@ public sealed record FaultReport(
 public sealed class FaultNight(OfflineHub stack, HttpClient http)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(15);
     private static readonly string[] Concerns = ["spiked", "very drunk", "separated from friends", "head injury", "alone and upset", "harassed", "needs a lift home"];
     private static readonly string[] Places = ["outside the station", "by the bus stops", "near the high street", "at the taxi rank", "outside the Crown"];
 
@@ -152,8 +156,10 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
                 await processor.StartProcessingAsync(cancellationToken);
             }
 
-            // The app seeds its roster as it starts: the first officer text waits until it is answered as an officer's.
-            await WaitForRosterAsync(phone, officers[0].Phone, cancellationToken);
+            // The app seeds its roster one officer at a time as it starts and the texts come from any of them: the night
+            // starts once every one is on the roster (or the run fails saying so), and once texts are answered as an officer's.
+            await RosterReadiness.WaitAsync(officers, hub.RosterCollarsAsync, TimeSpan.FromSeconds(60), PollInterval, cancellationToken);
+            await WaitForOfficerAnswerAsync(phone, officers[0].Phone, cancellationToken);
             var workerStartsBefore = stack.Functions.WorkerStarts;
             foreach (var fault in options.Faults)
             {
@@ -189,6 +195,7 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
             {
                 Unacknowledged = [.. run.Texts.Where(t => t.Reference is null).Select(t => $"{Describe(t.During)}: {t.Attempts} attempt(s), last {t.LastProblem}")],
                 StoredUnacknowledged = FaultChecks.StoredUnacknowledged(run).Count,
+                LostDeliveryReports = FaultChecks.LostDeliveryReports(run),
             };
         }
         finally
@@ -215,6 +222,14 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
         var silent = outage * 0.7;
         await stack.Twilio.PauseForAsync(silent, cancellationToken);
         await stack.Twilio.RefuseConnectionsForAsync(outage - silent, cancellationToken);
+    }
+
+    /// <summary>One lost delivery report, as the run prints it (reference codes only).</summary>
+    public static string Describe(LostDeliveryReport lost)
+    {
+        ArgumentNullException.ThrowIfNull(lost);
+        var during = lost.During is { } f ? Describe(f) : "no fault";
+        return $"Delivery report lost: {lost.Reference} ({during}) {lost.TwilioStatus} at Twilio, its callback got {lost.CallbackAnswer}; advice ended {lost.AdviceState} in the hub";
     }
 
     public static string Describe(Fault fault) => fault switch
@@ -367,15 +382,20 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
         }
     }
 
-    private static async Task WaitForRosterAsync(OfficerPhone phone, string officer, CancellationToken cancellationToken)
+    private static async Task WaitForOfficerAnswerAsync(OfficerPhone phone, string officer, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
             var reply = await phone.TextAsync(officer, "HELP", cancellationToken);
-            if ((reply.Succeeded && reply.Message != Core.Intake.OfficerReplies.Neutral) || DateTime.UtcNow > deadline)
+            if (reply.Succeeded && reply.Message != Core.Intake.OfficerReplies.Neutral)
             {
                 return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("A rostered officer's HELP was still not answered as an officer's after 60 s.");
             }
 
             await Task.Delay(PollInterval, cancellationToken);
@@ -392,6 +412,7 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
         var table = new TableClient(stack.Azurite.ConnectionString, "Referrals");
         var views = new ConcurrentDictionary<string, ReferralView>(StringComparer.Ordinal);
         var deadline = DateTime.UtcNow + timeout;
+        var swept = DateTime.MinValue;
         while (true)
         {
             var references = await ReferencesAsync(table, night, cancellationToken);
@@ -405,10 +426,19 @@ public sealed class FaultNight(OfflineHub stack, HttpClient http)
                 }
             });
 
-            var done = references.All(r => views.TryGetValue(r, out var v) && Settled(v, received)) && stack.Twilio.Messages.All(m => m.IsSettled);
+            var sms = stack.Twilio.Messages;
+            var done = references.All(r => views.TryGetValue(r, out var v) && Settled(v, received)) && sms.All(m => m.IsSettled);
             if (done || DateTime.UtcNow > deadline)
             {
                 return [.. references.Where(views.ContainsKey).Select(r => views[r])];
+            }
+
+            // An advice still Sent whose final report Twilio posted and the hub did not take waits for the app's sweep
+            // (every two minutes) to ask Twilio: run it now and then, as its timer would, so the drain need not wait for it.
+            if (DateTime.UtcNow - swept > SweepEvery && views.Values.Any(v => v.AdviceState == "Sent" && sms.Any(m => m.Sid == v.AdviceMessageId && m.IsSettled)))
+            {
+                swept = DateTime.UtcNow;
+                await hub.RunFunctionAsync("ReceivedSweep", string.Empty, cancellationToken);
             }
 
             await Task.Delay(PollInterval * 2, cancellationToken);

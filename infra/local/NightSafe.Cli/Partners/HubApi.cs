@@ -129,6 +129,13 @@ public sealed class HubApi(HttpClient http, Uri baseUrl, string controlRoomKey, 
     public Task<JsonObject?> ReadSummaryAsync(string night, CancellationToken cancellationToken) =>
         GetJsonAsync($"api/nights/{Uri.EscapeDataString(night)}/summary", cancellationToken);
 
+    /// <summary>GET /api/control/roster (control-room key): the collars of the officers on the roster, active or not.</summary>
+    public async Task<IReadOnlyCollection<string>> RosterCollarsAsync(CancellationToken cancellationToken)
+    {
+        var json = await GetJsonAsync("api/control/roster", cancellationToken) ?? throw new HttpRequestException("GET /api/control/roster answered 404.");
+        return [.. (json["officers"] as JsonArray ?? []).Select(o => o?["collar"]?.GetValue<string>() ?? string.Empty)];
+    }
+
     /// <summary>POST /admin/functions/{name} (master key), as the real host runs a non-HTTP function now.</summary>
     public async Task RunFunctionAsync(string name, string input, CancellationToken cancellationToken)
     {
