@@ -68,12 +68,7 @@ public sealed class OfficerConversationTests
     public async Task A_late_answer_whose_work_fails_is_tried_again_and_texted_once_storage_is_back()
     {
         var hub = new Hub();
-        var storage = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        hub.Ledger.Hold = storage.Task;
-
-        var replying = hub.TextAsync(Referral);
-        hub.Time.Advance(OfficerConversation.ReplyWithin);
-        Assert.Equal(OfficerReplies.AnswerFollows, await replying);
+        var storage = await TextWhileStorageHangsAsync(hub);
 
         // Storage stays down past the first attempt's minute: that attempt is given up, and the next ones wait for storage.
         hub.Time.Advance(OfficerConversation.FinishWithin);
@@ -93,12 +88,7 @@ public sealed class OfficerConversationTests
     public async Task A_late_answer_is_given_up_once_the_officer_was_told_to_send_the_text_again()
     {
         var hub = new Hub();
-        var storage = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        hub.Ledger.Hold = storage.Task;
-
-        var replying = hub.TextAsync(Referral);
-        hub.Time.Advance(OfficerConversation.ReplyWithin);
-        Assert.Equal(OfficerReplies.AnswerFollows, await replying);
+        var storage = await TextWhileStorageHangsAsync(hub);
         Assert.Contains(OfficerReplies.AnswerPromisedMinutes + " minutes", OfficerReplies.AnswerFollows, StringComparison.Ordinal);
 
         // Storage stays down past the promise: the attempts go on until then, and then none is left waiting on storage.
@@ -131,6 +121,17 @@ public sealed class OfficerConversationTests
 
         Assert.Contains(Assert.Single(hub.Store.Referrals).Reference.ToString(), reply, StringComparison.Ordinal);
         Assert.DoesNotContain(hub.PartnerSms.All, s => s.Kind == Sms.SmsKinds.LateReply);
+    }
+
+    // Storage stops answering, and an officer's referral text is answered "the answer follows" once ReplyWithin passes.
+    private static async Task<TaskCompletionSource> TextWhileStorageHangsAsync(Hub hub)
+    {
+        var storage = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Ledger.Hold = storage.Task;
+        var replying = hub.TextAsync(Referral);
+        hub.Time.Advance(OfficerConversation.ReplyWithin);
+        Assert.Equal(OfficerReplies.AnswerFollows, await replying);
+        return storage;
     }
 
     private static async Task<T> Eventually<T>(Func<T?> find, Action? meanwhile = null, TimeSpan? within = null)
