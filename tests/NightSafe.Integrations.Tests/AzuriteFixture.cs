@@ -9,6 +9,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public string ConnectionString => (_server ?? throw new InvalidOperationException("Azurite is not started.")).ConnectionString;
 
+    /// <summary>The mends Azurite said it applied (<see cref="AzuriteServer.Mended"/>).</summary>
+    public IReadOnlyCollection<string> Mended => (_server ?? throw new InvalidOperationException("Azurite is not started.")).Mended;
+
     public async Task InitializeAsync() => _server = await AzuriteServer.StartAsync();
 
     public async Task DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace NightSafe.LocalStack;
@@ -30,11 +31,22 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /// <summary>
+    /// Preloaded into Azurite: mends in its own code that stall it (infra/local/tools/azurite-mends.js says which and
+    /// why). Each prints one line when applied, which <see cref="Mended"/> collects.
+    /// </summary>
+    public static string Mends => Path.Combine(RepositoryLayout.LocalInfra(), "tools", "azurite-mends.js");
+
+    private const string MendedPrefix = "azurite-mends: ";
+
     private readonly ChildProcess _process;
     private readonly bool _inMemory;
 
-    private AzuriteServer(ChildProcess process, int blobPort, int queuePort, int tablePort, bool inMemory)
+    private readonly ConcurrentQueue<string> _mended;
+
+    private AzuriteServer(ChildProcess process, int blobPort, int queuePort, int tablePort, bool inMemory, ConcurrentQueue<string> mended)
     {
+        _mended = mended;
         _process = process;
         _inMemory = inMemory;
         BlobPort = blobPort;
@@ -43,6 +55,9 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     public int BlobPort { get; }
+
+    /// <summary>The mends (<see cref="Mends"/>) Azurite said it applied as it started.</summary>
+    public IReadOnlyCollection<string> Mended => _mended;
 
     public int QueuePort { get; }
 
@@ -148,6 +163,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
             string[] arguments =
             [
+                "--require", Mends,
                 entry,
                 "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl", "--disableTelemetry",
                 "--blobHost", "127.0.0.1", "--blobPort", Port(blob),
@@ -157,8 +173,14 @@ public sealed class AzuriteServer : IAsyncDisposable
             ];
 
             var recent = new Queue<string>();
+            var mended = new ConcurrentQueue<string>();
             var process = ChildProcess.Start("azurite", "node", arguments, localInfra, line =>
             {
+                if (line.StartsWith(MendedPrefix, StringComparison.Ordinal))
+                {
+                    mended.Enqueue(line[MendedPrefix.Length..]);
+                }
+
                 lock (recent)
                 {
                     recent.Enqueue(line);
@@ -170,7 +192,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
                 options.Log?.Invoke(line);
             });
-            var server = new AzuriteServer(process, blob, queue, table, options.InMemory);
+            var server = new AzuriteServer(process, blob, queue, table, options.InMemory, mended);
             if (await server.WaitReadyAsync(options.StartTimeout, cancellationToken))
             {
                 return server;
