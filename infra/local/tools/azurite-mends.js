@@ -28,4 +28,29 @@ function mendExtentDelete() {
   console.log('azurite-mends: extent delete mended');
 }
 
+// Every dequeue, peek and delete of a queue message first clears the queue's expired messages, and Azurite 3.37.0
+// calls the collection's batch remove even when there are none. A batch remove marks every binary index of the
+// messages collection stale, so the very next find sorts all four again: each queue request costs a sort of every
+// message held in every queue (the partner loop's deadlines wait there for minutes). Skipping the remove when
+// nothing expired is the same clearing with no sort.
+function mendExpiredMessagesClearing() {
+  const store = require(path.join(__dirname, '..', 'node_modules', 'azurite', 'dist', 'src', 'queue', 'persistence', 'LokiQueueMetadataStore.js')).default;
+  const original = store.prototype.clearExpiredMessages;
+  if (typeof original !== 'function' || !/expirationTime: \{ \$lte: queryTime \}[\s\S]*coll\.remove\(docs\);\s*\}$/.test(original.toString())) {
+    console.error('azurite-mends: LokiQueueMetadataStore.clearExpiredMessages is not the code this mend was written for; left as it is');
+    return;
+  }
+
+  store.prototype.clearExpiredMessages = async function clearExpiredMessages(account, queue, context) {
+    this.checkQueueExist(account, queue, context);
+    const messages = this.db.getCollection(this.MESSAGES_COLLECTION);
+    const expired = messages.chain().find({ accountName: account, queueName: queue, expirationTime: { $lte: Date.now() } }).data();
+    if (expired.length > 0) {
+      messages.remove(expired);
+    }
+  };
+  console.log('azurite-mends: expired messages clearing mended');
+}
+
 mendExtentDelete();
+mendExpiredMessagesClearing();

@@ -6,53 +6,103 @@ namespace NightSafe.Integrations.Tests.Storage;
 
 /// <summary>
 /// The mends preloaded into Azurite (infra/local/tools/azurite-mends.js). Their point is speed (the queue clean-up no
-/// longer stops Azurite for seconds), which `nightsafe load` measures as stalls; these tests show that the mend is
-/// applied where the stack runs Azurite, and that the mended delete still deletes exactly what it is asked to.
+/// longer stops Azurite for seconds, a queue request no longer sorts every queued message), which `nightsafe load`
+/// measures; these tests show that each mend is
+/// applied where the stack runs Azurite, that each mended call still does exactly what Azurite's own did, and that it
+/// no longer re-sorts a whole collection (the cause of both stalls), where Azurite's own does.
 /// </summary>
 [Collection(AzuriteGroup.Name)]
 public sealed class AzuriteMendsTests(AzuriteFixture azurite)
 {
-    private static readonly string ExtentStore = Path.Combine(
-        RepositoryLayout.LocalInfra(), "node_modules", "azurite", "dist", "src", "common", "persistence", "LokiExtentMetadataStore.js");
+    private static readonly string Persistence = Path.Combine(RepositoryLayout.LocalInfra(), "node_modules", "azurite", "dist", "src");
 
-    // Three extents, one deleted, one delete of an id that is not there; prints what is left and whether the
-    // store's delete is still Azurite's own (findAndRemove).
-    private const string Check = """
+    // Both stalls were a full rebuild of a collection's binary indices (a sort of every row) on each call, so each
+    // check counts the rebuilds a call makes, besides what the call leaves behind.
+    private const string CountRebuilds = """
+        const spyOnRebuilds = (collection) => {
+          const counter = { rebuilds: 0 };
+          const rebuild = collection.ensureAllIndexes;
+          collection.ensureAllIndexes = function (...args) { counter.rebuilds++; return rebuild.apply(this, args); };
+          return counter;
+        };
+        """;
+
+    // Three extents, one deleted, one delete of an id that is not there.
+    private const string ExtentsCheck = CountRebuilds + """
         const Store = require(process.argv[2]).default;
         (async () => {
-          const store = new Store('mends-check.db', true);
+          const store = new Store('mends-check-extents.db', true);
           await store.init();
           for (const id of ['a', 'b', 'c']) await store.updateExtent({ id, locationId: id, path: id, size: 1, lastModifiedInMS: 0 });
+          const counter = spyOnRebuilds(store.db.getCollection(store.EXTENTS_COLLECTION));
           await store.deleteExtent('b');
           await store.deleteExtent('missing');
           const left = [];
           for (const it = store.iteratorExtents(); ;) { const page = await it.next(); if (page.done) break; left.push(...page.value); }
-          console.log(JSON.stringify({ left: left.sort(), original: String(Store.prototype.deleteExtent).includes('findAndRemove') }));
+          console.log(JSON.stringify({ left: left.sort(), rebuilds: counter.rebuilds }));
           await store.close();
         })();
         """;
 
-    [Fact(DisplayName = "The Azurite the stack starts has the extent delete mended")]
-    public void The_stack_s_Azurite_is_mended() =>
-        Assert.Contains("extent delete mended", azurite.Mended);
+    // A queue with a live message is cleared (nothing expired: the rebuilds are counted), then with an expired one.
+    private const string QueueCheck = CountRebuilds + """
+        const Store = require(process.argv[2]).default;
+        (async () => {
+          const store = new Store('mends-check-queues.db', true);
+          await store.init();
+          await store.createQueue({ accountName: 'a', name: 'q', metadata: undefined });
+          const message = (id, expires) => ({ accountName: 'a', queueName: 'q', messageId: id, popReceipt: 'p', timeNextVisible: new Date(0),
+            persistency: { id, offset: 0, count: 1 }, insertionTime: new Date(0), expirationTime: new Date(expires), dequeueCount: 0 });
+          const messages = store.db.getCollection(store.MESSAGES_COLLECTION);
+          const counter = spyOnRebuilds(messages);
+          await store.insertMessage(message('live', Date.now() + 3600000));
+          await store.clearExpiredMessages('a', 'q');
+          const rebuilds = counter.rebuilds;
+          await store.insertMessage(message('expired', Date.now() - 1000));
+          await store.clearExpiredMessages('a', 'q');
+          console.log(JSON.stringify({ left: messages.find().map(m => m.messageId).sort(), rebuilds }));
+          await store.close();
+        })();
+        """;
 
-    [Fact(DisplayName = "The mended extent delete removes the extent named, and only it")]
-    public async Task The_mended_delete_removes_exactly_the_extent_named()
+    [Fact(DisplayName = "The Azurite the stack starts has both mends applied")]
+    public void The_stack_s_Azurite_is_mended()
     {
-        var mended = await RunCheckAsync(preload: true);
-        Assert.False(mended.GetProperty("original").GetBoolean());
-        Assert.Equal(["a", "c"], mended.GetProperty("left").EnumerateArray().Select(e => e.GetString()));
-
-        // The same check without the mend sees Azurite's own delete, so the check above can tell them apart.
-        var original = await RunCheckAsync(preload: false);
-        Assert.True(original.GetProperty("original").GetBoolean());
-        Assert.Equal(["a", "c"], original.GetProperty("left").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("extent delete mended", azurite.Mended);
+        Assert.Contains("expired messages clearing mended", azurite.Mended);
     }
 
-    private static async Task<JsonElement> RunCheckAsync(bool preload)
+    [Fact(DisplayName = "The mended extent delete removes the extent named, and only it, without re-sorting the extents")]
+    public async Task The_mended_extent_delete_removes_exactly_the_extent_named()
+    {
+        var store = Path.Combine(Persistence, "common", "persistence", "LokiExtentMetadataStore.js");
+        var mended = await RunCheckAsync(ExtentsCheck, store, preload: true);
+        Assert.Equal(["a", "c"], mended.GetProperty("left").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(0, mended.GetProperty("rebuilds").GetInt32());
+
+        // Azurite's own delete, for contrast: the same result, with the rebuilds that stalled it.
+        var original = await RunCheckAsync(ExtentsCheck, store, preload: false);
+        Assert.Equal(["a", "c"], original.GetProperty("left").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(original.GetProperty("rebuilds").GetInt32() > 0);
+    }
+
+    [Fact(DisplayName = "The mended clearing of expired queue messages removes the expired only, and re-sorts nothing when none expired")]
+    public async Task The_mended_clearing_removes_expired_messages_only()
+    {
+        var store = Path.Combine(Persistence, "queue", "persistence", "LokiQueueMetadataStore.js");
+        var mended = await RunCheckAsync(QueueCheck, store, preload: true);
+        Assert.Equal(["live"], mended.GetProperty("left").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(0, mended.GetProperty("rebuilds").GetInt32());
+
+        var original = await RunCheckAsync(QueueCheck, store, preload: false);
+        Assert.Equal(["live"], original.GetProperty("left").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(original.GetProperty("rebuilds").GetInt32() > 0);
+    }
+
+    private static async Task<JsonElement> RunCheckAsync(string check, string store, bool preload)
     {
         var script = Path.Combine(Path.GetTempPath(), $"nightsafe-mends-{Guid.NewGuid():N}.js");
-        await File.WriteAllTextAsync(script, Check);
+        await File.WriteAllTextAsync(script, check);
         try
         {
             var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -63,7 +113,7 @@ public sealed class AzuriteMendsTests(AzuriteFixture azurite)
             }
 
             info.ArgumentList.Add(script);
-            info.ArgumentList.Add(ExtentStore);
+            info.ArgumentList.Add(store);
             using var node = Process.Start(info) ?? throw new InvalidOperationException("node did not start");
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             var output = node.StandardOutput.ReadToEndAsync(deadline.Token);
