@@ -4,15 +4,15 @@
 'use strict';
 const path = require('node:path');
 
-const persistence = path.join(__dirname, '..', 'node_modules', 'azurite', 'dist', 'src', 'common', 'persistence');
+const azurite = path.join(__dirname, '..', 'node_modules', 'azurite', 'dist', 'src');
 
 // The queue (and blob) clean-up deletes every used message's extent one by one. Azurite 3.37.0 does it with
-// findAndRemove on a collection with a binary index on `id`, which costs far more than a find and a remove of the one
-// row: 2,500 deletes among 3,600 extents take about 9 s, 8,000 among 10,000 about 90 s. The whole process (tables
-// and queues too) stops answering meanwhile. A find by the same index and a remove of what it finds is the same
-// delete, about 200 times cheaper.
+// findAndRemove on a collection with a binary index on `id`; LokiJS's batch remove (which findAndRemove is) rebuilds
+// every binary index of the collection, a sort of all its rows, on each call. 2,500 deletes among 3,600 extents take
+// about 9 s, 8,000 among 10,000 about 90 s, and the whole process (tables and queues too) stops answering meanwhile.
+// A find by the same index and a remove of what it finds is the same delete, about 200 times cheaper.
 function mendExtentDelete() {
-  const store = require(path.join(persistence, 'LokiExtentMetadataStore.js')).default;
+  const store = require(path.join(azurite, 'common', 'persistence', 'LokiExtentMetadataStore.js')).default;
   const original = store.prototype.deleteExtent;
   if (typeof original !== 'function' || !/findAndRemove\(\{\s*id:\s*extentId\s*\}\)/.test(original.toString())) {
     console.error('azurite-mends: LokiExtentMetadataStore.deleteExtent is not the code this mend was written for; left as it is');
@@ -29,28 +29,59 @@ function mendExtentDelete() {
 }
 
 // Every dequeue, peek and delete of a queue message first clears the queue's expired messages, and Azurite 3.37.0
-// calls the collection's batch remove even when there are none. A batch remove marks every binary index of the
-// messages collection stale, so the very next find sorts all four again: each queue request costs a sort of every
-// message held in every queue (the partner loop's deadlines wait there for minutes). Skipping the remove when
-// nothing expired is the same clearing with no sort.
-function mendExpiredMessagesClearing() {
-  const store = require(path.join(__dirname, '..', 'node_modules', 'azurite', 'dist', 'src', 'queue', 'persistence', 'LokiQueueMetadataStore.js')).default;
-  const original = store.prototype.clearExpiredMessages;
-  if (typeof original !== 'function' || !/expirationTime: \{ \$lte: queryTime \}[\s\S]*coll\.remove\(docs\);\s*\}$/.test(original.toString())) {
-    console.error('azurite-mends: LokiQueueMetadataStore.clearExpiredMessages is not the code this mend was written for; left as it is');
+// calls the collection's batch remove even when there are none: LokiJS then rebuilds every binary index of the
+// messages collection (a sort of every message in every queue; the partner loop's deadlines wait there for minutes).
+// Skipping the remove when nothing expired is the same clearing with no sort.
+//
+// That clearing and the dequeue also look for the queue's messages by account first, then by queue: the account's
+// index matches every message of every queue, so each request read them all. Asking by queue first (it has an index
+// too) reads only that queue's messages; what is found, in which order, and what is written is unchanged.
+function mendQueueMessages() {
+  const store = require(path.join(azurite, 'queue', 'persistence', 'LokiQueueMetadataStore.js')).default;
+  const clearing = store.prototype.clearExpiredMessages;
+  const dequeue = store.prototype.getMessages;
+  const byAccountThenQueue = /accountName: account,\s*queueName: queue,/;
+  if (typeof clearing !== 'function' || !byAccountThenQueue.test(clearing.toString()) || !/coll\.remove\(docs\);\s*\}$/.test(clearing.toString())
+    || typeof dequeue !== 'function' || !byAccountThenQueue.test(dequeue.toString()) || !/coll\.update\(docs\);/.test(dequeue.toString())) {
+    console.error('azurite-mends: LokiQueueMetadataStore.clearExpiredMessages or getMessages is not the code this mend was written for; left as it is');
     return;
   }
 
   store.prototype.clearExpiredMessages = async function clearExpiredMessages(account, queue, context) {
     this.checkQueueExist(account, queue, context);
     const messages = this.db.getCollection(this.MESSAGES_COLLECTION);
-    const expired = messages.chain().find({ accountName: account, queueName: queue, expirationTime: { $lte: Date.now() } }).data();
+    const expired = messages.chain().find({ queueName: queue, accountName: account, expirationTime: { $lte: Date.now() } }).data();
     if (expired.length > 0) {
       messages.remove(expired);
     }
   };
-  console.log('azurite-mends: expired messages clearing mended');
+
+  store.prototype.getMessages = async function getMessages(account, queue, timeNextVisible, popReceipt, numOfMessages, queryDate, context) {
+    this.checkQueueExist(account, queue, context);
+    this.clearExpiredMessages(account, queue, context);
+    const messages = this.db.getCollection(this.MESSAGES_COLLECTION);
+    const visibleBy = queryDate ? queryDate.getTime() : Date.now();
+    const taken = messages.chain()
+      .find({ queueName: queue, accountName: account, timeNextVisible: { $lte: visibleBy } })
+      .compoundsort([['timeNextVisible', false], ['$loki', false]])
+      .limit(numOfMessages === undefined || numOfMessages < 1 ? 1 : numOfMessages)
+      .data();
+    const hiddenUntil = timeNextVisible.getTime();
+    for (const message of taken) {
+      message.timeNextVisible = hiddenUntil;
+      message.popReceipt = popReceipt;
+      message.dequeueCount = Number(message.dequeueCount) + 1;
+    }
+    messages.update(taken);
+    return taken.map(message => {
+      message.timeNextVisible = timeNextVisible;
+      const copy = this.messageCopy(message);
+      message.timeNextVisible = hiddenUntil;
+      return copy;
+    });
+  };
+  console.log('azurite-mends: queue messages mended');
 }
 
 mendExtentDelete();
-mendExpiredMessagesClearing();
+mendQueueMessages();

@@ -16,7 +16,7 @@ public sealed class AzuriteMendsTests(AzuriteFixture azurite)
 {
     private static readonly string Persistence = Path.Combine(RepositoryLayout.LocalInfra(), "node_modules", "azurite", "dist", "src");
 
-    // Both stalls were a full rebuild of a collection's binary indices (a sort of every row) on each call, so each
+    // Both costs were a full rebuild of a collection's binary indices (a sort of every row) on each call, so each
     // check counts the rebuilds a call makes, besides what the call leaves behind.
     private const string CountRebuilds = """
         const spyOnRebuilds = (collection) => {
@@ -44,23 +44,33 @@ public sealed class AzuriteMendsTests(AzuriteFixture azurite)
         })();
         """;
 
-    // A queue with a live message is cleared (nothing expired: the rebuilds are counted), then with an expired one.
+    // A queue with a live message is cleared (nothing expired: the rebuilds are counted), then with an expired one;
+    // then two of that queue's messages are dequeued while another queue holds more, some visible, some not.
     private const string QueueCheck = CountRebuilds + """
         const Store = require(process.argv[2]).default;
         (async () => {
           const store = new Store('mends-check-queues.db', true);
           await store.init();
-          await store.createQueue({ accountName: 'a', name: 'q', metadata: undefined });
-          const message = (id, expires) => ({ accountName: 'a', queueName: 'q', messageId: id, popReceipt: 'p', timeNextVisible: new Date(0),
+          for (const name of ['q', 'other']) await store.createQueue({ accountName: 'a', name, metadata: undefined });
+          const now = Date.now();
+          const message = (queueName, id, visible, expires) => ({ accountName: 'a', queueName, messageId: id, popReceipt: 'p', timeNextVisible: new Date(visible),
             persistency: { id, offset: 0, count: 1 }, insertionTime: new Date(0), expirationTime: new Date(expires), dequeueCount: 0 });
           const messages = store.db.getCollection(store.MESSAGES_COLLECTION);
           const counter = spyOnRebuilds(messages);
-          await store.insertMessage(message('live', Date.now() + 3600000));
+          await store.insertMessage(message('q', 'live', now - 3000, now + 3600000));
           await store.clearExpiredMessages('a', 'q');
           const rebuilds = counter.rebuilds;
-          await store.insertMessage(message('expired', Date.now() - 1000));
+          await store.insertMessage(message('q', 'expired', now - 4000, now - 1000));
           await store.clearExpiredMessages('a', 'q');
-          console.log(JSON.stringify({ left: messages.find().map(m => m.messageId).sort(), rebuilds }));
+          const left = messages.find().map(m => m.messageId).sort();
+          await store.insertMessage(message('other', 'other-early', now - 9000, now + 3600000));
+          await store.insertMessage(message('q', 'later', now - 1000, now + 3600000));
+          await store.insertMessage(message('q', 'earlier', now - 5000, now + 3600000));
+          await store.insertMessage(message('q', 'hidden', now + 60000, now + 3600000));
+          const taken = await store.getMessages('a', 'q', new Date(now + 30000), 'pop-1', 2, new Date(now));
+          const dequeued = taken.map(m => ({ id: m.messageId, queue: m.queueName, pop: m.popReceipt, count: m.dequeueCount, visible: m.timeNextVisible.getTime() - now }));
+          const stored = messages.find().map(m => ({ id: m.messageId, pop: m.popReceipt, count: m.dequeueCount, visible: Number(m.timeNextVisible) - now })).sort((x, y) => x.id < y.id ? -1 : 1);
+          console.log(JSON.stringify({ left, rebuilds, dequeued, stored }));
           await store.close();
         })();
         """;
@@ -69,7 +79,7 @@ public sealed class AzuriteMendsTests(AzuriteFixture azurite)
     public void The_stack_s_Azurite_is_mended()
     {
         Assert.Contains("extent delete mended", azurite.Mended);
-        Assert.Contains("expired messages clearing mended", azurite.Mended);
+        Assert.Contains("queue messages mended", azurite.Mended);
     }
 
     [Fact(DisplayName = "The mended extent delete removes the extent named, and only it, without re-sorting the extents")]
@@ -86,17 +96,31 @@ public sealed class AzuriteMendsTests(AzuriteFixture azurite)
         Assert.True(original.GetProperty("rebuilds").GetInt32() > 0);
     }
 
-    [Fact(DisplayName = "The mended clearing of expired queue messages removes the expired only, and re-sorts nothing when none expired")]
-    public async Task The_mended_clearing_removes_expired_messages_only()
+    [Fact(DisplayName = "The mended queue messages clear the expired only, re-sort nothing when none expired, and dequeue as Azurite's own")]
+    public async Task The_mended_queue_messages_behave_as_Azurite_s_own()
     {
         var store = Path.Combine(Persistence, "queue", "persistence", "LokiQueueMetadataStore.js");
         var mended = await RunCheckAsync(QueueCheck, store, preload: true);
         Assert.Equal(["live"], mended.GetProperty("left").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(0, mended.GetProperty("rebuilds").GetInt32());
 
+        // The oldest visible two of this queue, in order, each taken (pop receipt, count, hidden for 30 s).
+        var dequeued = mended.GetProperty("dequeued").EnumerateArray().ToList();
+        Assert.Equal(["earlier", "live"], dequeued.Select(m => m.GetProperty("id").GetString()));
+        Assert.All(dequeued, m =>
+        {
+            Assert.Equal("q", m.GetProperty("queue").GetString());
+            Assert.Equal("pop-1", m.GetProperty("pop").GetString());
+            Assert.Equal(1, m.GetProperty("count").GetInt32());
+            Assert.Equal(30000, m.GetProperty("visible").GetInt64());
+        });
+
+        // Azurite's own code: the same messages taken and stored, with the rebuild the mend removes.
         var original = await RunCheckAsync(QueueCheck, store, preload: false);
-        Assert.Equal(["live"], original.GetProperty("left").EnumerateArray().Select(e => e.GetString()));
         Assert.True(original.GetProperty("rebuilds").GetInt32() > 0);
+        Assert.Equal(original.GetProperty("left").GetRawText(), mended.GetProperty("left").GetRawText());
+        Assert.Equal(original.GetProperty("dequeued").GetRawText(), mended.GetProperty("dequeued").GetRawText());
+        Assert.Equal(original.GetProperty("stored").GetRawText(), mended.GetProperty("stored").GetRawText());
     }
 
     private static async Task<JsonElement> RunCheckAsync(string check, string store, bool preload)
