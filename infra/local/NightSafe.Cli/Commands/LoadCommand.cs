@@ -167,7 +167,7 @@ public static class LoadCommand
         AnsiConsole.MarkupLine("[grey]Storage requests: the app's own table and queue clients (SDK pipeline counter); the host's receive and delete of the routing message add about 1-2; each delivery report of the advice SMS adds 2. Ceiling bound = inserts/s ÷ requests per referral. Routed/s: referrals with every case on its partner's subscription, per second of the phase. Most overtaken: the most cases of referrals sent after another was accepted that reached a partner before it (0: acceptance order). Machine CPU busy: every process on this machine, the stack's and this command's, from a phase's first text until it drained; near 100% with a low share of the bound, the processors ran out before storage did.[/]");
         if (report.Stalls > 0)
         {
-            AnsiConsole.MarkupLine(string.Create(c, $"[yellow]Storage stalled {report.Stalls} times (probe slower than 1 s; longest {report.LongestStallMs:0} ms): Azurite's clean-up of used queue messages.[/]"));
+            AnsiConsole.MarkupLine(string.Create(c, $"[yellow]Storage stalled {report.Stalls} times (probe slower than 1 s; longest {report.LongestStallMs:0} ms). On the offline stack, check that Azurite's log says its mends were applied (infra/local/tools/azurite-mends.js).[/]"));
         }
 
         AnsiConsole.MarkupLine(report.Clean ? "[green]No case lost, none delivered twice.[/]" : "[red]Cases were lost or delivered twice.[/]");
