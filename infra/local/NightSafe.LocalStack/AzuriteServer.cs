@@ -41,14 +41,13 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     private readonly ChildProcess _process;
     private readonly bool _inMemory;
-
     private readonly ConcurrentQueue<string> _mended;
 
     private AzuriteServer(ChildProcess process, int blobPort, int queuePort, int tablePort, bool inMemory, ConcurrentQueue<string> mended)
     {
-        _mended = mended;
         _process = process;
         _inMemory = inMemory;
+        _mended = mended;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -56,12 +55,12 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public int BlobPort { get; }
 
-    /// <summary>The mends (<see cref="Mends"/>) Azurite said it applied as it started.</summary>
-    public IReadOnlyCollection<string> Mended => _mended;
-
     public int QueuePort { get; }
 
     public int TablePort { get; }
+
+    /// <summary>The mends (<see cref="Mends"/>) Azurite said it applied as it started; one it left out says so on stderr instead.</summary>
+    public IReadOnlyCollection<string> Mended => _mended;
 
     public string ConnectionString => string.Create(
         CultureInfo.InvariantCulture,

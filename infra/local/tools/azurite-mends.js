@@ -15,7 +15,7 @@ function mendExtentDelete() {
   const store = require(path.join(azurite, 'common', 'persistence', 'LokiExtentMetadataStore.js')).default;
   const original = store.prototype.deleteExtent;
   if (typeof original !== 'function' || !/findAndRemove\(\{\s*id:\s*extentId\s*\}\)/.test(original.toString())) {
-    console.error('azurite-mends: LokiExtentMetadataStore.deleteExtent is not the code this mend was written for; left as it is');
+    console.error('azurite-mends, not applied: LokiExtentMetadataStore.deleteExtent is not the code this mend was written for; left as it is');
     return;
   }
 
@@ -43,7 +43,7 @@ function mendQueueMessages() {
   const byAccountThenQueue = /accountName: account,\s*queueName: queue,/;
   if (typeof clearing !== 'function' || !byAccountThenQueue.test(clearing.toString()) || !/coll\.remove\(docs\);\s*\}$/.test(clearing.toString())
     || typeof dequeue !== 'function' || !byAccountThenQueue.test(dequeue.toString()) || !/coll\.update\(docs\);/.test(dequeue.toString())) {
-    console.error('azurite-mends: LokiQueueMetadataStore.clearExpiredMessages or getMessages is not the code this mend was written for; left as it is');
+    console.error('azurite-mends, not applied: LokiQueueMetadataStore.clearExpiredMessages or getMessages is not the code this mend was written for; left as it is');
     return;
   }
 
