@@ -51,6 +51,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ManualRouting>();
         services.AddSingleton<PartnerCases>();
         services.AddSingleton<PartnerLoop>();
+        services.AddSingleton<PartnerLoopPoisoned>();
         services.AddSingleton<PartnerTexts>();
         services.AddSingleton<NightSummaries>();
         services.AddSingleton<RetentionPurge>();

@@ -28,16 +28,13 @@ public sealed partial class PartnerLoopSteps(PartnerLoop loop, ILogger<PartnerLo
     }
 }
 
-/// <summary>A partner-loop step that failed every retry: said loudly, with the reference, for the control room to act on.</summary>
-public sealed partial class PartnerLoopPoison(ILogger<PartnerLoopPoison> logger)
+/// <summary>A partner-loop step that failed every retry: the duty inspectors are texted to follow it up by hand.</summary>
+public sealed class PartnerLoopPoison(PartnerLoopPoisoned poisoned)
 {
     [Function(nameof(PartnerLoopPoison))]
-    public void Run([QueueTrigger(QueueNames.PartnerLoopPoison)] string message, string id)
+    public Task RunAsync([QueueTrigger(QueueNames.PartnerLoopPoison)] string message, string id, FunctionContext context)
     {
-        var item = PartnerLoopItem.FromJson(message);
-        LogPoisoned(item?.Step ?? "unreadable", item?.Night ?? "?", item?.Reference ?? "?", item?.Agency ?? "-", id);
+        ArgumentNullException.ThrowIfNull(context);
+        return poisoned.HandleAsync(PartnerLoopItem.FromJson(message), id, context.CancellationToken);
     }
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Partner-loop step {Step} for {Night}/{ReferenceCode} (agency {Agency}) failed every retry (message {MessageId}); the control room must follow it up by hand")]
-    private partial void LogPoisoned(string step, string night, string referenceCode, string agency, string messageId);
 }

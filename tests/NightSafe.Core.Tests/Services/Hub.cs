@@ -70,6 +70,7 @@ internal sealed class Hub
         Manual = Services.GetRequiredService<ManualRouting>();
         Partners = Services.GetRequiredService<PartnerCases>();
         Loop = Services.GetRequiredService<PartnerLoop>();
+        LoopPoison = Services.GetRequiredService<PartnerLoopPoisoned>();
         PartnerTexts = Services.GetRequiredService<PartnerTexts>();
         Reports = Services.GetRequiredService<AdviceDeliveryReports>();
         Summaries = Services.GetRequiredService<NightSummaries>();
@@ -144,6 +145,8 @@ internal sealed class Hub
     public ReferralRouter Router { get; }
 
     public ManualRouting Manual { get; }
+
+    public PartnerLoopPoisoned LoopPoison { get; }
 
     public PartnerCases Partners { get; }
 

@@ -29,6 +29,30 @@ public sealed class PartnerLoopTests
         hub.Partners.ReportAsync(AgencyId.From(agency), referral.Night, referral.Reference, outcome, null, CancellationToken.None);
 
     [Fact]
+    public async Task A_partner_loop_step_that_failed_every_retry_alerts_every_duty_inspector_once()
+    {
+        var hub = new Hub();
+        var referral = await RoutedAsync(hub);
+        var inspectors = Hub.World.DutyInspectors.Select(i => i.Phone).ToHashSet();
+        var before = hub.Sms.Sent.Count(s => inspectors.Contains(s.To));
+        var step = new PartnerLoopItem(PartnerLoopItem.Escalation, referral.Night.ToString(), referral.Reference.ToString(), Pastors);
+
+        // The poison queue's handler runs twice (a redelivery): each inspector is still texted once.
+        await hub.LoopPoison.HandleAsync(step, "poison-1", CancellationToken.None);
+        await hub.LoopPoison.HandleAsync(step, "poison-1", CancellationToken.None);
+        await hub.LoopPoison.HandleAsync(null, "poison-2", CancellationToken.None);
+        await hub.SendQueuedSmsAsync();
+
+        var alerts = hub.Sms.Sent.Where(s => inspectors.Contains(s.To)).Skip(before).ToList();
+        Assert.Equal(inspectors.Order().SelectMany(p => new[] { p, p }), alerts.Select(a => a.To).Order());
+        var named = alerts.Where(a => a.Body.Contains(referral.Reference.ToString(), StringComparison.Ordinal)).ToList();
+        Assert.Equal(inspectors.Count, named.Count);
+        Assert.All(named, a => Assert.Contains(Hub.World.AgencyNamed(Pastors)!.Name, a.Body, StringComparison.Ordinal));
+        Assert.Equal(inspectors.Count, alerts.Count(a => a.Body.Contains("poison-2", StringComparison.Ordinal)));
+        Assert.All(alerts, a => Assert.True(Sms.SmsText.IsGsm7(a.Body) && Sms.SmsText.Segments(a.Body) <= 2));
+    }
+
+    [Fact]
     public async Task Routing_texts_every_duty_phone_once_and_queues_each_cases_deadline()
     {
         var hub = new Hub();
