@@ -10,4 +10,6 @@ builder.Logging.AddNightSafeLogFilters();
 builder.Services.AddNightSafeTelemetry(builder.Configuration);
 builder.Services.AddNightSafeIntegrations(builder.Configuration);
 builder.Services.AddNightSafeApplication(builder.Configuration, builder.Environment);
+// Requests answering someone go ahead of background work's at the storage account.
+builder.UseMiddleware<AnsweringMiddleware>();
 builder.Build().Run();

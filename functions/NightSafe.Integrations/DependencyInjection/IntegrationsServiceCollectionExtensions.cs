@@ -45,6 +45,7 @@ public static class IntegrationsServiceCollectionExtensions
             clients.AddClient<TableServiceClient, TableClientOptions>((options, credential, provider) =>
             {
                 options.AddPolicy(provider.GetRequiredService<StorageRequestCounter>().TablePolicy, HttpPipelinePosition.PerRetry);
+                options.AddPolicy(provider.GetRequiredService<StorageLanes>().Policy, HttpPipelinePosition.PerRetry);
                 var storage = Valid<StorageConnectionOptions>(provider);
                 return string.IsNullOrWhiteSpace(storage.ConnectionString)
                     ? new TableServiceClient(storage.TableEndpoint, Credential(storage.ClientId, credential), options)
@@ -55,6 +56,7 @@ public static class IntegrationsServiceCollectionExtensions
                 // The Functions host reads queue messages as base64 (host.json), so every queue client writes base64.
                 options.MessageEncoding = QueueMessageEncoding.Base64;
                 options.AddPolicy(provider.GetRequiredService<StorageRequestCounter>().QueuePolicy, HttpPipelinePosition.PerRetry);
+                options.AddPolicy(provider.GetRequiredService<StorageLanes>().Policy, HttpPipelinePosition.PerRetry);
                 var storage = Valid<StorageConnectionOptions>(provider);
                 return string.IsNullOrWhiteSpace(storage.ConnectionString)
                     ? new QueueServiceClient(storage.QueueEndpoint, Credential(storage.ClientId, credential), options)
@@ -73,6 +75,11 @@ public static class IntegrationsServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageRequestCounter>();
+        services.AddOptions<StorageLaneOptions>()
+            .Bind(configuration.GetSection(StorageLaneOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(sp => new StorageLanes(sp.GetRequiredService<IOptions<StorageLaneOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<StorageInitializer>();
         services.TryAddSingleton<IReferralStore, TableReferralStore>();
         services.TryAddSingleton<IInboundLedger, TableInboundLedger>();

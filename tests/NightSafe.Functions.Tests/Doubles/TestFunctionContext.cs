@@ -4,8 +4,13 @@ using Microsoft.Azure.Functions.Worker;
 namespace NightSafe.Functions.Tests.Doubles;
 
 /// <summary>A FunctionContext for calling function classes directly (the issue allows doubles at this level).</summary>
-public sealed class TestFunctionContext(IServiceProvider services, CancellationToken cancellationToken = default) : FunctionContext
+public sealed class TestFunctionContext(IServiceProvider services, FunctionDefinition? definition, CancellationToken cancellationToken = default) : FunctionContext
 {
+    public TestFunctionContext(IServiceProvider services, CancellationToken cancellationToken = default)
+        : this(services, null, cancellationToken)
+    {
+    }
+
     public override string InvocationId { get; } = Guid.NewGuid().ToString();
 
     public override string FunctionId => "test";
@@ -18,7 +23,7 @@ public sealed class TestFunctionContext(IServiceProvider services, CancellationT
 
     public override IServiceProvider InstanceServices { get; set; } = services;
 
-    public override FunctionDefinition FunctionDefinition => throw new NotSupportedException();
+    public override FunctionDefinition FunctionDefinition => definition ?? throw new NotSupportedException();
 
     public override IDictionary<object, object> Items { get; set; } = new Dictionary<object, object>();
 
