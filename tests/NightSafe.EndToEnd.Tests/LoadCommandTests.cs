@@ -10,7 +10,7 @@ public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper outpu
     public async Task A_short_load_run_reports_every_figure_and_loses_or_doubles_no_case()
     {
         var run = new LoadRun(fixture.Hub.State(Environment.ProcessId), fixture.Hub.World, fixture.Http);
-        var options = LoadCommand.Options("2,4", "3s", "60s") with { CeilingBurst = TimeSpan.FromMilliseconds(500) };
+        var options = LoadCommand.Options("2,4", "3s", "60s") with { CeilingBurst = TimeSpan.FromMilliseconds(500), WarmUp = TimeSpan.FromSeconds(1) };
 
         var report = await run.RunAsync(options, null, CancellationToken.None);
 
@@ -27,6 +27,10 @@ public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper outpu
         Assert.NotNull(report.Ceiling);
         Assert.True(report.Ceiling.InsertsPerSecond > 0 && report.Ceiling.QueueSendsPerSecond > 0);
         Assert.Equal([2.0, 4.0], report.Phases.Select(p => p.OfferedPerSecond));
+
+        // The warm-up's texts (1 s at 5/s) went first and are in no phase: each phase has exactly its own.
+        Assert.Equal((5, true), (report.WarmUpTexts, report.WarmUpClean));
+        Assert.Equal([6, 12], report.Phases.Select(p => p.Texts));
         Assert.All(report.Phases, p =>
         {
             Assert.Equal(p.Texts, p.Accepted);
@@ -94,7 +98,7 @@ public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper outpu
         // 80 texts in two seconds, far beyond what this stack routes per second on a shared two-core machine. Not
         // timed: what must hold is that nobody is refused and nothing is lost or doubled while the backlog drains.
         var run = new LoadRun(fixture.Hub.State(Environment.ProcessId), fixture.Hub.World, fixture.Http);
-        var options = LoadCommand.Options("40", "2s", "180s") with { CeilingBurst = TimeSpan.FromMilliseconds(200), Seed = 14 };
+        var options = LoadCommand.Options("40", "2s", "180s") with { CeilingBurst = TimeSpan.FromMilliseconds(200), Seed = 14, WarmUp = TimeSpan.Zero };
 
         var report = await run.RunAsync(options, null, CancellationToken.None);
 

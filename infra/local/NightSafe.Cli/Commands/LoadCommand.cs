@@ -31,6 +31,8 @@ public static class LoadCommand
             .Accepting(IsDuration, "a duration such as 20s, 1m or 500ms");
         var drain = new Option<string>("--drain") { Description = "Longest wait after a phase for its cases to reach the partners.", DefaultValueFactory = _ => "60s" }
             .Accepting(IsDuration, "a duration such as 60s or 2m");
+        var warmUp = new Option<string>("--warm-up") { Description = "Texts at 5/s for this long before the first phase, not counted (a hub just started is slow at first); 0 for none.", DefaultValueFactory = _ => "10s" }
+            .Accepting(t => t.Trim() is "0" or "0s" || IsDuration(t), "a duration such as 10s, or 0 for none");
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON (no progress bar)." };
         var deployed = new DeployedHubOptions();
         var command = new Command("load", "Drive the running stack (or a deployed hub, --hub) with officer texts at given rates; print latency, throughput, storage requests per referral, losses and duplicates, and the share of the storage ceiling.")
@@ -38,12 +40,13 @@ public static class LoadCommand
             rates,
             duration,
             drain,
+            warmUp,
             json,
         };
         deployed.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            var options = Options(parse.GetRequiredValue(rates), parse.GetRequiredValue(duration), parse.GetRequiredValue(drain));
+            var options = Options(parse.GetRequiredValue(rates), parse.GetRequiredValue(duration), parse.GetRequiredValue(drain)) with { WarmUp = Duration(parse.GetRequiredValue(warmUp)) };
             var world = RoutingWorld.Load(RepositoryLayout.RoutingJson());
             return deployed.StateFrom(parse, world) is { } target
                 ? RunAsync(target, world, options, parse.GetValue(json), cancellationToken)
@@ -117,7 +120,9 @@ public static class LoadCommand
                     {
                         bar.MaxValue = Math.Max(1, p.Planned);
                         bar.Value = p.Sent;
-                        bar.Description = string.Create(CultureInfo.InvariantCulture, $"Phase {p.Phase}/{p.Phases} at {p.Rate:0.#}/s: {p.Accepted} accepted, {p.CasesReceived} cases");
+                        bar.Description = p.Phase == 0
+                            ? string.Create(CultureInfo.InvariantCulture, $"Warming up at {p.Rate:0.#}/s (not counted): {p.Accepted} accepted")
+                            : string.Create(CultureInfo.InvariantCulture, $"Phase {p.Phase}/{p.Phases} at {p.Rate:0.#}/s: {p.Accepted} accepted, {p.CasesReceived} cases");
                     }), cancellationToken);
                     bar.Value = bar.MaxValue;
                 });
@@ -143,6 +148,11 @@ public static class LoadCommand
         if (report.Ceiling is { } ceiling)
         {
             AnsiConsole.MarkupLine(string.Create(c, $"Storage ceiling on this machine (same run): [bold]{ceiling.InsertsPerSecond:0}[/] inserts/s, [bold]{ceiling.QueueSendsPerSecond:0}[/] queue sends/s."));
+        }
+
+        if (report.WarmUpTexts > 0)
+        {
+            AnsiConsole.MarkupLine(string.Create(c, $"Warm-up: {report.WarmUpTexts} texts before the phases, in no phase's figures{(report.WarmUpClean ? "." : "; [red]some were not accepted, or lost or doubled[/].")}"));
         }
 
         // One column per phase, one row per figure: fits a terminal whatever the number of phases.

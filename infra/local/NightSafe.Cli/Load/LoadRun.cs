@@ -34,6 +34,15 @@ public sealed record LoadOptions
 
     public int Seed { get; init; } = 20261218;
 
+    /// <summary>
+    /// Texts at <see cref="WarmUpRate"/> for this long before the first phase, not counted: a hub just started compiles
+    /// its code and opens its connections under the first texts (a cold 25/s phase measured a webhook p50 of 240–300 ms
+    /// where a warm one measured 10–25 ms). Zero: none.
+    /// </summary>
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(10);
+
+    public double WarmUpRate { get; init; } = 5;
+
     /// <summary>No run can grow without bound: at most this many texts in all.</summary>
     public const int MaxTexts = 20_000;
 }
@@ -133,7 +142,13 @@ public static class CaseOrder
 public sealed record LoadReport(StorageCeiling? Ceiling, IReadOnlyList<PhaseFigures> Phases, int Stalls, double LongestStallMs, string CasesCheckedAgainst)
 {
     [JsonIgnore]
-    public bool Clean => Phases.All(p => p.Losses == 0 && p.Duplicates == 0);
+    public bool Clean => Phases.All(p => p.Losses == 0 && p.Duplicates == 0) && WarmUpClean;
+
+    /// <summary>Texts sent to warm the hub before the phases (<see cref="LoadOptions.WarmUp"/>), in no phase's figures.</summary>
+    public int WarmUpTexts { get; init; }
+
+    /// <summary>The warm-up's texts were all accepted and routed, none lost or twice.</summary>
+    public bool WarmUpClean { get; init; } = true;
 }
 
 /// <summary>Where a run is, for the progress bar.</summary>
@@ -154,7 +169,8 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
     public async Task<LoadReport> RunAsync(LoadOptions options, IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var planned = options.Rates.Sum(r => (int)Math.Ceiling(r * options.PhaseDuration.TotalSeconds));
+        var warmUp = options.WarmUp > TimeSpan.Zero && options.WarmUpRate > 0 ? (int)Math.Ceiling(options.WarmUpRate * options.WarmUp.TotalSeconds) : 0;
+        var planned = warmUp + options.Rates.Sum(r => (int)Math.Ceiling(r * options.PhaseDuration.TotalSeconds));
         if (options.Rates.Count == 0 || options.Rates.Any(r => r <= 0) || planned > LoadOptions.MaxTexts)
         {
             throw new ArgumentException($"Rates must be positive and the run at most {LoadOptions.MaxTexts} texts (this one: {planned}).", nameof(options));
@@ -203,11 +219,14 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
             var phone = new OfficerPhone(http, hub.FunctionsBaseUrl, hub.PublicBaseUrl, hub.TwilioAccountSid, hub.TwilioAuthToken, hub.HubNumber);
             var random = new Random(options.Seed);
             var phases = new List<PhaseFigures>();
+            PhaseFigures? warmed = null;
             var sentSoFar = 0;
-            for (var p = 0; p < options.Rates.Count; p++)
+
+            // Phase 0 is the warm-up (when there is one): run like the others, its figures kept out of the report.
+            for (var p = warmUp > 0 ? -1 : 0; p < options.Rates.Count; p++)
             {
-                var rate = options.Rates[p];
-                var count = (int)Math.Ceiling(rate * options.PhaseDuration.TotalSeconds);
+                var rate = p < 0 ? options.WarmUpRate : options.Rates[p];
+                var count = p < 0 ? warmUp : (int)Math.Ceiling(rate * options.PhaseDuration.TotalSeconds);
                 var before = await StorageCountsAsync(cancellationToken);
                 var stallsBefore = watch.Stalls;
                 var cpuBefore = MachineCpu.Now();
@@ -250,10 +269,22 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
                 await QueuesEmptyAsync(deadline, clock, cancellationToken);
                 var after = await StorageCountsAsync(cancellationToken);
                 var cpuBusy = MachineCpu.Now()?.BusySince(cpuBefore);
-                phases.Add(Figures(rate, count, sendTime, start, texts, expected, cases, before, after, ceiling, watch, stallsBefore) with { MachineCpuBusy = cpuBusy });
+                var figures = Figures(rate, count, sendTime, start, texts, expected, cases, before, after, ceiling, watch, stallsBefore) with { MachineCpuBusy = cpuBusy };
+                if (p < 0)
+                {
+                    warmed = figures;
+                }
+                else
+                {
+                    phases.Add(figures);
+                }
             }
 
-            return new LoadReport(ceiling, phases, watch.Stalls, watch.LongestStall.TotalMilliseconds, CheckedAgainst);
+            return new LoadReport(ceiling, phases, watch.Stalls, watch.LongestStall.TotalMilliseconds, CheckedAgainst)
+            {
+                WarmUpTexts = warmed?.Texts ?? 0,
+                WarmUpClean = warmed is null || (warmed.Accepted == warmed.Texts && warmed.FullyRouted == warmed.Accepted && warmed.Losses == 0 && warmed.Duplicates == 0),
+            };
         }
         finally
         {
