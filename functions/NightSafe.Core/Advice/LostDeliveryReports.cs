@@ -10,7 +10,7 @@ namespace NightSafe.Core.Advice;
 /// Twilio posts each delivery report once and does not post it again after an error answer, and the stand-in only
 /// retries a refused connection: a report that reaches a dead worker or hung storage is lost, and its advice SMS would
 /// stay <see cref="AdviceState.Sent"/> for ever (neither delivered nor failed in the summary). The sweep, which reads the
-/// night already, asks Twilio about each advice still Sent a while after its referral came in and records a final
+/// night's waiting referrals already, asks Twilio about each advice still Sent a while after its referral came in and records a final
 /// status through the same forward-only, deduplicated path as the callback (<see cref="AdviceDeliveryReports"/>): a
 /// report that did arrive meanwhile makes the lookup's a no-op. No storage request is added to a referral's own path.
 /// </summary>

@@ -11,7 +11,8 @@ namespace NightSafe.Core.Intake;
 /// <summary>
 /// Referrals stored but never routed (the worker died between storing one and queueing it, and no retry came) are
 /// queued for routing again. Routing is idempotent, so a referral that was merely slow is routed once all the same.
-/// The same read of the night serves <see cref="LostDeliveryReports"/>: advice SMS whose delivery report never came.
+/// The same read serves <see cref="LostDeliveryReports"/>: advice SMS whose delivery report never came. It asks storage
+/// for those two kinds only: every two minutes, the whole night read back (every referral row) grew with the night.
 /// </summary>
 public sealed partial class ReceivedSweep(
     IReferralStore store, IRoutingQueue routingQueue, LostDeliveryReports deliveryReports, RoutingWorld world, TimeProvider time, ILogger<ReceivedSweep> logger)
@@ -30,7 +31,7 @@ public sealed partial class ReceivedSweep(
         var queued = 0;
         foreach (var night in new[] { tonight, tonight.Previous })
         {
-            var referrals = await store.NightAsync(night, cancellationToken);
+            var referrals = await store.AwaitingAsync(night, cancellationToken);
             foreach (var referral in referrals)
             {
                 if (referral is not { Status: ReferralStatus.Received, ErasedAt: null } || now - referral.ReceivedAt < Grace)

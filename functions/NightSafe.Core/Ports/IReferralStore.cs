@@ -103,6 +103,13 @@ public interface IReferralStore
     /// <summary>Every referral of a night (for its summary).</summary>
     Task<IReadOnlyList<Referral>> NightAsync(NightId night, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The night's referrals the sweep looks after: still <see cref="ReferralStatus.Received"/> (waiting for routing) or
+    /// with their advice <see cref="AdviceState.Sent"/> (waiting for a delivery report). Filtered where they are kept,
+    /// so a sweep every two minutes does not read the whole night back each time.
+    /// </summary>
+    Task<IReadOnlyList<Referral>> AwaitingAsync(NightId night, CancellationToken cancellationToken);
+
     /// <summary>Every case of a night (for its summary).</summary>
     Task<IReadOnlyList<PartnerCase>> NightCasesAsync(NightId night, CancellationToken cancellationToken);
 

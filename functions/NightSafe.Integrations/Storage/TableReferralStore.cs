@@ -171,6 +171,17 @@ public sealed class TableReferralStore : IReferralStore
         return [.. rows.Select(ReferralRows.ToReferral)];
     }
 
+    public async Task<IReadOnlyList<Referral>> AwaitingAsync(NightId night, CancellationToken cancellationToken)
+    {
+        // The service filters the row-key range of the night's referrals: only the few still waiting come back.
+        var prefix = ReferralRows.ReferralPrefix;
+        var rows = await QueryAsync(
+            TableClient.CreateQueryFilter(
+                $"PartitionKey eq {night.ToString()} and RowKey ge {prefix} and RowKey lt {TableKeys.AfterPrefix(prefix)} and (Status eq {nameof(ReferralStatus.Received)} or Advice eq {nameof(AdviceState.Sent)})"),
+            cancellationToken);
+        return [.. rows.Select(ReferralRows.ToReferral)];
+    }
+
     public async Task<IReadOnlyList<PartnerCase>> NightCasesAsync(NightId night, CancellationToken cancellationToken)
     {
         var rows = await RangeAsync(night, ReferralRows.CasePrefix, cancellationToken);

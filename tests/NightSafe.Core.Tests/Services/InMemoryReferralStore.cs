@@ -153,6 +153,14 @@ internal sealed class InMemoryReferralStore : IReferralStore
         }
     }
 
+    public Task<IReadOnlyList<Referral>> AwaitingAsync(NightId night, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<Referral>>(_referrals.Values.Select(r => r.Value).Where(r => r.Night == night && (r.Status == ReferralStatus.Received || r.Advice == AdviceState.Sent)).ToList());
+        }
+    }
+
     public Task<IReadOnlyList<Referral>> NightAsync(NightId night, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -33,6 +33,8 @@ public abstract class ForwardingReferralStore(IReferralStore inner) : IReferralS
 
     public Task<IReadOnlyList<Referral>> NightAsync(NightId night, CancellationToken cancellationToken) => inner.NightAsync(night, cancellationToken);
 
+    public Task<IReadOnlyList<Referral>> AwaitingAsync(NightId night, CancellationToken cancellationToken) => inner.AwaitingAsync(night, cancellationToken);
+
     public Task<IReadOnlyList<PartnerCase>> NightCasesAsync(NightId night, CancellationToken cancellationToken) => inner.NightCasesAsync(night, cancellationToken);
 
     public Task<NightRows> NightRowsAsync(NightId night, CancellationToken cancellationToken) => inner.NightRowsAsync(night, cancellationToken);

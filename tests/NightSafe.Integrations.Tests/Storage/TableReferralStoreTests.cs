@@ -224,6 +224,26 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : ReferralSt
     }
 
     [Fact]
+    public async Task The_sweep_gets_only_the_nights_referrals_waiting_for_routing_or_a_delivery_report()
+    {
+        var night = StorageTestBed.UniqueNight();
+        var received = StorageTestBed.Referral(night) with { Status = ReferralStatus.Received, Advice = AdviceState.Pending };
+        var sent = StorageTestBed.Referral(night) with { Status = ReferralStatus.Routed, RoutedAt = T0, Advice = AdviceState.Sent, AdviceMessageId = "SM0123456789abcdef0123456789abcdef" };
+        var delivered = StorageTestBed.Referral(night) with { Status = ReferralStatus.Routed, RoutedAt = T0, Advice = AdviceState.Delivered };
+        var closed = StorageTestBed.Referral(night) with { Status = ReferralStatus.Closed, ClosedAt = T0, Advice = AdviceState.NotApplicable };
+        var otherNight = StorageTestBed.Referral(night.Next) with { Status = ReferralStatus.Received };
+        foreach (var referral in new[] { received, sent, delivered, closed, otherNight })
+        {
+            Assert.True(await Store.TryCreateAsync(referral, [StorageTestBed.Event(T0, ReferralEventKinds.Received)], Ct));
+        }
+
+        var awaiting = await Store.AwaitingAsync(night, Ct);
+
+        Assert.Equal(new[] { received.Reference, sent.Reference }.Order(), awaiting.Select(r => r.Reference).Order());
+        Assert.Equal(4, (await Store.NightAsync(night, Ct)).Count);
+    }
+
+    [Fact]
     public async Task A_nights_rows_read_in_one_query_hold_its_referrals_cases_and_events_and_nothing_of_other_nights()
     {
         var night = StorageTestBed.UniqueNight();
