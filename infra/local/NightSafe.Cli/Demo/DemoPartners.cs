@@ -34,8 +34,9 @@ public static class DemoPartners
             return baseline;
         }
 
-        // Accepting is quick; the work before closing takes a while, so other agencies are still on the case when it closes.
-        var working = baseline with { ShortestWork = deadline * 0.3, LongestWork = deadline };
+        // Accepting is quick; the work before closing takes a while, so other agencies are still on the case when it
+        // closes, and a late agency (answering after its reminder, at 1.25–1.6 deadlines) often finds it still open.
+        var working = baseline with { ShortestWork = deadline * 0.5, LongestWork = deadline * 1.5 };
         if (agency.Id == world.FallbackAgencyId)
         {
             return working with { DeclineShare = 0 };
