@@ -9,9 +9,14 @@ public sealed class StorageLaneOptions
 {
     public const string Section = "StorageLanes";
 
-    /// <summary>Background requests on the wire at once before the next one waits; 0 lets every request straight out.</summary>
+    /// <summary>
+    /// Background requests on the wire at once before the next one waits; 0 (the default) lets every request straight
+    /// out. Off by default: 4 slots shortened the webhook's tail under `nightsafe load`, but the demo night (partners
+    /// answering, reminders, cancellations: much more background work per referral) then waited 1,026 ms at the median
+    /// from acceptance to partner against 218 ms without them (docs/storage-budget.md).
+    /// </summary>
     [Range(0, 1024)]
-    public int BackgroundSlots { get; set; } = 4;
+    public int BackgroundSlots { get; set; }
 
     /// <summary>The longest a background request waits for a slot before it goes anyway (so background work is delayed, never starved).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
