@@ -28,11 +28,14 @@ public sealed partial class PoisonedInbound(IInboundLedger ledger, IOutboundSmsQ
         }
 
         // Alerts first (each is sent once whatever happens), then the record: a retry after a failure alerts nobody twice.
-        var text = SmsText.Truncate(SmsText.ToGsm7($"NightSafe ALERT: a referral from another system (queue message {messageId}) could not be taken in after every retry and was discarded. Ask the sender to resend it."), 2);
-        foreach (var inspector in world.DutyInspectors)
-        {
-            await smsQueue.EnqueueAsync(new OutboundSmsItem(SmsKinds.InspectorAlert, "alert/inbound-poison/" + messageId, inspector.Phone, text), cancellationToken);
-        }
+        await smsQueue.AlertEveryInspectorAsync(
+            world,
+            "alert/inbound-poison/" + messageId,
+            $"NightSafe ALERT: a referral from another system (queue message {messageId}) could not be taken in after every retry and was discarded. Ask the sender to resend it.",
+            null,
+            null,
+            null,
+            cancellationToken);
 
         await ledger.RejectAsync(claim, Reason, cancellationToken);
         LogRejected(messageId);

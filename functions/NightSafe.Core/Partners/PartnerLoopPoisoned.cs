@@ -34,13 +34,7 @@ public sealed partial class PartnerLoopPoisoned(IOutboundSmsQueue sms, RoutingWo
             alert = $"NightSafe ALERT: the {What(item.Step)} of referral {item.Reference}{(agency is null ? string.Empty : " for " + agency)} failed after every retry. Please follow it up by hand.";
         }
 
-        var text = SmsText.Truncate(SmsText.ToGsm7(alert), 2);
-        foreach (var inspector in world.DutyInspectors)
-        {
-            await sms.EnqueueAsync(
-                new OutboundSmsItem(PartnerSmsKinds.InspectorAlert, key, inspector.Phone, text, item?.Night, item?.Reference, item?.TraceParent),
-                cancellationToken);
-        }
+        await sms.AlertEveryInspectorAsync(world, key, alert, item?.Night, item?.Reference, item?.TraceParent, cancellationToken);
     }
 
     private static string What(string step) => step switch

@@ -49,13 +49,7 @@ public sealed partial class ManualRouting(
                 : $"NightSafe ALERT: referral {reference} ({world.FindTown(referral.TownId)?.Name ?? referral.TownId.Value}, {string.Join(", ", referral.Categories)}) could not be routed automatically. Please route it by hand.";
         }
 
-        var text = SmsText.Truncate(SmsText.ToGsm7(alert), 2);
-        foreach (var inspector in world.DutyInspectors)
-        {
-            await smsQueue.EnqueueAsync(
-                new OutboundSmsItem(SmsKinds.InspectorAlert, key, inspector.Phone, text, item?.Night, item?.Reference, item?.TraceParent),
-                cancellationToken);
-        }
+        await smsQueue.AlertEveryInspectorAsync(world, key, alert, item?.Night, item?.Reference, item?.TraceParent, cancellationToken);
     }
 
     /// <summary>Nothing for the control room to do: a routed referral's queued follow-ups are queued again (each is idempotent).</summary>
