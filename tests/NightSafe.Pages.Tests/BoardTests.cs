@@ -1,8 +1,13 @@
-using NightSafe.Core.World;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using NightSafe.Core.Ports;
+using NightSafe.Core.References;
+using NightSafe.Core.Referrals;
+using NightSafe.Core.World;
+using NightSafe.Integrations.Storage;
 using OpenQA.Selenium;
 
 namespace NightSafe.Pages.Tests;
@@ -90,8 +95,10 @@ public sealed class BoardTests(PagesFixture fixture, ITestOutputHelper output) :
     [Fact]
     public async Task A_referral_flagged_for_manual_routing_is_routed_by_hand_from_its_dossier_and_the_trail_names_who_did_it()
     {
-        var reference = (await fixture.ReferAsync("Chelmsford male alone and drunk by the bus station, 60s")).ToString();
-        // Routing that failed every retry ends on the poison queue, whose handler flags the referral for the control room.
+        // A referral whose routing never got its cases out (stored, and no routing item left): routing that failed every
+        // retry ends on the poison queue, whose handler flags the referral for the control room. An officer's text would
+        // be routed as well, and a routed referral is not flagged.
+        var reference = (await StoreUnroutedReferralAsync()).ToString();
         var poison = new QueueClient(fixture.Hub.Azurite.ConnectionString, QueueNames.RoutingPoison, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await poison.CreateIfNotExistsAsync();
         await poison.SendMessageAsync(new RoutingWorkItem(fixture.Hub.Night.ToString(), reference, null).ToJson());
@@ -128,6 +135,31 @@ public sealed class BoardTests(PagesFixture fixture, ITestOutputHelper output) :
         Assert.Contains(
             dossier["trail"]!.AsArray(),
             e => e!["kind"]!.GetValue<string>() == "routed" && e["actor"]!.GetValue<string>() == "control-room:Inspector Hale");
+    }
+
+    private async Task<ReferenceCode> StoreUnroutedReferralAsync()
+    {
+        var tables = new TableServiceClient(fixture.Hub.Azurite.ConnectionString);
+        var store = new TableReferralStore(
+            tables,
+            new StorageInitializer(tables, new QueueServiceClient(fixture.Hub.Azurite.ConnectionString)),
+            new PhoneKeys(RandomNumberGenerator.GetBytes(32))); // no phone number is stored, so no key is made with it
+        var at = fixture.Hub.AppNow;
+        var referral = new Referral
+        {
+            Night = fixture.Hub.Night,
+            Reference = ReferenceCode.New(),
+            ReceivedAt = at,
+            Source = ReferralSource.Sms,
+            TownId = TownId.From("chelmsford"),
+            Categories = [new CategoryId("alone"), new CategoryId("intoxicated")],
+            Priority = Priority.Normal,
+            Location = "by the bus station",
+            Description = "male alone and drunk, 60s",
+            Officer = "PC 4471",
+        };
+        Assert.True(await store.TryCreateAsync(referral, [ReferralEvent.Of(at, ReferralEventKinds.Received, "test")], CancellationToken.None));
+        return referral.Reference;
     }
 
     private static async Task UntilAsync(Func<Task<bool>> condition, string what, double seconds = 15)
