@@ -258,9 +258,13 @@ public sealed record Referral
             [ReferralEvent.Of(at, ReferralEventKinds.Routed, actor, (ReferralEventData.Agency, string.Join(',', decision.Assignments.Select(a => a.AgencyId))), (ReferralEventData.Reason, "routed by hand"))]);
     }
 
-    /// <summary>Routing failed after every retry: the control room routes it by hand. Flagging twice changes nothing.</summary>
+    /// <summary>
+    /// Routing failed after every retry: the control room routes it by hand. Flagging twice changes nothing, and neither
+    /// does flagging a referral whose cases all reached their partners (what failed came after) or one the officer closed
+    /// (nothing is left to route): telling inspectors to route those by hand would disclose again, or reopen a closed one.
+    /// </summary>
     public ReferralTransition FlagForManualRouting(DateTimeOffset at) =>
-        Status == ReferralStatus.NeedsManualRouting
+        Status is ReferralStatus.NeedsManualRouting or ReferralStatus.Closed || HasBeenRouted
             ? ReferralTransition.None
             : new(
                 this with { Status = ReferralStatus.NeedsManualRouting, Flagged = true },

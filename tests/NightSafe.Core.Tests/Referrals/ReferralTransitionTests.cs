@@ -104,6 +104,17 @@ public sealed class ReferralTransitionTests
     }
 
     [Fact]
+    public void Flagging_a_routed_or_closed_referral_for_manual_routing_changes_nothing()
+    {
+        var decision = new RoutingDecision([new AgencyAssignment(new AgencyId("street-pastors-chelmsford"), [new CategoryId("spiking")])], false, []);
+        var routed = NewReferral().MarkRouted(decision, At).Referral!;
+        var closed = NewReferral().Close(At, "officer:PC 4107", "with friends").Referral!;
+        var closedAfterRouting = routed.Close(At, "officer:PC 4107", "with friends").Referral!;
+
+        Assert.All([routed, closed, closedAfterRouting], r => Assert.True(r.FlagForManualRouting(At).IsNone));
+    }
+
+    [Fact]
     public void A_first_answer_puts_the_referral_in_progress_and_takes_the_case_on()
     {
         var @case = NewCase("street-pastors-chelmsford");

@@ -330,6 +330,56 @@ public sealed class ReferralRouterTests
     }
 
     [Fact]
+    public async Task A_routing_item_poisoned_after_its_cases_were_published_leaves_the_referral_routed_and_still_sends_its_advice()
+    {
+        var hub = new Hub();
+        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
+        var item = Assert.Single(hub.RoutingQueue.Items);
+        var stored = Assert.Single(hub.Store.Referrals);
+
+        // The cases go out and the referral is marked Routed, but queueing the advice fails on every delivery of the item.
+        hub.SmsQueue.Fail = _ => new InvalidOperationException("queue unavailable");
+        for (var delivery = 1; delivery <= 5; delivery++)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => hub.Router.RouteAsync(stored.Night, stored.Reference, CancellationToken.None));
+        }
+
+        var published = hub.Publisher.Cases.Count;
+        Assert.True(published > 0);
+        hub.SmsQueue.Fail = null;
+        await hub.Manual.HandleAsync(item, "msg-1", CancellationToken.None);
+        await hub.SendQueuedSmsAsync();
+
+        // Partners have the cases: no inspector is told to route it by hand, and what routing left undone is done.
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Equal((ReferralStatus.Routed, false), (referral.Status, referral.Flagged));
+        Assert.DoesNotContain(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.ManualRouting);
+        Assert.DoesNotContain(hub.Sms.Sent, s => Hub.World.DutyInspectors.Any(i => i.Phone == s.To));
+        Assert.Equal(published, hub.Publisher.Cases.Count);
+        Assert.Single(AdviceTexts(hub));
+        Assert.Equal(AdviceState.Sent, referral.Advice);
+    }
+
+    [Fact]
+    public async Task A_routing_item_poisoned_after_the_officer_closed_the_referral_does_not_reopen_it()
+    {
+        var hub = new Hub();
+        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
+        var item = Assert.Single(hub.RoutingQueue.Items);
+        var stored = Assert.Single(hub.Store.Referrals);
+        await hub.TextAsync($"CLOSE {stored.Reference} false alarm, with friends");
+
+        await hub.Manual.HandleAsync(item, "msg-1", CancellationToken.None);
+        await hub.SendQueuedSmsAsync();
+
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Equal((ReferralStatus.Closed, false), (referral.Status, referral.Flagged));
+        Assert.DoesNotContain(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.ManualRouting);
+        Assert.DoesNotContain(hub.Sms.Sent, s => Hub.World.DutyInspectors.Any(i => i.Phone == s.To));
+        Assert.Empty(hub.Publisher.Cases);
+    }
+
+    [Fact]
     public async Task An_alert_fan_out_that_fails_for_one_inspector_never_texts_the_others_twice()
     {
         var hub = new Hub();
