@@ -42,6 +42,7 @@ public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper outpu
             Assert.NotNull(p.ShareOfCeiling);
             Assert.Equal(0, p.Losses);
             Assert.Equal(0, p.Duplicates);
+            Assert.True(p.StorageProbe is { Count: > 0 } probe && probe.P50 > 0 && probe.P50 <= probe.P99 && probe.P99 <= p.StorageProbeMaxMs, "the storage probe's reads during the phase");
         });
         Assert.True(report.Clean);
 
@@ -71,6 +72,7 @@ public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper outpu
             Assert.Equal(0, phase.GetProperty("losses").GetInt32());
             Assert.Equal(0, phase.GetProperty("duplicates").GetInt32());
             Assert.Equal(System.Text.Json.JsonValueKind.Number, phase.GetProperty("stalls").ValueKind);
+            Assert.True(phase.GetProperty("storageProbeMaxMs").GetDouble() >= phase.GetProperty("storageProbe").GetProperty("p99").GetDouble());
             Assert.InRange(phase.GetProperty("machineCpuBusy").GetDouble(), double.Epsilon, 1);
         });
     }

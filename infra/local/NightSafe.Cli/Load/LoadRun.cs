@@ -100,7 +100,14 @@ public sealed record PhaseFigures(
     int Stalls,
     double LongestStallMs,
     int MostOvertaken = 0,
-    double? MachineCpuBusy = null);
+    double? MachineCpuBusy = null)
+{
+    /// <summary>The storage probe's point reads during the phase (see <see cref="StorageWatch.ProbesSince"/>); null where not measured.</summary>
+    public Percentiles? StorageProbe { get; init; }
+
+    /// <summary>The slowest of those probes, in milliseconds.</summary>
+    public double? StorageProbeMaxMs { get; init; }
+}
 
 /// <summary>
 /// The order in which each agency received its cases, against the order the referrals were accepted. Of two referrals
@@ -229,6 +236,7 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
                 var count = p < 0 ? warmUp : (int)Math.Ceiling(rate * options.PhaseDuration.TotalSeconds);
                 var before = await StorageCountsAsync(cancellationToken);
                 var stallsBefore = watch.Stalls;
+                var probesBefore = watch.ProbeCount;
                 var cpuBefore = MachineCpu.Now();
                 var texts = new ConcurrentBag<SentText>();
                 using var inFlight = new SemaphoreSlim(options.MaxInFlight);
@@ -269,7 +277,13 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
                 await QueuesEmptyAsync(deadline, clock, cancellationToken);
                 var after = await StorageCountsAsync(cancellationToken);
                 var cpuBusy = MachineCpu.Now()?.BusySince(cpuBefore);
-                var figures = Figures(rate, count, sendTime, start, texts, expected, cases, before, after, ceiling, watch, stallsBefore) with { MachineCpuBusy = cpuBusy };
+                var probes = watch.ProbesSince(probesBefore);
+                var figures = Figures(rate, count, sendTime, start, texts, expected, cases, before, after, ceiling, probes, options.StallThreshold) with
+                {
+                    MachineCpuBusy = cpuBusy,
+                    StorageProbe = probes.Count > 0 ? Percentiles.Of(probes) : null,
+                    StorageProbeMaxMs = probes.Count > 0 ? probes.Max().TotalMilliseconds : null,
+                };
                 if (p < 0)
                 {
                     warmed = figures;
@@ -388,8 +402,8 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
         IReadOnlyDictionary<string, long>? before,
         IReadOnlyDictionary<string, long>? after,
         StorageCeiling? ceiling,
-        StorageWatch watch,
-        int stallsBefore)
+        IReadOnlyList<TimeSpan> probes,
+        TimeSpan stallThreshold)
     {
         var accepted = texts.Where(t => t.Reference is not null).ToDictionary(t => t.Reference!, StringComparer.Ordinal);
         var toPartner = new List<TimeSpan>();
@@ -464,8 +478,8 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
             bound is > 0 ? routedPerSecond / bound : null,
             losses,
             duplicates,
-            watch.Stalls - stallsBefore,
-            watch.LongestStall.TotalMilliseconds,
+            probes.Count(t => t >= stallThreshold),
+            probes.Where(t => t >= stallThreshold).Select(t => t.TotalMilliseconds).DefaultIfEmpty(0).Max(),
             overtaken);
     }
 }

@@ -13,6 +13,7 @@ public sealed class StorageWatch(string connectionString, TimeSpan stallThreshol
 {
     private const int Concurrency = 16;
     private readonly CancellationTokenSource _stop = new();
+    private readonly List<TimeSpan> _probes = [];
     private Task? _probe;
     private int _stalls;
     private long _longestTicks;
@@ -21,6 +22,30 @@ public sealed class StorageWatch(string connectionString, TimeSpan stallThreshol
     public int Stalls => Volatile.Read(ref _stalls);
 
     public TimeSpan LongestStall => TimeSpan.FromTicks(Interlocked.Read(ref _longestTicks));
+
+    /// <summary>How many probes have answered so far: a phase marks its start with it (<see cref="ProbesSince"/>).</summary>
+    public int ProbeCount
+    {
+        get
+        {
+            lock (_probes)
+            {
+                return _probes.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long each probe since <paramref name="mark"/> took (a point read of one row, which a healthy account answers in
+    /// a millisecond or two): a slow webhook in a phase whose probes stayed fast was slowed by the hub, not by storage.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> ProbesSince(int mark)
+    {
+        lock (_probes)
+        {
+            return _probes.Skip(Math.Clamp(mark, 0, _probes.Count)).ToArray();
+        }
+    }
 
     /// <summary>A burst of inserts (one scratch table) then of queue sends (one scratch queue), each as long as <paramref name="burst"/> after a warm-up half as long; both removed afterwards.</summary>
     public static async Task<StorageCeiling> MeasureCeilingAsync(string connectionString, TimeSpan burst, CancellationToken cancellationToken)
@@ -73,6 +98,11 @@ public sealed class StorageWatch(string connectionString, TimeSpan stallThreshol
                 }
 
                 var took = clock.Elapsed;
+                lock (_probes)
+                {
+                    _probes.Add(took);
+                }
+
                 if (took >= stallThreshold)
                 {
                     Interlocked.Increment(ref _stalls);
