@@ -83,5 +83,40 @@ function mendQueueMessages() {
   console.log('azurite-mends: queue messages mended');
 }
 
+// The clean-up itself then runs as one task: with the stack in memory (the tests', the demo's and `up --in-memory`),
+// MemoryExtentStore.deleteExtents awaits nothing that waits, so deleting the used messages of a minute's load (about
+// 6,500 extents after a minute at 25 referrals a second) kept Azurite from answering anything for some 250-400 ms, once
+// a minute: the long tail of the webhook under load. The same deletes, handing the event loop back every
+// few hundred, let requests in between. (On disk, FSExtentStore already waits on each file's unlink.)
+const ExtentsPerTurn = 200;
+function mendMemoryExtentDeletes() {
+  const store = require(path.join(azurite, 'common', 'persistence', 'MemoryExtentStore.js')).default;
+  const original = store.prototype.deleteExtents;
+  if (typeof original !== 'function' || !/this\.chunks\.delete\(this\.categoryName, id\);\s*\}\s*await this\.metadataStore\.deleteExtent\(id\);/.test(original.toString())) {
+    console.error('azurite-mends, not applied: MemoryExtentStore.deleteExtents is not the code this mend was written for; left as it is');
+    return;
+  }
+
+  store.prototype.deleteExtents = async function deleteExtents(extents) {
+    let count = 0;
+    for (const id of extents) {
+      if (count > 0 && count % ExtentsPerTurn === 0) {
+        await new Promise(resolve => setImmediate(resolve));
+      }
+
+      if (this.chunks.get(this.categoryName, id)) {
+        this.chunks.delete(this.categoryName, id);
+      }
+
+      await this.metadataStore.deleteExtent(id);
+      count++;
+    }
+
+    return count;
+  };
+  console.log('azurite-mends: in-memory extent deletes mended');
+}
+
 mendExtentDelete();
 mendQueueMessages();
+mendMemoryExtentDeletes();
