@@ -10,9 +10,6 @@ public sealed record HubSettings(Uri PublicBaseUrl, int RetentionDays = 31, Time
     /// <summary>Where Twilio reports delivery of an advice SMS; the query names the referral.</summary>
     public Uri SmsStatusCallback(string night, string reference) =>
         new(PublicBaseUrl, $"api/sms/status?night={Uri.EscapeDataString(night)}&ref={Uri.EscapeDataString(reference)}");
-
-    /// <summary>Where Twilio reports delivery of an SMS that belongs to no referral (alerts, summaries).</summary>
-    public Uri SmsStatusCallback() => new(PublicBaseUrl, "api/sms/status");
 }
 
 /// <summary>Who did something, as written in the audit trail.</summary>

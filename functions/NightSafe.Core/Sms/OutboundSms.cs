@@ -218,7 +218,6 @@ public sealed partial class OutboundSms(ISmsMarkers markers, ISmsSender sender, 
 public sealed partial class OutboundSmsWork(
     OutboundSms outbound,
     IEnumerable<ISmsComposer> composers,
-    HubSettings settings,
     ILogger<OutboundSmsWork> logger)
 {
     private readonly Dictionary<string, ISmsComposer> _composers = composers.ToDictionary(c => c.Kind, StringComparer.Ordinal);
@@ -239,7 +238,9 @@ public sealed partial class OutboundSmsWork(
             return;
         }
 
-        var result = await outbound.SendOnceAsync(new SmsToSend(item.Key, to, body, settings.SmsStatusCallback()), cancellationToken);
+        // No delivery report is asked for: a plain SMS (an alert, a summary, a late answer) has no row its report could
+        // go in, and under load those reports were two in three of the hub's HTTP requests, only to be logged.
+        var result = await outbound.SendOnceAsync(new SmsToSend(item.Key, to, body, StatusCallback: null), cancellationToken);
         if (result is SmsSendResult.Refused refused)
         {
             LogRefused(item.Kind, item.Key, refused.ErrorCode);

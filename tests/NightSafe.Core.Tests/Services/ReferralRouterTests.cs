@@ -312,6 +312,25 @@ public sealed class ReferralRouterTests
     }
 
     [Fact]
+    public async Task Only_the_advice_asks_for_a_delivery_report_and_it_names_its_referral()
+    {
+        var hub = new Hub();
+        await hub.TextAsync("Colchester spiked drink at the Hippodrome 07700 900223 consent y");
+        var item = Assert.Single(hub.RoutingQueue.Items);
+        await hub.Manual.HandleAsync(item, "msg-1", CancellationToken.None);
+        await hub.SendQueuedSmsAsync();
+        await hub.TextAsync("Colchester very drunk near the castle, 07700 900222, consent");
+        await hub.RouteQueuedAsync();
+
+        var advice = Assert.Single(hub.Sms.Sent, s => s.To == "+447700900222");
+        var routed = hub.Store.Referrals.Single(r => r.Status == ReferralStatus.Routed);
+        Assert.Equal(hub.Settings.SmsStatusCallback(routed.Night.ToString(), routed.Reference.ToString()), advice.StatusCallback);
+        var alerts = hub.Sms.Sent.Where(s => Hub.World.DutyInspectors.Any(i => i.Phone == s.To)).ToList();
+        Assert.Equal(Hub.World.DutyInspectors.Count, alerts.Count);
+        Assert.All(alerts, s => Assert.Null(s.StatusCallback));
+    }
+
+    [Fact]
     public async Task Manual_routing_flags_the_referral_and_alerts_every_duty_inspector()
     {
         var hub = new Hub();
