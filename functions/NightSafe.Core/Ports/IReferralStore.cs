@@ -84,8 +84,12 @@ public interface IReferralStore
 
     Task<Stored<Referral>?> FindAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken);
 
-    /// <summary>Commits the change atomically; <see cref="ConcurrencyConflictException"/> when a version no longer matches.</summary>
-    Task SaveAsync(ReferralChange change, CancellationToken cancellationToken);
+    /// <summary>
+    /// Commits the change atomically; <see cref="ConcurrencyConflictException"/> when a version no longer matches.
+    /// Returns the referral row's new version when the change wrote it (null when it did not), so the next write can
+    /// be made at that version without reading the referral again.
+    /// </summary>
+    Task<string?> SaveAsync(ReferralChange change, CancellationToken cancellationToken);
 
     /// <summary>Appends audit events (consultations, refused attempts) without touching the referral.</summary>
     Task AppendAsync(NightId night, ReferenceCode reference, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken);

@@ -131,6 +131,43 @@ public static class ReferralUpdates
         return store.UpdateAsync(night, reference, (stored, _) => Task.FromResult(decide(stored)), cancellationToken);
     }
 
+    /// <summary>
+    /// Applies one transition to the copy the caller has just read (reading again after a conflict) and returns the
+    /// referral as it now stands with its version, so the next write to it needs no read; null when it is gone.
+    /// </summary>
+    public static Task<Stored<Referral>?> ApplyAsync(
+        this IReferralStore store,
+        Stored<Referral> read,
+        Func<Referral, ReferralTransition> transition,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(transition);
+        return OptimisticConcurrency.RetryAsync(async attempt =>
+        {
+            var stored = attempt == 1 ? read : await store.FindAsync(read.Value.Night, read.Value.Reference, cancellationToken);
+            if (stored is null)
+            {
+                return null;
+            }
+
+            var applied = transition(stored.Value);
+            if (ReferralChange.From(stored, applied) is not { } change)
+            {
+                return stored;
+            }
+
+            var version = await store.SaveAsync(change, cancellationToken);
+            return applied.Referral is not { } saved ? stored
+                : version is not null ? new Stored<Referral>(saved, version)
+                // A store that does not say the new version: read it, rather than guess.
+                : await store.FindAsync(read.Value.Night, read.Value.Reference, cancellationToken);
+        },
+        TimeProvider.System,
+        cancellationToken);
+    }
+
     /// <summary>Applies one transition of the referral to its stored copy; does nothing when it does not exist or nothing changes.</summary>
     public static Task ApplyAsync(
         this IReferralStore store,

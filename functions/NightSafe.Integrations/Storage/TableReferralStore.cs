@@ -66,7 +66,7 @@ public sealed class TableReferralStore : IReferralStore
         return found.HasValue && found.Value is { } entity ? new Stored<Referral>(ReferralRows.ToReferral(entity), entity.ETag.ToString()) : null;
     }
 
-    public async Task SaveAsync(ReferralChange change, CancellationToken cancellationToken)
+    public async Task<string?> SaveAsync(ReferralChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
         var actions = new List<TableTransactionAction>();
@@ -95,14 +95,16 @@ public sealed class TableReferralStore : IReferralStore
         actions.AddRange(EventActions(change.Night, change.Reference, change.Events));
         if (actions.Count == 0)
         {
-            return;
+            return null;
         }
 
         EnsureFits(actions.Count, change.Night, change.Reference);
         await _storage.EnsureAsync(cancellationToken);
         try
         {
-            await _table.SubmitTransactionAsync(actions, cancellationToken);
+            // The answer holds one response per action, in order: the referral's replace (when there is one) is first.
+            var answers = await _table.SubmitTransactionAsync(actions, cancellationToken);
+            return change.Referral is not null && answers.Value.Count > 0 && answers.Value[0].Headers.ETag is { } version ? version.ToString() : null;
         }
         catch (RequestFailedException e) when (TableErrors.IsLostRace(e))
         {

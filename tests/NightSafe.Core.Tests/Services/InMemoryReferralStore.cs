@@ -55,8 +55,9 @@ internal sealed class InMemoryReferralStore : IReferralStore
         }
     }
 
-    public Task SaveAsync(ReferralChange change, CancellationToken cancellationToken)
+    public Task<string?> SaveAsync(ReferralChange change, CancellationToken cancellationToken)
     {
+        string? saved = null;
         var before = BeforeNextSave;
         BeforeNextSave = null;
         before?.Invoke();
@@ -81,6 +82,7 @@ internal sealed class InMemoryReferralStore : IReferralStore
             if (change.Referral is not null)
             {
                 _referrals[key] = (change.Referral, _referrals[key].Version + 1);
+                saved = V(_referrals[key].Version);
             }
 
             foreach (var (c, _) in change.Cases)
@@ -96,7 +98,7 @@ internal sealed class InMemoryReferralStore : IReferralStore
         var after = AfterNextSave;
         AfterNextSave = null;
         after?.Invoke();
-        return Task.CompletedTask;
+        return Task.FromResult(saved);
     }
 
     /// <summary>Bumps a referral's version as if someone else had written it.</summary>

@@ -14,7 +14,7 @@ public abstract class ForwardingReferralStore(IReferralStore inner) : IReferralS
 
     public Task<Stored<Referral>?> FindAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken) => inner.FindAsync(night, reference, cancellationToken);
 
-    public virtual Task SaveAsync(ReferralChange change, CancellationToken cancellationToken) => inner.SaveAsync(change, cancellationToken);
+    public virtual Task<string?> SaveAsync(ReferralChange change, CancellationToken cancellationToken) => inner.SaveAsync(change, cancellationToken);
 
     public Task AppendAsync(NightId night, ReferenceCode reference, IReadOnlyList<ReferralEvent> events, CancellationToken cancellationToken) =>
         inner.AppendAsync(night, reference, events, cancellationToken);

@@ -109,7 +109,7 @@ public sealed class ContentionTests(LocalHub stack)
 
         private sealed class Store(IReferralStore inner, ContendedStore contention) : ForwardingReferralStore(inner)
         {
-            public override Task SaveAsync(ReferralChange change, CancellationToken cancellationToken)
+            public override Task<string?> SaveAsync(ReferralChange change, CancellationToken cancellationToken)
             {
                 if (contention.Always)
                 {

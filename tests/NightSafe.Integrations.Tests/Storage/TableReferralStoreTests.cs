@@ -113,6 +113,41 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : ReferralSt
     }
 
     [Fact]
+    public async Task A_saved_referral_comes_back_with_its_new_version_and_the_next_write_at_it_needs_no_read()
+    {
+        var night = StorageTestBed.UniqueNight();
+        var referral = StorageTestBed.Referral(night);
+        await Store.TryCreateAsync(referral, [StorageTestBed.Event(T0, ReferralEventKinds.Received)], Ct);
+        var read = (await Store.FindAsync(night, referral.Reference, Ct))!;
+
+        var version = await Store.SaveAsync(
+            new ReferralChange(night, referral.Reference)
+            {
+                Referral = read.Value with { Status = ReferralStatus.Routed, RoutedAt = T0.AddMinutes(1) },
+                ReferralVersion = read.Version,
+                Cases = [(Case(night, referral.Reference, "street-pastors-chelmsford"), null)],
+                Events = [StorageTestBed.Event(T0.AddMinutes(1), ReferralEventKinds.Routed)],
+            },
+            Ct);
+
+        Assert.NotNull(version);
+        Assert.NotEqual(read.Version, version);
+        Assert.Equal((await Store.FindAsync(night, referral.Reference, Ct))!.Version, version);
+        var next = await Store.SaveAsync(
+            new ReferralChange(night, referral.Reference)
+            {
+                Referral = read.Value with { Status = ReferralStatus.Closed, ClosedAt = T0.AddMinutes(2) },
+                ReferralVersion = version,
+            },
+            Ct);
+        Assert.Equal((await Store.FindAsync(night, referral.Reference, Ct))!.Version, next);
+        Assert.Equal(ReferralStatus.Closed, (await Store.FindAsync(night, referral.Reference, Ct))!.Value.Status);
+
+        // A change that leaves the referral row alone has no version to give.
+        Assert.Null(await Store.SaveAsync(new ReferralChange(night, referral.Reference) { Events = [StorageTestBed.Event(T0.AddMinutes(3), ReferralEventKinds.Closed)] }, Ct));
+    }
+
+    [Fact]
     public async Task A_new_case_that_exists_already_is_a_conflict_and_its_events_are_not_written()
     {
         var night = StorageTestBed.UniqueNight();
