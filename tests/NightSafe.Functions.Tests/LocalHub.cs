@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 using NightSafe.Core.Outcomes;
 using NightSafe.Core.World;
 using NightSafe.Functions.Hosting;
+using NightSafe.Functions.Routing;
 using NightSafe.Functions.Tests.Doubles;
 using NightSafe.Integrations.DependencyInjection;
 using NightSafe.LocalStack;
@@ -122,6 +123,13 @@ public sealed class LocalHub : IAsyncLifetime
 
     /// <summary>A function class built from the app's services, as the worker builds it.</summary>
     public T Function<T>() where T : class => ActivatorUtilities.CreateInstance<T>(Services);
+
+    /// <summary>
+    /// The routing function with a router of its own, as a worker just started has it: an earlier test's provider
+    /// failure has not paused its advice sends (<see cref="Core.Routing.ReferralRouter.AdviceAtOncePause"/>).
+    /// </summary>
+    public RouteReferral FreshRouting() =>
+        ActivatorUtilities.CreateInstance<RouteReferral>(Services, ActivatorUtilities.CreateInstance<Core.Routing.ReferralRouter>(Services));
 
     public TestFunctionContext Context() => new(Services);
 

@@ -9,10 +9,12 @@ using NightSafe.Core.Sms;
 namespace NightSafe.Core.Advice;
 
 /// <summary>
-/// The one safety-advice SMS a consenting subject receives, sent from its own work item on <c>sms-outbound</c> (routing
-/// only queues it, so an SMS outage never fails routing). The number is read from the referral, never queued; the
-/// send goes through <see cref="OutboundSms"/> (marked before, recorded after, reconciled after an unclear answer), and
-/// the outcome is written back to the referral (its <see cref="AdviceState"/> and trail), where the summary counts it.
+/// The one safety-advice SMS a consenting subject receives. Routing sends it once the cases are out and the referral
+/// is Routed (<see cref="SendAsync(Stored{Referral}, CancellationToken)"/>, from the copy it has just saved); when that
+/// fails, or on a repeat, it goes from its own work item on <c>sms-outbound</c> (<see cref="ItemFor"/>), so an SMS
+/// outage never fails routing. The number is read from the referral, never queued; the send goes through
+/// <see cref="OutboundSms"/> (marked before, recorded after, reconciled after an unclear answer), and the outcome is
+/// written back to the referral (its <see cref="AdviceState"/> and trail), where the summary counts it.
 /// </summary>
 public sealed partial class AdviceSms(
     IReferralStore store,
@@ -45,6 +47,26 @@ public sealed partial class AdviceSms(
         }
 
         var stored = await store.FindAsync(night, reference, cancellationToken);
+        if (stored is not null)
+        {
+            await SendAsync(item.Key, stored, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Sends the advice of a referral the caller has just read or saved (no second read). A failure is the caller's to
+    /// hand to the queue (<see cref="ItemFor"/>): that attempt reads the referral again, and reconciles before it sends
+    /// again when this one may have reached the provider.
+    /// </summary>
+    public Task SendAsync(Stored<Referral> stored, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return SendAsync(KeyFor(stored.Value.Night, stored.Value.Reference), stored, cancellationToken);
+    }
+
+    private async Task SendAsync(string key, Stored<Referral> stored, CancellationToken cancellationToken)
+    {
+        var (night, reference) = (stored.Value.Night, stored.Value.Reference);
         if (stored is not { Value: { AdviceOutstanding: true, SubjectPhone: { } phone } referral })
         {
             // Sent, failed or set aside already, or nothing to send (erased, no consent): a repeat does nothing.
@@ -68,7 +90,7 @@ public sealed partial class AdviceSms(
         {
             // The outcome is recorded on the referral below (read first by every attempt), not on the mark as well.
             result = await outbound.SendOnceAsync(
-                new SmsToSend(item.Key, phone, templates.For(referral.Categories), settings.SmsStatusCallback(night.ToString(), reference.ToString()))
+                new SmsToSend(key, phone, templates.For(referral.Categories), settings.SmsStatusCallback(night.ToString(), reference.ToString()))
                 {
                     OutcomeRecordedByCaller = true,
                 },

@@ -45,23 +45,32 @@ public abstract record ManualRoutingResult
 
 /// <summary>
 /// Routes a stored referral: one case per assigned agency on topic <c>cases</c> (each with only what that agency may
-/// see), then queues the subject's advice SMS on <c>sms-outbound</c> (routing never calls the SMS provider, so an SMS
-/// outage never fails routing). Cases are recorded (with their disclosure in the audit trail) before they are
+/// see), then the subject's advice SMS. Cases are recorded (with their disclosure in the audit trail) before they are
 /// published, so a partner can always report on a case it has received; the referral is marked Routed only once every
-/// case is published. The state is read again before publishing and before the advice is queued, so a CLOSE that
-/// lands during routing stops both. Safe to repeat: a retry republishes the recorded cases under the same MessageIds
-/// (the topic's duplicate detection drops them) and the advice goes at most once (its marker absorbs a second item).
+/// case is published. The state is read again before publishing, and the advice is decided on the referral as marked
+/// Routed, so a CLOSE that lands during routing stops both. The advice is sent once all that is done, from the copy
+/// just saved (no read, no queue round trip); when it fails, or while the provider is failing, or on a repeat, it is
+/// queued on <c>sms-outbound</c> instead, so an SMS outage never fails routing. Safe to repeat: a retry republishes
+/// the recorded cases under the same MessageIds (the topic's duplicate detection drops them) and the advice goes at
+/// most once (its marker absorbs a second attempt, and reconciles one that may have reached the provider).
 /// </summary>
 public sealed partial class ReferralRouter(
     IReferralStore store,
     IPartnerMessagePublisher publisher,
     IOutboundSmsQueue smsQueue,
+    AdviceSms advice,
     Partners.PartnerLoop partners,
     RoutingPolicy policy,
     RoutingWorld world,
     TimeProvider time,
     ILogger<ReferralRouter> logger)
 {
+    /// <summary>After the advice could not be sent at once, how long routing queues advice instead of trying the provider.</summary>
+    public static readonly TimeSpan AdviceAtOncePause = TimeSpan.FromMinutes(1);
+
+    // When routing may next try the advice at once (UTC ticks); 0 until a send has failed.
+    private long _adviceAtOnceFrom;
+
     public async Task<RoutingOutcome> RouteAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
         var recorded = await RecordCasesAsync(night, reference, cancellationToken);
@@ -76,6 +85,7 @@ public sealed partial class ReferralRouter(
         }
 
         var routed = plan.Referral;
+        Stored<Referral>? saved = null;
         if (plan.Outcome == RoutingOutcome.Routed)
         {
             // An officer may have closed it since the cases were recorded: read again before anything leaves the hub.
@@ -96,7 +106,8 @@ public sealed partial class ReferralRouter(
             await publisher.PublishCasesAsync(
                 plan.Cases.Where(c => world.FindAgency(c.AgencyId)?.UsesServiceBus ?? true).Select(c => Outgoing(current.Value, c, plan.Decision)).ToList(),
                 cancellationToken);
-            routed = await MarkRoutedAsync(current, plan.Decision, cancellationToken);
+            saved = await MarkRoutedAsync(current, plan.Decision, cancellationToken);
+            routed = saved.Value;
             LogRouted(night, reference, plan.Cases.Count, plan.Decision.UsedFallback);
         }
 
@@ -104,12 +115,39 @@ public sealed partial class ReferralRouter(
         var cases = plan.Outcome == RoutingOutcome.Routed
             ? plan.Cases
             : (await store.CasesAsync(night, reference, cancellationToken)).Select(c => c.Value).ToList();
-        // As read again by MarkRoutedAsync: a CLOSE before it set the advice aside instead. Queued with the partner
-        // loop's items, not after them: they are independent.
-        await Task.WhenAll(
-            partners.CasesRoutedAsync(routed, cases, cancellationToken),
-            routed.AdviceOutstanding && routed.Status != ReferralStatus.Closed ? smsQueue.EnqueueAsync(AdviceSms.ItemFor(routed), cancellationToken) : Task.CompletedTask);
+        // As saved by MarkRoutedAsync: a CLOSE before it set the advice aside instead. Alongside the partner loop's
+        // items, not after them: they are independent.
+        await Task.WhenAll(partners.CasesRoutedAsync(routed, cases, cancellationToken), AdviseAsync(routed, saved, cancellationToken));
         return plan.Outcome;
+    }
+
+    /// <summary>
+    /// The advice of a referral just routed: sent at once from <paramref name="saved"/> (the copy MarkRoutedAsync wrote)
+    /// unless a send failed within <see cref="AdviceAtOncePause"/>; queued when it is a repeat (nothing saved), while
+    /// paused, or when the send fails (that item's attempt reconciles first if this one may have reached the provider).
+    /// </summary>
+    private async Task AdviseAsync(Referral routed, Stored<Referral>? saved, CancellationToken cancellationToken)
+    {
+        if (!routed.AdviceOutstanding || routed.Status == ReferralStatus.Closed)
+        {
+            return;
+        }
+
+        if (saved is not null && time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _adviceAtOnceFrom))
+        {
+            try
+            {
+                await advice.SendAsync(saved, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                Interlocked.Exchange(ref _adviceAtOnceFrom, (time.GetUtcNow() + AdviceAtOncePause).UtcTicks);
+                LogAdviceQueued(e, routed.Night, routed.Reference);
+            }
+        }
+
+        await smsQueue.EnqueueAsync(AdviceSms.ItemFor(routed), cancellationToken);
     }
 
     /// <summary>
@@ -314,22 +352,11 @@ public sealed partial class ReferralRouter(
     /// <summary>
     /// After every case went out: Routed (unless partners already moved it on), flagged when the fallback took part;
     /// one closed meanwhile has its pending advice set aside. Decided first on <paramref name="read"/>; returns the
-    /// referral as saved.
+    /// referral as saved, with its version.
     /// </summary>
-    private Task<Referral> MarkRoutedAsync(Stored<Referral> read, RoutingDecision decision, CancellationToken cancellationToken) =>
-        store.UpdateAsync(
-            read,
-            stored =>
-            {
-                if (stored is null)
-                {
-                    throw new InvalidOperationException($"Referral {read.Value.Key} vanished while being routed.");
-                }
-
-                var transition = stored.Value.MarkRouted(decision, time.GetUtcNow());
-                return new ReferralDecision<Referral>(transition.Referral ?? stored.Value, ReferralChange.From(stored, transition));
-            },
-            cancellationToken);
+    private async Task<Stored<Referral>> MarkRoutedAsync(Stored<Referral> read, RoutingDecision decision, CancellationToken cancellationToken) =>
+        await store.ApplyAsync(read, referral => referral.MarkRouted(decision, time.GetUtcNow()), cancellationToken)
+            ?? throw new InvalidOperationException($"Referral {read.Value.Key} vanished while being routed.");
 
     /// <summary>
     /// Closed after its cases were recorded and before any was published: none is published, the trail says so for each
@@ -377,6 +404,9 @@ public sealed partial class ReferralRouter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed: {CaseCount} new cases published (fallback: {UsedFallback})")]
     private partial void LogRouted(NightId night, ReferenceCode referenceCode, int caseCount, bool usedFallback);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Advice SMS for referral {Night}/{ReferenceCode} could not be sent at once; queued on sms-outbound")]
+    private partial void LogAdviceQueued(Exception exception, NightId night, ReferenceCode referenceCode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed by hand to {AgencyCount} agencies")]
     private partial void LogRoutedByHand(NightId night, ReferenceCode referenceCode, int agencyCount);

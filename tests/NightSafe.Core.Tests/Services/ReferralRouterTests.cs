@@ -122,7 +122,7 @@ public sealed class ReferralRouterTests
         // The first attempt recorded the cases and died before publishing; the row is as one written before the
         // referral kept CasesRecordedAt (nothing says cases exist).
         var dying = new ObservingPublisher(hub.Publisher, _ => throw new InvalidOperationException("the process died"));
-        var router = new ReferralRouter(hub.Store, dying, hub.SmsQueue, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+        var router = new ReferralRouter(hub.Store, dying, hub.SmsQueue, hub.Advice, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
         await Assert.ThrowsAsync<InvalidOperationException>(() => router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None));
         var recorded = (await hub.Store.FindAsync(referral.Night, referral.Reference, CancellationToken.None))!;
         Assert.NotNull(recorded.Value.CasesRecordedAt);
@@ -265,24 +265,77 @@ public sealed class ReferralRouterTests
     }
 
     [Fact]
-    public async Task An_advice_send_that_died_midway_is_reconciled_after_its_lease_and_never_repeated()
+    public async Task Routing_sends_the_advice_itself_once_the_cases_are_out_and_queues_none()
     {
         var hub = new Hub();
-        // The process dies after Twilio took the message and before anything was recorded.
-        hub.Sms.Script = ToTheSubjectOnly(sms => throw new InvalidOperationException("process died " + hub.Sms.Reach(sms)));
         await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
-        await hub.Router.RouteAsync(Assert.Single(hub.Store.Referrals).Night, Assert.Single(hub.Store.Referrals).Reference, CancellationToken.None);
-        var item = Assert.Single(hub.SmsQueue.Items, i => i.Kind == AdviceSmsItem(hub).Kind);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
+        var referral = Assert.Single(hub.Store.Referrals);
+
+        Assert.Equal(RoutingOutcome.Routed, await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None));
+
+        Assert.DoesNotContain(hub.SmsQueue.Items, i => i.Kind == AdviceSmsItem(hub).Kind);
+        var sent = Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Equal("+447700900777", sent.Sms.To);
+        var routed = Assert.Single(hub.Store.Referrals);
+        Assert.Equal(ReferralStatus.Routed, routed.Status);
+        Assert.Equal(AdviceState.Sent, routed.Advice);
+        Assert.Equal(sent.Sid, routed.AdviceMessageId);
+    }
+
+    [Fact]
+    public async Task After_an_advice_fails_at_once_routing_queues_advice_without_calling_the_provider_until_the_pause_ends()
+    {
+        var hub = new Hub();
+        var attempts = 0;
+        hub.Sms.Script = ToTheSubjectOnly(_ => ++attempts == 1 ? throw new SmsUnavailableException("connection refused") : null);
+        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
+        await hub.TextAsync("Chelmsford drunk outside the station 07700 900778 consent y");
+        var items = hub.RoutingQueue.Items.ToList();
+        hub.RoutingQueue.Items.Clear();
+
+        foreach (var item in items)
+        {
+            Assert.Equal(RoutingOutcome.Routed, await hub.Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None));
+        }
+
+        // The first failed at the provider and was queued; the second did not try the provider at all.
+        Assert.Equal(1, attempts);
+        Assert.Equal(2, hub.SmsQueue.Items.Count(i => i.Kind == Sms.SmsKinds.Advice));
+        await hub.SendQueuedSmsAsync();
+        Assert.Equal(2, hub.Sms.Provider.Count(p => !PartnerLoopPhones.Contains(p.Sms.To)));
+        Assert.All(hub.Store.Referrals, r => Assert.Equal(AdviceState.Sent, r.Advice));
+
+        // Once the pause is over, routing sends at once again.
+        hub.Time.Advance(ReferralRouter.AdviceAtOncePause);
+        var third = await hub.ReferAndRouteAsync("Chelmsford alone in the park 07700 900779 consent y");
+        Assert.Equal(AdviceState.Sent, third.Advice);
+        Assert.Equal(4, attempts);
+    }
+
+    [Fact]
+    public async Task A_routing_attempt_that_died_with_its_advice_at_the_provider_is_repeated_and_the_advice_reconciled_not_sent_again()
+    {
+        var hub = new Hub();
+        // Twilio takes the advice, then the worker stops (the host cancels the invocation) before anything is recorded.
+        hub.Sms.Script = ToTheSubjectOnly(sms => throw new OperationCanceledException("host stopping " + hub.Sms.Reach(sms)));
+        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
+        var referral = Assert.Single(hub.Store.Referrals);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None));
         hub.Sms.Script = _ => null;
+
+        // The routing item comes back: its cases are out, so it only queues the follow-ups, the advice among them.
+        Assert.Equal(RoutingOutcome.AlreadyRouted, await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None));
+        var item = Assert.Single(hub.SmsQueue.Items, i => i.Kind == AdviceSmsItem(hub).Kind);
 
         // At once: the mark is still leased to the dead attempt, so nothing is sent.
         await Assert.ThrowsAsync<Sms.SmsBusyException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
         hub.Time.Advance(Sms.OutboundSms.Lease);
         await hub.SmsWork.HandleAsync(item, CancellationToken.None);
 
-        Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        var sent = Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Equal(1, hub.Sms.Reconciles);
         Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
+        Assert.Equal(sent.Sid, Assert.Single(hub.Store.Referrals).AdviceMessageId);
     }
 
     [Fact]
@@ -291,15 +344,19 @@ public sealed class ReferralRouterTests
         var hub = new Hub();
         await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
         var referral = Assert.Single(hub.Store.Referrals);
-        await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
+        // Twilio takes the message; then storage fails as its outcome is written on the referral, the one place it is kept.
+        hub.Sms.Script = ToTheSubjectOnly(_ =>
+        {
+            hub.Store.BeforeNextSave = () => throw new InvalidOperationException("storage failed");
+            return null;
+        });
+
+        Assert.Equal(RoutingOutcome.Routed, await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None));
+        Assert.Equal(AdviceState.Pending, Assert.Single(hub.Store.Referrals).Advice);
+        hub.Sms.Script = _ => null;
         var item = Assert.Single(hub.SmsQueue.Items, i => i.Kind == AdviceSmsItem(hub).Kind);
 
-        // Twilio took the message; then storage failed as its outcome was written on the referral, the one place it is kept.
-        hub.Store.BeforeNextSave = () => throw new InvalidOperationException("storage failed");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
-        Assert.Equal(AdviceState.Pending, Assert.Single(hub.Store.Referrals).Advice);
-
-        // The retry finds the mark unrecorded: busy while leased, then reconciled with the provider, never sent again.
+        // The queued attempt finds the mark unrecorded: busy while leased, then reconciled with the provider, never sent again.
         await Assert.ThrowsAsync<Sms.SmsBusyException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
         hub.Time.Advance(Sms.OutboundSms.Lease);
         await hub.SmsWork.HandleAsync(item, CancellationToken.None);
@@ -309,25 +366,6 @@ public sealed class ReferralRouterTests
         Assert.Equal(1, hub.Sms.Reconciles);
         Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
         Assert.Equal(sent.Sid, Assert.Single(hub.Store.Referrals).AdviceMessageId);
-    }
-
-    [Fact]
-    public async Task Only_the_advice_asks_for_a_delivery_report_and_it_names_its_referral()
-    {
-        var hub = new Hub();
-        await hub.TextAsync("Colchester spiked drink at the Hippodrome 07700 900223 consent y");
-        var item = Assert.Single(hub.RoutingQueue.Items);
-        await hub.Manual.HandleAsync(item, "msg-1", CancellationToken.None);
-        await hub.SendQueuedSmsAsync();
-        await hub.TextAsync("Colchester very drunk near the castle, 07700 900222, consent");
-        await hub.RouteQueuedAsync();
-
-        var advice = Assert.Single(hub.Sms.Sent, s => s.To == "+447700900222");
-        var routed = hub.Store.Referrals.Single(r => r.Status == ReferralStatus.Routed);
-        Assert.Equal(hub.Settings.SmsStatusCallback(routed.Night.ToString(), routed.Reference.ToString()), advice.StatusCallback);
-        var alerts = hub.Sms.Sent.Where(s => Hub.World.DutyInspectors.Any(i => i.Phone == s.To)).ToList();
-        Assert.Equal(Hub.World.DutyInspectors.Count, alerts.Count);
-        Assert.All(alerts, s => Assert.Null(s.StatusCallback));
     }
 
     [Fact]
@@ -445,7 +483,7 @@ public sealed class ReferralRouterTests
         var recordedWhenPublished = new List<bool>();
         var publisher = new ObservingPublisher(hub.Publisher, cases => recordedWhenPublished.AddRange(cases.Select(c =>
             hub.Store.AllCases.Any(r => PartnerCase.MessageIdFor(r.Night, r.Reference, r.AgencyId) == c.MessageId))));
-        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, hub.Advice, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
         await hub.TextAsync("Southend spiked outside the pier, 07700 900123 consent y");
         var item = Assert.Single(hub.RoutingQueue.Items);
 
@@ -497,7 +535,7 @@ public sealed class ReferralRouterTests
         await hub.TextAsync("Chelmsford spiked outside Bar 9 07700 900777 consent y");
         var referral = Assert.Single(hub.Store.Referrals);
         var publisher = new ObservingPublisher(hub.Publisher, _ => hub.TextAsync($"CLOSE {referral.Reference} with friends now").GetAwaiter().GetResult());
-        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, hub.Advice, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
 
         await router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
         await hub.SendQueuedSmsAsync();

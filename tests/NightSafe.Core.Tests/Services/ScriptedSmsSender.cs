@@ -23,7 +23,8 @@ internal sealed class ScriptedSmsSender(TimeProvider time) : ISmsSender
     /// <summary>Records the message as created at the provider and returns its sid.</summary>
     public string Reach(OutgoingSms sms)
     {
-        var sid = "SM" + Interlocked.Increment(ref _next).ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
+        // "SMf…": never one of the officers' inbound MessageSids, which the hub numbers "SM0…".
+        var sid = "SMf" + Interlocked.Increment(ref _next).ToString("D31", System.Globalization.CultureInfo.InvariantCulture);
         Provider.Enqueue((sid, sms, time.GetUtcNow()));
         return sid;
     }
