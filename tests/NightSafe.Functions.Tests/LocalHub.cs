@@ -125,8 +125,8 @@ public sealed class LocalHub : IAsyncLifetime
     public T Function<T>() where T : class => ActivatorUtilities.CreateInstance<T>(Services);
 
     /// <summary>
-    /// The routing function with a router of its own, as a worker just started has it: an earlier test's provider
-    /// failure has not paused its advice sends (<see cref="Core.Routing.ReferralRouter.AdviceAtOncePause"/>).
+    /// The routing function with a router of its own, as a worker just started has it: an earlier test's
+    /// slow send (the clock moved on during it) has not paused its advice sends (<see cref="Core.Routing.ReferralRouter.AdviceAtOncePause"/>).
     /// </summary>
     public RouteReferral FreshRouting() =>
         ActivatorUtilities.CreateInstance<RouteReferral>(Services, ActivatorUtilities.CreateInstance<Core.Routing.ReferralRouter>(Services));

@@ -49,8 +49,8 @@ public abstract record ManualRoutingResult
 /// published, so a partner can always report on a case it has received; the referral is marked Routed only once every
 /// case is published. The state is read again before publishing, and the advice is decided on the referral as marked
 /// Routed, so a CLOSE that lands during routing stops both. The advice is sent once all that is done, from the copy
-/// just saved (no read, no queue round trip); when it fails, or while the provider is failing, or on a repeat, it is
-/// queued on <c>sms-outbound</c> instead, so an SMS outage never fails routing. Safe to repeat: a retry republishes
+/// just saved (no read, no queue round trip); when it fails, or while the provider is slow, or on a repeat, it is
+/// queued on <c>sms-outbound</c> instead, so an SMS outage never fails routing or holds it up for long. Safe to repeat: a retry republishes
 /// the recorded cases under the same MessageIds (the topic's duplicate detection drops them) and the advice goes at
 /// most once (its marker absorbs a second attempt, and reconciles one that may have reached the provider).
 /// </summary>
@@ -65,10 +65,13 @@ public sealed partial class ReferralRouter(
     TimeProvider time,
     ILogger<ReferralRouter> logger)
 {
-    /// <summary>After the advice could not be sent at once, how long routing queues advice instead of trying the provider.</summary>
+    /// <summary>A send at once that took longer than this (failed or not) held routing up: the provider is slow or down.</summary>
+    public static readonly TimeSpan AdviceAtOnceSlow = TimeSpan.FromSeconds(1);
+
+    /// <summary>After a slow send, how long routing queues advice instead of sending it at once.</summary>
     public static readonly TimeSpan AdviceAtOncePause = TimeSpan.FromMinutes(1);
 
-    // When routing may next try the advice at once (UTC ticks); 0 until a send has failed.
+    // When routing may next send advice at once (UTC ticks); 0 until a send was slow.
     private long _adviceAtOnceFrom;
 
     public async Task<RoutingOutcome> RouteAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
@@ -122,8 +125,9 @@ public sealed partial class ReferralRouter(
     }
 
     /// <summary>
-    /// The advice of a referral just routed: sent at once from <paramref name="saved"/> (the copy MarkRoutedAsync wrote)
-    /// unless a send failed within <see cref="AdviceAtOncePause"/>; queued when it is a repeat (nothing saved), while
+    /// The advice of a referral just routed: sent at once from <paramref name="saved"/> (the copy MarkRoutedAsync wrote),
+    /// unless a send took longer than <see cref="AdviceAtOnceSlow"/> within the last <see cref="AdviceAtOncePause"/>
+    /// (a slow or hanging provider would hold every routing slot); queued when it is a repeat (nothing saved), while
     /// paused, or when the send fails (that item's attempt reconciles first if this one may have reached the provider).
     /// </summary>
     private async Task AdviseAsync(Referral routed, Stored<Referral>? saved, CancellationToken cancellationToken)
@@ -135,6 +139,7 @@ public sealed partial class ReferralRouter(
 
         if (saved is not null && time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _adviceAtOnceFrom))
         {
+            var started = time.GetTimestamp();
             try
             {
                 await advice.SendAsync(saved, cancellationToken);
@@ -142,8 +147,15 @@ public sealed partial class ReferralRouter(
             }
             catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
             {
-                Interlocked.Exchange(ref _adviceAtOnceFrom, (time.GetUtcNow() + AdviceAtOncePause).UtcTicks);
                 LogAdviceQueued(e, routed.Night, routed.Reference);
+            }
+            finally
+            {
+                if (time.GetElapsedTime(started) > AdviceAtOnceSlow)
+                {
+                    Interlocked.Exchange(ref _adviceAtOnceFrom, (time.GetUtcNow() + AdviceAtOncePause).UtcTicks);
+                    LogAdviceSlow(routed.Night, routed.Reference, AdviceAtOncePause.TotalSeconds);
+                }
             }
         }
 
@@ -407,6 +419,9 @@ public sealed partial class ReferralRouter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Advice SMS for referral {Night}/{ReferenceCode} could not be sent at once; queued on sms-outbound")]
     private partial void LogAdviceQueued(Exception exception, NightId night, ReferenceCode referenceCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Advice SMS for referral {Night}/{ReferenceCode} was slow to send; advice goes by sms-outbound for the next {Seconds} s")]
+    private partial void LogAdviceSlow(NightId night, ReferenceCode referenceCode, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed by hand to {AgencyCount} agencies")]
     private partial void LogRoutedByHand(NightId night, ReferenceCode referenceCode, int agencyCount);

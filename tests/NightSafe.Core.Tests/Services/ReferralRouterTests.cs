@@ -283,11 +283,21 @@ public sealed class ReferralRouterTests
     }
 
     [Fact]
-    public async Task After_an_advice_fails_at_once_routing_queues_advice_without_calling_the_provider_until_the_pause_ends()
+    public async Task After_a_slow_advice_send_routing_queues_advice_without_calling_the_provider_until_the_pause_ends()
     {
         var hub = new Hub();
         var attempts = 0;
-        hub.Sms.Script = ToTheSubjectOnly(_ => ++attempts == 1 ? throw new SmsUnavailableException("connection refused") : null);
+        // The first send hangs past the slow mark, then fails.
+        hub.Sms.Script = ToTheSubjectOnly(_ =>
+        {
+            if (++attempts > 1)
+            {
+                return null;
+            }
+
+            hub.Time.Advance(ReferralRouter.AdviceAtOnceSlow + TimeSpan.FromSeconds(1));
+            throw new SmsUnavailableException("timed out");
+        });
         await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
         await hub.TextAsync("Chelmsford drunk outside the station 07700 900778 consent y");
         var items = hub.RoutingQueue.Items.ToList();
@@ -310,6 +320,26 @@ public sealed class ReferralRouterTests
         var third = await hub.ReferAndRouteAsync("Chelmsford alone in the park 07700 900779 consent y");
         Assert.Equal(AdviceState.Sent, third.Advice);
         Assert.Equal(4, attempts);
+    }
+
+    [Fact]
+    public async Task A_quick_failure_queues_that_advice_only_and_the_next_is_sent_at_once()
+    {
+        var hub = new Hub();
+        var attempts = 0;
+        hub.Sms.Script = ToTheSubjectOnly(sms => ++attempts == 1 ? throw new SmsSendUncertainException("500 after create " + hub.Sms.Reach(sms)) : null);
+        var first = await hub.ReferAndRouteAsync("Chelmsford alone by the river 07700 900777 consent y");
+        Assert.Equal(1, hub.Sms.Reconciles); // its queued attempt found it at the provider
+
+        await hub.TextAsync("Chelmsford drunk outside the station 07700 900778 consent y");
+        var item = Assert.Single(hub.RoutingQueue.Items);
+        hub.RoutingQueue.Items.Clear();
+        await hub.Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None);
+
+        Assert.DoesNotContain(hub.SmsQueue.Items, i => i.Kind == Sms.SmsKinds.Advice);
+        Assert.Equal(2, hub.Sms.Provider.Count(p => !PartnerLoopPhones.Contains(p.Sms.To)));
+        Assert.All(hub.Store.Referrals, r => Assert.Equal(AdviceState.Sent, r.Advice));
+        Assert.Equal(first.Reference, hub.Store.Referrals.Single(r => r.AdviceMessageId == hub.Sms.Provider.First(p => p.Sms.To == "+447700900777").Sid).Reference);
     }
 
     [Fact]
