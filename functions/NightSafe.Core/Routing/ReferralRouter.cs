@@ -68,6 +68,12 @@ public sealed partial class ReferralRouter(
     /// <summary>A send at once that took longer than this (failed or not) held routing up: the provider is slow or down.</summary>
     public static readonly TimeSpan AdviceAtOnceSlow = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The longest routing waits on a send at once; then it stops waiting and queues the advice (that attempt waits out
+    /// the mark's lease, then reconciles: the provider may have taken it).
+    /// </summary>
+    public static readonly TimeSpan AdviceAtOnceBudget = TimeSpan.FromSeconds(3);
+
     /// <summary>After a slow send, how long routing queues advice instead of sending it at once.</summary>
     public static readonly TimeSpan AdviceAtOncePause = TimeSpan.FromMinutes(1);
 
@@ -128,7 +134,8 @@ public sealed partial class ReferralRouter(
     /// The advice of a referral just routed: sent at once from <paramref name="saved"/> (the copy MarkRoutedAsync wrote),
     /// unless a send took longer than <see cref="AdviceAtOnceSlow"/> within the last <see cref="AdviceAtOncePause"/>
     /// (a slow or hanging provider would hold every routing slot); queued when it is a repeat (nothing saved), while
-    /// paused, or when the send fails (that item's attempt reconciles first if this one may have reached the provider).
+    /// paused, or when the send fails or outlasts <see cref="AdviceAtOnceBudget"/> (that item's attempt reconciles
+    /// first if this one may have reached the provider).
     /// </summary>
     private async Task AdviseAsync(Referral routed, Stored<Referral>? saved, CancellationToken cancellationToken)
     {
@@ -140,10 +147,16 @@ public sealed partial class ReferralRouter(
         if (saved is not null && time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _adviceAtOnceFrom))
         {
             var started = time.GetTimestamp();
+            using var budget = new CancellationTokenSource(AdviceAtOnceBudget, time);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
             try
             {
-                await advice.SendAsync(saved, cancellationToken);
+                await advice.SendAsync(saved, bounded.Token);
                 return;
+            }
+            catch (OperationCanceledException e) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                LogAdviceQueued(e, routed.Night, routed.Reference);
             }
             catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
             {

@@ -323,6 +323,32 @@ public sealed class ReferralRouterTests
     }
 
     [Fact]
+    public async Task A_provider_that_never_answers_holds_routing_for_the_budget_only_and_its_advice_is_reconciled_not_sent_twice()
+    {
+        var hub = new Hub();
+        hub.Sms.Hangs = sms => !PartnerLoopPhones.Contains(sms.To) && hub.Sms.Sent.Count(s => !PartnerLoopPhones.Contains(s.To)) == 1;
+        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
+        var referral = Assert.Single(hub.Store.Referrals);
+
+        var routing = hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
+        Assert.False(routing.IsCompleted);
+        hub.Time.Advance(ReferralRouter.AdviceAtOnceBudget);
+
+        Assert.Equal(RoutingOutcome.Routed, await routing);
+        Assert.Equal(ReferralStatus.Routed, Assert.Single(hub.Store.Referrals).Status);
+        var item = Assert.Single(hub.SmsQueue.Items, i => i.Kind == Sms.SmsKinds.Advice);
+        // The mark is the abandoned attempt's until its lease ends; then the queued attempt finds the message at the provider.
+        await Assert.ThrowsAsync<Sms.SmsBusyException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
+        hub.Time.Advance(Sms.OutboundSms.Lease);
+        await hub.SmsWork.HandleAsync(item, CancellationToken.None);
+
+        var sent = Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Equal(1, hub.Sms.Reconciles);
+        Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
+        Assert.Equal(sent.Sid, Assert.Single(hub.Store.Referrals).AdviceMessageId);
+    }
+
+    [Fact]
     public async Task A_quick_failure_queues_that_advice_only_and_the_next_is_sent_at_once()
     {
         var hub = new Hub();

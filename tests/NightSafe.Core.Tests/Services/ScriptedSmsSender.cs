@@ -29,11 +29,20 @@ internal sealed class ScriptedSmsSender(TimeProvider time) : ISmsSender
         return sid;
     }
 
-    public Task<SmsSendResult> SendAsync(OutgoingSms sms, CancellationToken cancellationToken)
+    /// <summary>Sends for which the provider takes the message and then never answers, until the caller gives up.</summary>
+    public Func<OutgoingSms, bool> Hangs { get; set; } = _ => false;
+
+    public async Task<SmsSendResult> SendAsync(OutgoingSms sms, CancellationToken cancellationToken)
     {
         Sent.Enqueue(sms);
+        if (Hangs(sms))
+        {
+            Reach(sms);
+            await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
+        }
+
         var scripted = Script(sms);
-        return Task.FromResult(scripted ?? new SmsSendResult.Accepted(Reach(sms)));
+        return scripted ?? new SmsSendResult.Accepted(Reach(sms));
     }
 
     public Task<string?> FindSentAsync(string recipient, string body, DateTimeOffset since, CancellationToken cancellationToken)
