@@ -338,14 +338,7 @@ public sealed class ReferralRouterTests
         Assert.Equal(ReferralStatus.Routed, Assert.Single(hub.Store.Referrals).Status);
         var item = Assert.Single(hub.SmsQueue.Items, i => i.Kind == Sms.SmsKinds.Advice);
         // The mark is the abandoned attempt's until its lease ends; then the queued attempt finds the message at the provider.
-        await Assert.ThrowsAsync<Sms.SmsBusyException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
-        hub.Time.Advance(Sms.OutboundSms.Lease);
-        await hub.SmsWork.HandleAsync(item, CancellationToken.None);
-
-        var sent = Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
-        Assert.Equal(1, hub.Sms.Reconciles);
-        Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
-        Assert.Equal(sent.Sid, Assert.Single(hub.Store.Referrals).AdviceMessageId);
+        await ReconciledAfterTheLeaseAsync(hub, item);
     }
 
     [Fact]
@@ -384,14 +377,7 @@ public sealed class ReferralRouterTests
         var item = Assert.Single(hub.SmsQueue.Items, i => i.Kind == AdviceSmsItem(hub).Kind);
 
         // At once: the mark is still leased to the dead attempt, so nothing is sent.
-        await Assert.ThrowsAsync<Sms.SmsBusyException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
-        hub.Time.Advance(Sms.OutboundSms.Lease);
-        await hub.SmsWork.HandleAsync(item, CancellationToken.None);
-
-        var sent = Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
-        Assert.Equal(1, hub.Sms.Reconciles);
-        Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
-        Assert.Equal(sent.Sid, Assert.Single(hub.Store.Referrals).AdviceMessageId);
+        await ReconciledAfterTheLeaseAsync(hub, item);
     }
 
     [Fact]
@@ -413,15 +399,8 @@ public sealed class ReferralRouterTests
         var item = Assert.Single(hub.SmsQueue.Items, i => i.Kind == AdviceSmsItem(hub).Kind);
 
         // The queued attempt finds the mark unrecorded: busy while leased, then reconciled with the provider, never sent again.
-        await Assert.ThrowsAsync<Sms.SmsBusyException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
-        hub.Time.Advance(Sms.OutboundSms.Lease);
-        await hub.SmsWork.HandleAsync(item, CancellationToken.None);
-
-        var sent = Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        await ReconciledAfterTheLeaseAsync(hub, item);
         Assert.Single(AdviceTexts(hub));
-        Assert.Equal(1, hub.Sms.Reconciles);
-        Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
-        Assert.Equal(sent.Sid, Assert.Single(hub.Store.Referrals).AdviceMessageId);
     }
 
     [Fact]
@@ -598,6 +577,22 @@ public sealed class ReferralRouterTests
 
         Assert.Empty(AdviceTexts(hub));
         Assert.Equal(AdviceState.NotApplicable, Assert.Single(hub.Store.Referrals).Advice);
+    }
+
+    /// <summary>
+    /// The queued advice finds its mark still leased to the earlier attempt (busy), and once the lease is over finds the
+    /// message at the provider: sent once, reconciled once, recorded on the referral.
+    /// </summary>
+    private static async Task ReconciledAfterTheLeaseAsync(Hub hub, OutboundSmsItem item)
+    {
+        await Assert.ThrowsAsync<Sms.SmsBusyException>(() => hub.SmsWork.HandleAsync(item, CancellationToken.None));
+        hub.Time.Advance(Sms.OutboundSms.Lease);
+        await hub.SmsWork.HandleAsync(item, CancellationToken.None);
+
+        var sent = Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
+        Assert.Equal(1, hub.Sms.Reconciles);
+        Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
+        Assert.Equal(sent.Sid, Assert.Single(hub.Store.Referrals).AdviceMessageId);
     }
 
     private static OutboundSmsItem AdviceSmsItem(Hub hub) => Advice.AdviceSms.ItemFor(Assert.Single(hub.Store.Referrals));
