@@ -46,27 +46,23 @@ public sealed partial class AdviceSms(
             return;
         }
 
-        var stored = await store.FindAsync(night, reference, cancellationToken);
-        if (stored is not null)
+        if (await store.FindAsync(night, reference, cancellationToken) is { } stored)
         {
-            await SendAsync(item.Key, stored, cancellationToken);
+            await SendAsync(stored, cancellationToken);
         }
     }
 
     /// <summary>
-    /// Sends the advice of a referral the caller has just read or saved (no second read). A failure is the caller's to
-    /// hand to the queue (<see cref="ItemFor"/>): that attempt reads the referral again, and reconciles before it sends
-    /// again when this one may have reached the provider.
+    /// Sends the advice of a referral the caller has just read or saved (no second read), under its one marker key
+    /// (<see cref="KeyFor"/>), whichever path sends it. A failure is the caller's to hand to the queue
+    /// (<see cref="ItemFor"/>): that attempt reads the referral again, and reconciles before it sends again when this
+    /// one may have reached the provider.
     /// </summary>
-    public Task SendAsync(Stored<Referral> stored, CancellationToken cancellationToken)
+    public async Task SendAsync(Stored<Referral> stored, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return SendAsync(KeyFor(stored.Value.Night, stored.Value.Reference), stored, cancellationToken);
-    }
-
-    private async Task SendAsync(string key, Stored<Referral> stored, CancellationToken cancellationToken)
-    {
         var (night, reference) = (stored.Value.Night, stored.Value.Reference);
+        var key = KeyFor(night, reference);
         if (stored is not { Value: { AdviceOutstanding: true, SubjectPhone: { } phone } referral })
         {
             // Sent, failed or set aside already, or nothing to send (erased, no consent): a repeat does nothing.

@@ -79,10 +79,10 @@ public static class ReferralUpdates
         ReferenceCode reference,
         Func<Stored<Referral>?, CancellationToken, Task<ReferralDecision<TResult>>> decide,
         CancellationToken cancellationToken) =>
-        await LoopAsync(store, night, reference, null, decide, cancellationToken);
+        (await LoopAsync(store, night, reference, null, decide, cancellationToken)).Result;
 
     /// <summary>As above, deciding first on a copy the caller has just read (saving one read); later attempts read again.</summary>
-    public static Task<TResult> UpdateAsync<TResult>(
+    public static async Task<TResult> UpdateAsync<TResult>(
         this IReferralStore store,
         Stored<Referral> read,
         Func<Stored<Referral>?, ReferralDecision<TResult>> decide,
@@ -90,10 +90,11 @@ public static class ReferralUpdates
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(decide);
-        return LoopAsync(store, read.Value.Night, read.Value.Reference, read, (stored, _) => Task.FromResult(decide(stored)), cancellationToken);
+        return (await LoopAsync(store, read.Value.Night, read.Value.Reference, read, (stored, _) => Task.FromResult(decide(stored)), cancellationToken)).Result;
     }
 
-    private static Task<TResult> LoopAsync<TResult>(
+    /// <summary>The loop: returns what the last attempt decided and the referral's version its save gave (null when it wrote no referral).</summary>
+    private static Task<(TResult Result, string? Version)> LoopAsync<TResult>(
         IReferralStore store,
         NightId night,
         ReferenceCode reference,
@@ -108,12 +109,8 @@ public static class ReferralUpdates
             // Another writer may have changed the referral or one of its cases since the last read: read again.
             var stored = attempt == 1 && read is not null ? read : await store.FindAsync(night, reference, cancellationToken);
             var decision = await decide(stored, cancellationToken);
-            if (decision.Change is not null)
-            {
-                await store.SaveAsync(decision.Change, cancellationToken);
-            }
-
-            return decision.Result;
+            var version = decision.Change is null ? null : await store.SaveAsync(decision.Change, cancellationToken);
+            return (decision.Result, version);
         },
         TimeProvider.System,
         cancellationToken);
@@ -135,37 +132,32 @@ public static class ReferralUpdates
     /// Applies one transition to the copy the caller has just read (reading again after a conflict) and returns the
     /// referral as it now stands with its version, so the next write to it needs no read; null when it is gone.
     /// </summary>
-    public static Task<Stored<Referral>?> ApplyAsync(
+    public static async Task<Stored<Referral>?> ApplyAsync(
         this IReferralStore store,
         Stored<Referral> read,
         Func<Referral, ReferralTransition> transition,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(transition);
-        return OptimisticConcurrency.RetryAsync(async attempt =>
-        {
-            var stored = attempt == 1 ? read : await store.FindAsync(read.Value.Night, read.Value.Reference, cancellationToken);
-            if (stored is null)
+        // The result is the copy the last attempt decided on, with the referral as the transition left it.
+        var (decided, version) = await LoopAsync(
+            store,
+            read.Value.Night,
+            read.Value.Reference,
+            read,
+            (stored, _) =>
             {
-                return null;
-            }
+                if (stored is null)
+                {
+                    return Task.FromResult(new ReferralDecision<Stored<Referral>?>(null));
+                }
 
-            var applied = transition(stored.Value);
-            if (ReferralChange.From(stored, applied) is not { } change)
-            {
-                return stored;
-            }
-
-            var version = await store.SaveAsync(change, cancellationToken);
-            return applied.Referral is not { } saved ? stored
-                : version is not null ? new Stored<Referral>(saved, version)
-                // A store that does not say the new version: read it, rather than guess.
-                : await store.FindAsync(read.Value.Night, read.Value.Reference, cancellationToken);
-        },
-        TimeProvider.System,
-        cancellationToken);
+                var applied = transition(stored.Value);
+                return Task.FromResult(new ReferralDecision<Stored<Referral>?>(stored with { Value = applied.Referral ?? stored.Value }, ReferralChange.From(stored, applied)));
+            },
+            cancellationToken);
+        return decided is null || version is null ? decided : decided with { Version = version };
     }
 
     /// <summary>Applies one transition of the referral to its stored copy; does nothing when it does not exist or nothing changes.</summary>

@@ -49,10 +49,11 @@ public abstract record ManualRoutingResult
 /// published, so a partner can always report on a case it has received; the referral is marked Routed only once every
 /// case is published. The state is read again before publishing, and the advice is decided on the referral as marked
 /// Routed, so a CLOSE that lands during routing stops both. The advice is sent once all that is done, from the copy
-/// just saved (no read, no queue round trip); when it fails, or while the provider is slow, or on a repeat, it is
-/// queued on <c>sms-outbound</c> instead, so an SMS outage never fails routing or holds it up for long. Safe to repeat: a retry republishes
-/// the recorded cases under the same MessageIds (the topic's duplicate detection drops them) and the advice goes at
-/// most once (its marker absorbs a second attempt, and reconciles one that may have reached the provider).
+/// just saved (no read, no queue round trip); when it fails, while the provider is slow, or on a repeat, it is queued
+/// on <c>sms-outbound</c> instead, so an SMS outage never fails routing or holds it up for long. Safe to repeat: a
+/// retry republishes the recorded cases under the same MessageIds (the topic's duplicate detection drops them) and the
+/// advice goes at most once (its marker absorbs a second attempt, and reconciles one that may have reached the
+/// provider).
 /// </summary>
 public sealed partial class ReferralRouter(
     IReferralStore store,
@@ -154,12 +155,9 @@ public sealed partial class ReferralRouter(
                 await advice.SendAsync(saved, bounded.Token);
                 return;
             }
-            catch (OperationCanceledException e) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OutOfMemoryException && (e is not OperationCanceledException || (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)))
             {
-                LogAdviceQueued(e, routed.Night, routed.Reference);
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
-            {
+                // Any failure, or the budget spent; any other cancellation (the worker stopping) goes up.
                 LogAdviceQueued(e, routed.Night, routed.Reference);
             }
             finally
