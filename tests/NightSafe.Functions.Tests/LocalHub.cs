@@ -126,10 +126,14 @@ public sealed class LocalHub : IAsyncLifetime
 
     /// <summary>
     /// The routing function with a router of its own, as a worker just started has it: an earlier test's
-    /// slow send (the clock moved on during it) has not paused its advice sends (<see cref="Core.Routing.ReferralRouter.AdviceAtOncePause"/>).
+    /// slow send (the clock moved on during it) has not paused its sends at once (<see cref="Core.Sms.SmsAtOnce.Pause"/>).
     /// </summary>
-    public RouteReferral FreshRouting() =>
-        ActivatorUtilities.CreateInstance<RouteReferral>(Services, ActivatorUtilities.CreateInstance<Core.Routing.ReferralRouter>(Services));
+    public RouteReferral FreshRouting()
+    {
+        var atOnce = ActivatorUtilities.CreateInstance<Core.Sms.SmsAtOnce>(Services);
+        var partners = ActivatorUtilities.CreateInstance<Core.Partners.PartnerLoop>(Services, atOnce);
+        return ActivatorUtilities.CreateInstance<RouteReferral>(Services, ActivatorUtilities.CreateInstance<Core.Routing.ReferralRouter>(Services, atOnce, partners));
+    }
 
     public TestFunctionContext Context() => new(Services);
 

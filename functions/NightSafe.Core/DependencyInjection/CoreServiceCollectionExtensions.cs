@@ -43,6 +43,7 @@ public static class CoreServiceCollectionExtensions
         // Every outbound SMS: the at-most-once sender, the sms-outbound work, and the kinds that compose their own.
         services.AddSingleton<OutboundSms>();
         services.AddSingleton<OutboundSmsWork>();
+        services.AddSingleton<SmsAtOnce>();
         services.AddSingleton<AdviceSms>();
         services.AddSingleton<ISmsComposer>(sp => sp.GetRequiredService<AdviceSms>());
         services.AddSingleton<AdviceDeliveryReports>();

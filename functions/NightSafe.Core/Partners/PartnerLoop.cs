@@ -6,6 +6,7 @@ using NightSafe.Core.Ports;
 using NightSafe.Core.References;
 using NightSafe.Core.Referrals;
 using NightSafe.Core.Routing;
+using NightSafe.Core.Sms;
 using NightSafe.Core.World;
 
 namespace NightSafe.Core.Partners;
@@ -25,13 +26,15 @@ public static class PartnerSmsKinds
 /// told; at the second (or at once when every agency declined) the case is escalated to the control room and the
 /// town's duty inspector is texted, once per referral; an urgent referral texts that inspector at once; a closed
 /// referral is cancelled at every other agency that had it. Every step is checked against the case when it runs,
-/// audited, and safe to repeat: texts go through the outbound SMS queue with one key per (message, recipient), Service
-/// Bus messages carry stable MessageIds, and a step's marker on the case makes a second firing do nothing new.
+/// audited, and safe to repeat: texts go out once per key and recipient (<see cref="OutboundSms"/>; routing's are
+/// sent at once when the provider answers quickly, the rest queued on <c>sms-outbound</c>), Service Bus messages carry
+/// stable MessageIds, and a step's marker on the case makes a second firing do nothing new.
 /// </summary>
 public sealed partial class PartnerLoop(
     IReferralStore store,
     IPartnerMessagePublisher publisher,
     IOutboundSmsQueue sms,
+    SmsAtOnce sendAtOnce,
     IPartnerLoopQueue steps,
     RoutingWorld world,
     DutyPhoneBook dutyPhones,
@@ -43,8 +46,13 @@ public sealed partial class PartnerLoop(
     public Acknowledgement Acknowledgement { get; } =
         settings.AcknowledgeWithin is { } within ? Acknowledgement.Uniform(within) : world.Acknowledgement;
 
-    /// <summary>After routing (and on every routing retry): alert the duty phones, queue the deadlines, text the inspector when urgent.</summary>
-    public async Task CasesRoutedAsync(Referral referral, IReadOnlyList<PartnerCase> cases, CancellationToken cancellationToken)
+    /// <summary>
+    /// After routing (and on every routing retry): alert the duty phones, queue the deadlines, text the inspector when
+    /// urgent. With <paramref name="textAtOnce"/> (automatic routing, a queue's work) the texts are sent from here when
+    /// the provider answers quickly (<see cref="SmsAtOnce"/>) and queued otherwise; without it (routing by hand, which
+    /// answers the control room's request) they are queued.
+    /// </summary>
+    public async Task CasesRoutedAsync(Referral referral, IReadOnlyList<PartnerCase> cases, bool textAtOnce, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(referral);
         ArgumentNullException.ThrowIfNull(cases);
@@ -57,7 +65,7 @@ public sealed partial class PartnerLoop(
         var now = time.GetUtcNow();
         await Task.WhenAll(cases.Where(c => c.IsUnanswered).SelectMany(@case => new[]
         {
-            AlertAsync(referral, @case, AlertReason.New, null, cancellationToken),
+            AlertAsync(referral, @case, AlertReason.New, null, cancellationToken, textAtOnce),
             ScheduleAsync(
                 new PartnerLoopItem(PartnerLoopItem.Reminder, referral.Night.ToString(), referral.Reference.ToString(), @case.AgencyId.Value, TraceParent: referral.TraceParent),
                 AcknowledgementRules.Due(@case, referral.Priority, Acknowledgement, DeadlineStage.Reminder) - now,
@@ -66,7 +74,7 @@ public sealed partial class PartnerLoop(
 
         if (referral.Priority == Priority.Urgent)
         {
-            await TextInspectorsAsync(referral, $"urgent/{referral.Key}", CaseAlertTexts.InspectorUrgent(referral, world), cancellationToken);
+            await TextInspectorsAsync(referral, $"urgent/{referral.Key}", CaseAlertTexts.InspectorUrgent(referral, world), cancellationToken, textAtOnce);
         }
     }
 
@@ -432,30 +440,33 @@ public sealed partial class PartnerLoop(
         return (referral.Value, @case.Value);
     }
 
-    private Task AlertAsync(Referral referral, PartnerCase @case, AlertReason reason, string? why, CancellationToken cancellationToken)
+    private Task AlertAsync(Referral referral, PartnerCase @case, AlertReason reason, string? why, CancellationToken cancellationToken, bool atOnce = false)
     {
         var agency = world.FindAgency(@case.AgencyId);
         return agency is not null && agency.Channels.Contains(AgencyChannels.Sms)
-            ? TextPhonesAsync(agency, $"case-alert/{referral.Key}/{agency.Id}/{reason.ToString().ToLowerInvariant()}", CaseAlertTexts.CaseAlert(@case, reason, world, why), referral, cancellationToken)
+            ? TextPhonesAsync(agency, $"case-alert/{referral.Key}/{agency.Id}/{reason.ToString().ToLowerInvariant()}", CaseAlertTexts.CaseAlert(@case, reason, world, why), referral, cancellationToken, atOnce: atOnce)
             : Task.CompletedTask;
     }
 
-    private async Task TextPhonesAsync(Agency agency, string key, string body, Referral referral, CancellationToken cancellationToken, string kind = PartnerSmsKinds.CaseAlert)
+    private async Task TextPhonesAsync(Agency agency, string key, string body, Referral referral, CancellationToken cancellationToken, string kind = PartnerSmsKinds.CaseAlert, bool atOnce = false)
     {
         // The stored duty phones (the control room's), or routing.json's while the agency has none stored.
         foreach (var phone in await dutyPhones.PhonesOfAsync(agency, cancellationToken))
         {
-            await sms.EnqueueAsync(new OutboundSmsItem(kind, key, phone, body, referral.Night.ToString(), referral.Reference.ToString(), referral.TraceParent), cancellationToken);
+            await TextAsync(new OutboundSmsItem(kind, key, phone, body, referral.Night.ToString(), referral.Reference.ToString(), referral.TraceParent), atOnce, cancellationToken);
         }
     }
 
-    private async Task TextInspectorsAsync(Referral referral, string key, string body, CancellationToken cancellationToken)
+    private async Task TextInspectorsAsync(Referral referral, string key, string body, CancellationToken cancellationToken, bool atOnce = false)
     {
         foreach (var inspector in world.InspectorsFor(referral.TownId))
         {
-            await sms.EnqueueAsync(new OutboundSmsItem(PartnerSmsKinds.InspectorAlert, key, inspector.Phone, body, referral.Night.ToString(), referral.Reference.ToString(), referral.TraceParent), cancellationToken);
+            await TextAsync(new OutboundSmsItem(PartnerSmsKinds.InspectorAlert, key, inspector.Phone, body, referral.Night.ToString(), referral.Reference.ToString(), referral.TraceParent), atOnce, cancellationToken);
         }
     }
+
+    private Task TextAsync(OutboundSmsItem item, bool atOnce, CancellationToken cancellationToken) =>
+        atOnce ? sendAtOnce.SendAsync(item, cancellationToken) : sms.EnqueueAsync(item, cancellationToken);
 
     private Task ScheduleAsync(PartnerLoopItem item, TimeSpan delay, CancellationToken cancellationToken) =>
         steps.ScheduleAsync(item, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, cancellationToken);

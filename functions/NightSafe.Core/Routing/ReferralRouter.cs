@@ -4,6 +4,7 @@ using NightSafe.Core.Nights;
 using NightSafe.Core.Ports;
 using NightSafe.Core.References;
 using NightSafe.Core.Referrals;
+using NightSafe.Core.Sms;
 using NightSafe.Core.World;
 
 namespace NightSafe.Core.Routing;
@@ -60,27 +61,13 @@ public sealed partial class ReferralRouter(
     IPartnerMessagePublisher publisher,
     IOutboundSmsQueue smsQueue,
     AdviceSms advice,
+    SmsAtOnce atOnce,
     Partners.PartnerLoop partners,
     RoutingPolicy policy,
     RoutingWorld world,
     TimeProvider time,
     ILogger<ReferralRouter> logger)
 {
-    /// <summary>A send at once that took longer than this (failed or not) held routing up: the provider is slow or down.</summary>
-    public static readonly TimeSpan AdviceAtOnceSlow = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// The longest routing waits on a send at once; then it stops waiting and queues the advice (that attempt waits out
-    /// the mark's lease, then reconciles: the provider may have taken it).
-    /// </summary>
-    public static readonly TimeSpan AdviceAtOnceBudget = TimeSpan.FromSeconds(3);
-
-    /// <summary>After a slow send, how long routing queues advice instead of sending it at once.</summary>
-    public static readonly TimeSpan AdviceAtOncePause = TimeSpan.FromMinutes(1);
-
-    // When routing may next send advice at once (UTC ticks); 0 until a send was slow.
-    private long _adviceAtOnceFrom;
-
     public async Task<RoutingOutcome> RouteAsync(NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
         var recorded = await RecordCasesAsync(night, reference, cancellationToken);
@@ -121,56 +108,32 @@ public sealed partial class ReferralRouter(
             LogRouted(night, reference, plan.Cases.Count, plan.Decision.UsedFallback);
         }
 
-        // Alerts, deadlines and the urgent text are queued work (idempotent), so a retry repeats them harmlessly.
+        // Alerts, deadlines and the urgent text are idempotent (each SMS marked once per key and number; the deadlines
+        // queued under stable keys), so a retry repeats them harmlessly.
         var cases = plan.Outcome == RoutingOutcome.Routed
             ? plan.Cases
             : (await store.CasesAsync(night, reference, cancellationToken)).Select(c => c.Value).ToList();
         // As saved by MarkRoutedAsync: a CLOSE before it set the advice aside instead. Alongside the partner loop's
         // items, not after them: they are independent.
-        await Task.WhenAll(partners.CasesRoutedAsync(routed, cases, cancellationToken), AdviseAsync(routed, saved, cancellationToken));
+        await Task.WhenAll(partners.CasesRoutedAsync(routed, cases, textAtOnce: true, cancellationToken), AdviseAsync(routed, saved, cancellationToken));
         return plan.Outcome;
     }
 
     /// <summary>
-    /// The advice of a referral just routed: sent at once from <paramref name="saved"/> (the copy MarkRoutedAsync wrote),
-    /// unless a send took longer than <see cref="AdviceAtOnceSlow"/> within the last <see cref="AdviceAtOncePause"/>
-    /// (a slow or hanging provider would hold every routing slot); queued when it is a repeat (nothing saved), while
-    /// paused, or when the send fails or outlasts <see cref="AdviceAtOnceBudget"/> (that item's attempt reconciles
-    /// first if this one may have reached the provider).
+    /// The advice of a referral just routed: sent at once from <paramref name="saved"/> (the copy MarkRoutedAsync wrote;
+    /// see <see cref="SmsAtOnce"/> for when it is queued instead), or queued when this is a repeat (nothing saved).
     /// </summary>
-    private async Task AdviseAsync(Referral routed, Stored<Referral>? saved, CancellationToken cancellationToken)
+    private Task AdviseAsync(Referral routed, Stored<Referral>? saved, CancellationToken cancellationToken)
     {
         if (!routed.AdviceOutstanding || routed.Status == ReferralStatus.Closed)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        if (saved is not null && time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _adviceAtOnceFrom))
-        {
-            var started = time.GetTimestamp();
-            using var budget = new CancellationTokenSource(AdviceAtOnceBudget, time);
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-            try
-            {
-                await advice.SendAsync(saved, bounded.Token);
-                return;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException && (e is not OperationCanceledException || (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)))
-            {
-                // Any failure, or the budget spent; any other cancellation (the worker stopping) goes up.
-                LogAdviceQueued(e, routed.Night, routed.Reference);
-            }
-            finally
-            {
-                if (time.GetElapsedTime(started) > AdviceAtOnceSlow)
-                {
-                    Interlocked.Exchange(ref _adviceAtOnceFrom, (time.GetUtcNow() + AdviceAtOncePause).UtcTicks);
-                    LogAdviceSlow(routed.Night, routed.Reference, AdviceAtOncePause.TotalSeconds);
-                }
-            }
-        }
-
-        await smsQueue.EnqueueAsync(AdviceSms.ItemFor(routed), cancellationToken);
+        var item = AdviceSms.ItemFor(routed);
+        return saved is null
+            ? smsQueue.EnqueueAsync(item, cancellationToken)
+            : atOnce.SendAsync(item, ct => advice.SendAsync(saved, ct), cancellationToken);
     }
 
     /// <summary>
@@ -247,7 +210,7 @@ public sealed partial class ReferralRouter(
         }
 
         // The same loop as automatic routing: duty phones alerted, deadlines queued, the inspector texted when urgent.
-        await partners.CasesRoutedAsync(routedByHand, all.Select(c => c.Value).ToList(), cancellationToken);
+        await partners.CasesRoutedAsync(routedByHand, all.Select(c => c.Value).ToList(), textAtOnce: false, cancellationToken);
         if (routedByHand is { AdviceOutstanding: true, Status: not ReferralStatus.Closed })
         {
             await smsQueue.EnqueueAsync(AdviceSms.ItemFor(routedByHand), cancellationToken);
@@ -427,12 +390,6 @@ public sealed partial class ReferralRouter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed: {CaseCount} new cases published (fallback: {UsedFallback})")]
     private partial void LogRouted(NightId night, ReferenceCode referenceCode, int caseCount, bool usedFallback);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Advice SMS for referral {Night}/{ReferenceCode} could not be sent at once; queued on sms-outbound")]
-    private partial void LogAdviceQueued(Exception exception, NightId night, ReferenceCode referenceCode);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Advice SMS for referral {Night}/{ReferenceCode} was slow to send; advice goes by sms-outbound for the next {Seconds} s")]
-    private partial void LogAdviceSlow(NightId night, ReferenceCode referenceCode, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral {Night}/{ReferenceCode} routed by hand to {AgencyCount} agencies")]
     private partial void LogRoutedByHand(NightId night, ReferenceCode referenceCode, int agencyCount);

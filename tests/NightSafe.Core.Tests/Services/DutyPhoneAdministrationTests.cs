@@ -31,7 +31,7 @@ public sealed class DutyPhoneAdministrationTests
         Assert.Equal((seedId, DutyPhoneAdministration.FromRoutingJson, true), (seeded.Id, seeded.Source, seeded.Active));
         Assert.IsType<DutyPhoneResult.Done>(added);
         Assert.IsType<DutyPhoneResult.Done>(removed);
-        var alerted = hub.PartnerSms.Sent.Where(s => s.Kind == PartnerSmsKinds.CaseAlert).Select(s => s.To).ToList();
+        var alerted = hub.Texted.Where(s => s.Key.StartsWith(PartnerSmsKinds.CaseAlert + "/", StringComparison.Ordinal)).Select(s => s.To).ToList();
         Assert.Contains(NewPhone, alerted);
         Assert.DoesNotContain(SeedPhone, alerted);
         Assert.Equal(Intake.OfficerReplies.Neutral, fromOld);

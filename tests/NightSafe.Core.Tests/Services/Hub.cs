@@ -64,6 +64,7 @@ internal sealed class Hub
         PoisonedInbound = Services.GetRequiredService<PoisonedInbound>();
         Outbound = Services.GetRequiredService<OutboundSms>();
         SmsWork = Services.GetRequiredService<OutboundSmsWork>();
+        AtOnce = Services.GetRequiredService<SmsAtOnce>();
         Conversation = Services.GetRequiredService<OfficerConversation>();
         Advice = Services.GetRequiredService<AdviceSms>();
         Router = Services.GetRequiredService<ReferralRouter>();
@@ -120,9 +121,19 @@ internal sealed class Hub
 
     public OutboundSmsWork SmsWork { get; }
 
+    /// <summary>Sends an SMS from the work that decided it, or queues it (one gate for the provider).</summary>
+    public SmsAtOnce AtOnce { get; }
+
     public InMemorySummaryStore SummaryStore { get; } = new();
 
-    /// <summary>Outbound SMS work items, kept once per (key, recipient) as the outbound SMS queue sends them.</summary>
+    /// <summary>
+    /// Every plain SMS (not the advice, whose mark keeps no outcome) that reached the provider, with the key it was marked
+    /// under: sent at once by the work that decided it, or from the queue.
+    /// </summary>
+    public IReadOnlyList<(string Key, string To, string Body)> Texted =>
+        [.. Markers.Sent.Join(Sms.Provider, m => m.MessageId, p => p.Sid, (m, p) => (m.Key, m.To, p.Sms.Body))];
+
+    /// <summary>Outbound SMS work items queued, kept once per (key, recipient) as the outbound SMS queue sends them.</summary>
     public RecordingOutboundSms PartnerSms { get; }
 
     /// <summary>The partner-loop queue: items become due after their delay on the fake clock.</summary>

@@ -8,6 +8,18 @@ internal sealed class InMemorySmsMarkers : ISmsMarkers
 
     public IReadOnlyList<SmsMark> Marks { get { lock (_marks) { return _marks.Values.Select(m => m.Mark).ToList(); } } }
 
+    /// <summary>The marks recorded as sent, with their recipient and the provider's message id.</summary>
+    public IReadOnlyList<(string Key, string To, string MessageId)> Sent
+    {
+        get
+        {
+            lock (_marks)
+            {
+                return [.. _marks.Where(m => m.Value.Mark is { State: SmsMarkState.Sent, MessageId: not null }).Select(m => (m.Key.Key, m.Key.To, m.Value.Mark.MessageId!))];
+            }
+        }
+    }
+
     public Task<SmsMarkClaim> BeginAsync(string key, string recipient, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_marks)

@@ -60,7 +60,9 @@ public sealed class PartnerLoopTests
         var agencies = hub.Store.AllCases.Select(c => c.AgencyId.Value).Order().ToList();
 
         Assert.Equal([Council, SafeSpace, Pastors], agencies);
-        var alerts = hub.PartnerSms.Sent.Where(s => s.Kind == PartnerSmsKinds.CaseAlert).ToList();
+        // Sent by routing itself, not queued: the queue's send, receive and delete are saved for each.
+        Assert.DoesNotContain(hub.PartnerSms.All, s => s.Kind == PartnerSmsKinds.CaseAlert);
+        var alerts = hub.Texted.Where(s => s.Key.StartsWith(PartnerSmsKinds.CaseAlert + "/", StringComparison.Ordinal)).ToList();
         Assert.Equal(agencies.Select(PhoneOf).Order(), alerts.Select(a => a.To).Order());
         Assert.All(alerts, a =>
         {
@@ -70,10 +72,39 @@ public sealed class PartnerLoopTests
         Assert.Equal(
             agencies.Select(a => (a, referral.ReceivedAt + TimeSpan.FromMinutes(10))).Order(),
             hub.Steps.Pending.Select(p => (p.Item.Agency!, p.Due)).Order());
+        var atTheProvider = hub.Sms.Provider.Count;
 
         await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
+        await hub.SendQueuedSmsAsync();
 
-        Assert.Equal(alerts.Count, hub.PartnerSms.Sent.Count(s => s.Kind == PartnerSmsKinds.CaseAlert));
+        // The repeat found each alert's mark: nothing reached the provider twice.
+        Assert.Equal(atTheProvider, hub.Sms.Provider.Count);
+        Assert.Equal(alerts.Order(), hub.Texted.Where(s => s.Key.StartsWith(PartnerSmsKinds.CaseAlert + "/", StringComparison.Ordinal)).Order());
+    }
+
+    [Fact]
+    public async Task When_the_provider_is_down_routing_queues_the_case_alerts_and_they_go_once_it_is_back()
+    {
+        var hub = new Hub();
+        hub.Sms.Script = sms => sms.Body.Contains("Reply ACC", StringComparison.Ordinal) ? throw new SmsUnavailableException("connection refused") : null;
+        await hub.TextAsync("Chelmsford spiked outside Bar 9, 07700 900123, consent y");
+        while (hub.RoutingQueue.Items.TryDequeue(out var item))
+        {
+            await hub.Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None);
+        }
+
+        var referral = Assert.Single(hub.Store.Referrals);
+        Assert.Equal(ReferralStatus.Routed, referral.Status);
+        var queued = hub.PartnerSms.All.Where(s => s.Kind == PartnerSmsKinds.CaseAlert).ToList();
+        Assert.Equal(hub.Store.AllCases.Select(c => PhoneOf(c.AgencyId.Value)).Order(), queued.Select(s => s.To!).Order());
+        Assert.DoesNotContain(hub.Texted, s => s.Key.StartsWith(PartnerSmsKinds.CaseAlert + "/", StringComparison.Ordinal));
+
+        hub.Sms.Script = _ => null;
+        await hub.SendQueuedSmsAsync();
+
+        var alerts = hub.Texted.Where(s => s.Key.StartsWith(PartnerSmsKinds.CaseAlert + "/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(queued.Select(s => s.To!).Order(), alerts.Select(a => a.To).Order());
+        Assert.Equal(alerts.Count, hub.Sms.Provider.Count(p => p.Sms.Body.Contains("Reply ACC", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -201,11 +232,11 @@ public sealed class PartnerLoopTests
 
         await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
 
-        var urgent = Assert.Single(hub.PartnerSms.To(WestInspector));
+        // Both routing attempts sent it, under one key: its mark lets (key, recipient) reach the provider once.
+        var urgent = Assert.Single(hub.Texted, s => s.To == WestInspector);
         Assert.StartsWith($"NightSafe URGENT {referral.Reference}", urgent.Body, StringComparison.Ordinal);
-        // Both routing attempts asked for it, under one key: the outbound queue texts (key, recipient) once.
-        Assert.Equal([urgent.Key, urgent.Key], hub.PartnerSms.All.Where(s => s.To == WestInspector).Select(s => s.Key));
-        Assert.Empty(hub.PartnerSms.To("+447700900901"));
+        Assert.Single(hub.Sms.Provider, p => p.Sms.To == WestInspector);
+        Assert.DoesNotContain(hub.Texted, s => s.To == "+447700900901");
         Assert.All(hub.Steps.Pending, p => Assert.Equal(referral.ReceivedAt + TimeSpan.FromMinutes(5), p.Due));
     }
 

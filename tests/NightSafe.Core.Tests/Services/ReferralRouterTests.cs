@@ -3,6 +3,7 @@ using System.Text.Json;
 using NightSafe.Core.Ports;
 using NightSafe.Core.Referrals;
 using NightSafe.Core.Routing;
+using NightSafe.Core.Sms;
 
 namespace NightSafe.Core.Tests.Services;
 
@@ -122,7 +123,7 @@ public sealed class ReferralRouterTests
         // The first attempt recorded the cases and died before publishing; the row is as one written before the
         // referral kept CasesRecordedAt (nothing says cases exist).
         var dying = new ObservingPublisher(hub.Publisher, _ => throw new InvalidOperationException("the process died"));
-        var router = new ReferralRouter(hub.Store, dying, hub.SmsQueue, hub.Advice, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+        var router = new ReferralRouter(hub.Store, dying, hub.SmsQueue, hub.Advice, hub.AtOnce, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
         await Assert.ThrowsAsync<InvalidOperationException>(() => router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None));
         var recorded = (await hub.Store.FindAsync(referral.Night, referral.Reference, CancellationToken.None))!;
         Assert.NotNull(recorded.Value.CasesRecordedAt);
@@ -295,7 +296,7 @@ public sealed class ReferralRouterTests
                 return null;
             }
 
-            hub.Time.Advance(ReferralRouter.AdviceAtOnceSlow + TimeSpan.FromSeconds(1));
+            hub.Time.Advance(SmsAtOnce.Slow + TimeSpan.FromSeconds(1));
             throw new SmsUnavailableException("timed out");
         });
         await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
@@ -316,7 +317,7 @@ public sealed class ReferralRouterTests
         Assert.All(hub.Store.Referrals, r => Assert.Equal(AdviceState.Sent, r.Advice));
 
         // Once the pause is over, routing sends at once again.
-        hub.Time.Advance(ReferralRouter.AdviceAtOncePause);
+        hub.Time.Advance(SmsAtOnce.Pause);
         var third = await hub.ReferAndRouteAsync("Chelmsford alone in the park 07700 900779 consent y");
         Assert.Equal(AdviceState.Sent, third.Advice);
         Assert.Equal(4, attempts);
@@ -332,7 +333,7 @@ public sealed class ReferralRouterTests
 
         var routing = hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
         Assert.False(routing.IsCompleted);
-        hub.Time.Advance(ReferralRouter.AdviceAtOnceBudget);
+        hub.Time.Advance(SmsAtOnce.Budget);
 
         Assert.Equal(RoutingOutcome.Routed, await routing);
         Assert.Equal(ReferralStatus.Routed, Assert.Single(hub.Store.Referrals).Status);
@@ -429,7 +430,9 @@ public sealed class ReferralRouterTests
         var item = Assert.Single(hub.RoutingQueue.Items);
         var stored = Assert.Single(hub.Store.Referrals);
 
-        // The cases go out and the referral is marked Routed, but queueing the advice fails on every delivery of the item.
+        // The cases go out and the referral is marked Routed, but the provider is down, so the advice and the alerts are
+        // queued, and queueing them fails on every delivery of the item.
+        hub.Sms.Script = _ => throw new SmsUnavailableException("connection refused");
         hub.SmsQueue.Fail = _ => new InvalidOperationException("queue unavailable");
         for (var delivery = 1; delivery <= 5; delivery++)
         {
@@ -439,6 +442,7 @@ public sealed class ReferralRouterTests
         var published = hub.Publisher.Cases.Count;
         Assert.True(published > 0);
         hub.SmsQueue.Fail = null;
+        hub.Sms.Script = _ => null;
         await hub.Manual.HandleAsync(item, "msg-1", CancellationToken.None);
         await hub.SendQueuedSmsAsync();
 
@@ -448,7 +452,7 @@ public sealed class ReferralRouterTests
         Assert.DoesNotContain(hub.Store.Events(referral), e => e.Kind == ReferralEventKinds.ManualRouting);
         Assert.DoesNotContain(hub.Sms.Sent, s => Hub.World.DutyInspectors.Any(i => i.Phone == s.To));
         Assert.Equal(published, hub.Publisher.Cases.Count);
-        Assert.Single(AdviceTexts(hub));
+        Assert.Single(hub.Sms.Provider, p => !PartnerLoopPhones.Contains(p.Sms.To));
         Assert.Equal(AdviceState.Sent, referral.Advice);
     }
 
@@ -518,7 +522,7 @@ public sealed class ReferralRouterTests
         var recordedWhenPublished = new List<bool>();
         var publisher = new ObservingPublisher(hub.Publisher, cases => recordedWhenPublished.AddRange(cases.Select(c =>
             hub.Store.AllCases.Any(r => PartnerCase.MessageIdFor(r.Night, r.Reference, r.AgencyId) == c.MessageId))));
-        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, hub.Advice, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, hub.Advice, hub.AtOnce, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
         await hub.TextAsync("Southend spiked outside the pier, 07700 900123 consent y");
         var item = Assert.Single(hub.RoutingQueue.Items);
 
@@ -570,7 +574,7 @@ public sealed class ReferralRouterTests
         await hub.TextAsync("Chelmsford spiked outside Bar 9 07700 900777 consent y");
         var referral = Assert.Single(hub.Store.Referrals);
         var publisher = new ObservingPublisher(hub.Publisher, _ => hub.TextAsync($"CLOSE {referral.Reference} with friends now").GetAwaiter().GetResult());
-        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, hub.Advice, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
+        var router = new ReferralRouter(hub.Store, publisher, hub.SmsQueue, hub.Advice, hub.AtOnce, hub.Loop, new RoutingPolicy(Hub.World), Hub.World, hub.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReferralRouter>.Instance);
 
         await router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
         await hub.SendQueuedSmsAsync();
