@@ -126,13 +126,17 @@ public sealed class LocalHub : IAsyncLifetime
 
     /// <summary>
     /// The routing function with a router of its own, as a worker just started has it: an earlier test's
-    /// slow send (the clock moved on during it) has not paused its sends at once (<see cref="Core.Sms.SmsAtOnce.Pause"/>).
+    /// slow send (the clock moved on during it) has not paused its sends at once (<see cref="Core.Sms.SmsProviderPace.Pause"/>).
     /// </summary>
     public RouteReferral FreshRouting()
     {
-        var atOnce = ActivatorUtilities.CreateInstance<Core.Sms.SmsAtOnce>(Services);
+        var pace = ActivatorUtilities.CreateInstance<Core.Sms.SmsProviderPace>(Services);
+        var outbound = ActivatorUtilities.CreateInstance<Core.Sms.OutboundSms>(Services, pace);
+        var work = ActivatorUtilities.CreateInstance<Core.Sms.OutboundSmsWork>(Services, outbound);
+        var advice = ActivatorUtilities.CreateInstance<Core.Advice.AdviceSms>(Services, outbound);
+        var atOnce = ActivatorUtilities.CreateInstance<Core.Sms.SmsAtOnce>(Services, work, pace);
         var partners = ActivatorUtilities.CreateInstance<Core.Partners.PartnerLoop>(Services, atOnce);
-        return ActivatorUtilities.CreateInstance<RouteReferral>(Services, ActivatorUtilities.CreateInstance<Core.Routing.ReferralRouter>(Services, atOnce, partners));
+        return ActivatorUtilities.CreateInstance<RouteReferral>(Services, ActivatorUtilities.CreateInstance<Core.Routing.ReferralRouter>(Services, advice, atOnce, partners));
     }
 
     public TestFunctionContext Context() => new(Services);

@@ -41,6 +41,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<OfficerConversation>();
 
         // Every outbound SMS: the at-most-once sender, the sms-outbound work, and the kinds that compose their own.
+        services.AddSingleton<SmsProviderPace>();
         services.AddSingleton<OutboundSms>();
         services.AddSingleton<OutboundSmsWork>();
         services.AddSingleton<SmsAtOnce>();

@@ -71,7 +71,7 @@ public interface ISmsComposer
 /// (it died, or got a timeout or a 5xx) first looks for the message at the provider and sends only when it is not
 /// there. A mark younger than <see cref="Lease"/> belongs to an attempt still running: the caller retries later.
 /// </summary>
-public sealed partial class OutboundSms(ISmsMarkers markers, ISmsSender sender, TimeProvider time, ILogger<OutboundSms> logger)
+public sealed partial class OutboundSms(ISmsMarkers markers, ISmsSender sender, SmsProviderPace pace, TimeProvider time, ILogger<OutboundSms> logger)
 {
     /// <summary>How long an attempt may own a mark; longer than one send with the adapter's retries.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
@@ -132,7 +132,7 @@ public sealed partial class OutboundSms(ISmsMarkers markers, ISmsSender sender, 
         SmsSendResult result;
         try
         {
-            result = await sender.SendAsync(new OutgoingSms(sms.To, sms.Body, sms.StatusCallback), cancellationToken);
+            result = await CallProviderAsync(new OutgoingSms(sms.To, sms.Body, sms.StatusCallback), cancellationToken);
         }
         catch (SmsUnavailableException)
         {
@@ -177,6 +177,20 @@ public sealed partial class OutboundSms(ISmsMarkers markers, ISmsSender sender, 
             LogGaveUp(key, new MaskedPhone(to));
             return true;
         });
+    }
+
+    /// <summary>The provider's own call, timed for <see cref="SmsProviderPace"/> (the marks' time is storage's).</summary>
+    private async Task<SmsSendResult> CallProviderAsync(OutgoingSms sms, CancellationToken cancellationToken)
+    {
+        var calling = time.GetTimestamp();
+        try
+        {
+            return await sender.SendAsync(sms, cancellationToken);
+        }
+        finally
+        {
+            pace.Observe(time.GetElapsedTime(calling));
+        }
     }
 
     private async Task RecordQuietlyAsync(SmsMark mark, string to, SmsMarkState state)

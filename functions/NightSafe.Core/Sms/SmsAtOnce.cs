@@ -7,26 +7,18 @@ namespace NightSafe.Core.Sms;
 /// Sends an SMS from the work that decided it (routing: the advice, the case alerts, the urgent text), or queues it on
 /// <c>sms-outbound</c> when it cannot go at once. Sending at once saves the queue's send, receive and delete per SMS;
 /// queueing keeps the rule that an SMS outage never fails the work that decided it, and that a slow provider never holds
-/// it up for long. The send itself still goes through <see cref="OutboundSms"/> (marked before, recorded after), so a
-/// queued retry of an attempt that may have reached the provider reconciles before it sends again. One gate for the
-/// one provider: a slow send pauses sending at once for every kind.
+/// it up for long: while <see cref="SmsProviderPace.IsSlow"/> every SMS is queued without trying, and a send that fails
+/// or outlasts <see cref="Budget"/> is queued. The send itself still goes through <see cref="OutboundSms"/> (marked
+/// before, recorded after), so a queued retry of an attempt that may have reached the provider reconciles before it
+/// sends again.
 /// </summary>
-public sealed partial class SmsAtOnce(OutboundSmsWork work, IOutboundSmsQueue queue, TimeProvider time, ILogger<SmsAtOnce> logger)
+public sealed partial class SmsAtOnce(OutboundSmsWork work, IOutboundSmsQueue queue, SmsProviderPace pace, TimeProvider time, ILogger<SmsAtOnce> logger)
 {
-    /// <summary>A send at once that took longer than this (failed or not) held its work up: the provider is slow or down.</summary>
-    public static readonly TimeSpan Slow = TimeSpan.FromSeconds(1);
-
     /// <summary>
     /// The longest the work waits on a send at once; then it stops waiting and queues the SMS (that attempt waits out the
     /// mark's lease, then reconciles: the provider may have taken it).
     /// </summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
-
-    /// <summary>After a slow send, how long every SMS is queued instead of sent at once.</summary>
-    public static readonly TimeSpan Pause = TimeSpan.FromMinutes(1);
-
-    // When SMS may next be sent at once (UTC ticks); 0 until a send was slow.
-    private long _atOnceFrom;
 
     /// <summary>Sends <paramref name="item"/> at once as the <c>sms-outbound</c> queue would (its composer, or as it stands), or queues it.</summary>
     public Task SendAsync(OutboundSmsItem item, CancellationToken cancellationToken)
@@ -36,17 +28,15 @@ public sealed partial class SmsAtOnce(OutboundSmsWork work, IOutboundSmsQueue qu
     }
 
     /// <summary>
-    /// Runs <paramref name="send"/> (which sends through <see cref="OutboundSms"/>) unless a send was slow within the last
-    /// <see cref="Pause"/>; queues <paramref name="queued"/> instead while paused, or when the send fails or outlasts
-    /// <see cref="Budget"/>. A cancellation of <paramref name="cancellationToken"/> (the worker stopping) goes up.
+    /// Runs <paramref name="send"/> (which sends through <see cref="OutboundSms"/>) unless the provider is slow; queues
+    /// <paramref name="queued"/> instead while it is, or when the send fails or outlasts <see cref="Budget"/>. A cancellation of <paramref name="cancellationToken"/> (the worker stopping) goes up.
     /// </summary>
     public async Task SendAsync(OutboundSmsItem queued, Func<CancellationToken, Task> send, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queued);
         ArgumentNullException.ThrowIfNull(send);
-        if (time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _atOnceFrom))
+        if (!pace.IsSlow)
         {
-            var started = time.GetTimestamp();
             using var budget = new CancellationTokenSource(Budget, time);
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
             try
@@ -60,14 +50,6 @@ public sealed partial class SmsAtOnce(OutboundSmsWork work, IOutboundSmsQueue qu
                 // Any failure (busy, unavailable, unclear, storage), or the budget spent.
                 LogQueued(e, queued.Kind, queued.Key);
             }
-            finally
-            {
-                if (time.GetElapsedTime(started) > Slow)
-                {
-                    Interlocked.Exchange(ref _atOnceFrom, (time.GetUtcNow() + Pause).UtcTicks);
-                    LogSlow(queued.Kind, queued.Key, Pause.TotalSeconds);
-                }
-            }
         }
 
         await queue.EnqueueAsync(queued, cancellationToken);
@@ -79,7 +61,4 @@ public sealed partial class SmsAtOnce(OutboundSmsWork work, IOutboundSmsQueue qu
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMS {Kind} {Key} could not be sent at once; queued on sms-outbound")]
     private partial void LogQueued(Exception exception, string kind, string key);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SMS {Kind} {Key} was slow to send; every SMS goes by sms-outbound for the next {Seconds} s")]
-    private partial void LogSlow(string kind, string key, double seconds);
 }

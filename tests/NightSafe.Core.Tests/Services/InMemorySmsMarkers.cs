@@ -20,8 +20,12 @@ internal sealed class InMemorySmsMarkers : ISmsMarkers
         }
     }
 
+    /// <summary>Runs as each mark is begun (a test makes the storage account slow here).</summary>
+    public Action? Beginning { get; set; }
+
     public Task<SmsMarkClaim> BeginAsync(string key, string recipient, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        Beginning?.Invoke();
         lock (_marks)
         {
             if (_marks.TryGetValue((key, recipient), out var existing))

@@ -296,7 +296,7 @@ public sealed class ReferralRouterTests
                 return null;
             }
 
-            hub.Time.Advance(SmsAtOnce.Slow + TimeSpan.FromSeconds(1));
+            hub.Time.Advance(SmsProviderPace.Slow + TimeSpan.FromSeconds(1));
             throw new SmsUnavailableException("timed out");
         });
         await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
@@ -317,10 +317,32 @@ public sealed class ReferralRouterTests
         Assert.All(hub.Store.Referrals, r => Assert.Equal(AdviceState.Sent, r.Advice));
 
         // Once the pause is over, routing sends at once again.
-        hub.Time.Advance(SmsAtOnce.Pause);
+        hub.Time.Advance(SmsProviderPace.Pause);
         var third = await hub.ReferAndRouteAsync("Chelmsford alone in the park 07700 900779 consent y");
         Assert.Equal(AdviceState.Sent, third.Advice);
         Assert.Equal(4, attempts);
+    }
+
+    [Fact]
+    public async Task A_slow_storage_account_does_not_stop_routing_sending_at_once_only_a_slow_provider_does()
+    {
+        var hub = new Hub();
+        // Each mark takes longer than a slow provider call would; the provider itself answers at once.
+        hub.Markers.Beginning = () => hub.Time.Advance(SmsProviderPace.Slow + TimeSpan.FromMilliseconds(500));
+        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
+        await hub.TextAsync("Chelmsford drunk outside the station 07700 900778 consent y");
+        var items = hub.RoutingQueue.Items.ToList();
+        hub.RoutingQueue.Items.Clear();
+
+        foreach (var item in items)
+        {
+            Assert.Equal(RoutingOutcome.Routed, await hub.Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None));
+        }
+
+        // Both referrals' advice and alerts went at once: queueing them would only have added the queue's requests.
+        Assert.Empty(hub.SmsQueue.Items);
+        Assert.All(hub.Store.Referrals, r => Assert.Equal(AdviceState.Sent, r.Advice));
+        Assert.Equal(2, hub.Sms.Provider.Count(p => !PartnerLoopPhones.Contains(p.Sms.To)));
     }
 
     [Fact]
