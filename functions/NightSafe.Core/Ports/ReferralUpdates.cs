@@ -48,7 +48,8 @@ public static class OptimisticConcurrency
     /// <summary>
     /// The wait before attempt <paramref name="next"/> (from 2): between half and all of <see cref="FirstBackOff"/> doubled
     /// per attempt, placed by <paramref name="jitter"/> (0 to 1), so that a wait is never nothing yet two writers rarely
-    /// wait alike.
+    /// wait alike. In whole milliseconds, rounded up: a delay honours no finer (it would cut a wait of 12.7 ms to 12,
+    /// below the half).
     /// </summary>
     public static TimeSpan BackOff(int next, double jitter)
     {
@@ -56,7 +57,7 @@ public static class OptimisticConcurrency
         ArgumentOutOfRangeException.ThrowIfNegative(jitter);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(jitter, 1);
         var ceiling = FirstBackOff * Math.Pow(2, next - 2);
-        return (ceiling / 2) + (ceiling / 2 * jitter);
+        return TimeSpan.FromMilliseconds(Math.Ceiling(((ceiling / 2) + (ceiling / 2 * jitter)).TotalMilliseconds));
     }
 }
 

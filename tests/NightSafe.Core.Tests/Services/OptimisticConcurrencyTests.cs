@@ -64,15 +64,35 @@ public sealed class OptimisticConcurrencyTests
     [Fact]
     public void The_back_off_doubles_per_attempt_is_never_nothing_and_is_spread_by_the_jitter()
     {
-        Assert.Equal(OptimisticConcurrency.FirstBackOff / 2, OptimisticConcurrency.BackOff(2, 0));
+        Assert.Equal(TimeSpan.FromMilliseconds(Math.Ceiling((OptimisticConcurrency.FirstBackOff / 2).TotalMilliseconds)), OptimisticConcurrency.BackOff(2, 0));
         Assert.Equal(OptimisticConcurrency.FirstBackOff, OptimisticConcurrency.BackOff(2, 1));
-        Assert.Equal(OptimisticConcurrency.BackOff(2, 0.3) * 2, OptimisticConcurrency.BackOff(3, 0.3));
+        Assert.InRange(OptimisticConcurrency.BackOff(3, 0.3) - (OptimisticConcurrency.BackOff(2, 0.3) * 2), TimeSpan.FromMilliseconds(-1), TimeSpan.FromMilliseconds(1));
         Assert.NotEqual(OptimisticConcurrency.BackOff(4, 0.1), OptimisticConcurrency.BackOff(4, 0.9));
         var total = Enumerable.Range(2, OptimisticConcurrency.MaxAttempts - 1).Aggregate(TimeSpan.Zero, (sum, next) => sum + OptimisticConcurrency.BackOff(next, 1));
         Assert.True(total < TimeSpan.FromSeconds(0.5), $"Back-offs add up to {total}: too long for an HTTP answer.");
     }
 
     /// <summary>A fake clock that tells the test each timer the code under test starts, and how long it is set for.</summary>
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.001)]
+    [InlineData(0.02)]
+    [InlineData(0.5)]
+    [InlineData(0.999)]
+    [InlineData(1.0)]
+    public void A_wait_is_whole_milliseconds_as_a_delay_honours_it_and_never_below_half_its_ceiling(double jitter)
+    {
+        for (var next = 2; next <= OptimisticConcurrency.MaxAttempts; next++)
+        {
+            var ceiling = OptimisticConcurrency.FirstBackOff * Math.Pow(2, next - 2);
+            var wait = OptimisticConcurrency.BackOff(next, jitter);
+
+            // Task.Delay waits whole milliseconds: a wait between them would be cut short, below the half.
+            Assert.Equal(0, wait.Ticks % TimeSpan.TicksPerMillisecond);
+            Assert.InRange(wait, ceiling / 2, ceiling);
+        }
+    }
+
     private sealed class TimerRecordingTime : TimeProvider
     {
         private readonly Channel<TimeSpan> _started = Channel.CreateUnbounded<TimeSpan>();
