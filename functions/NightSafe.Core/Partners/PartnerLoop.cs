@@ -61,16 +61,14 @@ public sealed partial class PartnerLoop(
             return;
         }
 
-        // Each item is idempotent and independent of the others: queued at once, not one round trip after another.
+        // Each item is idempotent and independent of the others: sent at once, not one round trip after another. The
+        // cases due at the same moment (routing records them together) share one deadline message.
         var now = time.GetUtcNow();
-        await Task.WhenAll(cases.Where(c => c.IsUnanswered).SelectMany(@case => new[]
-        {
-            AlertAsync(referral, @case, AlertReason.New, null, cancellationToken, textAtOnce),
-            ScheduleAsync(
-                new PartnerLoopItem(PartnerLoopItem.Reminder, referral.Night.ToString(), referral.Reference.ToString(), @case.AgencyId.Value, TraceParent: referral.TraceParent),
-                AcknowledgementRules.Due(@case, referral.Priority, Acknowledgement, DeadlineStage.Reminder) - now,
-                cancellationToken),
-        }));
+        var unanswered = cases.Where(c => c.IsUnanswered).ToList();
+        var deadlines = unanswered
+            .GroupBy(c => AcknowledgementRules.Due(c, referral.Priority, Acknowledgement, DeadlineStage.Reminder))
+            .Select(due => ScheduleAsync(ReminderFor(referral, [.. due.Select(c => c.AgencyId.Value)]), due.Key - now, cancellationToken));
+        await Task.WhenAll(unanswered.Select(@case => AlertAsync(referral, @case, AlertReason.New, null, cancellationToken, textAtOnce)).Concat(deadlines));
 
         if (referral.Priority == Priority.Urgent)
         {
@@ -124,6 +122,15 @@ public sealed partial class PartnerLoop(
 
         switch (item.Step)
         {
+            case PartnerLoopItem.Reminder when item.Agencies is { Count: > 0 }:
+                // Each agency's reminder is decided, sent and marked on its own case; a retry after a failure part-way
+                // finds the earlier ones marked and does nothing new for them.
+                foreach (var agency in item.AgencyIds())
+                {
+                    await RemindAsync(item with { Agency = agency, Agencies = null }, night, reference, AgencyId.From(agency), cancellationToken);
+                }
+
+                break;
             case PartnerLoopItem.Reminder when item.Agency is { Length: > 0 } reminded:
                 await RemindAsync(item, night, reference, AgencyId.From(reminded), cancellationToken);
                 break;
@@ -467,6 +474,11 @@ public sealed partial class PartnerLoop(
 
     private Task TextAsync(OutboundSmsItem item, bool atOnce, CancellationToken cancellationToken) =>
         atOnce ? sendAtOnce.SendAsync(item, cancellationToken) : sms.EnqueueAsync(item, cancellationToken);
+
+    private static PartnerLoopItem ReminderFor(Referral referral, IReadOnlyList<string> agencies) =>
+        agencies.Count == 1
+            ? new PartnerLoopItem(PartnerLoopItem.Reminder, referral.Night.ToString(), referral.Reference.ToString(), agencies[0], TraceParent: referral.TraceParent)
+            : new PartnerLoopItem(PartnerLoopItem.Reminder, referral.Night.ToString(), referral.Reference.ToString(), null, TraceParent: referral.TraceParent, Agencies: agencies);
 
     private Task ScheduleAsync(PartnerLoopItem item, TimeSpan delay, CancellationToken cancellationToken) =>
         steps.ScheduleAsync(item, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, cancellationToken);

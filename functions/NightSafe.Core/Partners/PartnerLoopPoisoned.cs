@@ -28,9 +28,10 @@ public sealed partial class PartnerLoopPoisoned(IOutboundSmsQueue sms, RoutingWo
         }
         else
         {
-            var agency = string.IsNullOrWhiteSpace(item.Agency) ? null : world.AgencyNamed(item.Agency)?.Name ?? item.Agency;
-            LogPoisoned(item.Step, item.Night, item.Reference, item.Agency ?? "-", messageId);
-            key = $"alert/partner-loop/{item.Step}/{item.Night}/{item.Reference}/{item.Agency}";
+            var ids = item.AgencyIds();
+            var agency = ids.Count == 0 ? null : string.Join(", ", ids.Select(id => world.AgencyNamed(id)?.Name ?? id));
+            LogPoisoned(item.Step, item.Night, item.Reference, ids.Count == 0 ? "-" : string.Join(",", ids), messageId);
+            key = $"alert/partner-loop/{item.Step}/{item.Night}/{item.Reference}/{string.Join(",", ids)}";
             alert = $"NightSafe ALERT: the {What(item.Step)} of referral {item.Reference}{(agency is null ? string.Empty : " for " + agency)} failed after every retry. Please follow it up by hand.";
         }
 

@@ -108,13 +108,15 @@ public sealed record OutgoingCase(
 /// <param name="Step"><c>reminder</c> or <c>escalation</c> (an acknowledgement deadline), <c>cancellation</c>, or <c>update</c> (the officer added to the referral).</param>
 /// <param name="Agency">The agency whose case the deadline is for; for a cancellation, the agency that closed it (or null).</param>
 /// <param name="Reason">For an escalation, <c>not-accepted</c> or <c>declined-by-all</c>; for a cancellation, who closed it; for an update, the amendment's stamp (one MessageId per amendment).</param>
+/// <param name="Agencies">A reminder for several cases due at once (routing recorded them together), instead of <paramref name="Agency"/>: one message, each agency's reminder still decided on its own case.</param>
 public sealed record PartnerLoopItem(
     [property: JsonPropertyName("step")] string Step,
     [property: JsonPropertyName("night")] string Night,
     [property: JsonPropertyName("reference")] string Reference,
     [property: JsonPropertyName("agency")] string? Agency,
     [property: JsonPropertyName("reason")] string? Reason = null,
-    [property: JsonPropertyName("traceparent")] string? TraceParent = null)
+    [property: JsonPropertyName("traceparent")] string? TraceParent = null,
+    [property: JsonPropertyName("agencies")] IReadOnlyList<string>? Agencies = null)
 {
     public const string Reminder = "reminder";
     public const string Escalation = "escalation";
@@ -125,6 +127,12 @@ public sealed record PartnerLoopItem(
 
     /// <summary>The message text for this step.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>The agencies this step is for: <see cref="Agencies"/>, or <see cref="Agency"/> alone, or none.</summary>
+    public IReadOnlyList<string> AgencyIds() =>
+        Agencies is { Count: > 0 } several ? [.. several.Where(a => !string.IsNullOrWhiteSpace(a)).Distinct(StringComparer.Ordinal)]
+        : string.IsNullOrWhiteSpace(Agency) ? []
+        : [Agency];
 
     /// <summary>The step a message holds, or null when it is not such a JSON object.</summary>
     public static PartnerLoopItem? FromJson(string? message)

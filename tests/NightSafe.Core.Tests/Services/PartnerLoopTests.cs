@@ -53,6 +53,29 @@ public sealed class PartnerLoopTests
     }
 
     [Fact]
+    public async Task A_deadline_shared_by_several_cases_that_failed_every_retry_names_each_agency_to_the_inspectors()
+    {
+        var hub = new Hub();
+        var referral = await RoutedAsync(hub);
+        var shared = Assert.Single(hub.Steps.Pending).Item;
+        Assert.True(shared.AgencyIds().Count > 1);
+        var inspectors = Hub.World.DutyInspectors.Select(i => i.Phone).ToHashSet();
+        var before = hub.Sms.Sent.Count(s => inspectors.Contains(s.To));
+
+        // As the poison queue hands it over: the message text read back.
+        await hub.LoopPoison.HandleAsync(PartnerLoopItem.FromJson(shared.ToJson()), "poison-3", CancellationToken.None);
+        await hub.SendQueuedSmsAsync();
+
+        var alerts = hub.Sms.Sent.Where(s => inspectors.Contains(s.To)).Skip(before).ToList();
+        Assert.Equal(inspectors.Order(), alerts.Select(a => a.To).Order());
+        Assert.All(alerts, a =>
+        {
+            Assert.Contains(referral.Reference.ToString(), a.Body, StringComparison.Ordinal);
+            Assert.All(shared.AgencyIds(), id => Assert.Contains(Hub.World.AgencyNamed(id)!.Name, a.Body, StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
     public async Task Routing_texts_every_duty_phone_once_and_queues_each_cases_deadline()
     {
         var hub = new Hub();
@@ -71,7 +94,9 @@ public sealed class PartnerLoopTests
         });
         Assert.Equal(
             agencies.Select(a => (a, referral.ReceivedAt + TimeSpan.FromMinutes(10))).Order(),
-            hub.Steps.Pending.Select(p => (p.Item.Agency!, p.Due)).Order());
+            hub.Steps.Pending.SelectMany(p => p.Item.AgencyIds().Select(a => (a, p.Due))).Order());
+        // The three cases are due together: one deadline message for them, not one each.
+        Assert.Single(hub.Steps.Pending);
         var atTheProvider = hub.Sms.Provider.Count;
 
         await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
@@ -126,7 +151,7 @@ public sealed class PartnerLoopTests
         Assert.All(alerts, a => Assert.StartsWith($"NightSafe {flagged.Reference} ", a.Body, StringComparison.Ordinal));
         Assert.Equal(
             new[] { Survivors, Pastors }.Select(a => (a, Hub.FridayNight + TimeSpan.FromMinutes(10))).Order(),
-            hub.Steps.Pending.Select(p => (p.Item.Agency!, p.Due)).Order());
+            hub.Steps.Pending.SelectMany(p => p.Item.AgencyIds().Select(a => (a, p.Due))).Order());
 
         hub.Time.Advance(TimeSpan.FromMinutes(10));
         await hub.RunDueStepsAsync();
