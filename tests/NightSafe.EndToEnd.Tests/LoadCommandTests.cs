@@ -42,6 +42,7 @@ public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper outpu
             Assert.NotNull(p.ShareOfCeiling);
             Assert.Equal(0, p.Losses);
             Assert.Equal(0, p.Duplicates);
+            Assert.Equal((0, 0), (p.Unfinished, p.FlaggedForManualRouting));
             Assert.True(p.StorageProbe is { Count: > 0 } probe && probe.P50 > 0 && probe.P50 <= probe.P99 && probe.P99 <= p.StorageProbeMaxMs, "the storage probe's reads during the phase");
         });
         Assert.True(report.Clean);
@@ -71,10 +72,29 @@ public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper outpu
             Assert.True(phase.GetProperty("shareOfCeiling").GetDouble() > 0);
             Assert.Equal(0, phase.GetProperty("losses").GetInt32());
             Assert.Equal(0, phase.GetProperty("duplicates").GetInt32());
+            Assert.Equal(0, phase.GetProperty("unfinished").GetInt32());
+            Assert.Equal(0, phase.GetProperty("flaggedForManualRouting").GetInt32());
             Assert.Equal(System.Text.Json.JsonValueKind.Number, phase.GetProperty("stalls").ValueKind);
             Assert.True(phase.GetProperty("storageProbeMaxMs").GetDouble() >= phase.GetProperty("storageProbe").GetProperty("p99").GetDouble());
             Assert.InRange(phase.GetProperty("machineCpuBusy").GetDouble(), double.Epsilon, 1);
         });
+    }
+
+    [Fact]
+    public void A_referral_not_at_its_partners_when_the_drain_ends_is_lost_only_if_the_hub_says_it_routed_it()
+    {
+        Assert.Equal(ReferralFate.Arrived, LoadRun.FateOf(3, 0, "Routed"));
+        Assert.Equal(ReferralFate.Arrived, LoadRun.FateOf(1, 0, null));
+
+        // Still queued for routing when the drain ended: a longer drain would tell.
+        Assert.Equal(ReferralFate.NotYetRouted, LoadRun.FateOf(0, 0, "Received"));
+        Assert.Equal(ReferralFate.NotYetRouted, LoadRun.FateOf(3, 2, "Received"));
+        Assert.Equal(ReferralFate.Flagged, LoadRun.FateOf(0, 0, "NeedsManualRouting"));
+
+        // The hub routed it and a partner never got its case; or it was accepted and the hub has no trace of it.
+        Assert.Equal(ReferralFate.Lost, LoadRun.FateOf(3, 1, "Routed"));
+        Assert.Equal(ReferralFate.Lost, LoadRun.FateOf(2, 2, "Closed"));
+        Assert.Equal(ReferralFate.Lost, LoadRun.FateOf(0, 0, null));
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using Azure.Storage.Queues;
 using NightSafe.Cli.Sms;
 using NightSafe.Cli.Stack;
 using NightSafe.Core.Ports;
+using NightSafe.Core.Referrals;
 using NightSafe.Core.World;
 
 namespace NightSafe.Cli.Load;
@@ -100,7 +101,9 @@ public sealed record PhaseFigures(
     int Stalls,
     double LongestStallMs,
     int MostOvertaken = 0,
-    double? MachineCpuBusy = null)
+    double? MachineCpuBusy = null,
+    int Unfinished = 0,
+    int FlaggedForManualRouting = 0)
 {
     /// <summary>The storage probe's point reads during the phase (see <see cref="StorageWatch.ProbesSince"/>); null where not measured.</summary>
     public Percentiles? StorageProbe { get; init; }
@@ -145,11 +148,27 @@ public static class CaseOrder
     }
 }
 
+/// <summary>What became of an accepted referral by the end of the drain (<see cref="LoadRun.FateOf"/>).</summary>
+public enum ReferralFate
+{
+    /// <summary>Every case the hub recorded reached its partner.</summary>
+    Arrived,
+
+    /// <summary>Still waiting for routing when the drain ended: not lost, the drain was too short to tell.</summary>
+    NotYetRouted,
+
+    /// <summary>Routing failed every retry: the control room routes it by hand.</summary>
+    Flagged,
+
+    /// <summary>The hub routed it (or has no row for it) and a partner never received its case.</summary>
+    Lost,
+}
+
 /// <summary>A whole run: the ceiling, each phase, and any stall of the storage emulator.</summary>
 public sealed record LoadReport(StorageCeiling? Ceiling, IReadOnlyList<PhaseFigures> Phases, int Stalls, double LongestStallMs, string CasesCheckedAgainst)
 {
     [JsonIgnore]
-    public bool Clean => Phases.All(p => p.Losses == 0 && p.Duplicates == 0) && WarmUpClean;
+    public bool Clean => Phases.All(p => p.Losses == 0 && p.Duplicates == 0 && p.Unfinished == 0 && p.FlaggedForManualRouting == 0) && WarmUpClean;
 
     /// <summary>Texts sent to warm the hub before the phases (<see cref="LoadOptions.WarmUp"/>), in no phase's figures.</summary>
     public int WarmUpTexts { get; init; }
@@ -278,7 +297,11 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
                 var after = await StorageCountsAsync(cancellationToken);
                 var cpuBusy = MachineCpu.Now()?.BusySince(cpuBefore);
                 var probes = watch.ProbesSince(probesBefore);
-                var figures = Figures(rate, count, sendTime, start, texts, expected, cases, before, after, ceiling, probes, options.StallThreshold) with
+
+                // A referral not at every partner by now is lost only if the hub says it routed it: one it has not
+                // routed yet is still queued (the drain ended first), one flagged went to the control room by hand.
+                var statuses = await StatusesAsync(expected.Where(e => e.Value.Count == 0 || !e.Value.All(cases.ContainsKey)).Select(e => e.Key), cancellationToken);
+                var figures = Figures(rate, count, sendTime, start, texts, expected, cases, before, after, ceiling, probes, options.StallThreshold, statuses) with
                 {
                     MachineCpuBusy = cpuBusy,
                     StorageProbe = probes.Count > 0 ? Percentiles.Of(probes) : null,
@@ -351,6 +374,31 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
         return accepted.ToDictionary(a => a.Reference!, a => (IReadOnlyList<string>)(byReference.GetValueOrDefault(a.Reference!) ?? []), StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// What became of an accepted referral by the end of its phase's drain, from the cases the hub recorded for it, how
+    /// many of them no partner received, and its status as stored (null: no row).
+    /// </summary>
+    public static ReferralFate FateOf(int recordedCases, int missingAtPartners, string? status) =>
+        recordedCases > 0 && missingAtPartners == 0 ? ReferralFate.Arrived
+        : status == nameof(ReferralStatus.Received) ? ReferralFate.NotYetRouted
+        : status == nameof(ReferralStatus.NeedsManualRouting) ? ReferralFate.Flagged
+        // Routed (or gone) with a case no partner received, or accepted with no case and no row.
+        : ReferralFate.Lost;
+
+    /// <summary>Each referral's status as the hub stored it (null when it has no row).</summary>
+    private async Task<IReadOnlyDictionary<string, string?>> StatusesAsync(IEnumerable<string> references, CancellationToken cancellationToken)
+    {
+        var table = new TableClient(hub.StorageConnectionString, "Referrals");
+        var statuses = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var reference in references)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(hub.Night, "R|" + reference, ["Status"], cancellationToken);
+            statuses[reference] = row.HasValue ? row.Value!.GetString("Status") : null;
+        }
+
+        return statuses;
+    }
+
     /// <summary>Waits (until <paramref name="deadline"/>) for the routing and outbound SMS queues to hold nothing.</summary>
     private async Task QueuesEmptyAsync(TimeSpan deadline, Stopwatch clock, CancellationToken cancellationToken)
     {
@@ -403,23 +451,27 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
         IReadOnlyDictionary<string, long>? after,
         StorageCeiling? ceiling,
         IReadOnlyList<TimeSpan> probes,
-        TimeSpan stallThreshold)
+        TimeSpan stallThreshold,
+        IReadOnlyDictionary<string, string?> statuses)
     {
         var accepted = texts.Where(t => t.Reference is not null).ToDictionary(t => t.Reference!, StringComparer.Ordinal);
         var toPartner = new List<TimeSpan>();
         var fullyRouted = 0;
         var losses = 0;
+        var unfinished = 0;
+        var flagged = 0;
         var duplicates = 0;
         var lastArrival = start;
         foreach (var (reference, ids) in expected)
         {
             var complete = ids.Count > 0;
+            var missing = 0;
             foreach (var id in ids)
             {
                 if (!cases.TryGetValue(id, out var times))
                 {
                     complete = false;
-                    losses++;
+                    missing++;
                     continue;
                 }
 
@@ -431,9 +483,19 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
                 }
             }
 
-            // A referral the hub accepted but recorded no case for is lost too.
-            losses += ids.Count == 0 ? 1 : 0;
             fullyRouted += complete ? 1 : 0;
+            switch (FateOf(ids.Count, missing, statuses.GetValueOrDefault(reference)))
+            {
+                case ReferralFate.NotYetRouted:
+                    unfinished++;
+                    break;
+                case ReferralFate.Flagged:
+                    flagged++;
+                    break;
+                case ReferralFate.Lost:
+                    losses += Math.Max(missing, 1);
+                    break;
+            }
         }
 
         double? perReferral = null;
@@ -480,6 +542,8 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
             duplicates,
             probes.Count(t => t >= stallThreshold),
             probes.Where(t => t >= stallThreshold).Select(t => t.TotalMilliseconds).DefaultIfEmpty(0).Max(),
-            overtaken);
+            overtaken,
+            Unfinished: unfinished,
+            FlaggedForManualRouting: flagged);
     }
 }
