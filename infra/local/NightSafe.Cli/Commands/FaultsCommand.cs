@@ -34,7 +34,7 @@ public static class FaultsCommand
         var outage = new Option<int>("--outage-seconds") { Description = "How long Service Bus, Twilio and storage are down.", DefaultValueFactory = _ => (int)defaults.Outage.TotalSeconds }.InRange(1, 300);
         var seed = new Option<int>("--seed") { Description = "The same seed sends the same texts.", DefaultValueFactory = _ => defaults.Seed };
         var log = new Option<string?>("--log") { Description = "Where the stack's logs go (default .nightsafe/faults.log)." };
-        var command = new Command("faults", "Start a private stack on free ports and run a short night while Service Bus is paused, the worker is killed mid-burst and Twilio is paused; check that every acknowledged referral ends routed or flagged, no agency gets a case twice, nobody gets two advice SMS and no SMS fault flags a referral.")
+        var command = new Command("faults", "Start a private stack on free ports and run a short night while Service Bus is paused, the worker is killed mid-burst, Twilio is paused and storage is paused; check that every acknowledged referral ends routed or flagged, no agency gets a case twice, nobody gets two advice SMS and no SMS fault flags a referral.")
         {
             only,
             texts,
