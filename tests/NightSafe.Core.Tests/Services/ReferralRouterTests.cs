@@ -299,15 +299,7 @@ public sealed class ReferralRouterTests
             hub.Time.Advance(SmsProviderPace.Slow + TimeSpan.FromSeconds(1));
             throw new SmsUnavailableException("timed out");
         });
-        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
-        await hub.TextAsync("Chelmsford drunk outside the station 07700 900778 consent y");
-        var items = hub.RoutingQueue.Items.ToList();
-        hub.RoutingQueue.Items.Clear();
-
-        foreach (var item in items)
-        {
-            Assert.Equal(RoutingOutcome.Routed, await hub.Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None));
-        }
+        await TwoReferralsRoutedAsync(hub);
 
         // The first failed at the provider and was queued; the second did not try the provider at all.
         Assert.Equal(1, attempts);
@@ -329,15 +321,7 @@ public sealed class ReferralRouterTests
         var hub = new Hub();
         // Each mark takes longer than a slow provider call would; the provider itself answers at once.
         hub.Markers.Beginning = () => hub.Time.Advance(SmsProviderPace.Slow + TimeSpan.FromMilliseconds(500));
-        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
-        await hub.TextAsync("Chelmsford drunk outside the station 07700 900778 consent y");
-        var items = hub.RoutingQueue.Items.ToList();
-        hub.RoutingQueue.Items.Clear();
-
-        foreach (var item in items)
-        {
-            Assert.Equal(RoutingOutcome.Routed, await hub.Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None));
-        }
+        await TwoReferralsRoutedAsync(hub);
 
         // Both referrals' advice and alerts went at once: queueing them would only have added the queue's requests.
         Assert.Empty(hub.SmsQueue.Items);
@@ -619,6 +603,20 @@ public sealed class ReferralRouterTests
         Assert.Equal(1, hub.Sms.Reconciles);
         Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
         Assert.Equal(sent.Sid, Assert.Single(hub.Store.Referrals).AdviceMessageId);
+    }
+
+    /// <summary>Two Chelmsford referrals texted, then routed one after the other by the router itself (not the queue).</summary>
+    private static async Task TwoReferralsRoutedAsync(Hub hub)
+    {
+        await hub.TextAsync("Chelmsford alone by the river 07700 900777 consent y");
+        await hub.TextAsync("Chelmsford drunk outside the station 07700 900778 consent y");
+        var items = hub.RoutingQueue.Items.ToList();
+        hub.RoutingQueue.Items.Clear();
+
+        foreach (var item in items)
+        {
+            Assert.Equal(RoutingOutcome.Routed, await hub.Router.RouteAsync(Nights.NightId.Parse(item.Night), References.ReferenceCode.Parse(item.Reference), CancellationToken.None));
+        }
     }
 
     private static OutboundSmsItem AdviceSmsItem(Hub hub) => Advice.AdviceSms.ItemFor(Assert.Single(hub.Store.Referrals));
