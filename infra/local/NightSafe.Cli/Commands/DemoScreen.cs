@@ -56,7 +56,7 @@ public static class DemoScreen
         AnsiConsole.MarkupLine(string.Create(c, $"Advice SMS: {f.AdviceDelivered} delivered, {f.AdviceUndelivered} undelivered, {f.AdviceRefused} refused for good."));
         AnsiConsole.MarkupLine($"Summary SMS to the duty inspectors: [italic]{Markup.Escape(report.SummarySms ?? "(none)")}[/]");
         AnsiConsole.MarkupLine(string.Create(c, $"Webhook reply: p50 {Ms(f.WebhookReply.P50)}, p95 {Ms(f.WebhookReply.P95)} ({f.WebhookReply.Count} texts)."));
-        AnsiConsole.MarkupLine(string.Create(c, $"Referral accepted -> partner message received: p50 {Ms(f.AcceptedToPartner.P50)}, p95 {Ms(f.AcceptedToPartner.P95)} ({f.AcceptedToPartner.Count} cases)."));
+        AnsiConsole.MarkupLine(string.Create(c, $"Referral accepted -> partner message received: p50 {Ms(f.AcceptedToPartner.P50)}, p95 {Ms(f.AcceptedToPartner.P95)} ({f.AcceptedToPartner.Count} cases routing published; escalations left out)."));
         AnsiConsole.MarkupLine(string.Create(c, $"Cold start: Functions host ready {Ms(report.ReadyAfter)}, first invocation served {Ms(report.ColdStart)} after it started."));
         AnsiConsole.MarkupLine(string.Create(c, $"Night replayed in {report.Elapsed.TotalSeconds:0.0} s; {total.TotalSeconds:0.0} s with the stack's start."));
         foreach (var misread in f.Misreads.Take(5))

@@ -1,3 +1,4 @@
+using NightSafe.Cli.Partners;
 using NightSafe.Core.Routing;
 using NightSafe.TwilioStandIn;
 
@@ -83,7 +84,7 @@ public sealed record NightFigures
 
     public required Latency WebhookReply { get; init; }
 
-    /// <summary>From the hub's reply to the officer (referral accepted) to the case arriving at each agency.</summary>
+    /// <summary>From the hub's reply to the officer (referral accepted) to each case routing published arriving at its agency (escalations' cases left out: <see cref="RoutedCases"/>).</summary>
     public required Latency AcceptedToPartner { get; init; }
 
     /// <summary>Every agency of routing.json, in its order, with its part in the partner loop.</summary>
@@ -188,13 +189,34 @@ public sealed record NightFigures
             AdviceUndelivered = advice.Count(m => m.Status is MessageStatus.Undelivered or MessageStatus.Failed),
             AdviceRefused = night.Refusals.Count(r => r.Code != 20429 && r.To is not null && subjectPhones.Contains(r.To)),
             WebhookReply = Latency.Of(night.Texts.Where(t => t.Text.IsOfficerText).Select(t => t.Reply.Elapsed)),
-            AcceptedToPartner = Latency.Of(cases
-                .Where(c => c.Reference is not null && repliedAt.ContainsKey(c.Reference))
+            AcceptedToPartner = Latency.Of(RoutedCases(referrals, cases)
+                .Where(c => repliedAt.ContainsKey(c.Reference!))
                 .Select(c => c.ReceivedAt - repliedAt[c.Reference!] is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero)),
             PartnerLoop = [.. night.World.Agencies.Select(a => LoopOf(night, a))],
             Escalations = EscalationsOf(night),
             CancellationsReceived = night.Cancellations.Distinct(StringComparer.Ordinal).Count(),
         };
+    }
+
+    /// <summary>
+    /// The cases <paramref name="received"/> that routing published: those the hub disclosed with the referral's first
+    /// cases (routing records them together, at one time). A case disclosed later (the control room's, on an escalation
+    /// a deadline or two after routing) is the partner loop's, not the acceptance's, so it is left out of the latency.
+    /// </summary>
+    public static IEnumerable<ReceivedCase> RoutedCases(IEnumerable<ReferralView> referrals, IEnumerable<ReceivedCase> received)
+    {
+        ArgumentNullException.ThrowIfNull(referrals);
+        ArgumentNullException.ThrowIfNull(received);
+        var routed = new HashSet<(string Night, string Reference, string Agency)>();
+        foreach (var referral in referrals)
+        {
+            if (referral.Cases.Where(c => c.DisclosedAt is not null).Select(c => c.DisclosedAt!.Value).DefaultIfEmpty().Min() is var first && first != default)
+            {
+                routed.UnionWith(referral.Cases.Where(c => c.DisclosedAt == first).Select(c => (referral.Night, referral.Reference, c.Agency)));
+            }
+        }
+
+        return received.Where(c => c is { Night: { } night, Reference: { } reference } && routed.Contains((night, reference, c.Subscription)));
     }
 
     private static AgencyLoop LoopOf(NightRecord night, Core.World.Agency agency)
