@@ -85,6 +85,10 @@ public sealed class FaultChecksTests
         var missing = run with { Deliveries = [.. run.Deliveries.Skip(1)] };
         Assert.Contains(FaultChecks.Failures(missing), f => f.Contains("never reached their agency: " + run.Deliveries[0].MessageId, StringComparison.Ordinal));
 
+        // Unless the referral was closed before routing published its cases (withheld, never sent).
+        var withheld = missing with { Referrals = [.. missing.Referrals.Select(r => $"{r.Night}/{r.Reference}/" == run.Deliveries[0].MessageId[..(run.Deliveries[0].MessageId.LastIndexOf('/') + 1)] ? r with { Status = "Closed", WasRouted = false } : r)] };
+        Assert.DoesNotContain(FaultChecks.CasesOnce(withheld), f => f.Contains("never reached their agency", StringComparison.Ordinal));
+
         var elsewhere = run with { Deliveries = [.. run.Deliveries, run.Deliveries[0] with { Subscription = "street-pastors-colchester", SequenceNumber = 50 }] };
         Assert.Contains(FaultChecks.Failures(elsewhere), f => f.Contains("another agency's subscription", StringComparison.Ordinal));
     }

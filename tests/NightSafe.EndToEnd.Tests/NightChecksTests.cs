@@ -60,6 +60,19 @@ public sealed class NightChecksTests
     }
 
     [Fact]
+    public void The_cases_of_a_referral_closed_before_routing_published_them_are_not_expected_at_the_agencies()
+    {
+        // Recorded, then withheld: the officer's CLOSE came before routing published them.
+        var night = SoundNight();
+        var referral = night.Referrals.Single();
+        var withheld = night with { Referrals = [referral with { WasRouted = false }], Cases = [] };
+        Assert.DoesNotContain(NightChecks.Isolation(withheld), f => f.Contains("never reached their agency", StringComparison.Ordinal));
+
+        // The same cases missing from a routed referral are lost.
+        Assert.Contains(NightChecks.Isolation(withheld with { Referrals = [referral] }), f => f.Contains("never reached their agency", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_routed_case_that_never_arrived_is_a_failure()
     {
         var night = SoundNight();
@@ -197,6 +210,28 @@ public sealed class NightChecksTests
     {
         var referral = night.Referrals[0];
         return night with { Referrals = [referral with { Cases = [.. referral.Cases, extra], ClosedAt = Disclosed + closedAfter }] };
+    }
+
+    [Fact]
+    public void The_acceptance_to_partner_figure_counts_routings_cases_not_the_control_rooms_case_an_escalation_disclosed_later()
+    {
+        var night = SoundNight();
+        var escalated = Disclosed.AddSeconds(40);
+        var referral = night.Referrals.Single() with
+        {
+            Cases = [.. night.Referrals.Single().Cases, new CaseView(World.FallbackAgencyId.Value, "Sent", ["reference"], escalated)],
+        };
+        var controlRoomCase = night.Cases[0] with { Subscription = World.FallbackAgencyId.Value, MessageId = $"{Night}/{Reference}/{World.FallbackAgencyId.Value}", ReceivedAt = TimeSpan.FromSeconds(41) };
+        ReceivedCase[] received = [.. night.Cases, controlRoomCase, night.Cases[0] with { Body = new JsonObject { ["reference"] = "ZZZZZZ", ["night"] = Night } }];
+
+        var routed = NightFigures.RoutedCases([referral], received).ToList();
+
+        Assert.Equal([Council, Pastors], routed.Select(c => c.Subscription).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(routed, c => c.Subscription == World.FallbackAgencyId.Value);
+
+        // A referral routed to the control room in the first place (the fallback) still counts it.
+        var fallback = referral with { Cases = [new CaseView(World.FallbackAgencyId.Value, "Sent", ["reference"], Disclosed)] };
+        Assert.Equal(World.FallbackAgencyId.Value, Assert.Single(NightFigures.RoutedCases([fallback], received)).Subscription);
     }
 
     /// <summary>One referral, routed to the Chelmsford street pastors and council team, closed, advice delivered, summarised.</summary>

@@ -64,7 +64,9 @@ public sealed class NightBoard(RoutingWorld world)
     public NightBoardView Build(NightId night, NightRows rows, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var casesByReference = rows.Cases.ToLookup(c => c.Reference);
+        // A case routing withheld was never sent: it is neither an agency's nor open (its "withheld" event stays on the trail).
+        var cases = Ports.AgencyCases.Sent(rows.Cases);
+        var casesByReference = cases.ToLookup(c => c.Reference);
         var eventsByReference = rows.Events.ToLookup(e => e.Reference, e => e.Event);
         var referrals = rows.Referrals
             .OrderByDescending(r => r.ReceivedAt)
@@ -72,7 +74,7 @@ public sealed class NightBoard(RoutingWorld world)
             .Select(r => Row(r, [.. casesByReference[r.Reference]], [.. eventsByReference[r.Reference]], now))
             .ToList();
 
-        var openCases = rows.Cases.Count(c => !c.IsFinished && rows.Referrals.Any(r => r.Reference == c.Reference && r.IsOpen));
+        var openCases = cases.Count(c => !c.IsFinished && rows.Referrals.Any(r => r.Reference == c.Reference && r.IsOpen));
         var glance = new NightGlance(
             referrals.Count,
             referrals.Count(r => r.Open),
@@ -83,7 +85,7 @@ public sealed class NightBoard(RoutingWorld world)
             Counts(rows.Referrals.Select(r => r.TownId.Value), id => world.FindTown(TownId.From(id))?.Name ?? id, world.Towns.Select(t => t.Id.Value)),
             Counts(rows.Referrals.SelectMany(r => r.Categories).Select(c => c.Value), id => world.FindCategory(CategoryId.From(id))?.Name ?? id, world.Categories.Select(c => c.Id.Value)),
             PerHour(rows.Referrals),
-            Acceptance(rows.Cases));
+            Acceptance(cases));
         return new NightBoardView(night.ToString(), now, glance, referrals);
     }
 

@@ -75,7 +75,7 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
         var cases = new List<PartnerCase>();
         foreach (var night in new[] { tonight, tonight.Previous })
         {
-            cases.AddRange(await store.CasesForAgencyAsync(night, agencyId, cancellationToken));
+            cases.AddRange(await store.AgencysCasesAsync(night, agencyId, cancellationToken));
         }
 
         return [.. cases
@@ -90,7 +90,7 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
     /// </summary>
     public async Task<DeskCase?> OpenAsync(AgencyId agencyId, NightId night, ReferenceCode reference, string by, CancellationToken cancellationToken)
     {
-        var found = await store.FindCaseAsync(night, reference, agencyId, cancellationToken);
+        var found = await store.AgencysCaseAsync(night, reference, agencyId, cancellationToken);
         var now = time.GetUtcNow();
         if (found is null)
         {
@@ -119,7 +119,7 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
     /// <summary>Whether a case link for this case may still sign someone in (two point reads).</summary>
     public async Task<CaseLinkState> LinkStateAsync(AgencyId agencyId, NightId night, ReferenceCode reference, CancellationToken cancellationToken)
     {
-        var found = await store.FindCaseAsync(night, reference, agencyId, cancellationToken);
+        var found = await store.AgencysCaseAsync(night, reference, agencyId, cancellationToken);
         if (found is null)
         {
             return CaseLinkState.Unknown;

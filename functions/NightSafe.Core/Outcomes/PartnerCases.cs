@@ -101,7 +101,7 @@ public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerL
             {
                 referralExists = stored is not null;
                 moved = false;
-                var found = await store.FindCaseAsync(night, reference, agencyId, ct);
+                var found = await store.AgencysCaseAsync(night, reference, agencyId, ct);
                 if (found is null)
                 {
                     return new(new OutcomeResult.NotRoutedToAgency());
@@ -162,7 +162,7 @@ public sealed partial class PartnerCases(IReferralStore store, Partners.PartnerL
     /// <summary>The agency's cases of a night in its own minimised view; the listing is logged as a consultation.</summary>
     public async Task<IReadOnlyList<PartnerCaseView>> ListAsync(AgencyId agencyId, NightId night, CancellationToken cancellationToken)
     {
-        var cases = await store.CasesForAgencyAsync(night, agencyId, cancellationToken);
+        var cases = await store.AgencysCasesAsync(night, agencyId, cancellationToken);
         var now = time.GetUtcNow();
         foreach (var @case in cases)
         {

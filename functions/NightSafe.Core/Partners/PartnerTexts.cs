@@ -26,8 +26,8 @@ public sealed partial class PartnerTexts(IReferralStore store, PartnerCases case
         ArgumentNullException.ThrowIfNull(agency);
         ArgumentNullException.ThrowIfNull(body);
         var tonight = NightId.For(time.GetUtcNow(), world);
-        var mine = (await store.CasesForAgencyAsync(tonight, agency.Id, cancellationToken))
-            .Concat(await store.CasesForAgencyAsync(tonight.Previous, agency.Id, cancellationToken))
+        var mine = (await store.AgencysCasesAsync(tonight, agency.Id, cancellationToken))
+            .Concat(await store.AgencysCasesAsync(tonight.Previous, agency.Id, cancellationToken))
             .ToList();
         var open = mine.Where(c => !c.IsFinished).Select(c => c.Reference).Distinct().ToList();
         var known = mine.Select(c => c.Reference).Distinct().ToList();

@@ -94,6 +94,17 @@ public static class ReferralUpdates
         return (await LoopAsync(store, read.Value.Night, read.Value.Reference, read, (stored, _) => Task.FromResult(decide(stored)), cancellationToken)).Result;
     }
 
+    /// <summary>As above, deciding asynchronously (reading more, such as the cases, inside the attempt).</summary>
+    public static async Task<TResult> UpdateAsync<TResult>(
+        this IReferralStore store,
+        Stored<Referral> read,
+        Func<Stored<Referral>?, CancellationToken, Task<ReferralDecision<TResult>>> decide,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return (await LoopAsync(store, read.Value.Night, read.Value.Reference, read, decide, cancellationToken)).Result;
+    }
+
     /// <summary>The loop: returns what the last attempt decided and the referral's version its save gave (null when it wrote no referral).</summary>
     private static Task<(TResult Result, string? Version)> LoopAsync<TResult>(
         IReferralStore store,

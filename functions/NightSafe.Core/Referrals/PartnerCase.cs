@@ -52,8 +52,19 @@ public sealed record PartnerCase
     /// <summary>When the agency was told that the referral is closed (case-closed message, SMS to phones that accepted).</summary>
     public DateTimeOffset? CancelledAt { get; init; }
 
-    /// <summary>Nothing more is expected of the agency: it closed or declined the case, or was told it is over.</summary>
-    public bool IsFinished => Status is CaseStatus.Closed or CaseStatus.Declined || CancelledAt is not null;
+    /// <summary>
+    /// When routing withheld it: the referral was closed after the case was recorded and before it was published, so
+    /// the agency was never sent it. A withheld case is not the agency's: its lists, desk, reports and the night's
+    /// summary leave it out (the audit trail keeps its "withheld" event). It is still told the referral is closed, in
+    /// case an earlier routing attempt did publish it before failing.
+    /// </summary>
+    public DateTimeOffset? WithheldAt { get; init; }
+
+    /// <summary>Withheld by routing: never sent to the agency (see <see cref="WithheldAt"/>).</summary>
+    public bool IsWithheld => WithheldAt is not null;
+
+    /// <summary>Nothing more is expected of the agency: it closed or declined the case, was told it is over, or never got it.</summary>
+    public bool IsFinished => Status is CaseStatus.Closed or CaseStatus.Declined || CancelledAt is not null || WithheldAt is not null;
 
     /// <summary>The agency has not answered it at all.</summary>
     public bool IsUnanswered => Status == CaseStatus.Sent;

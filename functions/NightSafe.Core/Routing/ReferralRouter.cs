@@ -345,29 +345,43 @@ public sealed partial class ReferralRouter(
             ?? throw new InvalidOperationException($"Referral {read.Value.Key} vanished while being routed.");
 
     /// <summary>
-    /// Closed after its cases were recorded and before any was published: none is published, the trail says so for each
-    /// agency, and the pending advice is set aside. (For the partner loop: nothing is out, so there is nothing to cancel.)
+    /// Closed after its cases were recorded and before any was published: none is published, each case row is marked
+    /// withheld and the trail says so for each agency (so no agency's list, desk or summary counts it), and the pending
+    /// advice is set aside. The close's cancellation still tells each agency, since an earlier attempt of this routing
+    /// may have published before it failed.
     /// </summary>
     private async Task WithholdAsync(Stored<Referral> read, IReadOnlyList<PartnerCase> cases, CancellationToken cancellationToken)
     {
         LogClosedDuringRouting(read.Value.Night, read.Value.Reference, cases.Count);
+        var agencies = cases.Select(c => c.AgencyId).ToHashSet();
         await store.UpdateAsync(
             read,
-            stored =>
+            async (stored, ct) =>
             {
                 if (stored is null)
                 {
                     return new ReferralDecision<bool>(false);
                 }
 
+                // The case rows say so too, at the versions read now: a withheld case is not the agency's (its lists,
+                // desk and the night's summary leave it out), and a repeat finds them withheld and writes nothing new.
                 var now = time.GetUtcNow();
+                var withheld = (await store.CasesAsync(stored.Value.Night, stored.Value.Reference, ct))
+                    .Where(c => agencies.Contains(c.Value.AgencyId) && !c.Value.IsWithheld)
+                    .ToList();
                 var aside = stored.Value.AdviceOutstanding ? stored.Value.SetAdviceAside("closed during routing", now) : null;
-                var withheld = cases.Select(c => ReferralEvent.Of(now, ReferralEventKinds.Withheld, Actors.System, (ReferralEventData.Agency, c.AgencyId.Value), (ReferralEventData.Reason, "closed before the case was published")));
+                if (withheld.Count == 0 && aside is null)
+                {
+                    return new ReferralDecision<bool>(false);
+                }
+
+                var events = withheld.Select(c => ReferralEvent.Of(now, ReferralEventKinds.Withheld, Actors.System, (ReferralEventData.Agency, c.Value.AgencyId.Value), (ReferralEventData.Reason, "closed before the case was published")));
                 return new(true, new ReferralChange(stored.Value.Night, stored.Value.Reference)
                 {
                     Referral = aside?.Referral,
                     ReferralVersion = aside is null ? null : stored.Version,
-                    Events = [.. withheld, .. aside?.Events ?? []],
+                    Cases = [.. withheld.Select(c => (c.Value with { WithheldAt = now }, (string?)c.Version))],
+                    Events = [.. events, .. aside?.Events ?? []],
                 });
             },
             cancellationToken);

@@ -24,6 +24,8 @@ public static class NightSummaryCalculator
         ArgumentNullException.ThrowIfNull(referrals);
         ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(world);
+        // A case routing withheld was never sent: no agency had it to answer.
+        cases = Ports.AgencyCases.Sent(cases);
 
         var byTown = world.Towns
             .Select(t => (t.Id, Count: referrals.Count(r => r.TownId == t.Id)))

@@ -135,6 +135,7 @@ internal static class ReferralRows
             ["EscalatedAt"] = partnerCase.EscalatedAt,
             ["EscalationReason"] = partnerCase.EscalationReason,
             ["CancelledAt"] = partnerCase.CancelledAt,
+            ["WithheldAt"] = partnerCase.WithheldAt,
         };
     }
 
@@ -156,6 +157,7 @@ internal static class ReferralRows
             EscalatedAt = entity.GetDateTimeOffset("EscalatedAt"),
             EscalationReason = entity.GetString("EscalationReason"),
             CancelledAt = entity.GetDateTimeOffset("CancelledAt"),
+            WithheldAt = entity.GetDateTimeOffset("WithheldAt"),
         };
     }
 

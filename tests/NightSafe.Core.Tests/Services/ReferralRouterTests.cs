@@ -1,5 +1,6 @@
 using NightSafe.Core.World;
 using System.Text.Json;
+using NightSafe.Core.Outcomes;
 using NightSafe.Core.Ports;
 using NightSafe.Core.Referrals;
 using NightSafe.Core.Routing;
@@ -571,6 +572,36 @@ public sealed class ReferralRouterTests
         Assert.Equal(ReferralStatus.Closed, closed.Status);
         Assert.Equal(AdviceState.NotApplicable, closed.Advice);
         Assert.Contains(hub.Store.Events(closed), e => e.Kind == ReferralEventKinds.Withheld);
+    }
+
+    [Fact]
+    public async Task A_case_withheld_because_of_a_close_is_not_the_agencys_its_list_desk_texts_reports_and_the_summary_leave_it_out()
+    {
+        var hub = new Hub();
+        await hub.TextAsync("Chelmsford spiked outside Bar 9 07700 900777 consent y");
+        var referral = Assert.Single(hub.Store.Referrals);
+        hub.Store.AfterNextSave = () => hub.TextAsync($"CLOSE {referral.Reference} with friends now").GetAwaiter().GetResult();
+
+        await hub.RouteQueuedAsync();
+
+        Assert.Empty(hub.Publisher.Cases);
+        var recorded = hub.Store.AllCases;
+        Assert.NotEmpty(recorded);
+        Assert.All(recorded, c => Assert.True(c.IsWithheld));
+        foreach (var @case in recorded)
+        {
+            Assert.Empty(await hub.Partners.ListAsync(@case.AgencyId, referral.Night, CancellationToken.None));
+            Assert.IsType<OutcomeResult.NotRoutedToAgency>(await hub.Partners.ReportAsync(@case.AgencyId, referral.Night, referral.Reference, PartnerOutcome.Accepted, null, CancellationToken.None));
+        }
+
+        var summary = NightSafe.Core.Summaries.NightSummaryCalculator.Calculate(referral.Night, hub.Store.Referrals, hub.Store.AllCases, Hub.World, hub.Time.GetUtcNow());
+        Assert.Empty(summary.Agencies);
+        Assert.Equal(recorded.Count, hub.Store.Events(Assert.Single(hub.Store.Referrals)).Count(e => e.Kind == ReferralEventKinds.Withheld));
+
+        // A repeat of the routing item finds them withheld and writes nothing new.
+        await hub.Router.RouteAsync(referral.Night, referral.Reference, CancellationToken.None);
+        Assert.Empty(hub.Publisher.Cases);
+        Assert.Equal(recorded.Count, hub.Store.Events(Assert.Single(hub.Store.Referrals)).Count(e => e.Kind == ReferralEventKinds.Withheld));
     }
 
     [Fact]

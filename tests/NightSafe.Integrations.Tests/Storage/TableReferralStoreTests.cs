@@ -199,6 +199,24 @@ public sealed class TableReferralStoreTests(AzuriteFixture azurite) : ReferralSt
     }
 
     [Fact]
+    public async Task A_withheld_case_reads_back_withheld_and_the_agencys_own_reads_leave_it_out()
+    {
+        var night = StorageTestBed.UniqueNight();
+        var referral = StorageTestBed.Referral(night);
+        var pastors = new AgencyId("street-pastors-chelmsford");
+        await Store.TryCreateAsync(referral, [], Ct);
+        await Store.SaveAsync(new ReferralChange(night, referral.Reference) { Cases = [(Case(night, referral.Reference, pastors.Value), null)] }, Ct);
+        var read = (await Store.FindCaseAsync(night, referral.Reference, pastors, Ct))!;
+
+        await Store.SaveAsync(new ReferralChange(night, referral.Reference) { Cases = [(read.Value with { WithheldAt = T0.AddMinutes(1) }, read.Version)] }, Ct);
+
+        Assert.Equal(T0.AddMinutes(1), (await Store.FindCaseAsync(night, referral.Reference, pastors, Ct))!.Value.WithheldAt);
+        Assert.Single(await Store.CasesForAgencyAsync(night, pastors, Ct));
+        Assert.Empty(await Store.AgencysCasesAsync(night, pastors, Ct));
+        Assert.Null(await Store.AgencysCaseAsync(night, referral.Reference, pastors, Ct));
+    }
+
+    [Fact]
     public async Task The_trail_is_in_time_order_and_events_of_one_instant_keep_their_order()
     {
         var night = StorageTestBed.UniqueNight();
