@@ -559,12 +559,7 @@ public sealed class ReferralRouterTests
     public async Task A_close_after_the_cases_are_recorded_and_before_they_are_published_discloses_nothing_and_sends_no_advice()
     {
         var hub = new Hub();
-        await hub.TextAsync("Chelmsford spiked outside Bar 9 07700 900777 consent y");
-        var referral = Assert.Single(hub.Store.Referrals);
-        // The officer's CLOSE lands just after routing recorded the cases.
-        hub.Store.AfterNextSave = () => hub.TextAsync($"CLOSE {referral.Reference} with friends now").GetAwaiter().GetResult();
-
-        await hub.RouteQueuedAsync();
+        await ClosedJustAfterRoutingRecordedTheCasesAsync(hub);
 
         Assert.Empty(hub.Publisher.Cases);
         Assert.Empty(AdviceTexts(hub));
@@ -575,14 +570,10 @@ public sealed class ReferralRouterTests
     }
 
     [Fact]
-    public async Task A_case_withheld_because_of_a_close_is_not_the_agencys_its_list_desk_texts_reports_and_the_summary_leave_it_out()
+    public async Task A_case_withheld_because_of_a_close_is_not_the_agencys_its_list_reports_and_the_summary_leave_it_out()
     {
         var hub = new Hub();
-        await hub.TextAsync("Chelmsford spiked outside Bar 9 07700 900777 consent y");
-        var referral = Assert.Single(hub.Store.Referrals);
-        hub.Store.AfterNextSave = () => hub.TextAsync($"CLOSE {referral.Reference} with friends now").GetAwaiter().GetResult();
-
-        await hub.RouteQueuedAsync();
+        var referral = await ClosedJustAfterRoutingRecordedTheCasesAsync(hub);
 
         Assert.Empty(hub.Publisher.Cases);
         var recorded = hub.Store.AllCases;
@@ -634,6 +625,16 @@ public sealed class ReferralRouterTests
         Assert.Equal(1, hub.Sms.Reconciles);
         Assert.Equal(AdviceState.Sent, Assert.Single(hub.Store.Referrals).Advice);
         Assert.Equal(sent.Sid, Assert.Single(hub.Store.Referrals).AdviceMessageId);
+    }
+
+    /// <summary>A spiking referral routed while the officer's CLOSE lands just after routing recorded its cases.</summary>
+    private static async Task<Referral> ClosedJustAfterRoutingRecordedTheCasesAsync(Hub hub)
+    {
+        await hub.TextAsync("Chelmsford spiked outside Bar 9 07700 900777 consent y");
+        var referral = Assert.Single(hub.Store.Referrals);
+        hub.Store.AfterNextSave = () => hub.TextAsync($"CLOSE {referral.Reference} with friends now").GetAwaiter().GetResult();
+        await hub.RouteQueuedAsync();
+        return referral;
     }
 
     /// <summary>Two Chelmsford referrals texted, then routed one after the other by the router itself (not the queue).</summary>
