@@ -53,7 +53,7 @@ public sealed record DossierBody(
             r.RoutedAt,
             r.ClosedAt,
             r.ErasedAt,
-            [.. dossier.Cases.Select(c => new DossierCase(c.AgencyId.Value, c.Status.ToString(), c.DisclosedAt, c.Fields, c.AcceptedAt, c.UpdatedAt))],
+            [.. dossier.Cases.Select(c => new DossierCase(c.AgencyId.Value, c.Status.ToString(), c.DisclosedAt, c.Fields, c.AcceptedAt, c.UpdatedAt, c.WithheldAt))],
             [.. dossier.Trail.Select(e => new DossierEvent(e.At, e.Kind, e.Actor, e.Data))]);
     }
 }
@@ -64,8 +64,11 @@ public sealed record DossierTown(string Id, string? Name);
 /// <summary>A dossier's advice SMS: where it stands, the provider's message id and error.</summary>
 public sealed record DossierAdvice(string State, string? MessageId, string? Error);
 
-/// <summary>One partner case in a dossier (what was disclosed to whom; not the view itself).</summary>
-public sealed record DossierCase(string Agency, string Status, DateTimeOffset DisclosedAt, IReadOnlyList<string> Fields, DateTimeOffset? AcceptedAt, DateTimeOffset? UpdatedAt);
+/// <summary>
+/// One partner case in a dossier (what was disclosed to whom; not the view itself). <see cref="WithheldAt"/> is set when
+/// routing withheld it (the referral closed before it was published): recorded, never sent to the agency.
+/// </summary>
+public sealed record DossierCase(string Agency, string Status, DateTimeOffset DisclosedAt, IReadOnlyList<string> Fields, DateTimeOffset? AcceptedAt, DateTimeOffset? UpdatedAt, DateTimeOffset? WithheldAt);
 
 /// <summary>One line of a dossier's audit trail.</summary>
 public sealed record DossierEvent(DateTimeOffset At, string Kind, string Actor, IReadOnlyDictionary<string, string> Data);

@@ -159,8 +159,8 @@ public static class PageHtml
         main.Append("<h2>Agencies</h2><table><thead><tr><th scope=\"col\">Agency</th><th scope=\"col\">Status</th><th scope=\"col\">Sent</th><th scope=\"col\">Accepted</th><th scope=\"col\">Fields disclosed</th></tr></thead><tbody>");
         foreach (var c in dossier.Cases)
         {
-            main.Append("<tr><td>").Append(E(world.FindAgency(c.AgencyId)?.Name ?? c.AgencyId.Value)).Append("</td><td>").Append(E(c.Status.ToString().ToLowerInvariant()))
-                .Append("</td><td>").Append(E(Local(world, c.DisclosedAt))).Append("</td><td>").Append(E(c.AcceptedAt is { } a ? Local(world, a) : "—"))
+            main.Append("<tr><td>").Append(E(world.FindAgency(c.AgencyId)?.Name ?? c.AgencyId.Value)).Append("</td><td>").Append(E(c.IsWithheld ? "withheld" : c.Status.ToString().ToLowerInvariant()))
+                .Append("</td><td>").Append(E(c.IsWithheld ? "never sent (closed while routing)" : Local(world, c.DisclosedAt))).Append("</td><td>").Append(E(c.AcceptedAt is { } a ? Local(world, a) : "—"))
                 .Append("</td><td>").Append(E(string.Join(", ", c.Fields))).Append("</td></tr>");
         }
 
