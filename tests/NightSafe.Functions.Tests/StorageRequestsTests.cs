@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using NightSafe.Core.Ports;
+using NightSafe.Functions.Advice;
 using NightSafe.Functions.Intake;
 using NightSafe.Functions.Sms;
 using NightSafe.Integrations.Storage;
@@ -41,6 +42,12 @@ public sealed partial class StorageRequestsTests(LocalHub hub, ITestOutputHelper
     public const int MaxAdviceRequests = 3;
 
     /// <summary>
+    /// The advice's delivery reports, as Twilio posts them (sent, then delivered): the final one's point read of the
+    /// referral and its write with the trail event; the report on the way is acknowledged without storage.
+    /// </summary>
+    public const int MaxDeliveryReportRequests = 2;
+
+    /// <summary>
     /// The partner loop per case, counted apart: routing sends the case's alert itself, marked before and after (no work
     /// item of its own unless the provider is down or slow).
     /// </summary>
@@ -50,7 +57,7 @@ public sealed partial class StorageRequestsTests(LocalHub hub, ITestOutputHelper
     public const int MaxDeadlineRequests = 1;
 
     /// <summary>Every request a referral needs, advice SMS included, the partner loop apart (issue 14 asks for at most 8: see docs/storage-budget.md).</summary>
-    public const int MaxRequestsPerReferral = MaxWebhookRequests + MaxRoutingRequests + MaxAdviceRequests;
+    public const int MaxRequestsPerReferral = MaxWebhookRequests + MaxRoutingRequests + MaxAdviceRequests + MaxDeliveryReportRequests;
 
     private const string Officer = "+447700900005";
 
@@ -88,20 +95,21 @@ public sealed partial class StorageRequestsTests(LocalHub hub, ITestOutputHelper
         var caseAlerts = (measured.Alerts * MaxRequestsPerCaseAlert) + MaxDeadlineRequests;
         var alertsSpent = measured.AlertWork + caseAlerts;
         var routingOwn = measured.Routing - caseAlerts;
-        output.WriteLine($"webhook {measured.Webhook}, routing {routingOwn}, advice {measured.Advice}, {measured.Alerts} case alerts {alertsSpent}");
+        output.WriteLine($"webhook {measured.Webhook}, routing {routingOwn}, advice {measured.Advice}, delivery reports {measured.Reports}, {measured.Alerts} case alerts {alertsSpent}");
         Assert.True(measured.Webhook <= MaxWebhookRequests, $"The webhook cost {measured.Webhook} storage requests; its budget is {MaxWebhookRequests}.");
+        Assert.True(measured.Reports <= MaxDeliveryReportRequests, $"The advice's delivery reports cost {measured.Reports} storage requests; their budget is {MaxDeliveryReportRequests}.");
         Assert.True(routingOwn <= MaxRoutingRequests + MaxAdviceRequests, $"Routing cost {routingOwn} storage requests of its own, the advice included; its budget is {MaxRoutingRequests + MaxAdviceRequests}.");
         Assert.Equal(0L, measured.Advice);
         Assert.Equal(0L, measured.AlertWork);
         Assert.True(alertsSpent <= caseAlerts, $"{measured.Alerts} case alerts cost {alertsSpent} storage requests; the budget is {MaxRequestsPerCaseAlert} each and {MaxDeadlineRequests} for their deadline.");
         var total = StorageRequestCounter.Work(spent);
         output.WriteLine($"total: {total}");
-        Assert.Equal(total, measured.Webhook + measured.Routing + measured.Advice + measured.AlertWork);
+        Assert.Equal(total, measured.Webhook + measured.Routing + measured.Advice + measured.AlertWork + measured.Reports);
         Assert.True(total - alertsSpent <= MaxRequestsPerReferral, $"One referral cost {total - alertsSpent} storage requests besides its case alerts ({Describe(spent)}); the budget is {MaxRequestsPerReferral}.");
     }
 
     /// <summary>What one referral cost, phase by phase (storage requests).</summary>
-    private sealed record Referred(string Reference, bool Advised, long Webhook, long Routing, long Advice, int Alerts, long AlertWork);
+    private sealed record Referred(string Reference, bool Advised, long Webhook, long Routing, long Advice, int Alerts, long AlertWork, long Reports);
 
     /// <summary>Texts a referral with consent, routes it and sends what it queued; returns its reference, whether advice went out and the requests of each phase.</summary>
     private async Task<Referred> ReferAsync(QueueClient routing, QueueClient outbound, string subject)
@@ -119,6 +127,7 @@ public sealed partial class StorageRequestsTests(LocalHub hub, ITestOutputHelper
         var item = (await routing.ReceiveMessageAsync()).Value;
         Assert.NotNull(item);
         Assert.Equal(reference, JsonDocument.Parse(item.MessageText).RootElement.GetProperty("reference").GetString());
+        var night = JsonDocument.Parse(item.MessageText).RootElement.GetProperty("night").GetString();
         await hub.FreshRouting().RunAsync(item.MessageText, item.DequeueCount, hub.Context());
         await routing.DeleteMessageAsync(item.MessageId, item.PopReceipt);
         var routed = counter.Snapshot();
@@ -154,14 +163,37 @@ public sealed partial class StorageRequestsTests(LocalHub hub, ITestOutputHelper
 
         var e164 = "+44" + subject.Replace(" ", string.Empty, StringComparison.Ordinal)[1..];
         alerts = hub.Twilio.Messages.Count(m => m.Body.Contains($"Reply ACC {reference}", StringComparison.Ordinal));
+
+        // The advice's delivery reports, signed, as Twilio posts them to the callback routing gave it.
+        var adviceSms = hub.Twilio.Messages.FirstOrDefault(m => m.To == e164);
+        var beforeReports = counter.Snapshot();
+        if (adviceSms is not null)
+        {
+            foreach (var status in new[] { "sent", "delivered" })
+            {
+                var report = new Dictionary<string, string>
+                {
+                    ["AccountSid"] = hub.Twilio.AccountSid,
+                    ["MessageSid"] = adviceSms.Sid,
+                    ["MessageStatus"] = status,
+                    ["To"] = adviceSms.To,
+                };
+                var (code, _) = await hub.Function<SmsStatus>().RunAsync(WebhookRequests.Signed(hub, "sms/status", report, $"?night={night}&ref={reference}"), hub.Context()).ReadAsync();
+                Assert.Equal(System.Net.HttpStatusCode.NoContent, code);
+            }
+        }
+
+        var reported = counter.Snapshot();
+        output.WriteLine($"  delivery reports: {Describe(StorageRequestCounter.Since(beforeReports, reported))}");
         return new Referred(
             reference,
-            hub.Twilio.Messages.Any(m => m.To == e164),
+            adviceSms is not null,
             StorageRequestCounter.Work(StorageRequestCounter.Since(start, webhook)),
             StorageRequestCounter.Work(StorageRequestCounter.Since(webhook, routed)),
             advice,
             alerts,
-            alertWork);
+            alertWork,
+            StorageRequestCounter.Work(StorageRequestCounter.Since(beforeReports, reported)));
     }
 
     private QueueClient CountedQueue(string name, StorageRequestCounter counter)

@@ -31,8 +31,8 @@ public interface ISmsRecords
 /// <summary>A message's status as the provider holds it: lower case, as its delivery reports spell it, with its error code.</summary>
 public sealed record SmsProviderStatus(string Status, string? ErrorCode)
 {
-    /// <summary>Delivered, undelivered, failed or canceled: no later report will change it.</summary>
-    public bool IsFinal => Status is "delivered" or "undelivered" or "failed" or "canceled";
+    /// <summary>The message's fate (delivered, undelivered, failed, canceled): see <see cref="Referrals.Referral.IsFinalDeliveryStatus"/>.</summary>
+    public bool IsFinal => Referrals.Referral.IsFinalDeliveryStatus(Status);
 }
 
 /// <summary>An inbound text's arrival and the messages sent back to its sender soon after (bodies stay in memory, never stored).</summary>

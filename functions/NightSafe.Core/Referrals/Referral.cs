@@ -490,6 +490,18 @@ public sealed record Referral
             [ReferralEvent.Of(at, ReferralEventKinds.SmsStatus, Actors.SmsProvider, (ReferralEventData.MessageId, messageId), (ReferralEventData.Status, status), (ReferralEventData.ErrorCode, errorCode))]);
     }
 
+    /// <summary>
+    /// Whether a delivery status is the message's fate (delivered, undelivered, failed, canceled; read, which comes only
+    /// after delivered) rather than a step on the way (accepted, queued, sending, sent); an unknown status counts as a step.
+    /// </summary>
+    public static bool IsFinalDeliveryStatus(string status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return DeliveryRank(status.ToLowerInvariant()) >= FinalRank;
+    }
+
+    private const int FinalRank = 3;
+
     /// <summary>How far along a delivery status is; the final ones share the top rank (none overturns another).</summary>
     private static int DeliveryRank(string? status) => status switch
     {
@@ -497,8 +509,8 @@ public sealed record Referral
         "accepted" or "scheduled" or "queued" => 0,
         "sending" => 1,
         "sent" => 2,
-        "delivered" or "undelivered" or "failed" or "canceled" => 3,
-        "read" => 4,
+        "delivered" or "undelivered" or "failed" or "canceled" => FinalRank,
+        "read" => FinalRank + 1,
         _ => 0,
     };
 

@@ -41,6 +41,26 @@ public sealed class AdviceDeliveryReportsTests
         Assert.Equal(AdviceState.Delivered, stored.Advice);
         Assert.Null(stored.AdviceError);
         var statuses = hub.Store.Events(referral).Where(e => e.Kind == ReferralEventKinds.SmsStatus).Skip(eventsBefore).Select(e => e.Data[ReferralEventData.Status]).ToList();
-        Assert.Equal(["sent", "delivered"], statuses);
+        Assert.Equal(["delivered"], statuses);
+    }
+
+    [Fact]
+    public async Task An_interim_delivery_report_is_acknowledged_without_a_read_or_a_write()
+    {
+        var hub = new Hub();
+        var referral = await hub.ReferAndRouteAsync();
+        var stored = hub.Store.Referrals.Single();
+        var eventsBefore = hub.Store.Events(referral).Count;
+        var (reads, writes) = (hub.Store.Finds, hub.Store.Saves);
+
+        foreach (var status in new[] { "accepted", "queued", "sending", "sent", "Sent" })
+        {
+            Assert.False(await hub.Reports.RecordAsync(referral.Night, referral.Reference, new DeliveryReport(stored.AdviceMessageId!, status, null), CancellationToken.None));
+        }
+
+        Assert.Equal((reads, writes), (hub.Store.Finds, hub.Store.Saves));
+        Assert.Equal(eventsBefore, hub.Store.Events(referral).Count);
+        Assert.True(await hub.Reports.RecordAsync(referral.Night, referral.Reference, new DeliveryReport(stored.AdviceMessageId!, "delivered", null), CancellationToken.None));
+        Assert.Equal(AdviceState.Delivered, hub.Store.Referrals.Single().Advice);
     }
 }

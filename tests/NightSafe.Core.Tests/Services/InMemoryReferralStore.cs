@@ -23,6 +23,9 @@ internal sealed class InMemoryReferralStore : IReferralStore
 
     public int Saves { get; private set; }
 
+    /// <summary>How many times a referral was read (<see cref="FindAsync"/>).</summary>
+    public int Finds { get; private set; }
+
     /// <summary>How many times a referral's cases were looked up (<see cref="CasesAsync"/>).</summary>
     public int CaseLookups { get; private set; }
 
@@ -51,6 +54,7 @@ internal sealed class InMemoryReferralStore : IReferralStore
     {
         lock (_gate)
         {
+            Finds++;
             return Task.FromResult(_referrals.TryGetValue(Key(night, reference), out var r) ? new Stored<Referral>(r.Value, V(r.Version)) : null);
         }
     }
