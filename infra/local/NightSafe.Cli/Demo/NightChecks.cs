@@ -95,8 +95,8 @@ public static class NightChecks
 
         // A referral closed before routing published has its recorded cases withheld: none is expected at the agencies
         // (and one an earlier attempt published before failing is no surprise there either).
-        var expected = night.Referrals.Where(r => !r.ClosedBeforeRouting).SelectMany(r => r.Cases.Select(c => $"{r.Night}/{r.Reference}/{c.Agency}")).ToHashSet(StringComparer.Ordinal);
-        var withheld = night.Referrals.Where(r => r.ClosedBeforeRouting).SelectMany(r => r.Cases.Select(c => $"{r.Night}/{r.Reference}/{c.Agency}")).ToHashSet(StringComparer.Ordinal);
+        var expected = CaseIds(night.Referrals.Where(r => !r.ClosedBeforeRouting));
+        var withheld = CaseIds(night.Referrals.Where(r => r.ClosedBeforeRouting));
         var received = night.DistinctCases.Select(c => $"{c.Night}/{c.Reference}/{c.Subscription}").Where(id => !withheld.Contains(id)).ToHashSet(StringComparer.Ordinal);
         var missing = expected.Except(received).Order(StringComparer.Ordinal).ToList();
         var extra = received.Except(expected).Order(StringComparer.Ordinal).ToList();
@@ -428,6 +428,10 @@ public static class NightChecks
         ArgumentNullException.ThrowIfNull(night);
         return [.. night.Texts.Where(t => t.Text.Kind == ScriptedKind.Referral && t.Reply.Reference is not null).Select(t => t.Reply.Reference!.Value.ToString()).Distinct(StringComparer.Ordinal)];
     }
+
+    /// <summary>"night/reference/agency" of every case the referrals' dossiers list.</summary>
+    private static HashSet<string> CaseIds(IEnumerable<ReferralView> referrals) =>
+        referrals.SelectMany(r => r.Cases.Select(c => $"{r.Night}/{r.Reference}/{c.Agency}")).ToHashSet(StringComparer.Ordinal);
 
     private static int? Int(JsonObject json, string name) => json[name] is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
 

@@ -210,7 +210,7 @@ public sealed record NightFigures
         var routed = new HashSet<(string Night, string Reference, string Agency)>();
         foreach (var referral in referrals)
         {
-            if (referral.Cases.Where(c => c.DisclosedAt is not null).Select(c => c.DisclosedAt!.Value).DefaultIfEmpty().Min() is var first && first != default)
+            if (referral.Cases.Min(c => c.DisclosedAt) is { } first)
             {
                 routed.UnionWith(referral.Cases.Where(c => c.DisclosedAt == first).Select(c => (referral.Night, referral.Reference, c.Agency)));
             }
