@@ -11,9 +11,9 @@ public sealed class StorageLaneOptions
 
     /// <summary>
     /// Background requests on the wire at once before the next one waits; 0 (the default) lets every request straight
-    /// out. Off by default: 4 slots shortened the webhook's tail under `nightsafe load`, but the demo night (partners
-    /// answering, reminders, cancellations: much more background work per referral) then waited 1,026 ms at the median
-    /// from acceptance to partner against 218 ms without them (docs/storage-budget.md).
+    /// out. Off by default: 4 slots shortened the webhook's tail under `nightsafe load` on one machine, and on a noisier
+    /// one neither setting won in load runs taken in both orders (docs/storage-budget.md, "Under load"); the demo figure
+    /// once held against them (the median to partner) had counted the escalations' cases and was mismeasured.
     /// </summary>
     [Range(0, 1024)]
     public int BackgroundSlots { get; set; }
