@@ -1,5 +1,6 @@
 using NightSafe.Cli.Commands;
 using NightSafe.Cli.Load;
+using NightSafe.Core.Intake;
 
 namespace NightSafe.EndToEnd.Tests;
 
@@ -144,6 +145,59 @@ public sealed class LoadCommandTests(HubFixture fixture, ITestOutputHelper outpu
         Assert.True(
             burst.MostOvertaken <= RoutingInFlight() + ListenerCalls,
             $"A case reached its agency after {burst.MostOvertaken} cases of referrals sent after it was accepted; routing has at most {RoutingInFlight()} in flight.");
+    }
+
+    [Fact]
+    public async Task Texts_told_their_answer_would_follow_are_counted_answered_late_not_refused_and_their_referrals_are_tracked()
+    {
+        // Storage stops answering for longer than the hub's reply limit just as the phase's texts go out: the officers
+        // are told the answer will follow, and it does, by text, once storage is back.
+        var run = new LoadRun(fixture.Hub.State(Environment.ProcessId), fixture.Hub.World, fixture.Http);
+        var options = LoadCommand.Options("2", "3s", "120s") with { CeilingBurst = TimeSpan.FromMilliseconds(200), Seed = 15, WarmUp = TimeSpan.Zero };
+        var outage = new PauseOnFirstText(() => fixture.Hub.Azurite.PauseForAsync(OfficerConversation.ReplyWithin + TimeSpan.FromSeconds(4)));
+
+        var report = await run.RunAsync(options, outage, CancellationToken.None);
+        await outage.Ended;
+
+        var phase = Assert.Single(report.Phases);
+        output.WriteLine($"{phase.Accepted} accepted, {phase.AnsweredLate} answered late ({phase.LateAnswersMissing} missing), {phase.Refused} refused of {phase.Texts}; {phase.FullyRouted} fully routed, {phase.Losses} lost, {phase.Duplicates} twice");
+        if (!report.Clean)
+        {
+            fixture.WriteLogTail(output);
+        }
+
+        Assert.Equal(6, phase.Texts);
+        Assert.True(phase.AnsweredLate >= 3, $"Only {phase.AnsweredLate} of the texts sent into the outage were answered late.");
+        Assert.Equal((phase.Texts, 0, 0), (phase.Accepted + phase.AnsweredLate, phase.LateAnswersMissing, phase.Refused));
+        Assert.Equal(phase.Texts, phase.FullyRouted);
+        Assert.Equal((0, 0), (phase.Losses, phase.Duplicates));
+        Assert.True(report.Clean);
+    }
+
+    [Fact]
+    public void A_late_answer_names_its_referral_and_no_other_text_does()
+    {
+        Assert.Equal("7KQ2MX", LoadRun.LateAnswerReference(OfficerReplies.Late("NightSafe ref 7KQ2MX: Harlow, spiking. Routed.")));
+        Assert.Null(LoadRun.LateAnswerReference("NightSafe ref 7KQ2MX: Harlow, spiking. Routed."));
+        Assert.Null(LoadRun.LateAnswerReference(OfficerReplies.AnswerFollows));
+        Assert.Null(LoadRun.LateAnswerReference(OfficerReplies.Late("Which town? Reply with the town's name.")));
+        Assert.Null(LoadRun.LateAnswerReference(null));
+    }
+
+    /// <summary>Starts an outage the moment the load reports its first text sent (the ceiling's burst has run by then).</summary>
+    private sealed class PauseOnFirstText(Func<Task> outage) : IProgress<LoadProgress>
+    {
+        private readonly TaskCompletionSource<Task> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Ended => _started.Task.IsCompleted ? _started.Task.Unwrap() : Task.CompletedTask;
+
+        public void Report(LoadProgress value)
+        {
+            if (value.Sent >= 1 && !_started.Task.IsCompleted)
+            {
+                _started.TrySetResult(Task.Run(outage));
+            }
+        }
     }
 
     /// <summary>The load command's listener: concurrent calls per agency subscription.</summary>

@@ -163,6 +163,7 @@ public static class LoadCommand
         }
 
         Row(table, "Texts (accepted)", report.Phases, p => string.Create(c, $"{p.Texts} ({p.Accepted})"));
+        Row(table, "Answered late by text (missing) / refused", report.Phases, p => string.Create(c, $"{p.AnsweredLate} ({p.LateAnswersMissing}) / {p.Refused}"));
         Row(table, "Webhook p50/p95/p99 ms", report.Phases, p => Triple(p.Webhook));
         Row(table, "Accepted→partner p50/p95/p99 ms", report.Phases, p => Triple(p.AcceptedToPartner));
         Row(table, "Fully routed/s", report.Phases, p => p.RoutedPerSecond.ToString("0.0", c));

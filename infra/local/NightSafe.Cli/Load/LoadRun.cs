@@ -6,8 +6,10 @@ using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
+using Twilio.Rest.Api.V2010.Account;
 using NightSafe.Cli.Sms;
 using NightSafe.Cli.Stack;
+using NightSafe.Core.Intake;
 using NightSafe.Core.Ports;
 using NightSafe.Core.Referrals;
 using NightSafe.Core.World;
@@ -71,6 +73,8 @@ public sealed record StorageCeiling(double InsertsPerSecond, double QueueSendsPe
 }
 
 /// <summary>One phase's figures.</summary>
+/// <param name="Accepted">Texts answered in time with their referral's reference.</param>
+/// <param name="Refused">Texts answered with neither a reference nor the promise of one by text (the webhook failed, or answered otherwise).</param>
 /// <param name="StorageRequestsPerReferral">From the app's own storage pipeline counter (null when the hub does not expose it).</param>
 /// <param name="CeilingBound">Referrals per second the storage ceiling allows at this phase's requests per referral.</param>
 /// <param name="ShareOfCeiling">Referrals fully routed per second as a share of <paramref name="CeilingBound"/>.</param>
@@ -105,6 +109,16 @@ public sealed record PhaseFigures(
     int Unfinished = 0,
     int FlaggedForManualRouting = 0)
 {
+    /// <summary>
+    /// Texts whose webhook took longer than the hub's reply limit, so the officer was told the answer would follow by
+    /// text, and whose late answer (naming the referral) came: they are not refused, and their referrals are checked
+    /// at the partners like the others (acceptance to partner and order leave them out: their acceptance was the late text).
+    /// </summary>
+    public int AnsweredLate { get; init; }
+
+    /// <summary>Texts told the answer would follow whose late answer had not come by the end of the drain.</summary>
+    public int LateAnswersMissing { get; init; }
+
     /// <summary>The storage probe's point reads during the phase (see <see cref="StorageWatch.ProbesSince"/>); null where not measured.</summary>
     public Percentiles? StorageProbe { get; init; }
 
@@ -168,7 +182,7 @@ public enum ReferralFate
 public sealed record LoadReport(StorageCeiling? Ceiling, IReadOnlyList<PhaseFigures> Phases, int Stalls, double LongestStallMs, string CasesCheckedAgainst)
 {
     [JsonIgnore]
-    public bool Clean => Phases.All(p => p.Losses == 0 && p.Duplicates == 0 && p.Unfinished == 0 && p.FlaggedForManualRouting == 0) && WarmUpClean;
+    public bool Clean => Phases.All(p => p.Losses == 0 && p.Duplicates == 0 && p.Unfinished == 0 && p.FlaggedForManualRouting == 0 && p.LateAnswersMissing == 0) && WarmUpClean;
 
     /// <summary>Texts sent to warm the hub before the phases (<see cref="LoadOptions.WarmUp"/>), in no phase's figures.</summary>
     public int WarmUpTexts { get; init; }
@@ -209,6 +223,7 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
         }
 
         var clock = Stopwatch.StartNew();
+        var officerPhones = officers.Select(o => o.Phone).Distinct(StringComparer.Ordinal).ToList();
         var cases = new ConcurrentDictionary<string, List<TimeSpan>>(StringComparer.Ordinal);
         var receivedCount = 0;
         await using var bus = new ServiceBusClient(hub.ServiceBusConnectionString);
@@ -241,6 +256,9 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
         try
         {
             var ceiling = await StorageWatch.MeasureCeilingAsync(hub.StorageConnectionString, options.CeilingBurst, cancellationToken);
+
+            // Late answers the officers already had (an earlier run on this hub) are not this run's.
+            var lateSeen = (await LateAnswersToAsync(officerPhones, cancellationToken)).ToHashSet(StringComparer.Ordinal);
             watch.Start();
             var phone = new OfficerPhone(http, hub.FunctionsBaseUrl, hub.PublicBaseUrl, hub.TwilioAccountSid, hub.TwilioAuthToken, hub.HubNumber);
             var random = new Random(options.Seed);
@@ -281,15 +299,22 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
                 await Task.WhenAll(running);
                 sentSoFar += count;
 
-                // Wait until every accepted referral has its cases (as the hub recorded them), or the drain deadline.
-                var accepted = texts.Where(t => t.Reference is not null).ToList();
-                var expected = await ExpectedCasesAsync(accepted, cancellationToken);
+                // A text told its answer would follow is acknowledged by the late answer texted to its officer, which
+                // names the referral: wait for those (within the drain), then track their referrals like the others.
                 var deadline = clock.Elapsed + options.DrainTimeout;
+                var accepted = texts.Where(t => t.Reference is not null).Select(t => t.Reference!).ToList();
+                var told = texts.Count(t => t.AnswerFollows);
+                var late = told == 0 ? [] : await LateAnswersAsync(told, officerPhones, lateSeen, deadline, clock, cancellationToken);
+                lateSeen.UnionWith(late);
+                var tracked = accepted.Concat(late).ToList();
+
+                // Wait until every tracked referral has its cases (as the hub recorded them), or the drain deadline.
+                var expected = await ExpectedCasesAsync(tracked, cancellationToken);
                 while (clock.Elapsed < deadline && !AllArrived(expected, cases))
                 {
-                    progress?.Report(new LoadProgress(p + 1, options.Rates.Count, rate, sentSoFar, planned, accepted.Count, Volatile.Read(ref receivedCount)));
+                    progress?.Report(new LoadProgress(p + 1, options.Rates.Count, rate, sentSoFar, planned, tracked.Count, Volatile.Read(ref receivedCount)));
                     await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-                    expected = await ExpectedCasesAsync(accepted, cancellationToken);
+                    expected = await ExpectedCasesAsync(tracked, cancellationToken);
                 }
 
                 // The advice and case alerts are sent after the cases arrive: count them with this phase, not the next.
@@ -303,6 +328,8 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
                 var statuses = await StatusesAsync(expected.Where(e => e.Value.Count == 0 || !e.Value.All(cases.ContainsKey)).Select(e => e.Key), cancellationToken);
                 var figures = Figures(rate, count, sendTime, start, texts, expected, cases, before, after, ceiling, probes, options.StallThreshold, statuses) with
                 {
+                    AnsweredLate = late.Count,
+                    LateAnswersMissing = told - late.Count,
                     MachineCpuBusy = cpuBusy,
                     StorageProbe = probes.Count > 0 ? Percentiles.Of(probes) : null,
                     StorageProbeMaxMs = probes.Count > 0 ? probes.Max().TotalMilliseconds : null,
@@ -335,7 +362,11 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
 
     private const string CheckedAgainst = "the hub's own case rows (Referrals table)";
 
-    private sealed record SentText(string? Reference, TimeSpan SentAt, TimeSpan AcceptedAt, TimeSpan Webhook, bool Ok);
+    private sealed record SentText(string? Reference, TimeSpan SentAt, TimeSpan AcceptedAt, TimeSpan Webhook, bool Ok)
+    {
+        /// <summary>Answered in time, but with "the answer will follow by text" (the work took longer than the reply limit).</summary>
+        public bool AnswerFollows { get; init; }
+    }
 
     private static async Task SendAsync(OfficerPhone phone, string from, string body, Stopwatch clock, ConcurrentBag<SentText> texts, SemaphoreSlim inFlight, CancellationToken cancellationToken)
     {
@@ -343,7 +374,10 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
         try
         {
             var reply = await phone.TextAsync(from, body, cancellationToken);
-            texts.Add(new SentText(reply.Reference?.ToString(), sentAt, clock.Elapsed, reply.Elapsed, reply.Succeeded));
+            texts.Add(new SentText(reply.Reference?.ToString(), sentAt, clock.Elapsed, reply.Elapsed, reply.Succeeded)
+            {
+                AnswerFollows = reply.Succeeded && reply.Reference is null && reply.Message == OfficerReplies.AnswerFollows,
+            });
         }
         catch (HttpRequestException)
         {
@@ -355,12 +389,12 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
         }
     }
 
-    /// <summary>The case MessageIds the hub recorded for each accepted referral (night/ref/agency), read from its table.</summary>
-    private async Task<Dictionary<string, IReadOnlyList<string>>> ExpectedCasesAsync(IReadOnlyList<SentText> accepted, CancellationToken cancellationToken)
+    /// <summary>The case MessageIds the hub recorded for each tracked referral (night/ref/agency), read from its table.</summary>
+    private async Task<Dictionary<string, IReadOnlyList<string>>> ExpectedCasesAsync(IReadOnlyList<string> references, CancellationToken cancellationToken)
     {
         var table = new TableClient(hub.StorageConnectionString, "Referrals");
         var byReference = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var wanted = accepted.Select(a => a.Reference!).ToHashSet(StringComparer.Ordinal);
+        var wanted = references.ToHashSet(StringComparer.Ordinal);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {hub.Night} and RowKey ge {"C|"} and RowKey lt {"C}"}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
@@ -371,8 +405,50 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
             }
         }
 
-        return accepted.ToDictionary(a => a.Reference!, a => (IReadOnlyList<string>)(byReference.GetValueOrDefault(a.Reference!) ?? []), StringComparer.Ordinal);
+        return wanted.ToDictionary(r => r, r => (IReadOnlyList<string>)(byReference.GetValueOrDefault(r) ?? []), StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// The references named by late answers texted to the load's officers and not in <paramref name="seen"/> (earlier
+    /// phases', or there before the run), waiting until there are <paramref name="told"/> of them or the deadline.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> LateAnswersAsync(int told, IReadOnlyList<string> officerPhones, HashSet<string> seen, TimeSpan deadline, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var found = (await LateAnswersToAsync(officerPhones, cancellationToken)).Where(r => !seen.Contains(r)).ToList();
+            if (found.Count >= told || clock.Elapsed >= deadline)
+            {
+                return found;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The references named by every late answer (<see cref="OfficerReplies.LatePrefix"/>) the provider holds for the
+    /// officers' numbers: the stand-in's message list, or Twilio's for a deployed hub, read with Twilio's own client.
+    /// </summary>
+    private async Task<HashSet<string>> LateAnswersToAsync(IReadOnlyList<string> officerPhones, CancellationToken cancellationToken)
+    {
+        var client = StandInMessages.Client(hub.TwilioBaseUrl, hub.TwilioAccountSid, hub.TwilioAuthToken);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var phone in officerPhones)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var messages = await MessageResource.ReadAsync(to: new Twilio.Types.PhoneNumber(phone), client: client);
+            found.UnionWith(messages.Select(m => LateAnswerReference(m.Body)).OfType<string>());
+        }
+
+        return found;
+    }
+
+    /// <summary>The reference a late answer names ("(Delayed answer) NightSafe ref 7KQ2MX: ..."), or null for any other text.</summary>
+    public static string? LateAnswerReference(string? body) =>
+        body is not null && body.StartsWith(OfficerReplies.LatePrefix, StringComparison.Ordinal)
+            ? OfficerPhone.ReferenceIn(body[OfficerReplies.LatePrefix.Length..])?.ToString()
+            : null;
 
     /// <summary>
     /// What became of an accepted referral by the end of its phase's drain, from the cases the hub recorded for it, how
@@ -478,7 +554,11 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
                 lock (times)
                 {
                     duplicates += times.Count - 1;
-                    toPartner.Add(times[0] - accepted[reference].AcceptedAt);
+                    if (accepted.TryGetValue(reference, out var text))
+                    {
+                        toPartner.Add(times[0] - text.AcceptedAt);
+                    }
+
                     lastArrival = times[0] > lastArrival ? times[0] : lastArrival;
                 }
             }
@@ -500,14 +580,15 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
 
         double? perReferral = null;
         Dictionary<string, long>? spent = null;
-        if (before is not null && after is not null && accepted.Count > 0)
+        if (before is not null && after is not null && expected.Count > 0)
         {
             spent = after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key), StringComparer.Ordinal);
-            perReferral = spent.GetValueOrDefault("work") / (double)accepted.Count;
+            // Every tracked referral cost its requests, those answered late by text among them.
+            perReferral = spent.GetValueOrDefault("work") / (double)expected.Count;
         }
 
         var arrivals = new List<(string Agency, string Reference, TimeSpan Arrived)>();
-        foreach (var (reference, ids) in expected)
+        foreach (var (reference, ids) in expected.Where(e => accepted.ContainsKey(e.Key)))
         {
             foreach (var id in ids)
             {
@@ -529,7 +610,7 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
             count / Math.Max(sendTime.TotalSeconds, 0.001),
             count,
             accepted.Count,
-            texts.Count(t => t.Reference is null),
+            texts.Count(t => t.Reference is null && !t.AnswerFollows),
             Percentiles.Of(texts.Where(t => t.Ok).Select(t => t.Webhook)),
             Percentiles.Of(toPartner),
             routedPerSecond,
