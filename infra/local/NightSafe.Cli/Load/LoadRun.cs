@@ -6,13 +6,13 @@ using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
-using Twilio.Rest.Api.V2010.Account;
 using NightSafe.Cli.Sms;
 using NightSafe.Cli.Stack;
 using NightSafe.Core.Intake;
 using NightSafe.Core.Ports;
 using NightSafe.Core.Referrals;
 using NightSafe.Core.World;
+using Twilio.Rest.Api.V2010.Account;
 
 namespace NightSafe.Cli.Load;
 
