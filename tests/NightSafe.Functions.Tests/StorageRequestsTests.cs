@@ -171,14 +171,7 @@ public sealed partial class StorageRequestsTests(LocalHub hub, ITestOutputHelper
         {
             foreach (var status in new[] { "sent", "delivered" })
             {
-                var report = new Dictionary<string, string>
-                {
-                    ["AccountSid"] = hub.Twilio.AccountSid,
-                    ["MessageSid"] = adviceSms.Sid,
-                    ["MessageStatus"] = status,
-                    ["To"] = adviceSms.To,
-                };
-                var (code, _) = await hub.Function<SmsStatus>().RunAsync(WebhookRequests.Signed(hub, "sms/status", report, $"?night={night}&ref={reference}"), hub.Context()).ReadAsync();
+                var (code, _) = await hub.Function<SmsStatus>().RunAsync(WebhookRequests.DeliveryReport(hub, adviceSms, status, night!, reference), hub.Context()).ReadAsync();
                 Assert.Equal(System.Net.HttpStatusCode.NoContent, code);
             }
         }

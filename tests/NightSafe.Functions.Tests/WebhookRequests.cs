@@ -25,6 +25,10 @@ internal static class WebhookRequests
     public static TestHttpRequestData InboundSms(LocalHub stack, string from, string body, string? messageSid = null, string? authToken = null) =>
         Signed(stack, "sms/inbound", TwilioStandIn.InboundSms.Form(stack.Twilio.AccountSid, from, HubNumber, body, messageSid), authToken: authToken);
 
+    /// <summary>The delivery report Twilio posts for <paramref name="message"/> at <paramref name="status"/>, to the callback routing gave an advice SMS.</summary>
+    public static TestHttpRequestData DeliveryReport(LocalHub stack, SentMessage message, string status, string night, string reference) =>
+        Signed(stack, "sms/status", StatusCallbacks.Form(message with { Status = status }).ToDictionary(), $"?night={night}&ref={reference}");
+
     public static async Task<(HttpStatusCode Status, string Body)> ReadAsync(this Task<HttpResponseData> response)
     {
         var r = (TestHttpResponseData)await response;

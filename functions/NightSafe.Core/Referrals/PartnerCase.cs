@@ -64,7 +64,7 @@ public sealed record PartnerCase
     public bool IsWithheld => WithheldAt is not null;
 
     /// <summary>Nothing more is expected of the agency: it closed or declined the case, was told it is over, or never got it.</summary>
-    public bool IsFinished => Status is CaseStatus.Closed or CaseStatus.Declined || CancelledAt is not null || WithheldAt is not null;
+    public bool IsFinished => Status is CaseStatus.Closed or CaseStatus.Declined || CancelledAt is not null || IsWithheld;
 
     /// <summary>The agency has not answered it at all.</summary>
     public bool IsUnanswered => Status == CaseStatus.Sent;

@@ -362,6 +362,9 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
 
     private const string CheckedAgainst = "the hub's own case rows (Referrals table)";
 
+    /// <summary>The provider's REST client (the stand-in's, or Twilio's), made on the first listing of late answers.</summary>
+    private Twilio.Clients.TwilioRestClient? _provider;
+
     private sealed record SentText(string? Reference, TimeSpan SentAt, TimeSpan AcceptedAt, TimeSpan Webhook, bool Ok)
     {
         /// <summary>Answered in time, but with "the answer will follow by text" (the work took longer than the reply limit).</summary>
@@ -432,7 +435,8 @@ public sealed class LoadRun(StackState hub, RoutingWorld world, HttpClient http)
     /// </summary>
     private async Task<HashSet<string>> LateAnswersToAsync(IReadOnlyList<string> officerPhones, CancellationToken cancellationToken)
     {
-        var client = StandInMessages.Client(hub.TwilioBaseUrl, hub.TwilioAccountSid, hub.TwilioAuthToken);
+        // One client for the run: each listing would otherwise open its own connections.
+        var client = _provider ??= StandInMessages.Client(hub.TwilioBaseUrl, hub.TwilioAccountSid, hub.TwilioAuthToken);
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var phone in officerPhones)
         {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace NightSafe.TwilioStandIn;
@@ -108,7 +107,7 @@ internal sealed partial class MessageDelivery : IAsyncDisposable
         }
 
         var url = new Uri(message.StatusCallback);
-        var form = CallbackForm(message);
+        var form = StatusCallbacks.Form(message);
         string? error = null;
         for (var attempt = 1; attempt <= _options.CallbackAttempts; attempt++)
         {
@@ -145,32 +144,6 @@ internal sealed partial class MessageDelivery : IAsyncDisposable
     {
         var post = new StatusCallbackPost(message.Status, statusCode, attempts, error, _options.TimeProvider.GetUtcNow());
         _ledger.Update(message.Sid, m => m with { Callbacks = [.. m.Callbacks, post] });
-    }
-
-    private static List<KeyValuePair<string, string>> CallbackForm(SentMessage message)
-    {
-        var form = new List<KeyValuePair<string, string>>
-        {
-            new("AccountSid", message.AccountSid),
-            new("ApiVersion", TwilioJson.ApiVersion),
-            new("From", message.From ?? string.Empty),
-            new("MessageSid", message.Sid),
-            new("MessageStatus", message.Status),
-            new("SmsSid", message.Sid),
-            new("SmsStatus", message.Status),
-            new("To", message.To),
-        };
-        if (message.MessagingServiceSid is { } service)
-        {
-            form.Add(new("MessagingServiceSid", service));
-        }
-
-        if (message.ErrorCode is { } code)
-        {
-            form.Add(new("ErrorCode", code.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        return form;
     }
 
     private Task StepDelayAsync(CancellationToken cancellationToken) =>
