@@ -33,6 +33,13 @@ public sealed class DemoNightTests(DemoHubFixture fixture, ITestOutputHelper out
             CultureInfo.InvariantCulture,
             $"{report.Record.Referrals.Count} referrals, {report.Record.Cases.Count} cases, {f.AdviceDelivered} advice SMS delivered; webhook p50 {f.WebhookReply.P50.TotalMilliseconds:0} ms p95 {f.WebhookReply.P95.TotalMilliseconds:0} ms; accepted->partner p50 {f.AcceptedToPartner.P50.TotalMilliseconds:0} ms p95 {f.AcceptedToPartner.P95.TotalMilliseconds:0} ms; cold start {report.ColdStart?.TotalMilliseconds:0} ms"));
 
+        // The partner loop's figures first, so a failure below can be read against them.
+        foreach (var a in f.PartnerLoop)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{a.Agency} ({a.PlayedAs}): {a.Cases} cases, {a.Accepted} accepted, median {a.MedianToAccept?.TotalSeconds:0.0} s, p90 {a.P90ToAccept?.TotalSeconds:0.0} s, {a.Reminded} reminded, {a.Escalated} escalated {a.WhyNoCases}"));
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{f.Escalations.Count} escalations ({f.Escalations.Count(e => e.InspectorsTexted.Count > 0)} with the inspector texted), {f.CancellationsReceived} cancellations received, {f.AdviceRefused} advice refused"));
+
         // Every invariant: terminal states, isolation and minimisation, one advice SMS per rule, the summary's figures.
         Assert.True(report.Passed, "Invariants broken:\n" + string.Join("\n", report.Failures));
 
@@ -51,16 +58,11 @@ public sealed class DemoNightTests(DemoHubFixture fixture, ITestOutputHelper out
         // The partner loop was played for real: answers by SMS, late answers after a reminder, silent agencies escalated.
         var sms = report.Record.Behaviours.Where(b => b.Value.Answers == Cli.Partners.PartnerAnswers.BySms).Select(b => b.Key).ToHashSet(StringComparer.Ordinal);
         Assert.Contains(report.Record.Reports, r => sms.Contains(r.Agency) && r.Outcome == "accepted" && r.Reply is not null && r.Status == System.Net.HttpStatusCode.OK);
-        Assert.Contains(f.PartnerLoop, a => a.PlayedAs == "answers through the API, late" && a.Accepted > 0 && a.Reminded > 0);
-        Assert.NotEmpty(f.Escalations);
-        // The inspector's text is queued work: the night's record may be taken just before the last one is sent.
-        Assert.Contains(f.Escalations, e => e.InspectorsTexted.Count > 0);
+        Assert.True(f.PartnerLoop.Any(a => a.PlayedAs == "answers through the API, late" && a.Accepted > 0 && a.Reminded > 0), "no late agency was reminded and then accepted a case");
+        Assert.True(f.Escalations.Count > 0, "no case was escalated");
+        Assert.All(f.Escalations, e => Assert.NotEmpty(e.InspectorsTexted));
         Assert.True(f.CancellationsReceived > 0, "no case-closed message reached an agency");
         Assert.Equal(report.Record.World.Agencies.Count, f.PartnerLoop.Count);
         Assert.All(f.PartnerLoop.Where(a => a.Cases == 0), a => Assert.False(string.IsNullOrEmpty(a.WhyNoCases)));
-        foreach (var a in f.PartnerLoop)
-        {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{a.Agency} ({a.PlayedAs}): {a.Cases} cases, {a.Accepted} accepted, median {a.MedianToAccept?.TotalSeconds:0.0} s, p90 {a.P90ToAccept?.TotalSeconds:0.0} s, {a.Reminded} reminded, {a.Escalated} escalated {a.WhyNoCases}"));
-        }
     }
 }

@@ -178,6 +178,21 @@ public sealed class NightChecksTests
     }
 
     [Fact]
+    public void An_escalation_the_towns_duty_inspector_was_not_texted_about_is_a_failure()
+    {
+        var night = SoundNight();
+        var referral = night.Referrals[0];
+        night = night with { Referrals = [referral with { Trail = [.. referral.Trail, new TrailEntry("escalated", Disclosed + (Deadline * 2), Pastors, "not-accepted", "not accepted")] }] };
+        var inspectors = World.InspectorsFor(TownId.From(referral.Town));
+        Assert.NotEmpty(inspectors);
+
+        Assert.Contains(NightChecks.Escalations(night), f => f.Contains("not texted about an escalated referral", StringComparison.Ordinal) && f.Contains(inspectors[0].Name, StringComparison.Ordinal));
+
+        var texted = night with { Sms = [.. night.Sms, .. inspectors.Select((i, n) => night.Sms[0] with { Sid = $"SMe{n}", To = i.Phone, Body = $"NightSafe ESCALATED {Reference} spiking, Chelmsford: not accepted.", StatusCallback = null })] };
+        Assert.Empty(NightChecks.Escalations(texted));
+    }
+
+    [Fact]
     public void An_agency_still_on_a_closed_referral_without_its_cancellation_is_a_failure()
     {
         var night = WithCase(SoundNight(), new CaseView(SafeSpace, "Accepted", ["reference"], Disclosed, Disclosed.AddSeconds(1)), closedAfter: TimeSpan.FromSeconds(5));

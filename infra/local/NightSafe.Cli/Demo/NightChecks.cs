@@ -15,7 +15,7 @@ public static class NightChecks
     public static IReadOnlyList<string> Failures(NightRecord night)
     {
         ArgumentNullException.ThrowIfNull(night);
-        return [.. Replies(night), .. Terminal(night), .. Isolation(night), .. Minimisation(night), .. Advice(night), .. Outcomes(night), .. Deadlines(night), .. AlertsOnce(night), .. Cancellations(night), .. Summary(night)];
+        return [.. Replies(night), .. Terminal(night), .. Isolation(night), .. Minimisation(night), .. Advice(night), .. Outcomes(night), .. Deadlines(night), .. AlertsOnce(night), .. Escalations(night), .. Cancellations(night), .. Summary(night)];
     }
 
     /// <summary>Every text answered 200, with the reply its kind calls for.</summary>
@@ -305,6 +305,23 @@ public static class NightChecks
         if (twice.Count > 0)
         {
             yield return $"{twice.Count} alert SMS were sent more than once to the same phone: {string.Join("; ", twice.Take(Examples).Select(g => $"{g.Count()}x \"{Shorten(g.Key.Body)}\""))}";
+        }
+    }
+
+    /// <summary>An escalated referral's duty inspectors (its town's, or every one where the town has none) were texted.</summary>
+    public static IEnumerable<string> Escalations(NightRecord night)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        var untold = new List<string>();
+        foreach (var referral in night.Referrals.Where(r => r.Trail.Any(e => e.Kind == "escalated")))
+        {
+            var texted = night.Sms.Where(m => m.Body.StartsWith($"NightSafe ESCALATED {referral.Reference} ", StringComparison.Ordinal)).Select(m => m.To).ToHashSet(StringComparer.Ordinal);
+            untold.AddRange(night.World.InspectorsFor(Core.World.TownId.From(referral.Town)).Where(i => !texted.Contains(i.Phone)).Select(i => $"{referral.Reference} {i.Name}"));
+        }
+
+        if (untold.Count > 0)
+        {
+            yield return $"{untold.Count} duty inspector(s) were not texted about an escalated referral: {string.Join(", ", untold.Take(Examples))}";
         }
     }
 
