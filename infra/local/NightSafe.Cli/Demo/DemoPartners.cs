@@ -6,7 +6,7 @@ namespace NightSafe.Cli.Demo;
 /// <summary>
 /// Who plays which part on a demo night. Street pastors and the domestic-abuse charity answer by SMS from their duty
 /// phones (as a team lead or an on-call worker would); the safe spaces answer through the API, but only after the
-/// first deadline (so the hub reminds them first); a few agencies never answer, so their cases escalate to the control
+/// hub has reminded them; a few agencies never answer, so their cases escalate to the control
 /// room and the duty inspector; the control room answers every case it gets (it is the safety net). The rest answer
 /// through the API. With long deadlines (routing.json's minutes) everyone answers quickly through the API instead, or
 /// the night would last hours.
@@ -34,9 +34,11 @@ public static class DemoPartners
             return baseline;
         }
 
-        // Accepting is quick; the work before closing takes a while, so other agencies are still on the case when it
-        // closes, and a late agency (answering after its reminder, at 1.25–1.6 deadlines) often finds it still open.
-        var working = baseline with { ShortestWork = deadline * 0.5, LongestWork = deadline * 1.5 };
+        // Accepting is quick; the work before closing takes longer than the escalation deadline (two deadlines), so a
+        // referral a partner closes is still open when a late agency answers after its reminder (at 1.25–1.6 deadlines,
+        // and not before the reminder) and when a silent agency's case escalates: only an officer's CLOSE ends one
+        // sooner. The night's figures then show each part of the loop whatever the machine's pace.
+        var working = baseline with { ShortestWork = deadline * 2.5, LongestWork = deadline * 3.5 };
         if (agency.Id == world.FallbackAgencyId)
         {
             return working with { DeclineShare = 0 };

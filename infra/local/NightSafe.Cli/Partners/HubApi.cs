@@ -125,7 +125,7 @@ public sealed class HubApi(HttpClient http, Uri baseUrl, string controlRoomKey, 
     public Task<JsonObject?> ReadReferralJsonAsync(string night, string reference, CancellationToken cancellationToken) =>
         GetJsonAsync($"api/referrals/{Uri.EscapeDataString(night)}/{Uri.EscapeDataString(reference)}", cancellationToken);
 
-        /// <summary>GET /api/nights/{night}/summary (control-room key); null until the summary exists.</summary>
+    /// <summary>GET /api/nights/{night}/summary (control-room key); null until the summary exists.</summary>
     public Task<JsonObject?> ReadSummaryAsync(string night, CancellationToken cancellationToken) =>
         GetJsonAsync($"api/nights/{Uri.EscapeDataString(night)}/summary", cancellationToken);
 

@@ -40,7 +40,7 @@ public sealed record PartnerBehaviour(double DeclineShare, TimeSpan ShortestDela
     /// <summary>Most time between accepting a case and closing it.</summary>
     public TimeSpan LongestWork { get; init; }
 
-    /// <summary>It answers only after the first acknowledgement deadline has passed (the hub reminds it first).</summary>
+    /// <summary>It answers only after the hub has reminded it (its first acknowledgement deadline passed unanswered).</summary>
     public bool Late { get; init; }
 
     /// <summary>How the agency is played, in plain words.</summary>
@@ -74,6 +74,8 @@ public sealed class PartnerDesk : IAsyncDisposable
 {
     public const string CasesTopic = "cases";
 
+    /// <summary>The longest a late agency waits for its reminder once its own delay has passed.</summary>
+    public static readonly TimeSpan LongestReminderWait = TimeSpan.FromSeconds(30);
 
     private readonly ServiceBusProcessor _processor;
     private readonly HubApi _hub;
@@ -221,6 +223,11 @@ public sealed class PartnerDesk : IAsyncDisposable
             }
 
             await Task.Delay(delay, cancellationToken);
+            if (_behaviour.Late && !await RemindedAsync(night, reference, cancellationToken))
+            {
+                return;
+            }
+
             string[] outcomes = decline ? ["declined"] : ["accepted", "closed"];
             foreach (var outcome in outcomes)
             {
@@ -282,6 +289,35 @@ public sealed class PartnerDesk : IAsyncDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A late agency answers once the hub has reminded it: the case's "reminded" line in the referral's trail, read
+    /// from the hub (a duty phone would get the reminder by text; the demo's API agencies have none). False when the
+    /// referral closed first (nothing to answer); after <see cref="LongestReminderWait"/> without a reminder (the hub
+    /// missed its deadline, or the case was answered or escalated some other way) it answers anyway and the night's
+    /// figures show no reminder.
+    /// </summary>
+    private async Task<bool> RemindedAsync(string night, string reference, CancellationToken cancellationToken)
+    {
+        var deadline = _clock.Elapsed + LongestReminderWait;
+        while (!_over.ContainsKey($"{night}/{reference}/{Agency}"))
+        {
+            var view = await _hub.ReadReferralAsync(night, reference, cancellationToken);
+            if (view is null || view.Status == "Closed")
+            {
+                return false;
+            }
+
+            if (view.Trail.Any(e => e.Agency == Agency && e.Kind is "reminded" or "escalated") || _clock.Elapsed > deadline)
+            {
+                return true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+
+        return false;
     }
 
     /// <summary>
