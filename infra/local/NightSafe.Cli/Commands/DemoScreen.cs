@@ -67,7 +67,7 @@ public static class DemoScreen
         AnsiConsole.WriteLine();
         if (report.Passed)
         {
-            AnsiConsole.MarkupLine("[green]Every check passed[/]: every referral was closed or is waiting for the control room; each agency got exactly its own cases with only its allowed fields; every case was accepted or escalated by its deadline; no alert SMS was sent twice; every cancellation reached every agency that had the case; one advice SMS per consenting, not-opted-out referral with a number; the summary's figures match what was sent.");
+            AnsiConsole.MarkupLine("[green]Every check passed[/]: every referral was closed or is waiting for the control room; each agency got exactly its own cases with only its allowed fields; every case was accepted or escalated by its deadline, and every escalation texted the duty inspector; no alert SMS was sent twice; every cancellation reached every agency that had the case; one advice SMS per consenting, not-opted-out referral with a number; the summary's figures match what was sent.");
             return;
         }
 
