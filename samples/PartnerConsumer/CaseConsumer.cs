@@ -53,6 +53,14 @@ public sealed partial class CaseConsumer(ServiceBusClient client, CaseContract c
             return;
         }
 
+        // A kind of message this consumer was not written for (the hub may add kinds): not ours to refuse, and nothing to do.
+        if (message.Subject is not (null or "case" or "case-updated" or "case-closed" or "case-reminder"))
+        {
+            LogUnknownSubject(message.MessageId, message.Subject);
+            await args.CompleteMessageAsync(message, args.CancellationToken);
+            return;
+        }
+
         if (contract.Problem(message.Subject ?? "case", body) is { } problem)
         {
             await RefuseAsync(args, "schema: " + problem);
@@ -89,6 +97,13 @@ public sealed partial class CaseConsumer(ServiceBusClient client, CaseContract c
             return;
         }
 
+        if (message.Subject == "case-reminder")
+        {
+            // The hub has no answer from us at the case's first deadline: page the duty lead again, then answer below
+            // (a repeat of an outcome already recorded is fine). Unanswered at escalatesAt, it goes to the control room.
+            LogReminded(reference, root.GetProperty("escalatesAt").GetString() ?? "?");
+        }
+
         // Your own work goes here: put the case on your team's board, page the duty lead... then report.
         var status = await outcomes.ReportAsync(night, reference, "accepted", "Received by our duty desk", args.CancellationToken);
         if (status is HttpStatusCode.OK or HttpStatusCode.Conflict)
@@ -118,6 +133,12 @@ public sealed partial class CaseConsumer(ServiceBusClient client, CaseContract c
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {Reference} closed by NightSafe: stop work on it")]
     private partial void LogClosed(string reference);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {Reference} is still unanswered at its first deadline; it goes to the control room at {EscalatesAt}")]
+    private partial void LogReminded(string reference, string escalatesAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} has a subject this consumer does not know ({Subject}); completed unread")]
+    private partial void LogUnknownSubject(string messageId, string? subject);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {Reference} updated by the officer: fields replaced, withdrawn ones deleted")]
     private partial void LogUpdated(string reference);

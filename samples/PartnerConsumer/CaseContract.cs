@@ -9,6 +9,7 @@ public sealed class CaseContract
     private readonly JsonSchema _case;
     private readonly JsonSchema _closed;
     private readonly JsonSchema _updated;
+    private readonly JsonSchema _reminder;
 
     public CaseContract(string schemaFolder)
     {
@@ -16,6 +17,7 @@ public sealed class CaseContract
         _case = JsonSchema.FromFile(Path.Combine(schemaFolder, "case.schema.json"), new BuildOptions { SchemaRegistry = registry });
         _closed = JsonSchema.FromFile(Path.Combine(schemaFolder, "case-closed.schema.json"), new BuildOptions { SchemaRegistry = registry });
         _updated = JsonSchema.FromFile(Path.Combine(schemaFolder, "case-updated.schema.json"), new BuildOptions { SchemaRegistry = registry });
+        _reminder = JsonSchema.FromFile(Path.Combine(schemaFolder, "case-reminder.schema.json"), new BuildOptions { SchemaRegistry = registry });
     }
 
     /// <summary>Null when <paramref name="body"/> is a valid message of <paramref name="subject"/>, else why not.</summary>
@@ -25,6 +27,7 @@ public sealed class CaseContract
         {
             "case-closed" => _closed,
             "case-updated" => _updated,
+            "case-reminder" => _reminder,
             _ => _case,
         };
         try

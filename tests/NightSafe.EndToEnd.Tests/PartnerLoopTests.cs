@@ -145,6 +145,21 @@ public sealed class PartnerLoopTests(ShortDeadlineHubFixture fixture, ITestOutpu
                 Assert.Equal("not-accepted", Data(escalated, "status"));
             }
 
+            // Agencies on Service Bus hear of the reminder on their own subscription too, with the escalation deadline.
+            var onServiceBus = agencies.Where(a => World.FindAgency(AgencyId.From(a))!.UsesServiceBus).ToList();
+            Assert.NotEmpty(onServiceBus);
+            foreach (var agency in onServiceBus)
+            {
+                var reminder = await ReceiveAsync(agency, $"{Night}/{reference}/{agency}/reminder", "the case-reminder on " + agency + "'s subscription");
+                Assert.Equal("case-reminder", reminder.Subject);
+                Assert.Equal(agency, reminder.ApplicationProperties["agency"]);
+                Assert.False(reminder.ApplicationProperties.ContainsKey("town"), "a reminder carries only the agency property");
+                var body = JsonNode.Parse(reminder.Body.ToString())!.AsObject();
+                Assert.Equal(reference, body["reference"]!.GetValue<string>());
+                var escalatesAt = body["escalatesAt"]!.GetValue<DateTimeOffset>();
+                Assert.InRange(escalatesAt, disclosedAt[agency] + (deadline * 2) - TimeSpan.FromSeconds(1), disclosedAt[agency] + (deadline * 2));
+            }
+
             // One escalation text to the inspector however many of the referral's cases escalated.
             Assert.Single(Hub.Twilio.Messages, m => m.To == north.Phone && m.Body.StartsWith($"NightSafe ESCALATED {reference} ", StringComparison.Ordinal));
             Assert.Single(Hub.Twilio.Messages, m => m.To == World.FallbackAgency.Phone && m.Body.StartsWith($"NightSafe ESCALATED {reference}", StringComparison.Ordinal));

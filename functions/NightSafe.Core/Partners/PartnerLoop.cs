@@ -22,8 +22,8 @@ public static class PartnerSmsKinds
 
 /// <summary>
 /// A case is done when a person at an agency has taken it on. After routing, each case's duty phones are texted and its
-/// acknowledgement deadline is queued; at the first deadline an unanswered agency is texted again and the control room
-/// told; at the second (or at once when every agency declined) the case is escalated to the control room and the
+/// acknowledgement deadline is queued; at the first deadline an unanswered agency is reminded (a <c>case-reminder</c>
+/// message on its subscription, its duty phones texted again) and the control room told; at the second (or at once when every agency declined) the case is escalated to the control room and the
 /// town's duty inspector is texted, once per referral; an urgent referral texts that inspector at once; a closed
 /// referral is cancelled at every other agency that had it. Every step is checked against the case when it runs,
 /// audited, and safe to repeat: texts go out once per key and recipient (<see cref="OutboundSms"/>; routing's are
@@ -168,6 +168,11 @@ public sealed partial class PartnerLoop(
                 // The texts and the next deadline go first (each is idempotent), the marker last: a crash in between
                 // repeats them harmlessly, and a second firing after the marker finds nothing to do.
                 var waited = Acknowledgement.For(referral.Priority);
+                if (world.FindAgency(agencyId) is { UsesServiceBus: true })
+                {
+                    await publisher.PublishCasesAsync([CaseReminder(referral, @case, remind.EscalateAt)], cancellationToken);
+                }
+
                 await AlertAsync(referral, @case, AlertReason.Reminder, null, cancellationToken);
                 if (world.FallbackAgency is { } controlRoom && controlRoom.Channels.Contains(AgencyChannels.Sms) && controlRoom.Id != agencyId)
                 {
@@ -413,7 +418,7 @@ public sealed partial class PartnerLoop(
             ["night"] = referral.Night.ToString(),
             ["reference"] = referral.Reference.ToString(),
             ["closedBy"] = closedByPartner ? "partner" : "officer",
-            ["closedAt"] = (referral.ClosedAt ?? DateTimeOffset.UnixEpoch).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["closedAt"] = Utc(referral.ClosedAt ?? DateTimeOffset.UnixEpoch),
         }.ToJsonString();
         return new OutgoingCase(
             PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId) + "/closed",
@@ -425,6 +430,37 @@ public sealed partial class PartnerLoop(
             referral.TraceParent,
             OutgoingCase.CaseClosedSubject);
     }
+
+    /// <summary>
+    /// The <c>case-reminder</c> message: the case is still unanswered at its first deadline and goes to the control room
+    /// at <paramref name="escalatesAt"/>. The envelope and the reference, nothing personal: the case said the rest.
+    /// </summary>
+    public static OutgoingCase CaseReminder(Referral referral, PartnerCase @case, DateTimeOffset escalatesAt)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        ArgumentNullException.ThrowIfNull(@case);
+        var body = new JsonObject
+        {
+            ["schemaVersion"] = CaseMessage.SchemaVersion,
+            ["type"] = OutgoingCase.CaseReminderSubject,
+            ["agency"] = @case.AgencyId.Value,
+            ["night"] = referral.Night.ToString(),
+            ["reference"] = referral.Reference.ToString(),
+            ["sentAt"] = Utc(@case.DisclosedAt),
+            ["escalatesAt"] = Utc(escalatesAt),
+        }.ToJsonString();
+        return new OutgoingCase(
+            PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId) + "/reminder",
+            @case.AgencyId,
+            TownId: null,
+            Categories: null,
+            Priority: null,
+            body,
+            referral.TraceParent,
+            OutgoingCase.CaseReminderSubject);
+    }
+
+    private static string Utc(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private string Why(PartnerCase @case, Referral referral, string reason)
     {

@@ -87,7 +87,7 @@ public interface IRoutingQueue
 /// <paramref name="AgencyId"/> (the subscription filter) a property is set only when the agency's <c>shares</c> hold
 /// that field: null means "not disclosed to this agency". <paramref name="Categories"/> are the ones it was assigned.
 /// <see cref="Subject"/> is <c>case</c> for a new case, <c>case-updated</c> when the officer added to it and
-/// <c>case-closed</c> when the referral it had is over.
+/// <c>case-closed</c> when the referral it had is over, <c>case-reminder</c> when its case is unanswered at the first deadline.
 /// </summary>
 public sealed record OutgoingCase(
     string MessageId,
@@ -102,6 +102,7 @@ public sealed record OutgoingCase(
     public const string CaseSubject = "case";
     public const string CaseClosedSubject = "case-closed";
     public const string CaseUpdatedSubject = "case-updated";
+    public const string CaseReminderSubject = "case-reminder";
 }
 
 /// <summary>One step of the partner loop, on the storage queue <c>partner-loop</c>, checked against the case when it runs.</summary>

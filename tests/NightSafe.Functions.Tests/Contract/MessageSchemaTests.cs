@@ -103,6 +103,33 @@ public sealed class MessageSchemaTests(LocalHub hub)
     }
 
     [Fact]
+    public void A_case_reminder_body_validates_names_its_deadlines_and_carries_no_personal_data()
+    {
+        var world = hub.World;
+        var agency = world.AgencyNamed("safe-space-chelmsford")!;
+        var referral = Fullest(agency, Consent.Given, world);
+        var (view, fields) = CaseMessage.Build(referral, agency, referral.Categories, world);
+        var @case = new PartnerCase { Night = referral.Night, Reference = referral.Reference, AgencyId = agency.Id, DisclosedAt = referral.ReceivedAt, Fields = fields, View = view };
+        var escalatesAt = referral.ReceivedAt.AddMinutes(40);
+
+        var reminder = NightSafe.Core.Partners.PartnerLoop.CaseReminder(referral, @case, escalatesAt);
+
+        var result = Check(Schema("case-reminder"), reminder.Body);
+        Assert.True(result.IsValid, Errors(result));
+        Assert.Equal(OutgoingCase.CaseReminderSubject, reminder.Subject);
+        Assert.Equal($"{referral.Night}/{referral.Reference}/{agency.Id}/reminder", reminder.MessageId);
+        using var body = JsonDocument.Parse(reminder.Body);
+        Assert.Equal(escalatesAt, body.RootElement.GetProperty("escalatesAt").GetDateTimeOffset());
+        Assert.Equal(referral.ReceivedAt, body.RootElement.GetProperty("sentAt").GetDateTimeOffset());
+        Assert.DoesNotContain(referral.Location!, reminder.Body, StringComparison.Ordinal);
+        Assert.Null(reminder.TownId);
+        Assert.Null(reminder.Categories);
+        Assert.False(Check(Schema("case"), reminder.Body).IsValid);
+        Assert.False(Check(Schema("case-closed"), reminder.Body).IsValid);
+        Assert.False(Check(Schema("case-reminder"), reminder.Body.Replace("escalatesAt", "dueAt", StringComparison.Ordinal)).IsValid);
+    }
+
+    [Fact]
     public void Every_agencys_case_update_body_validates_when_consent_is_given_or_withdrawn_and_words_are_added()
     {
         var schema = Schema("case-updated");

@@ -44,9 +44,12 @@ public static class PartnerCommand
         processor.ProcessMessageAsync += args =>
         {
             var body = JsonNode.Parse(args.Message.Body.ToString()) as JsonObject ?? [];
-            Console.WriteLine($"{DateTime.Now:HH:mm:ss} case {args.Message.MessageId} (priority {args.Message.ApplicationProperties.GetValueOrDefault("priority")}):");
+            // A new case, or what became of one: case-reminder (still unanswered), case-updated, case-closed.
+            var subject = args.Message.Subject ?? "case";
+            var priority = args.Message.ApplicationProperties.GetValueOrDefault("priority") is { } p ? $" (priority {p})" : string.Empty;
+            Console.WriteLine($"{DateTime.Now:HH:mm:ss} {subject} {args.Message.MessageId}{priority}:");
             Console.WriteLine(body.ToJsonString(Indented));
-            if (body["night"]?.GetValue<string>() is { } night && body["reference"]?.GetValue<string>() is { } reference)
+            if (subject is "case" or "case-reminder" && body["night"]?.GetValue<string>() is { } night && body["reference"]?.GetValue<string>() is { } reference)
             {
                 Console.WriteLine($"  report: curl -s -X POST {new Uri(state.FunctionsBaseUrl, $"api/partners/{agencyId}/cases/{night}/{reference}/outcome")} -H 'X-Partner-Key: {key}' -H 'Content-Type: application/json' -d '{{\"outcome\":\"accepted\"}}'");
             }

@@ -89,6 +89,8 @@ public sealed class PartnerDesk : IAsyncDisposable
     private readonly ConcurrentQueue<ReportedOutcome> _reports = new();
     private readonly ConcurrentQueue<string> _cancellations = new();
     private readonly ConcurrentDictionary<string, bool> _over = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _reminders = new();
+    private readonly ConcurrentDictionary<string, bool> _reminded = new(StringComparer.Ordinal);
     private readonly DutyPhone? _phone;
     private readonly ConcurrentQueue<string> _updates = new();
     private readonly ConcurrentQueue<string> _errors = new();
@@ -135,6 +137,9 @@ public sealed class PartnerDesk : IAsyncDisposable
     /// <summary>The MessageIds of the <c>case-closed</c> messages received: referrals it had that are over.</summary>
     public IReadOnlyList<string> Cancellations => [.. _cancellations];
 
+    /// <summary>The MessageIds of the <c>case-reminder</c> messages received: cases still unanswered at their first deadline.</summary>
+    public IReadOnlyList<string> Reminders => [.. _reminders];
+
     /// <summary>MessageIds of the case-updated messages received (an officer added to a case this agency has).</summary>
     public IReadOnlyList<string> Updates => [.. _updates];
 
@@ -178,6 +183,14 @@ public sealed class PartnerDesk : IAsyncDisposable
         {
             _cancellations.Enqueue(args.Message.MessageId);
             _over[args.Message.MessageId.EndsWith("/closed", StringComparison.Ordinal) ? args.Message.MessageId[..args.Message.MessageId.LastIndexOf('/')] : args.Message.MessageId] = true;
+            return Task.CompletedTask;
+        }
+
+        // Still unanswered at the first deadline: a late agency answers now (see RemindedAsync).
+        if (args.Message.Subject == "case-reminder")
+        {
+            _reminders.Enqueue(args.Message.MessageId);
+            _reminded[args.Message.MessageId.EndsWith("/reminder", StringComparison.Ordinal) ? args.Message.MessageId[..args.Message.MessageId.LastIndexOf('/')] : args.Message.MessageId] = true;
             return Task.CompletedTask;
         }
 
@@ -292,32 +305,30 @@ public sealed class PartnerDesk : IAsyncDisposable
     }
 
     /// <summary>
-    /// A late agency answers once the hub has reminded it: the case's "reminded" line in the referral's trail, read
-    /// from the hub (a duty phone would get the reminder by text; the demo's API agencies have none). False when the
-    /// referral closed first (nothing to answer); after <see cref="LongestReminderWait"/> without a reminder (the hub
-    /// missed its deadline, or the case was answered or escalated some other way) it answers anyway and the night's
-    /// figures show no reminder.
+    /// A late agency answers once the hub has reminded it: the <c>case-reminder</c> message on its subscription. False
+    /// when it hears the referral is over first (nothing to answer); after <see cref="LongestReminderWait"/> without a
+    /// reminder (the hub missed its deadline) it answers anyway, and the night's figures show no reminder.
     /// </summary>
     private async Task<bool> RemindedAsync(string night, string reference, CancellationToken cancellationToken)
     {
+        var key = $"{night}/{reference}/{Agency}";
         var deadline = _clock.Elapsed + LongestReminderWait;
-        while (!_over.ContainsKey($"{night}/{reference}/{Agency}"))
+        while (!_reminded.ContainsKey(key))
         {
-            var view = await _hub.ReadReferralAsync(night, reference, cancellationToken);
-            if (view is null || view.Status == "Closed")
+            if (_over.ContainsKey(key))
             {
                 return false;
             }
 
-            if (view.Trail.Any(e => e.Agency == Agency && e.Kind is "reminded" or "escalated") || _clock.Elapsed > deadline)
+            if (_clock.Elapsed > deadline)
             {
                 return true;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
-        return false;
+        return !_over.ContainsKey(key);
     }
 
     /// <summary>
