@@ -29,6 +29,24 @@ public sealed record DeskCase(
     IReadOnlyList<DeskField> Fields)
 {
     public bool IsOpen => Status is CaseStatus.Sent or CaseStatus.Accepted or CaseStatus.Attended;
+
+    /// <summary>How late an unanswered case is: reminded at its first deadline, or escalated at its second.</summary>
+    public DeskLateness Lateness { get; init; }
+
+    /// <summary>What the lateness means for the person at the desk, with the local time it happened; null when on time.</summary>
+    public string? LatenessText { get; init; }
+}
+
+/// <summary>Where an unanswered case stands against its acknowledgement deadlines.</summary>
+public enum DeskLateness
+{
+    OnTime,
+
+    /// <summary>Unanswered at its first deadline: the hub reminded the agency.</summary>
+    Reminded,
+
+    /// <summary>Unanswered at its second deadline: the case went to the control room (the agency may still take it on).</summary>
+    Escalated,
 }
 
 /// <summary>Whether a signed case link may still open its case.</summary>
@@ -68,7 +86,7 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
         (ReferralFields.Night, "Night"),
     ];
 
-    /// <summary>The agency's cases of tonight and last night: open ones first, then the most recent.</summary>
+    /// <summary>The agency's cases of tonight and last night: open ones first (the latest to be answered at the top), then the most recent.</summary>
     public async Task<IReadOnlyList<DeskCase>> ListAsync(AgencyId agencyId, CancellationToken cancellationToken)
     {
         var tonight = NightId.For(time.GetUtcNow(), world);
@@ -81,6 +99,7 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
         return [.. cases
             .Select(View)
             .OrderByDescending(c => c.IsOpen)
+            .ThenByDescending(c => c.Lateness)
             .ThenByDescending(c => c.DisclosedAt)];
     }
 
@@ -173,18 +192,45 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
             fields.Add(new DeskField(field, label, text));
         }
 
+        var (lateness, latenessText) = LatenessOf(@case, world);
         return new DeskCase(
             @case.Night,
             @case.Reference,
             @case.AgencyId.Value,
             @case.Status,
             @case.DisclosedAt,
-            world.ToLocal(@case.DisclosedAt).ToString("HH:mm", CultureInfo.InvariantCulture),
+            Local(@case.DisclosedAt, world),
             town,
             categories,
             priority,
-            fields);
+            fields)
+        {
+            Lateness = lateness,
+            LatenessText = latenessText,
+        };
     }
+
+    /// <summary>An unanswered case's lateness, from the markers the partner loop left on it (reminded, escalated).</summary>
+    public static (DeskLateness Lateness, string? Text) LatenessOf(PartnerCase @case, RoutingWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        ArgumentNullException.ThrowIfNull(world);
+        if (!@case.IsUnanswered)
+        {
+            return (DeskLateness.OnTime, null);
+        }
+
+        if (@case.EscalatedAt is { } escalated)
+        {
+            return (DeskLateness.Escalated, $"Not answered in time: sent to the control room at {Local(escalated, world)}. Accept it still if you can attend.");
+        }
+
+        return @case.RemindedAt is { } reminded
+            ? (DeskLateness.Reminded, $"Past its first deadline (reminded at {Local(reminded, world)}): accept or decline now, or it goes to the control room.")
+            : (DeskLateness.OnTime, null);
+    }
+
+    private static string Local(DateTimeOffset at, RoutingWorld world) => world.ToLocal(at).ToString("HH:mm", CultureInfo.InvariantCulture);
 
     private string CategoryName(string? id) =>
         !string.IsNullOrWhiteSpace(id) && world.FindCategory(CategoryId.From(id)) is { } category ? category.Name : id ?? string.Empty;

@@ -223,6 +223,11 @@ public static class PageHtml
         }
 
         main.Append("<p class=\"state state-").Append(E(Status(c.Status))).Append("\">").Append(E(StatusText(c.Status))).Append("</p>");
+        if (c.LatenessText is { } late)
+        {
+            main.Append("<p class=\"late late-").Append(E(Lateness(c.Lateness))).Append("\">").Append(E(late)).Append("</p>");
+        }
+
         main.Append("<dl class=\"fields\">");
         foreach (var field in c.Fields)
         {
@@ -277,6 +282,7 @@ public static class PageHtml
                 .Append("<span class=\"cats\">").Append(E(string.Join(", ", c.Categories))).Append("</span> ")
                 .Append(c.Priority == "high" ? "<span class=\"badge high\">high</span> " : string.Empty)
                 .Append("<span class=\"badge state-").Append(E(Status(c.Status))).Append("\">").Append(E(Status(c.Status))).Append("</span>")
+                .Append(c.Lateness == DeskLateness.OnTime ? string.Empty : $" <span class=\"badge late-{Lateness(c.Lateness)}\">{Lateness(c.Lateness)}</span>")
                 .Append("</a></li>");
         }
 
@@ -293,6 +299,8 @@ public static class PageHtml
     };
 
     private static string Status(CaseStatus status) => status.ToString().ToLowerInvariant();
+
+    private static string Lateness(DeskLateness lateness) => lateness.ToString().ToLowerInvariant();
 
     private static string StatusText(CaseStatus status) => status switch
     {
