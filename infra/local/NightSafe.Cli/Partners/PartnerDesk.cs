@@ -89,7 +89,6 @@ public sealed class PartnerDesk : IAsyncDisposable
     private readonly ConcurrentQueue<ReportedOutcome> _reports = new();
     private readonly ConcurrentQueue<string> _cancellations = new();
     private readonly ConcurrentDictionary<string, bool> _over = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _reminders = new();
     private readonly ConcurrentDictionary<string, bool> _reminded = new(StringComparer.Ordinal);
     private readonly DutyPhone? _phone;
     private readonly ConcurrentQueue<string> _updates = new();
@@ -137,9 +136,6 @@ public sealed class PartnerDesk : IAsyncDisposable
     /// <summary>The MessageIds of the <c>case-closed</c> messages received: referrals it had that are over.</summary>
     public IReadOnlyList<string> Cancellations => [.. _cancellations];
 
-    /// <summary>The MessageIds of the <c>case-reminder</c> messages received: cases still unanswered at their first deadline.</summary>
-    public IReadOnlyList<string> Reminders => [.. _reminders];
-
     /// <summary>MessageIds of the case-updated messages received (an officer added to a case this agency has).</summary>
     public IReadOnlyList<string> Updates => [.. _updates];
 
@@ -182,15 +178,14 @@ public sealed class PartnerDesk : IAsyncDisposable
         if (args.Message.Subject == "case-closed")
         {
             _cancellations.Enqueue(args.Message.MessageId);
-            _over[args.Message.MessageId.EndsWith("/closed", StringComparison.Ordinal) ? args.Message.MessageId[..args.Message.MessageId.LastIndexOf('/')] : args.Message.MessageId] = true;
+            _over[CaseOf(args.Message.MessageId, "/closed")] = true;
             return Task.CompletedTask;
         }
 
         // Still unanswered at the first deadline: a late agency answers now (see RemindedAsync).
         if (args.Message.Subject == "case-reminder")
         {
-            _reminders.Enqueue(args.Message.MessageId);
-            _reminded[args.Message.MessageId.EndsWith("/reminder", StringComparison.Ordinal) ? args.Message.MessageId[..args.Message.MessageId.LastIndexOf('/')] : args.Message.MessageId] = true;
+            _reminded[CaseOf(args.Message.MessageId, "/reminder")] = true;
             return Task.CompletedTask;
         }
 
@@ -372,6 +367,10 @@ public sealed class PartnerDesk : IAsyncDisposable
             _apiGate.Release();
         }
     }
+
+    /// <summary>The case ("night/reference/agency") a closure's or a reminder's MessageId is about.</summary>
+    private static string CaseOf(string messageId, string suffix) =>
+        messageId.EndsWith(suffix, StringComparison.Ordinal) ? messageId[..^suffix.Length] : messageId;
 
     private string Pick(params string[] texts)
     {
