@@ -406,58 +406,50 @@ public sealed partial class PartnerLoop(
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)))[..12];
 
     /// <summary>The <c>case-closed</c> message: the envelope and the reference, nothing personal.</summary>
-    public static OutgoingCase CaseClosed(Referral referral, PartnerCase @case, bool closedByPartner)
-    {
-        ArgumentNullException.ThrowIfNull(referral);
-        ArgumentNullException.ThrowIfNull(@case);
-        var body = new JsonObject
-        {
-            ["schemaVersion"] = CaseMessage.SchemaVersion,
-            ["type"] = OutgoingCase.CaseClosedSubject,
-            ["agency"] = @case.AgencyId.Value,
-            ["night"] = referral.Night.ToString(),
-            ["reference"] = referral.Reference.ToString(),
-            ["closedBy"] = closedByPartner ? "partner" : "officer",
-            ["closedAt"] = Utc(referral.ClosedAt ?? DateTimeOffset.UnixEpoch),
-        }.ToJsonString();
-        return new OutgoingCase(
-            PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId) + "/closed",
-            @case.AgencyId,
-            TownId: null, // a cancellation carries only the subscription filter's agency: the case said the rest
-            Categories: null,
-            Priority: null,
-            body,
-            referral.TraceParent,
-            OutgoingCase.CaseClosedSubject);
-    }
+    public static OutgoingCase CaseClosed(Referral referral, PartnerCase @case, bool closedByPartner) =>
+        AboutCase(referral, @case, OutgoingCase.CaseClosedSubject, "closed", ("closedBy", closedByPartner ? "partner" : "officer"), ("closedAt", Utc(referral.ClosedAt ?? DateTimeOffset.UnixEpoch)));
 
     /// <summary>
     /// The <c>case-reminder</c> message: the case is still unanswered at its first deadline and goes to the control room
-    /// at <paramref name="escalatesAt"/>. The envelope and the reference, nothing personal: the case said the rest.
+    /// at <paramref name="escalatesAt"/>. The envelope and the reference, nothing personal.
     /// </summary>
     public static OutgoingCase CaseReminder(Referral referral, PartnerCase @case, DateTimeOffset escalatesAt)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        return AboutCase(referral, @case, OutgoingCase.CaseReminderSubject, "reminder", ("sentAt", Utc(@case.DisclosedAt)), ("escalatesAt", Utc(escalatesAt)));
+    }
+
+    /// <summary>
+    /// A message about a case the agency already has (its MessageId the case's, then <paramref name="suffix"/>): the
+    /// envelope, the reference and <paramref name="fields"/>, and only the subscription filter's property, since the
+    /// case said the rest.
+    /// </summary>
+    private static OutgoingCase AboutCase(Referral referral, PartnerCase @case, string subject, string suffix, params (string Name, string Value)[] fields)
     {
         ArgumentNullException.ThrowIfNull(referral);
         ArgumentNullException.ThrowIfNull(@case);
         var body = new JsonObject
         {
             ["schemaVersion"] = CaseMessage.SchemaVersion,
-            ["type"] = OutgoingCase.CaseReminderSubject,
+            ["type"] = subject,
             ["agency"] = @case.AgencyId.Value,
             ["night"] = referral.Night.ToString(),
             ["reference"] = referral.Reference.ToString(),
-            ["sentAt"] = Utc(@case.DisclosedAt),
-            ["escalatesAt"] = Utc(escalatesAt),
-        }.ToJsonString();
+        };
+        foreach (var (name, value) in fields)
+        {
+            body[name] = value;
+        }
+
         return new OutgoingCase(
-            PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId) + "/reminder",
+            $"{PartnerCase.MessageIdFor(referral.Night, referral.Reference, @case.AgencyId)}/{suffix}",
             @case.AgencyId,
             TownId: null,
             Categories: null,
             Priority: null,
-            body,
+            body.ToJsonString(),
             referral.TraceParent,
-            OutgoingCase.CaseReminderSubject);
+            subject);
     }
 
     private static string Utc(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
