@@ -11,7 +11,7 @@ using NightSafe.LocalStack;
 namespace NightSafe.Pages.Tests;
 
 /// <summary>The whole offline hub on free ports (as `nightsafe demo` starts it), shared by the browser tests.</summary>
-public sealed class PagesFixture : IAsyncLifetime
+public class PagesFixture : IAsyncLifetime
 {
     private readonly ConcurrentQueue<string> _logs = new();
     private ILoggerFactory? _loggerFactory;
@@ -24,11 +24,14 @@ public sealed class PagesFixture : IAsyncLifetime
     /// <summary>Where screenshots go: TestResults/pages (git-ignored) at the repository root.</summary>
     public string ResultsFolder { get; } = Path.Combine(RepositoryLayout.FindRoot(), "TestResults", "pages");
 
+    /// <summary>One acknowledgement deadline for every priority, or null for routing.json's minutes.</summary>
+    protected virtual TimeSpan? AcknowledgeWithin => null;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(ResultsFolder);
         _loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new LineLog(_logs.Enqueue, LineLog.Default)));
-        _hub = await OfflineHub.StartAsync(new OfflineHubOptions { Ports = StackPorts.AnyFree, LoggerFactory = _loggerFactory });
+        _hub = await OfflineHub.StartAsync(new OfflineHubOptions { Ports = StackPorts.AnyFree, LoggerFactory = _loggerFactory, AcknowledgeWithin = AcknowledgeWithin });
     }
 
     public IEnumerable<string> Logs => _logs;
