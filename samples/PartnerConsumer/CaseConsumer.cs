@@ -54,7 +54,7 @@ public sealed partial class CaseConsumer(ServiceBusClient client, CaseContract c
         }
 
         // A kind of message this consumer was not written for (the hub may add kinds): not ours to refuse, and nothing to do.
-        if (message.Subject is not (null or "case" or "case-updated" or "case-closed" or "case-reminder"))
+        if (!contract.Knows(message.Subject))
         {
             LogUnknownSubject(message.MessageId, message.Subject);
             await args.CompleteMessageAsync(message, args.CancellationToken);

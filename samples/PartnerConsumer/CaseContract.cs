@@ -6,30 +6,29 @@ namespace PartnerConsumer;
 /// <summary>Checks a message against NightSafe's published JSON Schemas before anything reads it.</summary>
 public sealed class CaseContract
 {
-    private readonly JsonSchema _case;
-    private readonly JsonSchema _closed;
-    private readonly JsonSchema _updated;
-    private readonly JsonSchema _reminder;
+    /// <summary>Each Subject this consumer was written for, with its schema (a message without a Subject is a case).</summary>
+    private readonly Dictionary<string, JsonSchema> _schemas;
 
     public CaseContract(string schemaFolder)
     {
         var registry = new SchemaRegistry();
-        _case = JsonSchema.FromFile(Path.Combine(schemaFolder, "case.schema.json"), new BuildOptions { SchemaRegistry = registry });
-        _closed = JsonSchema.FromFile(Path.Combine(schemaFolder, "case-closed.schema.json"), new BuildOptions { SchemaRegistry = registry });
-        _updated = JsonSchema.FromFile(Path.Combine(schemaFolder, "case-updated.schema.json"), new BuildOptions { SchemaRegistry = registry });
-        _reminder = JsonSchema.FromFile(Path.Combine(schemaFolder, "case-reminder.schema.json"), new BuildOptions { SchemaRegistry = registry });
+        JsonSchema Load(string file) => JsonSchema.FromFile(Path.Combine(schemaFolder, file), new BuildOptions { SchemaRegistry = registry });
+        _schemas = new(StringComparer.Ordinal)
+        {
+            ["case"] = Load("case.schema.json"),
+            ["case-closed"] = Load("case-closed.schema.json"),
+            ["case-updated"] = Load("case-updated.schema.json"),
+            ["case-reminder"] = Load("case-reminder.schema.json"),
+        };
     }
+
+    /// <summary>Whether this consumer was written for messages of <paramref name="subject"/> (null: a case).</summary>
+    public bool Knows(string? subject) => _schemas.ContainsKey(subject ?? "case");
 
     /// <summary>Null when <paramref name="body"/> is a valid message of <paramref name="subject"/>, else why not.</summary>
     public string? Problem(string subject, string body)
     {
-        var schema = subject switch
-        {
-            "case-closed" => _closed,
-            "case-updated" => _updated,
-            "case-reminder" => _reminder,
-            _ => _case,
-        };
+        var schema = _schemas.GetValueOrDefault(subject) ?? _schemas["case"];
         try
         {
             using var document = JsonDocument.Parse(body);

@@ -33,8 +33,8 @@ public sealed record DeskCase(
     /// <summary>How late an unanswered case is: reminded at its first deadline, or escalated at its second.</summary>
     public DeskLateness Lateness { get; init; }
 
-    /// <summary>What the lateness means for the person at the desk, with the local time it happened; null when on time.</summary>
-    public string? LatenessText { get; init; }
+    /// <summary>The local time ("HH:mm") the case was reminded or escalated; null when on time.</summary>
+    public string? LateSince { get; init; }
 }
 
 /// <summary>Where an unanswered case stands against its acknowledgement deadlines.</summary>
@@ -192,7 +192,7 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
             fields.Add(new DeskField(field, label, text));
         }
 
-        var (lateness, latenessText) = LatenessOf(@case, world);
+        var (lateness, lateSince) = LatenessOf(@case, world);
         return new DeskCase(
             @case.Night,
             @case.Reference,
@@ -206,28 +206,22 @@ public sealed partial class AgencyDesk(IReferralStore store, RoutingWorld world,
             fields)
         {
             Lateness = lateness,
-            LatenessText = latenessText,
+            LateSince = lateSince,
         };
     }
 
-    /// <summary>An unanswered case's lateness, from the markers the partner loop left on it (reminded, escalated).</summary>
-    public static (DeskLateness Lateness, string? Text) LatenessOf(PartnerCase @case, RoutingWorld world)
+    /// <summary>An unanswered case's lateness and since when (local time), from the markers the partner loop left on it.</summary>
+    public static (DeskLateness Lateness, string? Since) LatenessOf(PartnerCase @case, RoutingWorld world)
     {
         ArgumentNullException.ThrowIfNull(@case);
         ArgumentNullException.ThrowIfNull(world);
-        if (!@case.IsUnanswered)
+        return @case switch
         {
-            return (DeskLateness.OnTime, null);
-        }
-
-        if (@case.EscalatedAt is { } escalated)
-        {
-            return (DeskLateness.Escalated, $"Not answered in time: sent to the control room at {Local(escalated, world)}. Accept it still if you can attend.");
-        }
-
-        return @case.RemindedAt is { } reminded
-            ? (DeskLateness.Reminded, $"Past its first deadline (reminded at {Local(reminded, world)}): accept or decline now, or it goes to the control room.")
-            : (DeskLateness.OnTime, null);
+            { IsUnanswered: false } => (DeskLateness.OnTime, null),
+            { EscalatedAt: { } escalated } => (DeskLateness.Escalated, Local(escalated, world)),
+            { RemindedAt: { } reminded } => (DeskLateness.Reminded, Local(reminded, world)),
+            _ => (DeskLateness.OnTime, null),
+        };
     }
 
     private static string Local(DateTimeOffset at, RoutingWorld world) => world.ToLocal(at).ToString("HH:mm", CultureInfo.InvariantCulture);

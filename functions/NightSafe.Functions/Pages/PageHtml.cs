@@ -223,7 +223,7 @@ public static class PageHtml
         }
 
         main.Append("<p class=\"state state-").Append(E(Status(c.Status))).Append("\">").Append(E(StatusText(c.Status))).Append("</p>");
-        if (c.LatenessText is { } late)
+        if (LatenessText(c) is { } late)
         {
             main.Append("<p class=\"late late-").Append(E(Lateness(c.Lateness))).Append("\">").Append(E(late)).Append("</p>");
         }
@@ -301,6 +301,14 @@ public static class PageHtml
     private static string Status(CaseStatus status) => status.ToString().ToLowerInvariant();
 
     private static string Lateness(DeskLateness lateness) => lateness.ToString().ToLowerInvariant();
+
+    /// <summary>What an unanswered case's lateness means for the person at the desk; null when on time.</summary>
+    private static string? LatenessText(DeskCase c) => c.Lateness switch
+    {
+        DeskLateness.Reminded => $"Past its first deadline (reminded at {c.LateSince}): accept or decline now, or it goes to the control room.",
+        DeskLateness.Escalated => $"Not answered in time: sent to the control room at {c.LateSince}. Accept it still if you can attend.",
+        _ => null,
+    };
 
     private static string StatusText(CaseStatus status) => status switch
     {

@@ -23,13 +23,8 @@ public sealed class DeskLatenessTests
         var sent = Case(minutes: 0);
         Assert.Equal((DeskLateness.OnTime, null), AgencyDesk.LatenessOf(sent, World));
 
-        var reminded = AgencyDesk.LatenessOf(sent with { RemindedAt = Disclosed.AddMinutes(20) }, World);
-        Assert.Equal(DeskLateness.Reminded, reminded.Lateness);
-        Assert.Equal("Past its first deadline (reminded at 23:20): accept or decline now, or it goes to the control room.", reminded.Text);
-
-        var escalated = AgencyDesk.LatenessOf(sent with { RemindedAt = Disclosed.AddMinutes(20), EscalatedAt = Disclosed.AddMinutes(40) }, World);
-        Assert.Equal(DeskLateness.Escalated, escalated.Lateness);
-        Assert.Equal("Not answered in time: sent to the control room at 23:40. Accept it still if you can attend.", escalated.Text);
+        Assert.Equal((DeskLateness.Reminded, "23:20"), AgencyDesk.LatenessOf(sent with { RemindedAt = Disclosed.AddMinutes(20) }, World));
+        Assert.Equal((DeskLateness.Escalated, "23:40"), AgencyDesk.LatenessOf(sent with { RemindedAt = Disclosed.AddMinutes(20), EscalatedAt = Disclosed.AddMinutes(40) }, World));
 
         var accepted = sent with { Status = CaseStatus.Accepted, AcceptedAt = Disclosed.AddMinutes(41), RemindedAt = Disclosed.AddMinutes(20), EscalatedAt = Disclosed.AddMinutes(40) };
         Assert.Equal((DeskLateness.OnTime, null), AgencyDesk.LatenessOf(accepted, World));
@@ -53,7 +48,7 @@ public sealed class DeskLatenessTests
 
         Assert.Equal([escalated.Reference, reminded.Reference, onTime.Reference, closed.Reference], list.Select(c => c.Reference));
         Assert.Equal([DeskLateness.Escalated, DeskLateness.Reminded, DeskLateness.OnTime, DeskLateness.OnTime], list.Select(c => c.Lateness));
-        Assert.All(list.Where(c => c.Lateness == DeskLateness.OnTime), c => Assert.Null(c.LatenessText));
+        Assert.All(list.Where(c => c.Lateness == DeskLateness.OnTime), c => Assert.Null(c.LateSince));
     }
 
     private static PartnerCase Case(int minutes) => new()

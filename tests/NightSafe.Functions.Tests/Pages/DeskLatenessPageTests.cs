@@ -35,17 +35,17 @@ public sealed class DeskLatenessPageTests
         var page = PageHtml.DeskCasePage(agency, reminded, viewer, "token", done: null, problem: null);
         Assert.Contains("<p class=\"late late-reminded\">Past its first deadline (reminded at 23:20): accept or decline now, or it goes to the control room.</p>", page, StringComparison.Ordinal);
         Assert.Contains("value=\"accepted\"", page, StringComparison.Ordinal);
-        Assert.Contains("sent to the control room at 23:40", PageHtml.DeskCasePage(agency, escalated, viewer, "token", null, null), StringComparison.Ordinal);
+        Assert.Contains("<p class=\"late late-escalated\">Not answered in time: sent to the control room at 23:40. Accept it still if you can attend.</p>", PageHtml.DeskCasePage(agency, escalated, viewer, "token", null, null), StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"late", PageHtml.DeskCasePage(agency, sent, viewer, "token", null, null), StringComparison.Ordinal);
     }
 
     private static DeskCase Case(Agency agency, PartnerCase @case)
     {
-        var (lateness, text) = AgencyDesk.LatenessOf(@case, World);
+        var (lateness, since) = AgencyDesk.LatenessOf(@case, World);
         return new DeskCase(@case.Night, @case.Reference, agency.Id.Value, @case.Status, @case.DisclosedAt, "23:00", "Chelmsford", ["Alone"], "normal", [])
         {
             Lateness = lateness,
-            LatenessText = text,
+            LateSince = since,
         };
     }
 }

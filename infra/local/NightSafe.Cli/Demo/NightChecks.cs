@@ -315,7 +315,7 @@ public static class NightChecks
         var untold = new List<string>();
         foreach (var referral in night.Referrals.Where(r => r.Trail.Any(e => e.Kind == "escalated")))
         {
-            var texted = night.Sms.Where(m => m.Body.StartsWith($"NightSafe ESCALATED {referral.Reference} ", StringComparison.Ordinal)).Select(m => m.To).ToHashSet(StringComparer.Ordinal);
+            var texted = EscalationTextedTo(night, referral.Reference);
             untold.AddRange(night.World.InspectorsFor(Core.World.TownId.From(referral.Town)).Where(i => !texted.Contains(i.Phone)).Select(i => $"{referral.Reference} {i.Name}"));
         }
 
@@ -323,6 +323,13 @@ public static class NightChecks
         {
             yield return $"{untold.Count} duty inspector(s) were not texted about an escalated referral: {string.Join(", ", untold.Take(Examples))}";
         }
+    }
+
+    /// <summary>The numbers the referral's escalation text ("NightSafe ESCALATED REF ...") went to.</summary>
+    public static HashSet<string> EscalationTextedTo(NightRecord night, string reference)
+    {
+        ArgumentNullException.ThrowIfNull(night);
+        return night.Sms.Where(m => m.Body.StartsWith($"NightSafe ESCALATED {reference} ", StringComparison.Ordinal)).Select(m => m.To).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -254,15 +254,11 @@ public sealed record NightFigures
 
     private static List<Escalation> EscalationsOf(NightRecord night)
     {
-        var inspectors = night.World.DutyInspectors.ToDictionary(i => i.Phone, i => i.Name, StringComparer.Ordinal);
         var escalations = new List<Escalation>();
         foreach (var referral in night.Referrals)
         {
-            var texted = night.Sms
-                .Where(m => inspectors.ContainsKey(m.To) && m.Body.StartsWith($"NightSafe ESCALATED {referral.Reference} ", StringComparison.Ordinal))
-                .Select(m => inspectors[m.To])
-                .Distinct(StringComparer.Ordinal)
-                .ToList();
+            var to = NightChecks.EscalationTextedTo(night, referral.Reference);
+            var texted = night.World.DutyInspectors.Where(i => to.Contains(i.Phone)).Select(i => i.Name).Distinct(StringComparer.Ordinal).ToList();
             foreach (var entry in referral.Trail.Where(e => e.Kind == "escalated" && e.Agency != night.World.FallbackAgencyId.Value))
             {
                 var disclosed = referral.Cases.FirstOrDefault(c => c.Agency == entry.Agency)?.DisclosedAt ?? entry.At;
