@@ -30,6 +30,7 @@ public sealed class TableInboundLedger : IInboundLedger
     private const int ClaimRounds = 3;
 
     private readonly TableClient _table;
+    private readonly PartitionTransactions _transactions;
     private readonly StorageInitializer _storage;
     private readonly TimeProvider _time;
     private readonly PhoneKeys _keys;
@@ -38,6 +39,9 @@ public sealed class TableInboundLedger : IInboundLedger
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.InboundMessagesTable);
+
+        // Every officer's text is claimed and answered in one partition: under load those writes go together.
+        _transactions = new PartitionTransactions(_table);
         _storage = storage;
         _time = time;
         _keys = keys;
@@ -70,7 +74,7 @@ public sealed class TableInboundLedger : IInboundLedger
                     }
                 }
 
-                var added = await _table.AddEntityAsync(fresh, cancellationToken);
+                var added = (await _transactions.SubmitAsync([new TableTransactionAction(TableTransactionActionType.Add, fresh)], cancellationToken))[0];
                 return new InboundClaim(source, key, InboundState.Claimed, VersionOf(added), reservation?.Night, reservation?.Reference)
                 {
                     Fingerprint = reservation?.Fingerprint,
@@ -193,7 +197,7 @@ public sealed class TableInboundLedger : IInboundLedger
         await _storage.EnsureAsync(cancellationToken);
         try
         {
-            await _table.SubmitTransactionAsync(
+            await _transactions.SubmitAsync(
                 [
                     new TableTransactionAction(TableTransactionActionType.UpdateMerge, answer, new ETag(claim.Version)),
                     new TableTransactionAction(TableTransactionActionType.UpsertReplace, threadRow),

@@ -26,6 +26,7 @@ public sealed class TableReferralStore : IReferralStore
     public const string PhoneIndexBackfilled = "phone-index-backfill";
 
     private readonly TableClient _table;
+    private readonly PartitionTransactions _transactions;
     private readonly StorageInitializer _storage;
 
     private readonly PhoneKeys _phoneKeys;
@@ -34,6 +35,7 @@ public sealed class TableReferralStore : IReferralStore
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.ReferralsTable);
+        _transactions = new PartitionTransactions(_table);
         _storage = storage;
         _phoneKeys = phoneKeys;
     }
@@ -50,7 +52,7 @@ public sealed class TableReferralStore : IReferralStore
         await _storage.EnsureAsync(cancellationToken);
         try
         {
-            await _table.SubmitTransactionAsync(actions, cancellationToken);
+            await _transactions.SubmitAsync(actions, cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (TableErrors.IsConflict(e))
@@ -103,8 +105,8 @@ public sealed class TableReferralStore : IReferralStore
         try
         {
             // The answer holds one response per action, in order: the referral's replace (when there is one) is first.
-            var answers = await _table.SubmitTransactionAsync(actions, cancellationToken);
-            return change.Referral is not null && answers.Value.Count > 0 && answers.Value[0].Headers.ETag is { } version ? version.ToString() : null;
+            var answers = await _transactions.SubmitAsync(actions, cancellationToken);
+            return change.Referral is not null && answers.Count > 0 && answers[0].Headers.ETag is { } version ? version.ToString() : null;
         }
         catch (RequestFailedException e) when (TableErrors.IsLostRace(e))
         {
@@ -124,7 +126,7 @@ public sealed class TableReferralStore : IReferralStore
         await _storage.EnsureAsync(cancellationToken);
         foreach (var chunk in actions.Chunk(MaxTransactionSize))
         {
-            await _table.SubmitTransactionAsync(chunk, cancellationToken);
+            await _transactions.SubmitAsync(chunk, cancellationToken);
         }
     }
 
