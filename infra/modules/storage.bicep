@@ -32,6 +32,7 @@ var tableNames = [
   'OptOuts'
   'Summaries'
   'OutboundSms'
+  'SmsMarks'
 ]
 
 // Work queues and the poison queues the Functions host moves failed messages to.

@@ -25,7 +25,7 @@ public sealed class StorageTests(MainSnapshotFixture fixture)
     {
         var tables = _snapshot.OfType(ResourceTypes.Table).Select(t => t.ShortName).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["InboundMessages", "Officers", "OptOuts", "OutboundSms", "Referrals", "Summaries"], tables);
+        Assert.Equal(["InboundMessages", "Officers", "OptOuts", "OutboundSms", "Referrals", "SmsMarks", "Summaries"], tables);
     }
 
     [Fact]

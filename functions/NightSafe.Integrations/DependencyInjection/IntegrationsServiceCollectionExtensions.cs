@@ -80,6 +80,11 @@ public static class IntegrationsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(sp => new StorageLanes(sp.GetRequiredService<IOptions<StorageLaneOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<StorageTransactionOptions>()
+            .Bind(configuration.GetSection(StorageTransactionOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<StorageTransactionOptions>>().Value);
         services.TryAddSingleton<StorageInitializer>();
         services.TryAddSingleton<IReferralStore, TableReferralStore>();
         services.TryAddSingleton<IInboundLedger, TableInboundLedger>();

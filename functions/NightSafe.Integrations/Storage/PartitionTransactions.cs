@@ -3,6 +3,16 @@ using Azure.Data.Tables;
 
 namespace NightSafe.Integrations.Storage;
 
+/// <summary>How a table's transactions on one partition are merged (section <c>StorageTransactions</c>; <see cref="PartitionTransactions"/>).</summary>
+public sealed class StorageTransactionOptions
+{
+    public const string Section = "StorageTransactions";
+
+    /// <summary>Transactions out at once per partition before the next ones wait to be merged; 0 never merges.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1000)]
+    public int InFlight { get; set; } = PartitionTransactions.DefaultInFlight;
+}
+
 /// <summary>
 /// Group commit for one table's entity-group transactions. A transaction on a partition with fewer than
 /// <see cref="InFlight"/> transactions out goes at once, alone, as it would without this class. One that arrives while
@@ -30,11 +40,12 @@ public sealed class PartitionTransactions
     public PartitionTransactions(TableClient table, int inFlight = DefaultInFlight)
     {
         ArgumentNullException.ThrowIfNull(table);
-        ArgumentOutOfRangeException.ThrowIfLessThan(inFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(inFlight);
         _table = table;
         InFlight = inFlight;
     }
 
+    /// <summary>Transactions out at once per partition before the next ones wait; 0: none waits, none is merged.</summary>
     public int InFlight { get; }
 
     /// <summary>How many transactions went out merged with others (each counted once); for tests and figures.</summary>
@@ -53,6 +64,11 @@ public sealed class PartitionTransactions
         if (actions.Count == 0)
         {
             throw new ArgumentException("A transaction needs at least one action.", nameof(actions));
+        }
+
+        if (InFlight == 0)
+        {
+            return (await _table.SubmitTransactionAsync(actions, cancellationToken)).Value;
         }
 
         var partition = actions[0].Entity.PartitionKey;

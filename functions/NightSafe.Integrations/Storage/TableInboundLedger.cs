@@ -35,13 +35,13 @@ public sealed class TableInboundLedger : IInboundLedger
     private readonly TimeProvider _time;
     private readonly PhoneKeys _keys;
 
-    public TableInboundLedger(TableServiceClient tables, StorageInitializer storage, TimeProvider time, PhoneKeys keys)
+    public TableInboundLedger(TableServiceClient tables, StorageInitializer storage, TimeProvider time, PhoneKeys keys, StorageTransactionOptions? transactions = null)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.InboundMessagesTable);
 
         // Every officer's text is claimed and answered in one partition: under load those writes go together.
-        _transactions = new PartitionTransactions(_table);
+        _transactions = new PartitionTransactions(_table, (transactions ?? new StorageTransactionOptions()).InFlight);
         _storage = storage;
         _time = time;
         _keys = keys;

@@ -31,11 +31,11 @@ public sealed class TableReferralStore : IReferralStore
 
     private readonly PhoneKeys _phoneKeys;
 
-    public TableReferralStore(TableServiceClient tables, StorageInitializer storage, PhoneKeys phoneKeys)
+    public TableReferralStore(TableServiceClient tables, StorageInitializer storage, PhoneKeys phoneKeys, StorageTransactionOptions? transactions = null)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(StorageNames.ReferralsTable);
-        _transactions = new PartitionTransactions(_table);
+        _transactions = new PartitionTransactions(_table, (transactions ?? new StorageTransactionOptions()).InFlight);
         _storage = storage;
         _phoneKeys = phoneKeys;
     }
