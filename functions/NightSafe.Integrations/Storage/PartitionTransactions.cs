@@ -31,7 +31,7 @@ public sealed class StorageTransactionOptions
 public sealed class PartitionTransactions
 {
     /// <summary>Transactions out at once per partition before the next ones wait to be merged.</summary>
-    public const int DefaultInFlight = 2;
+    public const int DefaultInFlight = 1;
 
     private readonly TableClient _table;
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
