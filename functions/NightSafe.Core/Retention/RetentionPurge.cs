@@ -9,7 +9,8 @@ namespace NightSafe.Core.Retention;
 /// Erases personal data once it is no longer needed (UK GDPR storage limitation): referrals of nights older than the
 /// retention period lose their location, description, subject phone, disclosed case views and notes; the aggregates
 /// (town, categories, status, times, outcomes) stay for the figures; each erasure is logged without the erased data.
-/// Officers' conversations are forgotten once expired (every few minutes, and with the daily run). Each run also
+/// The at-most-once marks of SMS (recipients' keyed hashes, provider message ids) go after the same period. Officers'
+/// conversations are forgotten once expired (every few minutes, and with the daily run). Each run also
 /// deletes at the SMS provider the messages of erased referrals (<see cref="SmsRecordDeletions"/>), drains the
 /// partners' dead-letter queues (<see cref="DeadLetterDrain"/>), and until it is done once gives the referrals stored
 /// before the phone index their index rows (<see cref="IReferralStore.BackfillPhoneIndexAsync"/>).
@@ -17,6 +18,7 @@ namespace NightSafe.Core.Retention;
 public sealed partial class RetentionPurge(
     IReferralStore store,
     IInboundLedger ledger,
+    ISmsMarkers markers,
     IConversationStore conversations,
     ReferralErasure erasure,
     SmsRecordDeletions providerRecords,
@@ -50,8 +52,11 @@ public sealed partial class RetentionPurge(
         }
 
         var forgotten = await ledger.PurgeAsync(now.AddDays(-settings.RetentionDays), cancellationToken);
+
+        // After the erasures above, which list each referral's provider messages from its marks.
+        var marks = await markers.PurgeAsync(now.AddDays(-settings.RetentionDays), cancellationToken);
         var threads = await conversations.PurgeExpiredAsync(now, cancellationToken);
-        LogPurged(erased, cutoff, forgotten, threads);
+        LogPurged(erased, cutoff, forgotten, marks, threads);
 
         // Each is its own step: a provider or broker fault is logged and retried at the next run, never fails the erasure above.
         await StepAsync(ct => BackfillPhoneIndexAsync(cutoff, NightId.For(now, world), ct), "phone index of referrals stored before it", cancellationToken);
@@ -102,8 +107,8 @@ public sealed partial class RetentionPurge(
         return forgotten;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: personal data erased from {Count} referrals of nights before {Cutoff}; {Forgotten} inbound message records and {Threads} expired conversations deleted")]
-    private partial void LogPurged(int count, NightId cutoff, int forgotten, int threads);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: personal data erased from {Count} referrals of nights before {Cutoff}; {Forgotten} inbound message records, {Marks} SMS marks and {Threads} expired conversations deleted")]
+    private partial void LogPurged(int count, NightId cutoff, int forgotten, int marks, int threads);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Count} referrals of nights {First} to {Last} stored before the phone index were given their index rows")]
     private partial void LogIndexBackfilled(int count, NightId first, NightId last);

@@ -45,7 +45,15 @@ internal sealed class InMemorySmsMarkers : ISmsMarkers
     public Task<SmsMark> RecordAsync(SmsMark mark, string recipient, SmsMarkState state, string? messageId, string? errorCode, string? reason, CancellationToken cancellationToken) =>
         Task.FromResult(Update(mark, recipient, m => m with { State = state, MessageId = messageId ?? m.MessageId, ErrorCode = errorCode ?? m.ErrorCode, Reason = reason ?? m.Reason }));
 
-    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => Task.FromResult(0);
+    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        lock (_marks)
+        {
+            var old = _marks.Where(m => m.Value.Mark.FirstAttemptAt < before).Select(m => m.Key).ToList();
+            old.ForEach(key => _marks.Remove(key));
+            return Task.FromResult(old.Count);
+        }
+    }
 
     public Task<IReadOnlyList<string>> MessageIdsOfAsync(string referralKey, CancellationToken cancellationToken)
     {

@@ -34,6 +34,24 @@ public sealed class RetentionPurgeTests
     }
 
     [Fact]
+    public async Task Retention_deletes_the_sms_marks_of_old_nights_after_their_referrals_are_erased()
+    {
+        var hub = new Hub();
+        var old = await hub.ReferAndRouteAsync();
+        var oldMarks = hub.Markers.Marks.Where(m => Core.Sms.SmsKeys.ReferralOf(m.Key) == old.Key).ToList();
+        Assert.NotEmpty(oldMarks);
+        hub.Time.Advance(TimeSpan.FromDays(31));
+        var recent = await hub.ReferAndRouteAsync("Chelmsford alone by the river, 07700 900999, consent y");
+        hub.Time.Advance(TimeSpan.FromDays(1));
+
+        Assert.Equal(1, await hub.Retention.RunAsync(CancellationToken.None));
+
+        // The marks hold the recipients' keyed hashes and the provider's message ids: kept no longer than the referral.
+        Assert.DoesNotContain(hub.Markers.Marks, m => Core.Sms.SmsKeys.ReferralOf(m.Key) == old.Key);
+        Assert.Contains(hub.Markers.Marks, m => Core.Sms.SmsKeys.ReferralOf(m.Key) == recent.Key);
+    }
+
+    [Fact]
     public async Task An_unanswered_question_is_forgotten_once_expired_and_a_live_conversation_is_kept()
     {
         var hub = new Hub();
