@@ -23,7 +23,12 @@ public sealed record AzuriteOptions
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
-/// <summary>Azurite (the pinned npm package in infra/local) running as a child process.</summary>
+/// <summary>
+/// Azurite (the pinned npm package in infra/local): its blob, queue and table services, each in a child process of its
+/// own. Azure's services are separate; in one Node process the three share one thread, so the hub's queue traffic
+/// (the Functions host's polling, receives and deletes, every work item) and the queue's clean-up waited in line with
+/// every table request.
+/// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
     /// <summary>Azurite's well-known development account and key (public, documented by Microsoft).</summary>
@@ -39,13 +44,13 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     private const string MendedPrefix = "azurite-mends: ";
 
-    private readonly ChildProcess _process;
+    private readonly IReadOnlyList<ChildProcess> _processes;
     private readonly bool _inMemory;
     private readonly ConcurrentQueue<string> _mended;
 
-    private AzuriteServer(ChildProcess process, int blobPort, int queuePort, int tablePort, bool inMemory, ConcurrentQueue<string> mended)
+    private AzuriteServer(IReadOnlyList<ChildProcess> processes, int blobPort, int queuePort, int tablePort, bool inMemory, ConcurrentQueue<string> mended)
     {
-        _process = process;
+        _processes = processes;
         _inMemory = inMemory;
         _mended = mended;
         BlobPort = blobPort;
@@ -59,8 +64,8 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public int TablePort { get; }
 
-    /// <summary>The mends (<see cref="Mends"/>) Azurite said it applied as it started; one it left out says so on stderr instead.</summary>
-    public IReadOnlyCollection<string> Mended => _mended;
+    /// <summary>The mends (<see cref="Mends"/>) Azurite said it applied as it started (once each, whichever service's process said it); one it left out says so on stderr instead.</summary>
+    public IReadOnlyCollection<string> Mended => [.. _mended.Distinct(StringComparer.Ordinal)];
 
     public string ConnectionString => string.Create(
         CultureInfo.InvariantCulture,
@@ -100,7 +105,7 @@ public sealed class AzuriteServer : IAsyncDisposable
     // Azurite runs under a small node wrapper that dies with its parent: the signal goes to the wrapper and its children.
     private async Task SignalAsync(string signal)
     {
-        string[] arguments = ["-" + signal, .. ProcessTree(_process.Id).Select(id => id.ToString(CultureInfo.InvariantCulture))];
+        string[] arguments = ["-" + signal, .. _processes.SelectMany(p => ProcessTree(p.Id)).Select(id => id.ToString(CultureInfo.InvariantCulture))];
         using var kill = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("kill", arguments) { RedirectStandardError = true })
             ?? throw new InvalidOperationException("kill could not be started.");
         await kill.WaitForExitAsync();
@@ -148,6 +153,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         options ??= new AzuriteOptions();
         var localInfra = RepositoryLayout.LocalInfra();
         var entry = await NodeTools.EnsureInstalledAsync(localInfra, Path.Combine("node_modules", "azurite", "dist", "src", "azurite.js"), options.Log, cancellationToken);
+        var services = Path.GetDirectoryName(entry)!;
 
         // A free port can be taken between the check and Azurite's bind; try a few fresh sets.
         const int attempts = 3;
@@ -160,20 +166,9 @@ public sealed class AzuriteServer : IAsyncDisposable
                 ? ["--inMemoryPersistence"]
                 : ["--location", Directory.CreateDirectory(options.Location ?? Path.Combine(localInfra, ".azurite")).FullName];
 
-            string[] arguments =
-            [
-                "--require", Mends,
-                entry,
-                "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl", "--disableTelemetry",
-                "--blobHost", "127.0.0.1", "--blobPort", Port(blob),
-                "--queueHost", "127.0.0.1", "--queuePort", Port(queue),
-                "--tableHost", "127.0.0.1", "--tablePort", Port(table),
-                .. storage,
-            ];
-
             var recent = new Queue<string>();
             var mended = new ConcurrentQueue<string>();
-            var process = ChildProcess.Start("azurite", "node", arguments, localInfra, line =>
+            void OnLine(string line)
             {
                 if (line.StartsWith(MendedPrefix, StringComparison.Ordinal))
                 {
@@ -190,14 +185,31 @@ public sealed class AzuriteServer : IAsyncDisposable
                 }
 
                 options.Log?.Invoke(line);
-            });
-            var server = new AzuriteServer(process, blob, queue, table, options.InMemory, mended);
+            }
+
+            // Each service's own entry point takes the same flags as azurite.js, for its own service, and keeps its data
+            // in the same files under --location, so a stack's data outlives the change.
+            var processes = new[] { ("blob", blob), ("queue", queue), ("table", table) }
+                .Select(service => ChildProcess.Start(
+                    "azurite-" + service.Item1,
+                    "node",
+                    [
+                        "--require", Mends,
+                        Path.Combine(services, service.Item1, "main.js"),
+                        "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl", "--disableTelemetry",
+                        $"--{service.Item1}Host", "127.0.0.1", $"--{service.Item1}Port", Port(service.Item2),
+                        .. storage,
+                    ],
+                    localInfra,
+                    OnLine))
+                .ToList();
+            var server = new AzuriteServer(processes, blob, queue, table, options.InMemory, mended);
             if (await server.WaitReadyAsync(options.StartTimeout, cancellationToken))
             {
                 return server;
             }
 
-            var exited = process.HasExited;
+            var exited = processes.Any(p => p.HasExited);
             await server.DisposeAsync();
             if (!exited || attempt == attempts || options.BlobPort != 0)
             {
@@ -218,14 +230,14 @@ public sealed class AzuriteServer : IAsyncDisposable
     private async Task<bool> WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        foreach (var (process, port) in _processes.Zip([BlobPort, QueuePort, TablePort]))
         {
             var left = deadline - DateTime.UtcNow;
             using var exited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var watch = _process.WaitForExitAsync(exited.Token).ContinueWith(_ => exited.Cancel(), TaskScheduler.Default);
+            var watch = process.WaitForExitAsync(exited.Token).ContinueWith(_ => exited.Cancel(), TaskScheduler.Default);
             try
             {
-                if (_process.HasExited || left <= TimeSpan.Zero || !await FreeTcpPort.WaitUntilListeningAsync(port, left, exited.Token))
+                if (process.HasExited || left <= TimeSpan.Zero || !await FreeTcpPort.WaitUntilListeningAsync(port, left, exited.Token))
                 {
                     return false;
                 }
@@ -241,12 +253,24 @@ public sealed class AzuriteServer : IAsyncDisposable
             }
         }
 
-        return !_process.HasExited;
+        return !_processes.Any(p => p.HasExited);
     }
 
     /// <summary>
     /// Stops Azurite. Data kept on disk is written on a timer and when Azurite shuts down, so a persistent Azurite is
     /// asked to shut down (SIGTERM) and given time to write the last changes; an in-memory one is simply killed.
     /// </summary>
-    public ValueTask DisposeAsync() => _inMemory ? _process.DisposeAsync() : _process.StopAsync(TimeSpan.FromSeconds(10));
+    public async ValueTask DisposeAsync() => await Task.WhenAll(_processes.Select(StopOneAsync));
+
+    private async Task StopOneAsync(ChildProcess process)
+    {
+        if (_inMemory)
+        {
+            await process.DisposeAsync();
+        }
+        else
+        {
+            await process.StopAsync(TimeSpan.FromSeconds(10));
+        }
+    }
 }
