@@ -107,6 +107,7 @@ public sealed class AzuriteMendsTests(AzuriteFixture azurite)
         Assert.Contains("extent delete mended", azurite.Mended);
         Assert.Contains("queue messages mended", azurite.Mended);
         Assert.Contains("in-memory extent deletes mended", azurite.Mended);
+        Assert.Contains("table shutdown on SIGTERM mended", azurite.Mended);
     }
 
     [Fact(DisplayName = "The mended in-memory clean-up deletes the same extents and lets other work in while it runs")]
