@@ -77,14 +77,7 @@ public sealed class LegacyPhoneRows(TimeProvider time)
             return false;
         }
 
-        var copy = new TableEntity(partition, rowKey);
-        foreach (var (key, value) in old)
-        {
-            if (key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
-            {
-                copy[key] = value;
-            }
-        }
+        var copy = CopyOf(old, partition, rowKey);
 
         try
         {
@@ -100,6 +93,22 @@ public sealed class LegacyPhoneRows(TimeProvider time)
             await DeleteAsync(table, partition, legacyRowKey, cancellationToken);
             return (await table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, select: ["RowKey"], cancellationToken: cancellationToken)).HasValue;
         }
+    }
+
+    /// <summary>A row's properties under new keys (the service's own, the timestamp and the ETag, left out): a moved row.</summary>
+    public static TableEntity CopyOf(TableEntity row, string partition, string rowKey)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var copy = new TableEntity(partition, rowKey);
+        foreach (var (key, value) in row)
+        {
+            if (key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+            {
+                copy[key] = value;
+            }
+        }
+
+        return copy;
     }
 
     /// <summary>Deletes the row under the old key when the partition may hold old keys (a write or delete under the new key).</summary>

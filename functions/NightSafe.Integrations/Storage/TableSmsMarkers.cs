@@ -265,18 +265,9 @@ public sealed class TableSmsMarkers : ISmsMarkers
             return;
         }
 
-        var copy = new TableEntity(night, row);
-        foreach (var (name, value) in old)
-        {
-            if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
-            {
-                copy[name] = value;
-            }
-        }
-
         try
         {
-            await _nights.AddEntityAsync(copy, cancellationToken);
+            await _nights.AddEntityAsync(LegacyPhoneRows.CopyOf(old, night, row), cancellationToken);
         }
         catch (RequestFailedException e) when (TableErrors.IsConflict(e))
         {
